@@ -1,0 +1,261 @@
+"""How fast is the simulator? Prints a table of figures beside the performance targets.
+
+    python experiments/benchmark.py            # the full benchmark (a few minutes)
+    python experiments/benchmark.py --quick    # a smoke run in seconds
+    python experiments/benchmark.py --sizes 1000 10000 --weeks 52
+    python experiments/benchmark.py --profile 85000   # top functions of one vectorised run
+
+Each model runs in a fresh subprocess, so that its peak memory (the child's ru_maxrss) is
+its own and no run warms the caches of the next. Wall time covers building the model and
+stepping it, not importing Python packages. The per-agent formulation
+(`experiments/per_agent_model.py`) is the conventional Mesa way of writing the same week;
+the speed-up is the ratio of agent-weeks per second. This prints figures and PASS/MISS
+words only: it never fails on time, and always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]  # the repository's `sim`, then `per_agent_model`
+
+REGIME = "token_leaderboard"
+MB = 1e6
+# Targets: (employees, weeks, seconds, peak MB) for the vectorised model, and the speed-up.
+TARGET_LARGE = (85_000, 104, 10.0, 2000.0)
+TARGET_SMALL = (1_000, 104, 0.5)
+TARGET_SPEEDUP = (10_000, 30.0)
+
+
+def config(n: int, weeks: int = 104):
+    from sim.run import resolve
+
+    return resolve(None, [f"regime={REGIME}", f"org.n_employees={n}", f"org.weeks={weeks}"])
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MB
+
+
+def run_one(kind: str, n: int, weeks: int) -> dict:
+    """Build and step one model in this process; return its figures."""
+    if kind == "vectorised":
+        from sim.model import OrgModel as Model
+    else:
+        from per_agent_model import PerAgentOrgModel as Model
+    cfg = config(n)
+    before = peak_mb()
+    start = time.perf_counter()
+    model = Model(cfg, rng=0)
+    built = time.perf_counter()
+    step_times = []
+    for _ in range(weeks):
+        t = time.perf_counter()
+        model.step()
+        step_times.append(time.perf_counter() - t)
+    end = time.perf_counter()
+    return {
+        "kind": kind,
+        "n": n,
+        "weeks": weeks,
+        "build_s": built - start,
+        "step_s": end - built,
+        "total_s": end - start,
+        "agent_weeks_per_s": n * weeks / (end - start),
+        "step_median_ms": 1e3 * statistics.median(step_times) if step_times else float("nan"),
+        "step_max_ms": 1e3 * max(step_times) if step_times else float("nan"),
+        "peak_mb": peak_mb(),
+        "baseline_mb": before,
+    }
+
+
+def in_subprocess(kind: str, n: int, weeks: int) -> dict | None:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--one", kind, str(n), str(weeks)]
+    print(f"  running {kind} model, {n:,} employees x {weeks} weeks ...", file=sys.stderr, flush=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"  {kind} {n}: failed ({last})", file=sys.stderr)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def profile(n: int, weeks: int, top: int = 10) -> None:
+    """cProfile of one vectorised run: the top functions by cumulative time."""
+    import cProfile
+    import pstats
+
+    from sim.model import OrgModel
+
+    cfg = config(n)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    model = OrgModel(cfg, rng=0)
+    for _ in range(weeks):
+        model.step()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+
+
+# -- the report ------------------------------------------------------------------------
+def table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  ".join(
+        str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+    )
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "MISS")
+
+
+def report(vectorised: dict[int, dict], per_agent: dict[int, dict], full_weeks: int) -> str:
+    out = []
+    header = [
+        "model",
+        "employees",
+        "weeks",
+        "build s",
+        "step s",
+        "total s",
+        "agent-weeks/s",
+        "peak MB",
+        "note",
+    ]
+    rows = []
+    for kind, runs in (("vectorised", vectorised), ("per-agent", per_agent)):
+        for n in sorted(runs):
+            r = runs[n]
+            note = f"fewer weeks than {full_weeks}" if r["weeks"] < full_weeks else ""
+            rows.append(
+                [
+                    kind,
+                    f"{n:,}",
+                    r["weeks"],
+                    f"{r['build_s']:.3f}",
+                    f"{r['step_s']:.3f}",
+                    f"{r['total_s']:.3f}",
+                    f"{r['agent_weeks_per_s']:,.0f}",
+                    f"{r['peak_mb']:,.0f}",
+                    note,
+                ]
+            )
+    out.append(f"Regime {REGIME}; wall time = building + stepping; peak MB = ru_maxrss of a fresh process.")
+    out.append(table(rows, header))
+    if everything := [*vectorised.values(), *per_agent.values()]:
+        base = min(r["baseline_mb"] for r in everything)
+        out.append(f"(peak MB includes about {base:,.0f} MB of Python and imported packages before building)")
+
+    if 1000 in vectorised:
+        r = vectorised[1000]
+        out.append("")
+        out.append(
+            f"One OrgModel.step() at 1,000 employees: median {r['step_median_ms']:.2f} ms, "
+            f"max {r['step_max_ms']:.2f} ms over {r['weeks']} steps"
+        )
+
+    out.append("")
+    speedups = {}
+    rows = []
+    for n in sorted(set(vectorised) & set(per_agent)):
+        v, p = vectorised[n], per_agent[n]
+        speedups[n] = v["agent_weeks_per_s"] / p["agent_weeks_per_s"]
+        stepping = (v["weeks"] / v["step_s"]) / (p["weeks"] / p["step_s"])
+        weeks = f"{v['weeks']} vs {p['weeks']}" if v["weeks"] != p["weeks"] else str(v["weeks"])
+        rows.append([f"{n:,}", weeks, f"{speedups[n]:.1f}x", f"{stepping:.1f}x"])
+    if rows:
+        out.append("Speed-up of vectorised over per-agent (ratio of agent-weeks per second):")
+        out.append(table(rows, ["employees", "weeks", "speed-up", "stepping only"]))
+        out.append("")
+
+    n_large, w_large, s_large, mb_large = TARGET_LARGE
+    n_small, w_small, s_small = TARGET_SMALL
+    n_speed, x_speed = TARGET_SPEEDUP
+    large = vectorised.get(n_large) if full_weeks >= w_large else None
+    small = vectorised.get(n_small) if full_weeks >= w_small else None
+    speed = speedups.get(n_speed)
+    rows = [
+        [
+            f"{n_large:,} x {w_large} weeks in <= {s_large:g} s",
+            f"{large['total_s']:.2f} s" if large else "not run",
+            verdict(large["total_s"] <= s_large if large else None),
+        ],
+        [
+            f"{n_large:,} x {w_large} weeks peak <= {mb_large:,.0f} MB (2 GB)",
+            f"{large['peak_mb']:,.0f} MB" if large else "not run",
+            verdict(large["peak_mb"] <= mb_large if large else None),
+        ],
+        [
+            f"{n_small:,} x {w_small} weeks in <= {s_small:g} s",
+            f"{small['total_s']:.3f} s" if small else "not run",
+            verdict(small["total_s"] <= s_small if small else None),
+        ],
+        [
+            f">= {x_speed:g}x faster than per-agent at {n_speed:,}",
+            f"{speed:.1f}x" if speed else "not run",
+            verdict(speed >= x_speed if speed else None),
+        ],
+    ]
+    out.append("Targets:")
+    out.append(table(rows, ["target", "figure", "result"]))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: small sizes, few per-agent weeks")
+    parser.add_argument("--sizes", type=int, nargs="+", help="employees for the vectorised model")
+    parser.add_argument("--agent-sizes", type=int, nargs="+", help="employees for the per-agent model")
+    parser.add_argument("--weeks", type=int, help="weeks of the vectorised runs (default 104)")
+    parser.add_argument(
+        "--agent-weeks",
+        type=int,
+        help="weeks of the per-agent runs at 10,000 employees or more (default: as --weeks)",
+    )
+    parser.add_argument("--profile", type=int, metavar="N", help="profile one vectorised run of N employees")
+    parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WEEKS"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.one:
+        kind, n, weeks = args.one
+        print(json.dumps(run_one(kind, int(n), int(weeks))))
+        return 0
+
+    weeks = args.weeks or 104
+    if args.profile:
+        profile(args.profile, weeks)
+        return 0
+    if args.quick:
+        sizes = args.sizes or [1000, 10000]
+        agent_sizes = args.agent_sizes or [1000, 10000]
+        agent_weeks = args.agent_weeks or 3
+    else:
+        sizes = args.sizes or [1000, 10000, 85000]
+        agent_sizes = args.agent_sizes or [1000, 10000]
+        agent_weeks = args.agent_weeks or weeks
+
+    vectorised, per_agent = {}, {}
+    for n in sizes:
+        if (r := in_subprocess("vectorised", n, weeks)) is not None:
+            vectorised[n] = r
+    for n in agent_sizes:
+        w = agent_weeks if (n >= 10_000 or args.quick) else weeks
+        if (r := in_subprocess("per-agent", n, w)) is not None:
+            per_agent[n] = r
+    print(report(vectorised, per_agent, weeks))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The main job: the same organisation and seeds under no metric and under several regimes.
+
+It prints a plain comparison table, writes the tables of every run and a dashboard figure,
+and says where they are.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+from tqdm import tqdm
+
+from sim.checks import check
+from sim.config import Config, RegimeConfig
+from sim.dashboard import plot_dashboard
+from sim.outputs import write_table, write_text
+from sim.presets import as_config, load_regime
+from sim.run import replicate_seeds, run_model
+
+BASELINE = "baseline"
+
+# What the comparison table shows: (summary column, heading, unit line, format, scale).
+TABLE = (
+    ("durable_value_per_head", "durable value", "per head/wk", "{:.3f}", 1.0),
+    ("metric_index", "metric", "x start", "{:.2f}", 1.0),
+    ("token_cost_per_head_year", "token spend", "$/head/yr", "{:,.0f}", 1.0),
+    ("theater_share", "theater", "% of hours", "{:.1f}", 100.0),
+    ("burnout_share", "burnout", "% staff", "{:.1f}", 100.0),
+    ("attrition", "attrition", "%/yr", "{:.1f}", 100.0),
+    ("regretted_share", "regretted", "% of quits", "{:.0f}", 100.0),
+)
+
+
+def regimes_to_run(cfg: Config) -> list[RegimeConfig]:
+    """Baseline first, then the selected regime, then the comparison presets (no repeats)."""
+    chosen: list[RegimeConfig] = []
+    names: set[str] = set()
+    for name in [BASELINE, cfg.regime.name, *cfg.compare]:
+        if name in names:
+            continue
+        names.add(name)
+        if name == cfg.regime.name:
+            chosen.append(cfg.regime)
+        else:
+            chosen.append(as_config(OmegaConf.create({"regime": load_regime(name)})).regime)
+    return chosen
+
+
+def run_comparison(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every regime x every replicate seed; returns stacked weekly, employee and summary tables."""
+    seeds = replicate_seeds(cfg.seed, cfg.replicates)
+    runs = [(regime, seed) for regime in regimes_to_run(cfg) for seed in seeds]
+    weekly, employees, summaries = [], [], []
+    bar = tqdm(runs, desc="runs", unit="run", disable=not sys.stderr.isatty(), leave=False)
+    for regime, seed in bar:
+        run_cfg = replace(cfg, regime=regime)
+        check(run_cfg)
+        result = run_model(run_cfg, seed=seed)
+        keys = {"regime": regime.name, "seed": seed}
+        weekly.append(result.weekly.assign(**keys))
+        employees.append(result.employees.assign(**keys))
+        summaries.append(result.summary)
+    front = ["regime", "seed"]
+    weekly_table = pd.concat(weekly, ignore_index=True)
+    employee_table = pd.concat(employees, ignore_index=True)
+    return (
+        weekly_table[front + [c for c in weekly_table.columns if c not in front]],
+        employee_table[front + [c for c in employee_table.columns if c not in front]],
+        pd.DataFrame(summaries),
+    )
+
+
+def comparison_table(summary: pd.DataFrame) -> str:
+    """The plain table printed at the end of the main job: means over seeds."""
+    means = summary.groupby("regime", sort=False).agg(
+        {"label": "first", **{col: "mean" for col, *_ in TABLE}}
+    )
+    width = max(len(label) for label in means["label"]) + 2
+    cols = [max(len(h), len(u)) + 2 for _, h, u, _, _ in TABLE]
+    lines = [
+        "".ljust(width) + "".join(h.rjust(w) for (_, h, *_), w in zip(TABLE, cols, strict=True)),
+        "".ljust(width) + "".join(u.rjust(w) for (_, _, u, *_), w in zip(TABLE, cols, strict=True)),
+    ]
+    for _, row in means.iterrows():
+        cells = []
+        for (col, _, _, fmt, scale), w in zip(TABLE, cols, strict=True):
+            value = row[col]
+            cells.append(("-" if pd.isna(value) else fmt.format(value * scale)).rjust(w))
+        lines.append(row["label"][: width - 2].ljust(width) + "".join(cells))
+    return "\n".join(lines)
+
+
+def readings(summary: pd.DataFrame) -> list[str]:
+    """One plain sentence per regime, against the baseline, from the numbers."""
+    means = summary.groupby("regime", sort=False).mean(numeric_only=True)
+    labels = summary.groupby("regime", sort=False)["label"].first()
+    if BASELINE not in means.index:
+        return []
+    base = means.loc[BASELINE]
+    lines = []
+    for regime, row in means.drop(index=BASELINE).iterrows():
+        value = row["durable_value_per_head"] / base["durable_value_per_head"] - 1.0
+        tokens = row["token_cost_per_head_year"] / max(base["token_cost_per_head_year"], 1e-9)
+        lines.append(
+            f"{labels[regime]}: the metric moved to {row['metric_index']:.1f}x its starting level; "
+            f"durable value {value:+.0%} against the baseline; token spend {tokens:.1f}x; "
+            f"{row['theater_share']:.0%} of hours were theater; burnout {row['burnout_share']:.0%} "
+            f"(baseline {base['burnout_share']:.0%})."
+        )
+    return lines
+
+
+def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
+    cfg = as_config(config)
+    check(cfg)
+    out = Path(out_dir, cfg.output.dir).resolve()
+    weekly, employees, summary = run_comparison(cfg)
+    suffix = ".parquet" if cfg.output.format == "parquet" else ".csv"
+    write_table(weekly, out / f"weekly{suffix}")
+    write_table(employees, out / f"employees{suffix}")
+    write_table(summary, out / f"summary{suffix}")
+    write_text(OmegaConf.to_yaml(OmegaConf.structured(cfg)), out / "config.yaml")
+    figure = (
+        plot_dashboard(weekly, out / "dashboard.png", start_week=cfg.regime.start_week)
+        if cfg.output.figure
+        else None
+    )
+
+    print(
+        f"\nGoodhart's law at work: {cfg.org.n_employees} employees in teams of {cfg.org.team_size}, "
+        f"{cfg.org.weeks} weeks, {cfg.replicates} seeds each; "
+        f"policies start in week {cfg.regime.start_week}, "
+        f"pressure {cfg.regime.pressure:g} for {cfg.regime.label}.\n"
+    )
+    print(comparison_table(summary))
+    print()
+    for line in readings(summary):
+        print("- " + line)
+    print(f"\nOutputs in {out}:")
+    for name in (f"weekly{suffix}", f"employees{suffix}", f"summary{suffix}", "config.yaml"):
+        print(f"  {name}")
+    if figure:
+        print(f"  {figure.name}")
+    return out

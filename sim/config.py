@@ -1,0 +1,203 @@
+"""Every parameter of the model and its default, as typed dataclasses.
+
+These dataclasses are the single source of truth; the YAML files under `configs/` only
+select presets and override values. They are registered in Hydra's ConfigStore so that
+Hydra type-checks every override against them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hydra.core.config_store import ConfigStore
+
+
+@dataclass
+class OrgConfig:
+    """The organisation: its size, its teams and what people cost."""
+
+    n_employees: int = 500
+    team_size: int = 8
+    weeks: int = 104
+    review_period: int = 13
+    salary: float = 200_000.0  # $ a year, fully loaded
+    vacancy_weeks: int = 6  # weeks a post stays empty before the replacement starts
+    ramp_weeks: int = 13  # weeks until a new hire reaches full productivity
+    ramp_start: float = 0.3  # productivity share of a new hire in week one
+    replacement_cost: float = 0.21  # share of salary lost per departure (Boushey & Glynn)
+
+
+@dataclass
+class WorkforceConfig:
+    """Traits drawn at hire. Shares and scores are in [0, 1]."""
+
+    skill_sd: float = 0.25  # lognormal sd of the productivity multiplier (median 1)
+    fluency_a: float = 2.0  # Beta(a, b) of initial AI fluency
+    fluency_b: float = 5.0
+    integrity_a: float = 4.0  # Beta(a, b) of integrity
+    integrity_b: float = 2.5
+    career_concern_a: float = 3.0  # Beta(a, b) of career concern
+    career_concern_b: float = 3.0
+    resilience_sd: float = 0.35  # lognormal sd of resilience (median 1)
+    token_need_sd: float = 0.8  # lognormal sd of the tokens a role genuinely needs (median 1)
+    outside_option_sd: float = 0.15  # noise of the outside option around skill
+    theater_habit: float = 0.01  # mean theater share of a hire's own habits
+    habit_noise: float = 0.04  # sd of a hire's own split around the default split
+    initial_split: dict[str, float] = field(
+        default_factory=lambda: {
+            "craft": 0.55,
+            "ai": 0.12,
+            "theater": 0.0,
+            "quality": 0.25,
+            "learning": 0.08,
+        }
+    )
+
+
+@dataclass
+class ProductionConfig:
+    """How an hour of each activity turns into value, volume, tokens and rework.
+
+    Value is in units of a typical employee's honest week of craft at hire (1 unit).
+    """
+
+    ai_multiplier_novice: float = 0.8  # value of an AI hour vs craft at fluency 0 (METR: -19%)
+    ai_multiplier_expert: float = 1.9  # the same at fluency 1
+    ai_task_hours: float = 12.0  # AI-suited hours a week for median token need (diminishing returns)
+    ai_volume_inflation: float = 1.5  # shipped volume per unit of AI value
+    theater_volume: float = 0.6  # volume per theater hour, relative to a craft hour
+    quality_value: float = 0.3  # direct value per quality hour, relative to a craft hour
+    help_effect: float = 0.25  # teammates' productivity gain per 10 quality hours a week of theirs
+    review_need: float = 0.5  # quality hours needed per hour of AI output for full review
+    rework_craft: float = 0.06  # share of craft volume reworked, unreviewed
+    rework_ai: float = 0.40  # share of AI volume reworked, unreviewed
+    rework_theater: float = 0.80  # share of theater volume reworked
+    rework_reviewed: float = 0.25  # factor on rework when fully reviewed
+    durability_weeks: int = 4  # rework shows up within this window; durable value lags by it
+    tokens_per_ai_hour: float = 0.5  # million tokens per honest AI hour at median token need
+    tokens_per_theater_hour: float = 30.0  # million tokens per theater hour (agents left running)
+    token_price: float = 5.0  # $ per million tokens
+    prompts_per_ai_hour: float = 10.0
+    prompts_per_theater_hour: float = 40.0
+    acceptance_honest: float = 0.27  # suggestion acceptance rate of honest use (Ziegler et al.)
+    acceptance_theater: float = 0.95
+    active_day_hours: float = 1.5  # AI hours per week that make about 3 of 5 days AI-active
+    learning_rate: float = 0.03  # fluency gain per 10 learning hours, times (1 - fluency)
+    practice_rate: float = 0.01  # fluency gain per 10 AI hours, times (1 - fluency)
+    long_hours_start: float = 45.0  # hours after which each extra hour yields less
+    long_hours_yield: float = 0.5  # yield of an hour past long_hours_start
+
+
+@dataclass
+class BehaviourConfig:
+    """Bounded-rational choice of the split of hours and of the hours themselves."""
+
+    adaptation: bool = True  # local search and imitation; off = habits fixed at hire
+    search_step: float = 0.03  # sd of a trial change of each activity share
+    search_hours_step: float = 1.5  # sd of a trial change of weekly hours
+    score_stakes: float = 2.0  # utility of a full score, in typical weeks of contribution
+    ai_optimism: float = 0.25  # how much faster people believe AI makes them (METR: +20%)
+    rework_awareness: float = 0.4  # share of their own rework people perceive
+    mastery_weight: float = 6.0  # intrinsic value of a unit of fluency growth
+    moral_weight: float = 0.8  # moral cost of a full week of theater at integrity 1
+    norm_strength: float = 0.7  # how far teammates' theater eases its moral cost
+    effort_weight: float = 0.6  # cost of a 40-hour week at zero exhaustion
+    exhaustion_effort: float = 0.3  # how much exhaustion raises the cost of effort
+    expectation_weight: float = 1.0  # cost of falling short of expectations, per full shortfall
+    informal_spread: float = 0.5  # how far informal judgement separates best and worst (0-1)
+    imitation: float = 0.3  # share of a better-rewarded teammate's split copied at reviews
+    onboarding_conformity: float = 0.6  # weight of the team's habits in a new hire's split
+    min_hours: float = 30.0
+    max_hours: float = 70.0
+
+
+@dataclass
+class WellbeingConfig:
+    """Exhaustion as a stock with inflows and recovery; burnout above a threshold."""
+
+    sustainable_hours: float = 42.0
+    base_strain: float = 0.015  # weekly inflow from ordinary job demands
+    life_shock_sd: float = 0.03  # sd of weekly strain from outside work
+    overwork_strain: float = 0.35  # inflow per 100% of hours above sustainable
+    anxiety_strain: float = 0.06  # inflow per unit of pressure x career concern x score gap
+    dissonance_strain: float = 0.10  # inflow per unit of integrity x theater share
+    oversight_strain: float = 0.08  # inflow per unit of AI-time share above healthy
+    healthy_ai_share: float = 0.25
+    expectation_strain: float = 0.15  # inflow per unit of shortfall against expectations
+    imbalance_strain: float = 0.05  # inflow per unit of effort-reward ratio above 1
+    recovery: float = 0.06  # share of exhaustion recovered a week at median resilience
+    rest_recovery: float = 1.0  # extra recovery per 100% of hours below sustainable
+    support: float = 0.5  # extra recovery from teammates' help (quality hours)
+    burnout_threshold: float = 1.0
+    recovery_threshold: float = 0.7  # burned-out people recover below this
+    burnout_productivity: float = 0.35  # productivity lost while burned out
+    burnout_sloppiness: float = 0.5  # extra rework while burned out (relative)
+    ratchet: float = 0.5  # share of output above expectations that becomes the new norm
+    ratchet_stretch: float = 0.02  # further rise in expectations at every review (a stretch)
+
+
+@dataclass
+class TurnoverConfig:
+    """Quits, firing and refills."""
+
+    base_attrition: float = 0.075  # annual voluntary quit probability at the reference state
+    burnout_quit_multiplier: float = 2.0  # hazard ratio of burnout (Gallup 2.6x, Hamidi OR 2.68)
+    imbalance_quit: float = 0.5  # hazard increase per unit of effort-reward ratio above 1
+    outside_option_quit: float = 1.0  # log-hazard per unit of outside option above 1
+
+
+@dataclass
+class RegimeConfig:
+    """A metric regime: what is measured, how it is scored and what rides on it.
+
+    The score is a weighted formula over observable signals (see `sim.signals`):
+    `sum(weights * signal) / sum(per * signal)`, each signal divided by the organisation's
+    level in the week before the policy starts when `normalise` is true.
+    Empty `weights` means no metric at all (the baseline).
+    """
+
+    name: str = "baseline"
+    label: str = "No metric (baseline)"
+    description: str = "Nothing is measured; people are judged informally on what they contribute."
+    weights: dict[str, float] = field(default_factory=dict)
+    per: dict[str, float] = field(default_factory=dict)
+    normalise: bool = True
+    level: str = "individual"  # individual | team
+    scoring: str = "rank"  # rank | target | absolute
+    target: float = 1.0  # composite at which the score is full (scoring=target)
+    window: int = 4  # weeks of signals the score averages
+    noise: float = 0.1  # attribution noise, sd relative to the composite
+    pressure: float = 0.0  # share of pay, promotion and job security riding on the score
+    forced_ranking: float = 0.0  # share let go at each review by lowest score
+    start_week: int = 13  # week the policy starts; weeks before run as the baseline
+
+
+@dataclass
+class OutputConfig:
+    dir: str = "."  # relative to Hydra's run directory
+    format: str = "parquet"  # parquet | csv
+    figure: bool = True
+
+
+@dataclass
+class Config:
+    """A simulation: an organisation under one metric regime."""
+
+    seed: int = 0
+    replicates: int = 3  # seeds per regime in the main job, derived from `seed`
+    compare: list[str] = field(default_factory=lambda: ["adoption", "individual_outcome"])
+    org: OrgConfig = field(default_factory=OrgConfig)
+    workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
+    production: ProductionConfig = field(default_factory=ProductionConfig)
+    behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
+    wellbeing: WellbeingConfig = field(default_factory=WellbeingConfig)
+    turnover: TurnoverConfig = field(default_factory=TurnoverConfig)
+    regime: RegimeConfig = field(default_factory=RegimeConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+def register_configs() -> None:
+    """Make the schema known to Hydra, so YAML presets are checked against it."""
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=Config)
+    cs.store(group="regime", name="base_regime", node=RegimeConfig)

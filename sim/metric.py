@@ -1,0 +1,141 @@
+"""A metric regime as data: a formula over observable signals, a level, a scoring rule.
+
+The composite of a unit (a person, or a team) is
+    sum_k weights_k * x_k / sum_k per_k * x_k      (the denominator is 1 without `per`)
+where x_k is signal k, divided by the organisation's level when the policy starts, if the
+regime normalises. Scores lie in [0, 1]:
+- rank: the percentile of the composite among all units (a leaderboard);
+- target: the share of the target reached (a quota);
+- absolute: 0.5 at the organisation's level when the policy starts, 1 at twice it, 0 at nothing.
+Nothing here knows a regime by name: presets differ only in their numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import RegimeConfig
+from sim.signals import SIGNAL_NAMES, SIGNALS
+from sim.workforce import Workforce
+
+EPS = 1e-9
+
+
+class Metric:
+    """Scores people under one regime; also predicts the score of a change they consider."""
+
+    def __init__(self, regime: RegimeConfig, workforce: Workforce):
+        self.regime = regime
+        self.measures = bool(regime.weights)
+        self.names = [s for s in SIGNAL_NAMES if s in regime.weights or s in regime.per]
+        self.weights = np.array([regime.weights.get(s, 0.0) for s in self.names])
+        self.per = np.array([regime.per.get(s, 0.0) for s in self.names])
+        self.has_per = bool(np.any(self.per != 0))
+        self.team_level = regime.level == "team"
+        self.mean_signal = np.array([SIGNALS[s].team == "mean" for s in self.names])
+        self.wf = workforce
+        self.scale = np.ones(len(self.names))
+        self.reference = 1.0
+        self.history = np.zeros((max(regime.window, 1), len(self.names), workforce.n))
+        self.weeks_recorded = 0
+
+    # -- the formula ---------------------------------------------------------------
+    def units(self, person_signals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Signals of the measured units (people or teams) and which units exist."""
+        if not self.team_level:
+            return person_signals, self.wf.employed
+        sums = np.stack([self.wf.team_sum(row) for row in person_signals])
+        headcount = self.wf.team_headcount()
+        sums[self.mean_signal] /= np.maximum(headcount, 1)
+        return sums, headcount > 0
+
+    def composite(self, unit_signals: np.ndarray) -> np.ndarray:
+        x = unit_signals / self.scale[:, None]
+        numerator = self.weights @ x
+        if not self.has_per:
+            return numerator
+        return numerator / np.maximum(self.per @ x, EPS)
+
+    def start(self, person_signals: np.ndarray) -> None:
+        """Begin measuring: fill the window with the current signals and anchor to them."""
+        self.history[:] = person_signals
+        self.anchor(person_signals)
+
+    def anchor(self, person_signals: np.ndarray | None = None) -> None:
+        """Tie normalisation and absolute scores to the organisation's level when the policy
+        starts (by default, its level over the current window)."""
+        if person_signals is None:
+            person_signals = self.history.mean(axis=0)
+        signals, exists = self.units(person_signals)
+        if self.regime.normalise:
+            level = np.abs(signals[:, exists].mean(axis=1))
+            self.scale = np.where(level > EPS, level, 1.0)
+        self.reference = float(self.composite(signals)[exists].mean())
+
+    # -- realised scores -----------------------------------------------------------
+    def record(self, person_signals: np.ndarray) -> None:
+        self.history[self.weeks_recorded % len(self.history)] = person_signals
+        self.weeks_recorded += 1
+
+    def score(self, rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
+        """Per person: their composite over the window (their team's, at team level) and score.
+
+        Attribution noise is drawn from `rng`; without one (before the policy starts) the
+        score is noise-free and draws nothing, so the weeks before match the baseline's.
+        """
+        signals, exists = self.units(self.history.mean(axis=0))
+        composite = self.composite(signals)
+        noisy = composite
+        if rng is not None and self.regime.noise > 0:
+            noisy = composite + self.regime.noise * abs(self.reference) * rng.standard_normal(len(composite))
+        if self.regime.scoring == "rank":
+            scores = np.zeros(len(noisy))
+            order = np.argsort(np.where(exists, noisy, np.inf), kind="stable")
+            n = int(exists.sum())
+            scores[order[:n]] = (np.arange(n) + 0.5) / max(n, 1)
+        else:
+            scores = self._level_score(noisy)
+        if self.team_level:
+            return composite[self.wf.team], scores[self.wf.team]
+        return composite, scores
+
+    def _level_score(self, composite: np.ndarray) -> np.ndarray:
+        if self.regime.scoring == "target":
+            return np.clip(composite / self.regime.target, 0.0, 1.0)
+        ref = self.reference
+        return np.clip(0.5 + 0.5 * (composite - ref) / max(abs(ref), EPS), 0.0, 1.0)
+
+    def index(self, person_composite: np.ndarray) -> float:
+        """The metric as a dashboard shows it: the organisation's mean relative to its start."""
+        if self.team_level:
+            exists = self.wf.team_headcount() > 0
+            values = person_composite[np.searchsorted(self.wf.team, np.flatnonzero(exists))]
+        else:
+            values = person_composite[self.wf.employed]
+        if abs(self.reference) < EPS or len(values) == 0:
+            return float("nan")
+        return float(values.mean() / self.reference)
+
+    # -- what people expect ----------------------------------------------------------
+    def expected_score(self, trial: np.ndarray, current: np.ndarray, others: np.ndarray) -> np.ndarray:
+        """The score each person expects if they worked like `trial` every week.
+
+        `current` is what they do now; `others` the current signals of everyone, against
+        which rank scores are judged. At team level a person moves only their share of
+        the team's signals: the incentive is diluted by team size.
+        """
+        if self.team_level:
+            unit_signals, exists = self.units(others)
+            delta = trial - current
+            delta[self.mean_signal] /= np.maximum(self.wf.team_headcount()[self.wf.team], 1)
+            own = unit_signals[:, self.wf.team] + delta
+        else:
+            unit_signals, exists = others, self.wf.employed
+            own = trial
+        composite = self.composite(own)
+        if self.regime.scoring != "rank":
+            return self._level_score(composite)
+        field = np.sort(self.composite(unit_signals)[exists])
+        below = np.searchsorted(field, composite, side="left")
+        at_or_below = np.searchsorted(field, composite, side="right")
+        return (below + at_or_below) / (2.0 * max(len(field), 1))

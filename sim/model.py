@@ -1,0 +1,418 @@
+"""OrgModel: an organisation of employees under a metric regime, one step per week.
+
+A week:
+1. everyone takes stock of their situation (ramp-up, burnout, teammates' help and habits);
+2. they weigh a small change of their split of hours and of their hours, and keep what pays;
+3. they work: value, volume, tokens and rework follow from the split;
+4. the metric reads the observable signals and scores people (once the policy has started);
+5. exhaustion moves, fluency grows;
+6. at a review, rewards are paid, people imitate better-rewarded teammates, expectations
+   ratchet and, under forced ranking, the lowest scores are let go;
+7. some people quit; vacancies are refilled after a delay.
+The dynamics run over whole arrays (`Workforce`); each `Employee` agent views its row.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+from omegaconf import DictConfig
+
+from sim.agents import Employee
+from sim.behaviour import Situation, adapt, imagine, imitate
+from sim.config import Config
+from sim.metric import Metric
+from sim.outputs import WEEKLY_COLUMNS
+from sim.presets import as_config
+from sim.production import ACTIVITIES, QUALITY, REALITY, THEATER, WeekOfWork, work_week
+from sim.signals import observe
+from sim.turnover import forced_ranking, quits
+from sim.wellbeing import ratchet_expectations, strain_and_recover
+from sim.workforce import TRAITS, Workforce
+
+GAMING = 0.05  # theater share above which a person counts as gaming
+REGULAR_AI_DAYS = 3.0  # AI-active days a week that count as adoption
+CONTRIBUTION_MEMORY = 8.0  # weeks over which contribution is smoothed
+
+
+class OrgModel(mesa.Model):
+    """An organisation of `org.n_employees` posts in teams, under `regime`."""
+
+    def __init__(self, config: Config | DictConfig | None = None, *, rng: int | None = None):
+        cfg = as_config(config)
+        super().__init__(rng=cfg.seed if rng is None else rng)
+        self.config = cfg
+        self.workforce = Workforce(cfg.org.n_employees, cfg.org.team_size)
+        self.metric = Metric(cfg.regime, self.workforce)
+        self.employees: list[Employee | None] = [None] * cfg.org.n_employees
+        self._departed: list[dict[str, np.ndarray]] = []
+        n, lag = cfg.org.n_employees, cfg.production.durability_weeks
+        self._durable_pipeline = np.zeros((max(lag, 1), n))
+        self._rework_pipeline = np.zeros((max(lag, 1), n))
+        self._quits_recent: list[int] = []
+        self.at_risk = {"burned_out": 0.0, "other": 0.0}
+        self.quit_counts = {"burned_out": 0, "other": 0}
+        self.departure_cost = 0.0
+
+        self._hire(np.arange(n), week=0)
+        wf = self.workforce
+        wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
+        wf.exhaustion[:] = cfg.wellbeing.base_strain / (cfg.wellbeing.recovery * wf.resilience)
+        self.last_week = work_week(
+            wf.shares,
+            wf.hours,
+            skill=wf.skill,
+            fluency=wf.fluency,
+            token_need=wf.token_need,
+            efficiency=np.ones(n),
+            sloppiness=np.ones(n),
+            team_help=np.zeros(n),
+            prod=cfg.production,
+        )  # a first guess at last week, so that teammates' help is known
+        self.last_week = self._work(self._situation(0.0))
+        self._start_pipelines(self.last_week)
+        self.workforce.expectation = self.last_week.volume.copy()
+        self.metric.start(self._observe(self.last_week, steady=True))
+        self.reference = self._org_levels(self.last_week, self._situation(0.0))
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in WEEKLY_COLUMNS}
+        )
+        self.week_stats: dict[str, float] = {}
+
+    # -- the week -------------------------------------------------------------------
+    def step(self) -> None:
+        week = self.steps - 1  # Mesa counts the step under way
+        cfg, wf = self.config, self.workforce
+        active = self.metric.measures and week >= cfg.regime.start_week
+        pressure = cfg.regime.pressure if active else 0.0
+        situation = self._situation(pressure)
+        if active and week == cfg.regime.start_week and week > 0:
+            self.metric.anchor()
+
+        if cfg.behaviour.adaptation:
+            adapt(situation, self.rng)
+        outcome = self._work(situation)
+        durable, rework = self._advance_pipelines(outcome)
+
+        signals = self._observe(outcome, steady=False, durable=durable, rework=rework)
+        self.metric.record(signals)
+        composite, score = self.metric.score(self.rng if active else None)
+        wf.score = np.where(active, score, 0.5)
+
+        contribution_rank = self._update_contribution(durable, outcome, situation)
+        informal = 0.5 + cfg.behaviour.informal_spread * (contribution_rank - 0.5)
+        wf.reward = (1.0 - pressure) * informal + pressure * wf.score
+        strain_and_recover(
+            wf,
+            outcome,
+            pressure=pressure,
+            team_help=situation.team_help,
+            expected_volume=situation.expected_volume,
+            cfg=cfg.wellbeing,
+            rng=self.rng,
+        )
+        wf.fluency = np.minimum(wf.fluency + outcome.fluency_gain, 1.0)
+        self._accumulate(outcome, durable)
+
+        fired = wf.person_id[:0]
+        if (week + 1) % cfg.org.review_period == 0:
+            wf.rewards_total += wf.reward * wf.employed
+            if cfg.behaviour.adaptation:
+                imitate(wf, cfg.behaviour.imitation, self.rng)
+            ratchet_expectations(wf, cfg.org.review_period, cfg.wellbeing)
+            if active and cfg.regime.forced_ranking > 0:
+                fired = forced_ranking(wf, cfg.regime.forced_ranking, self.rng)
+
+        leaving = np.setdiff1d(quits(wf, cfg.turnover, cfg.wellbeing.sustainable_hours, self.rng), fired)
+        self._count_quits(leaving)
+        self._record_stats(week, situation, outcome, durable, rework, composite, active)
+        self.week_stats.update(quits=len(leaving), fired=len(fired))
+        self._depart(leaving, week, "quit")
+        self._depart(fired, week, "fired")
+        refill = np.flatnonzero(~wf.employed & (wf.refill_week <= week + 1))
+        self._hire(refill, week=week + 1)
+        self.week_stats["hires"] = len(refill)
+        self._quits_recent.append(len(leaving))
+        self.week_stats["attrition_annualised"] = (
+            sum(self._quits_recent[-13:])
+            / max(self.week_stats["headcount"], 1)
+            * 52.0
+            / min(len(self._quits_recent), 13)
+        )
+        self.last_week = outcome
+        self.datacollector.collect(self)
+
+    # -- parts of the week ----------------------------------------------------------
+    def _ramp(self) -> np.ndarray:
+        org = self.config.org
+        if org.ramp_weeks <= 0:
+            return np.ones(self.workforce.n)
+        progress = np.minimum(self.workforce.tenure / org.ramp_weeks, 1.0)
+        return org.ramp_start + (1.0 - org.ramp_start) * progress
+
+    def _situation(self, pressure: float) -> Situation:
+        cfg, wf = self.config, self.workforce
+        last = self.last_week
+        gaming = (last.activity_hours[:, THEATER] > GAMING * np.maximum(wf.hours, 1e-9)) * 1.0
+        ramp = self._ramp()
+        return Situation(
+            wf=wf,
+            cfg=cfg,
+            metric=self.metric,
+            pressure=pressure,
+            efficiency=ramp * np.where(wf.burned_out, 1.0 - cfg.wellbeing.burnout_productivity, 1.0),
+            sloppiness=np.where(wf.burned_out, 1.0 + cfg.wellbeing.burnout_sloppiness, 1.0),
+            team_help=cfg.production.help_effect * wf.teammates_mean(last.help_given) / 10.0,
+            teammates_value=wf.teammates_mean(last.value),
+            gaming_norm=wf.teammates_mean(gaming),
+            expected_volume=wf.expectation * ramp,
+        )
+
+    def _work(self, s: Situation) -> WeekOfWork:
+        wf = self.workforce
+        return work_week(
+            wf.shares,
+            wf.hours * wf.employed,
+            skill=wf.skill,
+            fluency=wf.fluency,
+            token_need=wf.token_need,
+            efficiency=s.efficiency,
+            sloppiness=s.sloppiness,
+            team_help=s.team_help,
+            prod=self.config.production,
+            seen=REALITY,
+        )
+
+    def _start_pipelines(self, week: WeekOfWork) -> None:
+        self._durable_pipeline[:] = week.durable_value * self.workforce.employed
+        self._rework_pipeline[:] = week.rework_rate * self.workforce.employed
+
+    def _advance_pipelines(self, week: WeekOfWork) -> tuple[np.ndarray, np.ndarray]:
+        """Durable value and rework become known only after the durability window."""
+        slot = self.steps % len(self._durable_pipeline)
+        durable = self._durable_pipeline[slot].copy()
+        rework = self._rework_pipeline[slot].copy()
+        self._durable_pipeline[slot] = week.durable_value * self.workforce.employed
+        self._rework_pipeline[slot] = week.rework_rate * self.workforce.employed
+        return durable, rework
+
+    def _observe(
+        self,
+        week: WeekOfWork,
+        *,
+        steady: bool,
+        durable: np.ndarray | None = None,
+        rework: np.ndarray | None = None,
+    ) -> np.ndarray:
+        lagged = None if steady else {"durable_value": durable, "rework_rate": rework}
+        wf = self.workforce
+        return observe(
+            self.metric.names,
+            week,
+            wf.hours * wf.employed,
+            wf.employed,
+            prod=self.config.production,
+            salary=self.config.org.salary,
+            lagged=lagged,
+        )
+
+    def _update_contribution(self, durable: np.ndarray, week: WeekOfWork, s: Situation) -> np.ndarray:
+        """Smooth each person's real contribution and return its percentile among staff."""
+        wf = self.workforce
+        help_value = self.config.production.help_effect * week.help_given / 10.0 * s.teammates_value
+        wf.contribution += (durable + help_value - wf.contribution) / CONTRIBUTION_MEMORY
+        wf.contribution_total += (durable + help_value) * wf.employed
+        return _percentile(wf.contribution, wf.employed)
+
+    def _accumulate(self, week: WeekOfWork, durable: np.ndarray) -> None:
+        wf = self.workforce
+        on = wf.employed
+        wf.tenure += on
+        wf.weeks_worked += on
+        wf.weeks_burned_out += wf.burned_out
+        wf.activity_hours_total += week.activity_hours * on[:, None]
+        wf.value_total += week.value * on
+        wf.durable_total += durable * on
+        wf.volume_total += week.volume * on
+        wf.volume_this_review += week.volume * on
+        wf.token_cost_total += week.tokens * self.config.production.token_price * on
+        wf.score_total += wf.score * on
+
+    def _count_quits(self, leaving: np.ndarray) -> None:
+        wf = self.workforce
+        burned = wf.burned_out & wf.employed
+        self.at_risk["burned_out"] += burned.sum()
+        self.at_risk["other"] += (wf.employed & ~burned).sum()
+        self.quit_counts["burned_out"] += int(burned[leaving].sum())
+        self.quit_counts["other"] += int((~burned[leaving]).sum())
+
+    # -- people coming and going --------------------------------------------------
+    def _hire(self, slots: np.ndarray, week: int) -> None:
+        if len(slots) == 0:
+            return
+        agents = [Employee(self, int(slot)) for slot in slots]
+        for agent in agents:
+            self.employees[agent.slot] = agent
+        ids = np.array([a.unique_id for a in agents], dtype=np.int64)
+        self.workforce.hire(slots, ids, week, self.config, self.rng)
+
+    def _depart(self, slots: np.ndarray, week: int, reason: str) -> None:
+        if len(slots) == 0:
+            return
+        wf = self.workforce
+        rank = _percentile(wf.lifetime_contribution(), wf.employed)
+        self._departed.append(self._records(slots, left_week=week, reason=reason, rank=rank))
+        for slot in slots:
+            self.employees[slot].remove()
+            self.employees[slot] = None
+        self.departure_cost += len(slots) * self.config.org.replacement_cost * self.config.org.salary
+        wf.vacate(slots, refill_week=week + 1 + self.config.org.vacancy_weeks)
+
+    def _records(
+        self, slots: np.ndarray, *, left_week: int, reason: str, rank: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        wf = self.workforce
+        worked = np.maximum(wf.weeks_worked[slots], 1.0)
+        hours_total = np.maximum(wf.activity_hours_total[slots].sum(axis=1), 1e-9)
+        record = {
+            "employee_id": wf.person_id[slots],
+            "team": wf.team[slots],
+            "hired_week": wf.hired_week[slots],
+            "left_week": np.full(len(slots), left_week, dtype=np.int64),
+            "exit": np.full(len(slots), reason, dtype=object),
+            "tenure_weeks": wf.weeks_worked[slots],
+        }
+        for trait in TRAITS:
+            record[trait] = getattr(wf, trait)[slots]
+        record["fluency_at_hire"] = wf.fluency_at_hire[slots]
+        record["fluency"] = wf.fluency[slots]
+        record["hours_mean"] = wf.activity_hours_total[slots].sum(axis=1) / worked
+        for k, activity in enumerate(ACTIVITIES):
+            record[f"share_{activity}"] = wf.activity_hours_total[slots, k] / hours_total
+        record["exhaustion"] = wf.exhaustion[slots]
+        record["burned_out"] = wf.burned_out[slots]
+        record["weeks_burned_out"] = wf.weeks_burned_out[slots]
+        record["value_per_week"] = wf.value_total[slots] / worked
+        record["durable_value_per_week"] = wf.durable_total[slots] / worked
+        record["volume_per_week"] = wf.volume_total[slots] / worked
+        record["token_cost_per_week"] = wf.token_cost_total[slots] / worked
+        record["score_mean"] = wf.score_total[slots] / worked
+        record["rewards_total"] = wf.rewards_total[slots]
+        record["contribution_per_week"] = wf.lifetime_contribution()[slots]
+        record["contribution_percentile"] = rank[slots]
+        record["top_contributor"] = rank[slots] >= 0.75
+        return record
+
+    def employee_records(self) -> dict[str, np.ndarray]:
+        """Everyone who ever worked here: those who left, then those still employed."""
+        wf = self.workforce
+        rank = _percentile(wf.lifetime_contribution(), wf.employed)
+        current = self._records(np.flatnonzero(wf.employed), left_week=-1, reason="employed", rank=rank)
+        parts = [*self._departed, current]
+        return {key: np.concatenate([p[key] for p in parts]) for key in current}
+
+    # -- what the organisation looks like this week ---------------------------------
+    def _org_levels(self, week: WeekOfWork, situation: Situation) -> dict[str, float]:
+        """Per-head durable value, volume and believed value: what the indices divide by."""
+        wf = self.workforce
+        heads = max(int(wf.employed.sum()), 1)
+        perceived = imagine(wf.shares, wf.hours * wf.employed, situation).value
+        return {
+            "durable": float((week.durable_value * wf.employed).sum() / heads),
+            "volume": float((week.volume * wf.employed).sum() / heads),
+            "perceived": float((perceived * wf.employed).sum() / heads),
+        }
+
+    def _record_stats(
+        self,
+        week: int,
+        situation: Situation,
+        outcome: WeekOfWork,
+        durable: np.ndarray,
+        rework: np.ndarray,
+        composite: np.ndarray,
+        active: bool,
+    ) -> None:
+        cfg, wf = self.config, self.workforce
+        on = wf.employed
+        heads = int(on.sum())
+        per_head = max(heads, 1)
+        hours = outcome.activity_hours * on[:, None]
+        total_hours = max(hours.sum(), 1e-9)
+        token_cost = float((outcome.tokens * on).sum() * cfg.production.token_price)
+        durable_total = float(durable[on].sum())
+        volume_total = float(outcome.volume[on].sum())
+        salary_cost = heads * cfg.org.salary / 52.0
+        reworked = float((rework * outcome.volume)[on].sum())
+        levels = self._org_levels(outcome, situation)
+        stats = {
+            "week": week,
+            "policy_active": bool(active),
+            "pressure": situation.pressure,
+            "headcount": heads,
+            "vacancies": wf.n - heads,
+            "hours_mean": float(wf.hours[on].mean()) if heads else 0.0,
+        }
+        for k, activity in enumerate(ACTIVITIES):
+            stats[f"share_{activity}"] = float(hours[:, k].sum() / total_hours)
+        stats.update(
+            gaming_share=float((outcome.activity_hours[on, THEATER] > GAMING * wf.hours[on]).mean())
+            if heads
+            else 0.0,
+            value=float(outcome.value[on].sum()),
+            durable_value=durable_total,
+            durable_value_per_head=durable_total / per_head,
+            volume=volume_total,
+            rework_rate=reworked / max(volume_total, 1e-9),
+            tokens=float(outcome.tokens[on].sum()),
+            token_cost=token_cost,
+            token_cost_per_head=token_cost / per_head,
+            ai_active_days=float(outcome.ai_active_days[on].mean()) if heads else 0.0,
+            adoption=float((outcome.ai_active_days[on] >= REGULAR_AI_DAYS).mean()) if heads else 0.0,
+            acceptance_rate=_weighted_mean(outcome.acceptance_rate, hours[:, 1] + hours[:, THEATER]),
+            fluency=float(wf.fluency[on].mean()) if heads else 0.0,
+            exhaustion=float(wf.exhaustion[on].mean()) if heads else 0.0,
+            burnout_share=float(wf.burned_out[on].mean()) if heads else 0.0,
+            quality_hours=float(hours[:, QUALITY].sum() / per_head),
+            metric_index=self.metric.index(composite) if active else float("nan"),
+            score_mean=float(wf.score[on].mean()) if heads else 0.0,
+            score_value_correlation=_rank_correlation(composite, wf.contribution, on)
+            if self.metric.measures
+            else float("nan"),
+            durable_value_index=(durable_total / per_head) / self.reference["durable"],
+            volume_index=(volume_total / per_head) / self.reference["volume"],
+            perceived_productivity_index=levels["perceived"] / self.reference["perceived"],
+            expectation_index=float(wf.expectation[on].mean()) / self.reference["volume"] if heads else 0.0,
+            salary_cost=salary_cost,
+            departure_cost=self.departure_cost,
+        )
+        stats["cost"] = salary_cost + token_cost
+        stats["cost_per_durable_value"] = stats["cost"] / durable_total if durable_total > 0 else float("nan")
+        self.week_stats = stats
+
+
+def _percentile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Percentile rank among masked entries (0 elsewhere)."""
+    out = np.zeros(len(values))
+    idx = np.flatnonzero(mask)
+    if len(idx):
+        order = np.argsort(values[idx], kind="stable")
+        out[idx[order]] = (np.arange(len(idx)) + 0.5) / len(idx)
+    return out
+
+
+def _rank_correlation(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> float:
+    """Spearman correlation over masked entries."""
+    if mask.sum() < 3:
+        return float("nan")
+    ra = _percentile(a, mask)[mask]
+    rb = _percentile(b, mask)[mask]
+    if ra.std() == 0 or rb.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    total = weights.sum()
+    return float((values * weights).sum() / total) if total > 0 else 0.0

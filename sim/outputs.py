@@ -1,0 +1,146 @@
+"""The data contract: the tables a run produces, how the summary is derived, and how
+files are written so that a crash never leaves a half-written file that looks complete.
+
+Every column here is documented with its unit in docs/data-contract.md.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+WEEKLY_COLUMNS: tuple[str, ...] = (
+    "week",
+    "policy_active",
+    "pressure",
+    "headcount",
+    "vacancies",
+    "hours_mean",
+    "share_craft",
+    "share_ai",
+    "share_theater",
+    "share_quality",
+    "share_learning",
+    "gaming_share",
+    "value",
+    "durable_value",
+    "durable_value_per_head",
+    "volume",
+    "rework_rate",
+    "tokens",
+    "token_cost",
+    "token_cost_per_head",
+    "ai_active_days",
+    "adoption",
+    "acceptance_rate",
+    "fluency",
+    "exhaustion",
+    "burnout_share",
+    "quality_hours",
+    "metric_index",
+    "score_mean",
+    "score_value_correlation",
+    "durable_value_index",
+    "volume_index",
+    "perceived_productivity_index",
+    "expectation_index",
+    "salary_cost",
+    "departure_cost",
+    "cost",
+    "cost_per_durable_value",
+    "quits",
+    "fired",
+    "hires",
+    "attrition_annualised",
+)
+
+
+def summarise(weekly: pd.DataFrame, employees: pd.DataFrame, model_facts: dict) -> dict:
+    """One row that answers: what did this policy do to value, cost, people and the metric?
+
+    Rates over the policy period (from the start week on) unless named otherwise.
+    """
+    start = int(model_facts["start_week"])
+    policy = weekly[weekly["week"] >= start] if (weekly["week"] >= start).any() else weekly
+    before = weekly[weekly["week"] < start] if start > 0 else weekly.head(4)
+    last_quarter = weekly.tail(13)
+    years = len(weekly) / 52.0
+    heads = weekly["headcount"].mean()
+    quitters = employees[employees["exit"] == "quit"]
+    policy_hours = policy["hours_mean"] * policy["headcount"]
+    durable_total = weekly["durable_value"].sum()
+    total_cost = weekly["cost"].sum() + model_facts["departure_cost"]
+    risk = model_facts["at_risk"]
+    counts = model_facts["quit_counts"]
+    burned_rate = counts["burned_out"] / risk["burned_out"] * 52 if risk["burned_out"] else np.nan
+    other_rate = counts["other"] / risk["other"] * 52 if risk["other"] else np.nan
+
+    def weighted(column: str) -> float:
+        return float((policy[column] * policy_hours).sum() / max(policy_hours.sum(), 1e-9))
+
+    return {
+        "durable_value_per_head": float(policy["durable_value_per_head"].mean()),
+        "durable_value_total": float(durable_total),
+        "value_per_head": float((policy["value"] / policy["headcount"].clip(lower=1)).mean()),
+        "durable_value_change": float(last_quarter["durable_value_index"].mean() - 1.0),
+        "perceived_productivity_change": float(last_quarter["perceived_productivity_index"].mean() - 1.0),
+        "volume_change": float(last_quarter["volume_index"].mean() - 1.0),
+        "metric_index": float(last_quarter["metric_index"].mean()),
+        "score_value_correlation_start": float(before["score_value_correlation"].tail(4).mean()),
+        "score_value_correlation_end": float(last_quarter["score_value_correlation"].mean()),
+        "token_cost_per_head_year": float(policy["token_cost_per_head"].mean() * 52.0),
+        "theater_share": weighted("share_theater"),
+        "quality_share": weighted("share_quality"),
+        "ai_share": weighted("share_ai"),
+        "gaming_share": float(last_quarter["gaming_share"].mean()),
+        "hours_mean": float(policy["hours_mean"].mean()),
+        "rework_rate": float(policy["rework_rate"].mean()),
+        "adoption": float(last_quarter["adoption"].mean()),
+        "fluency": float(last_quarter["fluency"].mean()),
+        "burnout_share": float(policy["burnout_share"].mean()),
+        "attrition": float(weekly["quits"].sum() / heads / years),
+        "fired_rate": float(weekly["fired"].sum() / heads / years),
+        "regretted_share": float(quitters["top_contributor"].mean()) if len(quitters) else np.nan,
+        "regretted_attrition": float(quitters["top_contributor"].sum() / heads / years),
+        "quit_rate_burned_out": float(burned_rate),
+        "quit_rate_not_burned_out": float(other_rate),
+        "burnout_quit_ratio": float(burned_rate / other_rate) if other_rate else np.nan,
+        "cost_total": float(total_cost),
+        "cost_per_durable_value": float(total_cost / durable_total) if durable_total > 0 else np.nan,
+        "departure_cost": float(model_facts["departure_cost"]),
+        "people_ever_employed": int(len(employees)),
+    }
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a table as Parquet or CSV, chosen by the file's suffix."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    else:
+        write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
+    return path
+
+
+def write_text(text: str, path: Path) -> Path:
+    write_atomic(path, lambda tmp: tmp.write_text(text))
+    return Path(path)

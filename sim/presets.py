@@ -1,0 +1,110 @@
+"""Composing configs from the presets under `configs/`, with Hydra's compose API.
+
+The presets ship inside the package (as `sim.configs`), so they are found after a plain
+`pip install .` from any directory. Users add their own YAML files through extra config
+directories (`--config-dir` on the command line, `config_dirs=` from Python).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from hydra import compose, initialize_config_module
+from hydra.core.global_hydra import GlobalHydra
+from hydra.errors import HydraException, MissingConfigException
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.checks import ConfigError, check
+from sim.config import Config, register_configs
+
+CONFIG_MODULE = "sim.configs"
+GROUPS = ("regime",)
+
+register_configs()
+
+
+def preset_names(group: str = "regime", config_dirs: Iterable[str | Path] = ()) -> list[str]:
+    """Presets of a config group: the packaged ones and any in extra config directories."""
+    names = {
+        p.name[:-5]
+        for p in resources.files(CONFIG_MODULE).joinpath(group).iterdir()
+        if p.name.endswith(".yaml")
+    }
+    for folder in config_dirs:
+        names |= {p.stem for p in Path(folder, group).glob("*.yaml")}
+    return sorted(names)
+
+
+def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path] = ()) -> DictConfig:
+    """Compose the config as the command line would, and check it.
+
+    Raises ConfigError with a one-line message naming the key at fault.
+    """
+    config_dirs = [str(Path(d).resolve()) for d in config_dirs]
+    for folder in config_dirs:
+        if not Path(folder).is_dir():
+            raise ConfigError(f"config dir {folder}: no such folder")
+    overrides = list(overrides)
+    if config_dirs:
+        overrides.append("hydra.searchpath=[" + ",".join(f"file://{d}" for d in config_dirs) + "]")
+    if GlobalHydra.instance().is_initialized():
+        cfg = _compose(overrides, config_dirs)
+    else:
+        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+            cfg = _compose(overrides, config_dirs)
+    checked = as_config(cfg)
+    check(checked)
+    known = preset_names("regime", config_dirs)
+    for name in checked.compare:
+        if name not in known:
+            raise ConfigError(f"compare: unknown regime {name!r}; allowed: {', '.join(known)}")
+    return cfg
+
+
+def _compose(overrides: list[str], config_dirs: list[str]) -> DictConfig:
+    try:
+        return compose(config_name="config", overrides=overrides)
+    except MissingConfigException as error:
+        raise ConfigError(missing_message(error, config_dirs)) from None
+    except (HydraException, OmegaConfBaseException) as error:
+        raise ConfigError(one_line(error)) from None
+
+
+def missing_message(error: MissingConfigException, config_dirs: Iterable[str] = ()) -> str:
+    text = str(error)
+    for group in GROUPS:
+        if f"'{group}/" in text:
+            name = text.split(f"'{group}/", 1)[1].split("'", 1)[0]
+            allowed = ", ".join(preset_names(group, config_dirs))
+            extra = f"or a YAML file in {group}/ of a --config-dir"
+            return f"{group}={name}: unknown {group}; allowed: {allowed} ({extra})"
+    return one_line(error)
+
+
+def one_line(error: Exception) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    full_key = getattr(error, "full_key", None)
+    message = lines[0] if lines else type(error).__name__
+    return f"{full_key}: {message}" if full_key and full_key not in message else message
+
+
+def load_regime(name: str, config_dirs: Iterable[str | Path] = ()) -> DictConfig:
+    """A regime preset by name, as a config node."""
+    return load_config([f"regime={name}"], config_dirs).regime
+
+
+def as_config(config: Config | DictConfig | dict | None) -> Config:
+    """Any config form (dataclass, DictConfig, dict, None for defaults) as a checked-type Config."""
+    if isinstance(config, Config):
+        return config
+    schema = OmegaConf.structured(Config)
+    if config is None:
+        return OmegaConf.to_object(schema)
+    try:
+        merged = OmegaConf.merge(schema, config)
+        return OmegaConf.to_object(merged)
+    except OmegaConfBaseException as error:
+        raise ConfigError(one_line(error)) from None

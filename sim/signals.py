@@ -1,0 +1,80 @@
+"""The observable signals: everything a metric regime is allowed to read.
+
+A metric never sees exhaustion, integrity, theater or true value: only these traces of
+work. Each signal says how it adds up to a team (a sum, or a mean over team members)
+and its unit, which the data contract repeats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import ProductionConfig
+from sim.production import WeekOfWork
+
+
+@dataclass(frozen=True)
+class Signal:
+    unit: str
+    team: str  # "sum" or "mean": how members' values make the team's
+    meaning: str
+
+
+SIGNALS: dict[str, Signal] = {
+    "tokens": Signal("million tokens a week", "sum", "AI tokens consumed"),
+    "token_cost": Signal("$ a week", "sum", "what those tokens cost"),
+    "token_cost_share": Signal("share of salary", "mean", "token spend, annualised, as a share of salary"),
+    "ai_active_days": Signal("days a week (0-5)", "mean", "days with any AI tool use"),
+    "acceptance_rate": Signal("share", "mean", "share of AI suggestions accepted"),
+    "prompts": Signal("prompts a week", "sum", "prompts sent to AI tools"),
+    "volume": Signal("units a week", "sum", "shipped volume (changes, documents, tickets)"),
+    "value": Signal("value units a week", "sum", "short-term value as first judged"),
+    "durable_value": Signal(
+        "value units a week", "sum", "value that survived the durability window (lagged)"
+    ),
+    "rework_rate": Signal("share", "mean", "share of shipped volume reverted or rewritten (lagged)"),
+    "hours": Signal("hours a week", "sum", "hours logged"),
+    "salary_cost": Signal("$ a week", "sum", "salaries of the people employed"),
+}
+
+SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)
+
+
+def observe(
+    names: list[str],
+    week: WeekOfWork,
+    hours: np.ndarray,
+    employed: np.ndarray,
+    *,
+    prod: ProductionConfig,
+    salary: float,
+    lagged: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
+    """The named signals of a week, one row per signal, one column per slot.
+
+    Durable value and rework are only known after the durability window: pass what is
+    known now as `lagged`. Without it, the week's own eventual values are used, which is
+    what someone weighing a lasting change of habits expects.
+    """
+    lagged = lagged or {}
+    token_cost = week.tokens * prod.token_price
+
+    def signal(name: str) -> np.ndarray:
+        if name in lagged:
+            return lagged[name]
+        match name:
+            case "token_cost":
+                return token_cost
+            case "token_cost_share":
+                return token_cost * 52.0 / salary
+            case "hours":
+                return hours
+            case "salary_cost":
+                return employed * (salary / 52.0)
+            case _:
+                return getattr(week, name)
+
+    rows = [signal(name) * employed for name in names]
+    return np.array(rows) if rows else np.zeros((0, len(hours)))

@@ -1,0 +1,48 @@
+"""Who leaves: a weekly quit hazard, and forced ranking at reviews.
+
+The weekly hazard of a person is
+    h = h0 * exp(b_o * (outside option - 1)) * (1 + b_i * max(ERI - 1, 0)) * (m_b if burned out)
+with h0 the weekly hazard of the base annual attrition. Better people have better outside
+options, so they leave first when what they get falls short of what they give.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import TurnoverConfig
+from sim.wellbeing import effort_reward_ratio
+from sim.workforce import Workforce
+
+
+def weekly_hazard(annual_rate: float) -> float:
+    return -np.log1p(-annual_rate) / 52.0
+
+
+def quit_probability(wf: Workforce, cfg: TurnoverConfig, sustainable_hours: float) -> np.ndarray:
+    imbalance = np.maximum(effort_reward_ratio(wf, sustainable_hours) - 1.0, 0.0)
+    hazard = (
+        weekly_hazard(cfg.base_attrition)
+        * np.exp(cfg.outside_option_quit * (wf.outside_option - 1.0))
+        * (1.0 + cfg.imbalance_quit * imbalance)
+        * np.where(wf.burned_out, cfg.burnout_quit_multiplier, 1.0)
+    )
+    return np.where(wf.employed, -np.expm1(-hazard), 0.0)
+
+
+def quits(
+    wf: Workforce, cfg: TurnoverConfig, sustainable_hours: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Slots whose occupant quits this week."""
+    p = quit_probability(wf, cfg, sustainable_hours)
+    return np.flatnonzero(rng.random(wf.n) < p)
+
+
+def forced_ranking(wf: Workforce, share: float, rng: np.random.Generator) -> np.ndarray:
+    """Slots of the lowest-scored `share` of employees, ties broken at random."""
+    employed = np.flatnonzero(wf.employed)
+    n_fired = int(np.floor(share * len(employed)))
+    if n_fired == 0:
+        return employed[:0]
+    order = np.lexsort((rng.random(len(employed)), wf.score[employed]))
+    return employed[order[:n_fired]]

@@ -1,0 +1,139 @@
+"""The workforce as a struct of arrays: one row per post (slot), filled or vacant.
+
+Posts are grouped into teams of consecutive slots. A person occupies a slot from hire to
+departure; their traits are drawn at hire, their state evolves weekly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import Config
+from sim.production import ACTIVITIES
+
+TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "outside_option")
+
+
+class Workforce:
+    """Traits and state of everyone employed, as NumPy arrays indexed by slot."""
+
+    def __init__(self, n_slots: int, team_size: int):
+        self.n = n_slots
+        self.team = np.arange(n_slots) // team_size
+        self.n_teams = int(self.team[-1]) + 1
+        self.team_headcount_max = np.bincount(self.team)
+        zeros = lambda: np.zeros(n_slots)  # noqa: E731
+        self.employed = np.zeros(n_slots, dtype=bool)
+        self.person_id = np.full(n_slots, -1, dtype=np.int64)
+        self.hired_week = np.zeros(n_slots, dtype=np.int64)
+        self.refill_week = np.zeros(n_slots, dtype=np.int64)
+        for trait in TRAITS:
+            setattr(self, trait, zeros())
+        self.fluency = zeros()
+        self.fluency_at_hire = zeros()
+        self.shares = np.zeros((n_slots, len(ACTIVITIES)))
+        self.hours = zeros()
+        self.exhaustion = zeros()
+        self.burned_out = np.zeros(n_slots, dtype=bool)
+        self.tenure = zeros()
+        self.expectation = zeros()  # shipped volume a week the manager expects
+        self.score = np.full(n_slots, 0.5)
+        self.reward = np.full(n_slots, 0.5)  # expected evaluation outcome in [0, 1]
+        self.contribution = zeros()  # recent durable value plus help given, smoothed
+        # Running totals for the per-employee table.
+        self.activity_hours_total = np.zeros((n_slots, len(ACTIVITIES)))
+        self.rewards_total = zeros()
+        self.weeks_worked = zeros()
+        self.weeks_burned_out = zeros()
+        self.value_total = zeros()
+        self.durable_total = zeros()
+        self.volume_total = zeros()
+        self.token_cost_total = zeros()
+        self.score_total = zeros()
+        self.contribution_total = zeros()
+        self.volume_this_review = zeros()
+
+    def team_sum(self, values: np.ndarray) -> np.ndarray:
+        """Per-team sums over employed members."""
+        return np.bincount(self.team, weights=values * self.employed, minlength=self.n_teams)
+
+    def team_headcount(self) -> np.ndarray:
+        return np.bincount(self.team, weights=self.employed, minlength=self.n_teams)
+
+    def team_mean(self, values: np.ndarray) -> np.ndarray:
+        """Per-team means over employed members (0 for an empty team)."""
+        return self.team_sum(values) / np.maximum(self.team_headcount(), 1)
+
+    def teammates_mean(self, values: np.ndarray) -> np.ndarray:
+        """For each slot, the mean over the other employed members of its team."""
+        others = self.team_sum(values)[self.team] - values * self.employed
+        count = self.team_headcount()[self.team] - self.employed
+        return np.where(count > 0, others / np.maximum(count, 1), 0.0)
+
+    def hire(
+        self, slots: np.ndarray, ids: np.ndarray, week: int, cfg: Config, rng: np.random.Generator
+    ) -> None:
+        """Fill vacant slots with new people: draw their traits and their starting habits."""
+        k = len(slots)
+        if k == 0:
+            return
+        w = cfg.workforce
+        self.skill[slots] = rng.lognormal(0.0, w.skill_sd, k)
+        self.integrity[slots] = rng.beta(w.integrity_a, w.integrity_b, k)
+        self.career_concern[slots] = rng.beta(w.career_concern_a, w.career_concern_b, k)
+        self.resilience[slots] = rng.lognormal(0.0, w.resilience_sd, k)
+        self.token_need[slots] = rng.lognormal(0.0, w.token_need_sd, k)
+        self.outside_option[slots] = self.skill[slots] * rng.lognormal(0.0, w.outside_option_sd, k)
+        self.fluency[slots] = rng.beta(w.fluency_a, w.fluency_b, k)
+        self.fluency_at_hire[slots] = self.fluency[slots]
+        own = np.array([w.initial_split[a] for a in ACTIVITIES], dtype=float)
+        own = np.maximum(own + rng.normal(0.0, w.habit_noise, (k, len(ACTIVITIES))), 0.0)
+        own[:, ACTIVITIES.index("theater")] = (
+            rng.exponential(w.theater_habit, k) if w.theater_habit > 0 else 0.0
+        )
+        own /= own.sum(axis=1, keepdims=True)
+        team = self.team[slots]
+        has_team = self.team_headcount()[team] > 0
+        team_split = np.stack([self.team_mean(self.shares[:, a]) for a in range(len(ACTIVITIES))], axis=1)[
+            team
+        ]
+        team_split /= np.maximum(team_split.sum(axis=1, keepdims=True), 1e-12)
+        conform = np.where(has_team, cfg.behaviour.onboarding_conformity, 0.0)[:, None]
+        self.shares[slots] = conform * team_split + (1.0 - conform) * own
+        team_hours = self.team_mean(self.hours)[team]
+        self.hours[slots] = np.where(has_team, team_hours, cfg.wellbeing.sustainable_hours - 2.0)
+        team_expectation = self.team_mean(self.expectation)[team]
+        self.expectation[slots] = np.where(has_team, team_expectation, 0.0)
+        self.exhaustion[slots] = 0.0
+        self.burned_out[slots] = False
+        self.tenure[slots] = 0.0
+        self.score[slots] = 0.5
+        self.reward[slots] = 0.5
+        self.contribution[slots] = np.where(has_team, self.team_mean(self.contribution)[team], 0.0)
+        for total in (
+            self.activity_hours_total,
+            self.rewards_total,
+            self.weeks_worked,
+            self.weeks_burned_out,
+            self.value_total,
+            self.durable_total,
+            self.volume_total,
+            self.token_cost_total,
+            self.score_total,
+            self.contribution_total,
+            self.volume_this_review,
+        ):
+            total[slots] = 0.0
+        self.person_id[slots] = ids
+        self.hired_week[slots] = week
+        self.employed[slots] = True
+
+    def lifetime_contribution(self) -> np.ndarray:
+        """Average weekly contribution over each person's time here."""
+        return self.contribution_total / np.maximum(self.weeks_worked, 1.0)
+
+    def vacate(self, slots: np.ndarray, refill_week: int) -> None:
+        self.employed[slots] = False
+        self.person_id[slots] = -1
+        self.hours[slots] = 0.0
+        self.refill_week[slots] = refill_week

@@ -1,0 +1,73 @@
+"""OrgModel is a mesa.Model like any other: stepped by hand, agents inspected."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import Config, Employee, OrgModel, simulate
+from sim.checks import ConfigError
+from sim.run import resolve
+
+
+def small_model(*overrides: str) -> OrgModel:
+    return OrgModel(resolve(None, ["org.n_employees=60", "org.team_size=6", *overrides]), rng=3)
+
+
+def test_employees_are_mesa_agents_viewing_their_row():
+    model = small_model()
+    assert isinstance(model, mesa.Model)
+    employees = model.agents_by_type[Employee]
+    assert len(employees) == 60
+    person = next(iter(employees))
+    assert person.exhaustion == pytest.approx(model.workforce.exhaustion[person.slot])
+    person.exhaustion = 0.9  # a view: writing the agent writes the array
+    assert model.workforce.exhaustion[person.slot] == 0.9
+    assert sum(person.split.values()) == pytest.approx(1.0)
+    assert person.team == person.slot // 6
+
+
+def test_stepping_by_hand_counts_weeks_and_keeps_agents_in_step_with_posts():
+    model = small_model("regime=token_leaderboard", "turnover.base_attrition=0.5")
+    for _ in range(30):
+        model.step()
+    assert model.steps == 30
+    employed = int(model.workforce.employed.sum())
+    assert len(model.agents_by_type[Employee]) == employed
+    assert {a.slot for a in model.agents_by_type[Employee]} == set(np.flatnonzero(model.workforce.employed))
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 30 and frame["quits"].sum() > 0
+    # People who left are no longer agents of the model, but stay in the employee table.
+    records = pd.DataFrame(model.employee_records())
+    assert len(records) == 60 + frame["hires"].sum()
+    assert (records["exit"] == "quit").sum() == frame["quits"].sum()
+
+
+def test_simulate_returns_pandas_tables_and_accepts_a_config_or_overrides():
+    result = simulate(Config(), ["org.n_employees=40", "org.weeks=8", "regime=adoption", "seed=4"])
+    assert isinstance(result.weekly, pd.DataFrame) and len(result.weekly) == 8
+    assert isinstance(result.employees, pd.DataFrame) and len(result.employees) >= 40
+    assert isinstance(result.summary, pd.Series) and result.summary["regime"] == "adoption"
+    again = simulate(overrides=["org.n_employees=40", "org.weeks=8", "regime=adoption", "seed=4"])
+    pd.testing.assert_frame_equal(result.weekly, again.weekly, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ("regime=no_such_regime", "regime=no_such_regime"),
+        ("org.n_employees=-5", "org.n_employees"),
+        ("regime.pressure=1.5", "regime.pressure"),
+        ("regime.weights.tokens=0", "regime.weights"),
+        ("regime.level=department", "regime.level"),
+        ("org.n_employees=many", "org.n_employees"),
+    ],
+)
+def test_bad_input_raises_a_one_line_error_naming_the_key(override, key):
+    overrides = ["regime=token_leaderboard", override] if not override.startswith("regime=") else [override]
+    with pytest.raises(ConfigError) as error:
+        simulate(overrides=overrides)
+    message = str(error.value)
+    assert key in message and "\n" not in message
