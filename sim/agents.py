@@ -63,7 +63,7 @@ class Employee(mesa.Agent):
     @property
     def split(self) -> dict[str, float]:
         """Share of hours in each activity."""
-        row = self.model.workforce.shares[self.slot]
+        row = self.model.workforce.shares[:, self.slot]
         return {a: float(s) for a, s in zip(ACTIVITIES, row, strict=True)}
 
     @property

@@ -75,7 +75,7 @@ def utility(
     evaluation = 0.0
     if expected_score is not None:
         evaluation = s.pressure * wf.career_concern * b.score_stakes * expected_score
-    moral = b.moral_weight * wf.integrity * week.activity_hours[:, THEATER] / WEEK
+    moral = b.moral_weight * wf.integrity * week.activity_hours[THEATER] / WEEK
     moral *= 1.0 - b.norm_strength * s.gaming_norm
     effort = b.effort_weight * (hours / WEEK) ** 2 * (1.0 + b.exhaustion_effort * wf.exhaustion)
     has_norm = s.expected_volume > 0
@@ -97,40 +97,38 @@ def _scores(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray | N
 
 
 def adapt(s: Situation, rng: np.random.Generator) -> None:
-    """One week of local search: try a small change of split, then of hours; keep what pays."""
+    """One week of local search: each person tries one small change, either moving a little
+    time from one activity to another or working a little more or less, and keeps it if it
+    pays."""
     wf, b = s.wf, s.cfg.behaviour
     n, k = wf.n, len(ACTIVITIES)
     shares, hours = wf.shares, wf.hours
 
     now = imagine(shares, hours, s)
     signals_now = _scores(now, hours, s)
+    field = s.metric.field(signals_now) if signals_now is not None else None
 
     def value_of(week: WeekOfWork, trial_hours: np.ndarray) -> np.ndarray:
         if signals_now is None:
             return utility(week, trial_hours, s, None)
         trial_signals = _scores(week, trial_hours, s)
-        expected = s.metric.expected_score(trial_signals, signals_now, signals_now)
-        return utility(week, trial_hours, s, expected)
+        return utility(week, trial_hours, s, s.metric.expected_score(trial_signals, signals_now, field))
 
-    u_now = value_of(now, hours)
-
-    # A small transfer of time from one activity to another.
+    try_hours = rng.random(n) < 0.5
     source = rng.integers(0, k, n)
     target = (source + rng.integers(1, k, n)) % k
     rows = np.arange(n)
-    moved = np.minimum(np.abs(rng.normal(0.0, b.search_step, n)), shares[rows, source])
+    moved = np.where(try_hours, 0.0, np.abs(rng.normal(0.0, b.search_step, n)))
+    moved = np.minimum(moved, shares[source, rows])
     trial_shares = shares.copy()
-    trial_shares[rows, source] -= moved
-    trial_shares[rows, target] += moved
-    u_split = value_of(imagine(trial_shares, hours, s), hours)
-    better = wf.employed & (u_split > u_now)
-    shares[better] = trial_shares[better]
-    u_now = np.where(better, u_split, u_now)
+    trial_shares[source, rows] -= moved
+    trial_shares[target, rows] += moved
+    step = np.where(try_hours, rng.normal(0.0, b.search_hours_step, n), 0.0)
+    trial_hours = np.clip(hours + step, b.min_hours, b.max_hours)
 
-    # A small change of hours.
-    trial_hours = np.clip(hours + rng.normal(0.0, b.search_hours_step, n), b.min_hours, b.max_hours)
-    u_hours = value_of(imagine(shares, trial_hours, s), trial_hours)
-    better = wf.employed & (u_hours > u_now)
+    trial = imagine(trial_shares, trial_hours, s)
+    better = wf.employed & (value_of(trial, trial_hours) > value_of(now, hours))
+    shares[:, better] = trial_shares[:, better]
     hours[better] = trial_hours[better]
 
 
@@ -144,4 +142,4 @@ def imitate(wf: Workforce, imitation: float, rng: np.random.Generator) -> None:
     offset = rng.integers(1, np.maximum(size, 2), wf.n)
     peer = start + (np.arange(wf.n) - start + offset) % np.maximum(size, 1)
     copies = wf.employed & wf.employed[peer] & (peer != np.arange(wf.n)) & (wf.reward[peer] > wf.reward)
-    wf.shares[copies] += imitation * (wf.shares[peer[copies]] - wf.shares[copies])
+    wf.shares[:, copies] += imitation * (wf.shares[:, peer[copies]] - wf.shares[:, copies])

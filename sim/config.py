@@ -93,8 +93,8 @@ class BehaviourConfig:
     """Bounded-rational choice of the split of hours and of the hours themselves."""
 
     adaptation: bool = True  # local search and imitation; off = habits fixed at hire
-    search_step: float = 0.03  # sd of a trial change of each activity share
-    search_hours_step: float = 1.5  # sd of a trial change of weekly hours
+    search_step: float = 0.05  # sd of the share of hours moved in a trial change of split
+    search_hours_step: float = 2.0  # sd of a trial change of weekly hours
     score_stakes: float = 2.0  # utility of a full score, in typical weeks of contribution
     ai_optimism: float = 0.25  # how much faster people believe AI makes them (METR: +20%)
     rework_awareness: float = 0.4  # share of their own rework people perceive

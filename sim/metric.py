@@ -117,25 +117,65 @@ class Metric:
         return float(values.mean() / self.reference)
 
     # -- what people expect ----------------------------------------------------------
-    def expected_score(self, trial: np.ndarray, current: np.ndarray, others: np.ndarray) -> np.ndarray:
+    def field(self, others: np.ndarray) -> Leaderboard | None:
+        """The leaderboard as people see it, against which they judge a change."""
+        if self.regime.scoring != "rank":
+            return None
+        unit_signals, exists = self.units(others)
+        return Leaderboard(self.composite(unit_signals)[exists])
+
+    def expected_score(self, trial: np.ndarray, current: np.ndarray, field: Leaderboard | None) -> np.ndarray:
         """The score each person expects if they worked like `trial` every week.
 
-        `current` is what they do now; `others` the current signals of everyone, against
+        `current` is what they do now; `field` the leaderboard from `Metric.field`, against
         which rank scores are judged. At team level a person moves only their share of
         the team's signals: the incentive is diluted by team size.
         """
         if self.team_level:
-            unit_signals, exists = self.units(others)
+            unit_signals, _ = self.units(current)
             delta = trial - current
             delta[self.mean_signal] /= np.maximum(self.wf.team_headcount()[self.wf.team], 1)
             own = unit_signals[:, self.wf.team] + delta
         else:
-            unit_signals, exists = others, self.wf.employed
             own = trial
         composite = self.composite(own)
         if self.regime.scoring != "rank":
             return self._level_score(composite)
-        field = np.sort(self.composite(unit_signals)[exists])
-        below = np.searchsorted(field, composite, side="left")
-        at_or_below = np.searchsorted(field, composite, side="right")
-        return (below + at_or_below) / (2.0 * max(len(field), 1))
+        if field is None:
+            return np.full(len(composite), 0.5)
+        return field.percentile(composite)
+
+
+class Leaderboard:
+    """Percentile of any composite among the units' composites, as a lookup table.
+
+    The empirical distribution is tabulated on a fine uniform grid of asinh(composite/scale),
+    so a look-up is a few arithmetic operations per person instead of a binary search;
+    between grid points percentiles are interpolated, so small changes move them smoothly.
+    """
+
+    BINS = 1 << 14
+
+    def __init__(self, composites: np.ndarray):
+        ranked = np.sort(composites)
+        n = len(ranked)
+        self.empty = n == 0
+        if self.empty:
+            return
+        self.scale = max(float(np.median(np.abs(ranked))), EPS)
+        stretched = np.arcsinh(ranked / self.scale)
+        self.low, high = float(stretched[0]), float(stretched[-1])
+        self.width = max(high - self.low, EPS) / self.BINS
+        edges = self.low + self.width * np.arange(self.BINS + 1)
+        levels = (np.arange(n) + 0.5) / n
+        self.table = np.interp(edges, stretched, levels)
+        self.table[0], self.table[-1] = 0.0, 1.0
+
+    def percentile(self, composite: np.ndarray) -> np.ndarray:
+        if self.empty:
+            return np.full(len(composite), 0.5)
+        position = (np.arcsinh(composite / self.scale) - self.low) / self.width
+        np.clip(position, 0.0, self.BINS - 1e-9, out=position)
+        cell = position.astype(np.int64)
+        position -= cell
+        return self.table[cell] + position * (self.table[cell + 1] - self.table[cell])

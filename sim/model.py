@@ -19,12 +19,12 @@ import numpy as np
 from omegaconf import DictConfig
 
 from sim.agents import Employee
-from sim.behaviour import Situation, adapt, imagine, imitate
+from sim.behaviour import Situation, adapt, imitate
 from sim.config import Config
 from sim.metric import Metric
 from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import as_config
-from sim.production import ACTIVITIES, QUALITY, REALITY, THEATER, WeekOfWork, work_week
+from sim.production import ACTIVITIES, AI, QUALITY, REALITY, THEATER, WeekOfWork, work_week
 from sim.signals import observe
 from sim.turnover import forced_ranking, quits
 from sim.wellbeing import ratchet_expectations, strain_and_recover
@@ -33,6 +33,7 @@ from sim.workforce import TRAITS, Workforce
 GAMING = 0.05  # theater share above which a person counts as gaming
 REGULAR_AI_DAYS = 3.0  # AI-active days a week that count as adoption
 CONTRIBUTION_MEMORY = 8.0  # weeks over which contribution is smoothed
+CORRELATION_SAMPLE = 10_000  # people over whom the score-value correlation is estimated
 
 
 class OrgModel(mesa.Model):
@@ -73,7 +74,7 @@ class OrgModel(mesa.Model):
         self._start_pipelines(self.last_week)
         self.workforce.expectation = self.last_week.volume.copy()
         self.metric.start(self._observe(self.last_week, steady=True))
-        self.reference = self._org_levels(self.last_week, self._situation(0.0))
+        self.reference = self._org_levels(self.last_week)
 
         self.datacollector = mesa.DataCollector(
             model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in WEEKLY_COLUMNS}
@@ -154,7 +155,7 @@ class OrgModel(mesa.Model):
     def _situation(self, pressure: float) -> Situation:
         cfg, wf = self.config, self.workforce
         last = self.last_week
-        gaming = (last.activity_hours[:, THEATER] > GAMING * np.maximum(wf.hours, 1e-9)) * 1.0
+        gaming = (last.activity_hours[THEATER] > GAMING * np.maximum(wf.hours, 1e-9)) * 1.0
         ramp = self._ramp()
         return Situation(
             wf=wf,
@@ -231,7 +232,7 @@ class OrgModel(mesa.Model):
         wf.tenure += on
         wf.weeks_worked += on
         wf.weeks_burned_out += wf.burned_out
-        wf.activity_hours_total += week.activity_hours * on[:, None]
+        wf.activity_hours_total += week.activity_hours * on
         wf.value_total += week.value * on
         wf.durable_total += durable * on
         wf.volume_total += week.volume * on
@@ -261,7 +262,8 @@ class OrgModel(mesa.Model):
         if len(slots) == 0:
             return
         wf = self.workforce
-        rank = _percentile(wf.lifetime_contribution(), wf.employed)
+        rank = np.zeros(wf.n)
+        rank[slots] = _percentile_among(wf.lifetime_contribution(), slots, wf.employed)
         self._departed.append(self._records(slots, left_week=week, reason=reason, rank=rank))
         for slot in slots:
             self.employees[slot].remove()
@@ -274,7 +276,7 @@ class OrgModel(mesa.Model):
     ) -> dict[str, np.ndarray]:
         wf = self.workforce
         worked = np.maximum(wf.weeks_worked[slots], 1.0)
-        hours_total = np.maximum(wf.activity_hours_total[slots].sum(axis=1), 1e-9)
+        hours_total = np.maximum(wf.activity_hours_total[:, slots].sum(axis=0), 1e-9)
         record = {
             "employee_id": wf.person_id[slots],
             "team": wf.team[slots],
@@ -287,9 +289,9 @@ class OrgModel(mesa.Model):
             record[trait] = getattr(wf, trait)[slots]
         record["fluency_at_hire"] = wf.fluency_at_hire[slots]
         record["fluency"] = wf.fluency[slots]
-        record["hours_mean"] = wf.activity_hours_total[slots].sum(axis=1) / worked
+        record["hours_mean"] = wf.activity_hours_total[:, slots].sum(axis=0) / worked
         for k, activity in enumerate(ACTIVITIES):
-            record[f"share_{activity}"] = wf.activity_hours_total[slots, k] / hours_total
+            record[f"share_{activity}"] = wf.activity_hours_total[k, slots] / hours_total
         record["exhaustion"] = wf.exhaustion[slots]
         record["burned_out"] = wf.burned_out[slots]
         record["weeks_burned_out"] = wf.weeks_burned_out[slots]
@@ -313,11 +315,11 @@ class OrgModel(mesa.Model):
         return {key: np.concatenate([p[key] for p in parts]) for key in current}
 
     # -- what the organisation looks like this week ---------------------------------
-    def _org_levels(self, week: WeekOfWork, situation: Situation) -> dict[str, float]:
+    def _org_levels(self, week: WeekOfWork) -> dict[str, float]:
         """Per-head durable value, volume and believed value: what the indices divide by."""
         wf = self.workforce
         heads = max(int(wf.employed.sum()), 1)
-        perceived = imagine(wf.shares, wf.hours * wf.employed, situation).value
+        perceived = week.value + self.config.behaviour.ai_optimism * week.ai_potential
         return {
             "durable": float((week.durable_value * wf.employed).sum() / heads),
             "volume": float((week.volume * wf.employed).sum() / heads),
@@ -338,14 +340,14 @@ class OrgModel(mesa.Model):
         on = wf.employed
         heads = int(on.sum())
         per_head = max(heads, 1)
-        hours = outcome.activity_hours * on[:, None]
+        hours = outcome.activity_hours * on
         total_hours = max(hours.sum(), 1e-9)
         token_cost = float((outcome.tokens * on).sum() * cfg.production.token_price)
         durable_total = float(durable[on].sum())
         volume_total = float(outcome.volume[on].sum())
         salary_cost = heads * cfg.org.salary / 52.0
         reworked = float((rework * outcome.volume)[on].sum())
-        levels = self._org_levels(outcome, situation)
+        levels = self._org_levels(outcome)
         stats = {
             "week": week,
             "policy_active": bool(active),
@@ -355,9 +357,9 @@ class OrgModel(mesa.Model):
             "hours_mean": float(wf.hours[on].mean()) if heads else 0.0,
         }
         for k, activity in enumerate(ACTIVITIES):
-            stats[f"share_{activity}"] = float(hours[:, k].sum() / total_hours)
+            stats[f"share_{activity}"] = float(hours[k].sum() / total_hours)
         stats.update(
-            gaming_share=float((outcome.activity_hours[on, THEATER] > GAMING * wf.hours[on]).mean())
+            gaming_share=float((outcome.activity_hours[THEATER, on] > GAMING * wf.hours[on]).mean())
             if heads
             else 0.0,
             value=float(outcome.value[on].sum()),
@@ -370,11 +372,11 @@ class OrgModel(mesa.Model):
             token_cost_per_head=token_cost / per_head,
             ai_active_days=float(outcome.ai_active_days[on].mean()) if heads else 0.0,
             adoption=float((outcome.ai_active_days[on] >= REGULAR_AI_DAYS).mean()) if heads else 0.0,
-            acceptance_rate=_weighted_mean(outcome.acceptance_rate, hours[:, 1] + hours[:, THEATER]),
+            acceptance_rate=_weighted_mean(outcome.acceptance_rate, hours[AI] + hours[THEATER]),
             fluency=float(wf.fluency[on].mean()) if heads else 0.0,
             exhaustion=float(wf.exhaustion[on].mean()) if heads else 0.0,
             burnout_share=float(wf.burned_out[on].mean()) if heads else 0.0,
-            quality_hours=float(hours[:, QUALITY].sum() / per_head),
+            quality_hours=float(hours[QUALITY].sum() / per_head),
             metric_index=self.metric.index(composite) if active else float("nan"),
             score_mean=float(wf.score[on].mean()) if heads else 0.0,
             score_value_correlation=_rank_correlation(composite, wf.contribution, on)
@@ -397,17 +399,34 @@ def _percentile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     out = np.zeros(len(values))
     idx = np.flatnonzero(mask)
     if len(idx):
-        order = np.argsort(values[idx], kind="stable")
+        order = np.argsort(values[idx])
         out[idx[order]] = (np.arange(len(idx)) + 0.5) / len(idx)
     return out
 
 
+def _percentile_among(values: np.ndarray, slots: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Percentile rank of `values[slots]` among the masked entries (mid-rank for ties)."""
+    field = values[mask]
+    if len(slots) <= 16:  # a few leavers: counting beats sorting
+        ours = values[slots][:, None]
+        return ((field < ours).sum(axis=1) + 0.5 * (field == ours).sum(axis=1)) / max(len(field), 1)
+    field = np.sort(field)
+    below = np.searchsorted(field, values[slots], side="left")
+    at_or_below = np.searchsorted(field, values[slots], side="right")
+    return (below + at_or_below) / (2.0 * max(len(field), 1))
+
+
 def _rank_correlation(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> float:
-    """Spearman correlation over masked entries."""
-    if mask.sum() < 3:
+    """Spearman correlation over masked entries; over an even sample of at most
+    CORRELATION_SAMPLE of them in very large organisations."""
+    idx = np.flatnonzero(mask)
+    if len(idx) < 3:
         return float("nan")
-    ra = _percentile(a, mask)[mask]
-    rb = _percentile(b, mask)[mask]
+    idx = idx[:: -(-len(idx) // CORRELATION_SAMPLE)]
+    sample = np.zeros(len(a), dtype=bool)
+    sample[idx] = True
+    ra = _percentile(a, sample)[idx]
+    rb = _percentile(b, sample)[idx]
     if ra.std() == 0 or rb.std() == 0:
         return float("nan")
     return float(np.corrcoef(ra, rb)[0, 1])

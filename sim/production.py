@@ -8,6 +8,7 @@ computes what really happens and what an employee expects when weighing a change
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -32,19 +33,54 @@ REALITY = Perception()
 
 @dataclass
 class WeekOfWork:
-    """Per-person results of a week, each an array over workforce slots."""
+    """Per-person results of a week, each an array over workforce slots.
 
-    activity_hours: np.ndarray  # (slots, activities) hours really spent
+    The traces that only metrics read (tokens, prompts, acceptance, AI-active days) are
+    computed on first use: most weighed changes never need them.
+    """
+
+    activity_hours: np.ndarray  # (activities, slots) hours really spent
+    productive_hours: np.ndarray  # the same, discounted for long hours
     value: np.ndarray  # short-term value
+    ai_potential: np.ndarray  # value of the AI hours per unit of AI multiplier
     durable_value: np.ndarray  # value that will survive the durability window
     help_given: np.ndarray  # quality hours that raise teammates' productivity
     volume: np.ndarray
     rework_rate: np.ndarray
-    tokens: np.ndarray  # million tokens
-    prompts: np.ndarray
-    acceptance_rate: np.ndarray
-    ai_active_days: np.ndarray
     fluency_gain: np.ndarray
+    fluency: np.ndarray
+    token_need: np.ndarray
+    prod: ProductionConfig
+
+    @cached_property
+    def tokens(self) -> np.ndarray:
+        """Million tokens: honest AI use scaled by the role's need, plus theater."""
+        p = self.prod
+        ai_h, theater_h = self.productive_hours[AI], self.productive_hours[THEATER]
+        return ai_h * (p.tokens_per_ai_hour * self.token_need) + theater_h * p.tokens_per_theater_hour
+
+    @cached_property
+    def prompts(self) -> np.ndarray:
+        p = self.prod
+        return (
+            self.productive_hours[AI] * p.prompts_per_ai_hour
+            + self.productive_hours[THEATER] * p.prompts_per_theater_hour
+        )
+
+    @cached_property
+    def acceptance_rate(self) -> np.ndarray:
+        """Share of suggestions accepted: fluent users accept more; theater accepts nearly all."""
+        p = self.prod
+        ai_h, theater_h = self.productive_hours[AI], self.productive_hours[THEATER]
+        honest = np.minimum(p.acceptance_honest * (0.5 + self.fluency), 1.0)
+        any_ai = ai_h + theater_h
+        accepted = (honest * ai_h + p.acceptance_theater * theater_h) / np.maximum(any_ai, 1e-9)
+        return np.where(any_ai > 0, accepted, 0.0)
+
+    @cached_property
+    def ai_active_days(self) -> np.ndarray:
+        any_ai = self.productive_hours[AI] + self.productive_hours[THEATER]
+        return 5.0 * -np.expm1(-any_ai / self.prod.active_day_hours)
 
 
 def effective_hours(hours: np.ndarray, prod: ProductionConfig) -> np.ndarray:
@@ -77,16 +113,17 @@ def work_week(
     `team_help` is the productivity gain from teammates' quality work.
     """
     worked = effective_hours(hours, prod)
-    activity_hours = shares * hours[:, None]
-    productive = activity_hours * (worked / np.maximum(hours, 1e-9))[:, None]
-    craft_h, ai_h, theater_h, quality_h = (productive[:, k] for k in (CRAFT, AI, THEATER, QUALITY))
+    activity_hours = shares * hours
+    productive = activity_hours * (worked / np.maximum(hours, 1e-9))
+    craft_h, ai_h, theater_h, quality_h, learning_h = productive
 
     output_per_hour = skill * efficiency * (1.0 + team_help) / WEEK
     multiplier = ai_multiplier(fluency, prod)
     believed = multiplier + seen.ai_optimism  # shipped volume is visible; its worth is not
     ai_capacity = prod.ai_task_hours * token_need
     craft_value = output_per_hour * craft_h
-    ai_value = output_per_hour * believed * ai_capacity * -np.expm1(-ai_h / ai_capacity)
+    ai_potential = output_per_hour * ai_capacity * -np.expm1(-ai_h / ai_capacity)
+    ai_value = believed * ai_potential
     quality_value = output_per_hour * prod.quality_value * quality_h
 
     craft_volume = craft_value
@@ -107,22 +144,18 @@ def work_week(
     value = craft_value + ai_value + quality_value
     durable_value = craft_value * (1.0 - rework_craft) + ai_value * (1.0 - rework_ai) + quality_value
 
-    any_ai = ai_h + theater_h
-    honest_acceptance = np.minimum(prod.acceptance_honest * (0.5 + fluency), 1.0)
-    acceptance = (honest_acceptance * ai_h + prod.acceptance_theater * theater_h) / np.maximum(any_ai, 1e-9)
-    fluency_gain = (
-        (prod.learning_rate * productive[:, LEARNING] + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency)
-    )
+    fluency_gain = (prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency)
     return WeekOfWork(
         activity_hours=activity_hours,
+        productive_hours=productive,
         value=value,
+        ai_potential=ai_potential,
         durable_value=durable_value,
         help_given=quality_h,
         volume=volume,
         rework_rate=rework_rate,
-        tokens=ai_h * prod.tokens_per_ai_hour * token_need + theater_h * prod.tokens_per_theater_hour,
-        prompts=ai_h * prod.prompts_per_ai_hour + theater_h * prod.prompts_per_theater_hour,
-        acceptance_rate=np.where(any_ai > 0, acceptance, 0.0),
-        ai_active_days=5.0 * -np.expm1(-any_ai / prod.active_day_hours),
         fluency_gain=fluency_gain,
+        fluency=fluency,
+        token_need=token_need,
+        prod=prod,
     )

@@ -38,8 +38,8 @@ def strain_and_recover(
     hours = np.maximum(wf.hours, 1e-9)
     over = np.maximum(wf.hours - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
     under = np.maximum(cfg.sustainable_hours - wf.hours, 0.0) / cfg.sustainable_hours
-    theater_share = week.activity_hours[:, THEATER] / hours
-    ai_share = (week.activity_hours[:, AI] + week.activity_hours[:, THEATER]) / hours
+    theater_share = week.activity_hours[THEATER] / hours
+    ai_share = (week.activity_hours[AI] + week.activity_hours[THEATER]) / hours
     has_norm = expected_volume > 0
     shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, expected_volume, 1.0), 0.0)
     imbalance = np.maximum(effort_reward_ratio(wf, cfg.sustainable_hours) - 1.0, 0.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import Config
-from sim.production import ACTIVITIES
+from sim.production import ACTIVITIES, THEATER
 
 TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "outside_option")
 
@@ -31,7 +31,7 @@ class Workforce:
             setattr(self, trait, zeros())
         self.fluency = zeros()
         self.fluency_at_hire = zeros()
-        self.shares = np.zeros((n_slots, len(ACTIVITIES)))
+        self.shares = np.zeros((len(ACTIVITIES), n_slots))  # activity-major: rows are contiguous
         self.hours = zeros()
         self.exhaustion = zeros()
         self.burned_out = np.zeros(n_slots, dtype=bool)
@@ -41,7 +41,7 @@ class Workforce:
         self.reward = np.full(n_slots, 0.5)  # expected evaluation outcome in [0, 1]
         self.contribution = zeros()  # recent durable value plus help given, smoothed
         # Running totals for the per-employee table.
-        self.activity_hours_total = np.zeros((n_slots, len(ACTIVITIES)))
+        self.activity_hours_total = np.zeros((len(ACTIVITIES), n_slots))
         self.rewards_total = zeros()
         self.weeks_worked = zeros()
         self.weeks_burned_out = zeros()
@@ -86,20 +86,16 @@ class Workforce:
         self.outside_option[slots] = self.skill[slots] * rng.lognormal(0.0, w.outside_option_sd, k)
         self.fluency[slots] = rng.beta(w.fluency_a, w.fluency_b, k)
         self.fluency_at_hire[slots] = self.fluency[slots]
-        own = np.array([w.initial_split[a] for a in ACTIVITIES], dtype=float)
-        own = np.maximum(own + rng.normal(0.0, w.habit_noise, (k, len(ACTIVITIES))), 0.0)
-        own[:, ACTIVITIES.index("theater")] = (
-            rng.exponential(w.theater_habit, k) if w.theater_habit > 0 else 0.0
-        )
-        own /= own.sum(axis=1, keepdims=True)
+        own = np.array([w.initial_split.get(a, 0.0) for a in ACTIVITIES], dtype=float)[:, None]
+        own = np.maximum(own + rng.normal(0.0, w.habit_noise, (len(ACTIVITIES), k)), 0.0)
+        own[THEATER] = rng.exponential(w.theater_habit, k) if w.theater_habit > 0 else 0.0
+        own /= own.sum(axis=0)
         team = self.team[slots]
         has_team = self.team_headcount()[team] > 0
-        team_split = np.stack([self.team_mean(self.shares[:, a]) for a in range(len(ACTIVITIES))], axis=1)[
-            team
-        ]
-        team_split /= np.maximum(team_split.sum(axis=1, keepdims=True), 1e-12)
-        conform = np.where(has_team, cfg.behaviour.onboarding_conformity, 0.0)[:, None]
-        self.shares[slots] = conform * team_split + (1.0 - conform) * own
+        team_split = np.stack([self.team_mean(row) for row in self.shares])[:, team]
+        team_split /= np.maximum(team_split.sum(axis=0), 1e-12)
+        conform = np.where(has_team, cfg.behaviour.onboarding_conformity, 0.0)
+        self.shares[:, slots] = conform * team_split + (1.0 - conform) * own
         team_hours = self.team_mean(self.hours)[team]
         self.hours[slots] = np.where(has_team, team_hours, cfg.wellbeing.sustainable_hours - 2.0)
         team_expectation = self.team_mean(self.expectation)[team]
@@ -123,7 +119,7 @@ class Workforce:
             self.contribution_total,
             self.volume_this_review,
         ):
-            total[slots] = 0.0
+            total[..., slots] = 0.0
         self.person_id[slots] = ids
         self.hired_week[slots] = week
         self.employed[slots] = True

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -20,3 +24,19 @@ def summaries(overrides: list[str], seeds: list[int] = SEEDS, config_dirs=()) ->
 @pytest.fixture(scope="session")
 def baseline() -> pd.DataFrame:
     return summaries(["regime=baseline"])
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`python -m sim ARGS` in `cwd`, as a user would type it."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="session")
+def main_job(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """The main job at a small size, run once for the whole session: (process, run folder)."""
+    work = tmp_path_factory.mktemp("main_job")
+    out = work / "run"
+    done = run_cli("org.n_employees=120", "org.weeks=30", "replicates=2", f"hydra.run.dir={out}", cwd=work)
+    return done, out

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
-
-
-@pytest.fixture(scope="module")
-def main_job(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
-    work = tmp_path_factory.mktemp("main_job")
-    out = work / "run"
-    done = run_cli("org.n_employees=120", "org.weeks=30", "replicates=2", f"hydra.run.dir={out}", cwd=work)
-    return done, out
+from .conftest import run_cli
 
 
 def test_the_main_job_prints_the_comparison_and_where_outputs_are(main_job):

@@ -28,7 +28,7 @@ def test_theater_rises_with_pressure_under_a_token_metric():
 
 
 def _one_person_week(split: dict[str, float], hours: float = 40.0):
-    shares = np.array([[split.get(a, 0.0) for a in ACTIVITIES]])
+    shares = np.array([[split.get(a, 0.0)] for a in ACTIVITIES])
     ones = np.ones(1)
     return work_week(
         shares,
