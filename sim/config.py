@@ -141,9 +141,9 @@ class TurnoverConfig:
     """Quits, firing and refills."""
 
     base_attrition: float = 0.075  # annual voluntary quit probability at the reference state
-    burnout_quit_multiplier: float = 2.0  # hazard ratio of burnout (Gallup 2.6x, Hamidi OR 2.68)
+    burnout_quit_multiplier: float = 2.3  # hazard ratio of burnout (Gallup 2.6x, Hamidi OR 2.68)
     imbalance_quit: float = 0.5  # hazard increase per unit of effort-reward ratio above 1
-    outside_option_quit: float = 1.0  # log-hazard per unit of outside option above 1
+    outside_option_quit: float = 1.0  # log-hazard per unit of outside option above what they get
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """Who leaves: a weekly quit hazard, and forced ranking at reviews.
 
 The weekly hazard of a person is
-    h = h0 * exp(b_o * (outside option - 1)) * (1 + b_i * max(ERI - 1, 0)) * (m_b if burned out)
-with h0 the weekly hazard of the base annual attrition. Better people have better outside
-options, so they leave first when what they get falls short of what they give.
+    h = h0 * exp(b_o * (outside option - (0.5 + reward))) * (1 + b_i * max(ERI - 1, 0)) * (m_b if burned out)
+with h0 the weekly hazard of the base annual attrition and reward in [0, 1] (0.5 + reward is
+1 at a median evaluation, like the outside option of a median person). Better people have
+better outside options, so they leave first when what they are given falls short of what
+they could get elsewhere: when a metric rewards others for what they will not do.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def quit_probability(wf: Workforce, cfg: TurnoverConfig, sustainable_hours: floa
     imbalance = np.maximum(effort_reward_ratio(wf, sustainable_hours) - 1.0, 0.0)
     hazard = (
         weekly_hazard(cfg.base_attrition)
-        * np.exp(cfg.outside_option_quit * (wf.outside_option - 1.0))
+        * np.exp(cfg.outside_option_quit * (wf.outside_option - (0.5 + wf.reward)))
         * (1.0 + cfg.imbalance_quit * imbalance)
         * np.where(wf.burned_out, cfg.burnout_quit_multiplier, 1.0)
     )

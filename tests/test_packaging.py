@@ -1,0 +1,44 @@
+"""The presets ship inside the package: a plain `pip install .` works from any folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_a_plain_install_runs_the_main_job_from_outside_the_repository(tmp_path):
+    target = tmp_path / "site"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    assert (target / "sim" / "configs" / "regime" / "consumption.yaml").exists()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    where = subprocess.run(
+        [sys.executable, "-c", "import sim; print(sim.__file__)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert where.stdout.startswith(str(target))
+    run = subprocess.run(
+        [sys.executable, "-m", "sim", "org.n_employees=40", "org.weeks=16", "replicates=1", "compare=[]"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Token quota" in run.stdout
+    assert list(work.glob("outputs/*/*/summary.parquet"))
