@@ -132,7 +132,7 @@ def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
 
     print(
         f"\nGoodhart's law at work: {cfg.org.n_employees} employees in teams of {cfg.org.team_size}, "
-        f"{cfg.org.weeks} weeks, {cfg.replicates} seeds each; "
+        f"{cfg.org.weeks} weeks, {cfg.replicates} seed{'s' if cfg.replicates != 1 else ''} each; "
         f"policies start in week {cfg.regime.start_week}, "
         f"pressure {cfg.regime.pressure:g} for {cfg.regime.label}.\n"
     )

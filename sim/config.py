@@ -198,6 +198,4 @@ class Config:
 
 def register_configs() -> None:
     """Make the schema known to Hydra, so YAML presets are checked against it."""
-    cs = ConfigStore.instance()
-    cs.store(name="base_config", node=Config)
-    cs.store(group="regime", name="base_regime", node=RegimeConfig)
+    ConfigStore.instance().store(name="base_config", node=Config)

@@ -85,10 +85,17 @@ def missing_message(error: MissingConfigException, config_dirs: Iterable[str] = 
 
 
 def one_line(error: Exception) -> str:
+    """A Hydra or OmegaConf error as one line that starts with the key at fault."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    full_key = getattr(error, "full_key", None)
-    message = lines[0] if lines else type(error).__name__
-    return f"{full_key}: {message}" if full_key and full_key not in message else message
+    cause = error.__cause__ if isinstance(error.__cause__, OmegaConfBaseException) else error
+    key = getattr(cause, "full_key", None)
+    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(error).__name__
+    if key and key not in reason:
+        reason = f"{key}: {reason}"
+    hint = next((line for line in lines if line.startswith("To append")), "")
+    if hint and getattr(cause, "object_type", None) is dict:  # weights and the like take new keys
+        return f"{reason} ({hint[0].lower()}{hint[1:]})"
+    return f"{reason}; see `python -m sim --cfg job` for every parameter" if hint else reason
 
 
 def load_regime(name: str, config_dirs: Iterable[str | Path] = ()) -> DictConfig:

@@ -63,6 +63,8 @@ def test_hydra_overrides_select_the_regime_and_values(tmp_path):
         (["regime=token_leaderboard", "regime.weights.tokens=0"], "regime.weights"),
         (["compare=[adoption,nothing_like_it]"], "nothing_like_it"),
         (["--config-dir", "/no/such/folder", "regime=custom"], "/no/such/folder"),
+        (["org.no_such_parameter=3"], "org.no_such_parameter"),
+        (["org.n_employees=many"], "org.n_employees"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line_and_writes_nothing(tmp_path, args, key):
