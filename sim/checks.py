@@ -35,6 +35,7 @@ SHARES = {
     "wellbeing.burnout_productivity",
     "wellbeing.ratchet",
     "workforce.theater_habit",
+    "workforce.non_adopter_share",
     "turnover.base_attrition",
 }
 # Keys that must be at least 1.

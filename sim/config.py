@@ -42,6 +42,7 @@ class WorkforceConfig:
     token_need_sd: float = 0.8  # lognormal sd of the tokens a role genuinely needs (median 1)
     outside_option_sd: float = 0.15  # noise of the outside option around skill
     theater_habit: float = 0.01  # mean theater share of a hire's own habits
+    non_adopter_share: float = 0.3  # share of hires whose own habits include no AI at all
     habit_noise: float = 0.04  # sd of a hire's own split around the default split
     initial_split: dict[str, float] = field(
         default_factory=lambda: {
@@ -64,6 +65,7 @@ class ProductionConfig:
     ai_multiplier_novice: float = 0.8  # value of an AI hour vs craft at fluency 0 (METR: -19%)
     ai_multiplier_expert: float = 1.9  # the same at fluency 1
     ai_task_hours: float = 12.0  # AI-suited hours a week for median token need (diminishing returns)
+    ai_setup_hours: float = 1.0  # AI hours a week lost to setting up and switching: a barrier to adoption
     ai_volume_inflation: float = 1.5  # shipped volume per unit of AI value
     theater_volume: float = 0.6  # volume per theater hour, relative to a craft hour
     quality_value: float = 0.3  # direct value per quality hour, relative to a craft hour

@@ -14,12 +14,14 @@ The dynamics run over whole arrays (`Workforce`); each `Employee` agent views it
 
 from __future__ import annotations
 
+from collections import deque
+
 import mesa
 import numpy as np
 from omegaconf import DictConfig
 
 from sim.agents import Employee
-from sim.behaviour import Situation, adapt, imitate
+from sim.behaviour import Situation, adapt, help_value, imitate
 from sim.config import Config
 from sim.metric import Metric
 from sim.outputs import WEEKLY_COLUMNS
@@ -50,7 +52,7 @@ class OrgModel(mesa.Model):
         n, lag = cfg.org.n_employees, cfg.production.durability_weeks
         self._durable_pipeline = np.zeros((max(lag, 1), n))
         self._rework_pipeline = np.zeros((max(lag, 1), n))
-        self._quits_recent: list[int] = []
+        self._quits_recent: deque[int] = deque(maxlen=13)
         self.at_risk = {"burned_out": 0.0, "other": 0.0}
         self.quit_counts = {"burned_out": 0, "other": 0}
         self.departure_cost = 0.0
@@ -59,18 +61,9 @@ class OrgModel(mesa.Model):
         wf = self.workforce
         wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
         wf.exhaustion[:] = cfg.wellbeing.base_strain / (cfg.wellbeing.recovery * wf.resilience)
-        self.last_week = work_week(
-            wf.shares,
-            wf.hours,
-            skill=wf.skill,
-            fluency=wf.fluency,
-            token_need=wf.token_need,
-            efficiency=np.ones(n),
-            sloppiness=np.ones(n),
-            team_help=np.zeros(n),
-            prod=cfg.production,
-        )  # a first guess at last week, so that teammates' help is known
-        self.last_week = self._work(self._situation(0.0))
+        self.last_week: WeekOfWork | None = None
+        for _ in range(2):  # a week without teammates' help, then one with it
+            self.last_week = self._work(self._situation(0.0))
         self._start_pipelines(self.last_week)
         self.workforce.expectation = self.last_week.volume.copy()
         self.metric.start(self._observe(self.last_week, steady=True))
@@ -116,7 +109,7 @@ class OrgModel(mesa.Model):
         wf.fluency = np.minimum(wf.fluency + outcome.fluency_gain, 1.0)
         self._accumulate(outcome, durable)
 
-        fired = wf.person_id[:0]
+        fired = np.empty(0, dtype=np.int64)
         if (week + 1) % cfg.org.review_period == 0:
             wf.rewards_total += wf.reward * wf.employed
             if cfg.behaviour.adaptation:
@@ -127,20 +120,13 @@ class OrgModel(mesa.Model):
 
         leaving = np.setdiff1d(quits(wf, cfg.turnover, cfg.wellbeing.sustainable_hours, self.rng), fired)
         self._count_quits(leaving)
+        self._quits_recent.append(len(leaving))
         self._record_stats(week, situation, outcome, durable, rework, composite, active)
-        self.week_stats.update(quits=len(leaving), fired=len(fired))
         self._depart(leaving, week, "quit")
         self._depart(fired, week, "fired")
         refill = np.flatnonzero(~wf.employed & (wf.refill_week <= week + 1))
         self._hire(refill, week=week + 1)
-        self.week_stats["hires"] = len(refill)
-        self._quits_recent.append(len(leaving))
-        self.week_stats["attrition_annualised"] = (
-            sum(self._quits_recent[-13:])
-            / max(self.week_stats["headcount"], 1)
-            * 52.0
-            / min(len(self._quits_recent), 13)
-        )
+        self.week_stats.update(quits=len(leaving), fired=len(fired), hires=len(refill))
         self.last_week = outcome
         self.datacollector.collect(self)
 
@@ -153,9 +139,14 @@ class OrgModel(mesa.Model):
         return org.ramp_start + (1.0 - org.ramp_start) * progress
 
     def _situation(self, pressure: float) -> Situation:
+        """What everyone takes as given this week, from last week's organisation."""
         cfg, wf = self.config, self.workforce
         last = self.last_week
-        gaming = (last.activity_hours[THEATER] > GAMING * np.maximum(wf.hours, 1e-9)) * 1.0
+        if last is None:  # before the first week: nobody has helped or gamed yet
+            help_given = value = gaming = np.zeros(wf.n)
+        else:
+            help_given, value = last.help_given, last.value
+            gaming = (last.activity_hours[THEATER] > GAMING * np.maximum(wf.hours, 1e-9)) * 1.0
         ramp = self._ramp()
         return Situation(
             wf=wf,
@@ -164,8 +155,8 @@ class OrgModel(mesa.Model):
             pressure=pressure,
             efficiency=ramp * np.where(wf.burned_out, 1.0 - cfg.wellbeing.burnout_productivity, 1.0),
             sloppiness=np.where(wf.burned_out, 1.0 + cfg.wellbeing.burnout_sloppiness, 1.0),
-            team_help=cfg.production.help_effect * wf.teammates_mean(last.help_given) / 10.0,
-            teammates_value=wf.teammates_mean(last.value),
+            team_help=cfg.production.help_effect * wf.teammates_mean(help_given) / 10.0,
+            teammates_value=wf.teammates_mean(value),
             gaming_norm=wf.teammates_mean(gaming),
             expected_volume=wf.expectation * ramp,
         )
@@ -221,9 +212,9 @@ class OrgModel(mesa.Model):
     def _update_contribution(self, durable: np.ndarray, week: WeekOfWork, s: Situation) -> np.ndarray:
         """Smooth each person's real contribution and return its percentile among staff."""
         wf = self.workforce
-        help_value = self.config.production.help_effect * week.help_given / 10.0 * s.teammates_value
-        wf.contribution += (durable + help_value - wf.contribution) / CONTRIBUTION_MEMORY
-        wf.contribution_total += (durable + help_value) * wf.employed
+        contribution = durable + help_value(week.help_given, s)
+        wf.contribution += (contribution - wf.contribution) / CONTRIBUTION_MEMORY
+        wf.contribution_total += contribution * wf.employed
         return _percentile(wf.contribution, wf.employed)
 
     def _accumulate(self, week: WeekOfWork, durable: np.ndarray) -> None:
@@ -388,6 +379,7 @@ class OrgModel(mesa.Model):
             expectation_index=float(wf.expectation[on].mean()) / self.reference["volume"] if heads else 0.0,
             salary_cost=salary_cost,
             departure_cost=self.departure_cost,
+            attrition_annualised=sum(self._quits_recent) / per_head * 52.0 / len(self._quits_recent),
         )
         stats["cost"] = salary_cost + token_cost
         stats["cost_per_durable_value"] = stats["cost"] / durable_total if durable_total > 0 else float("nan")

@@ -122,12 +122,13 @@ def work_week(
     believed = multiplier + seen.ai_optimism  # shipped volume is visible; its worth is not
     ai_capacity = prod.ai_task_hours * token_need
     craft_value = output_per_hour * craft_h
-    ai_potential = output_per_hour * ai_capacity * -np.expm1(-ai_h / ai_capacity)
+    useful_ai_h = np.maximum(ai_h - prod.ai_setup_hours, 0.0)
+    ai_potential = output_per_hour * ai_capacity * -np.expm1(-useful_ai_h / ai_capacity)
     ai_value = believed * ai_potential
     quality_value = output_per_hour * prod.quality_value * quality_h
 
     craft_volume = craft_value
-    ai_volume = output_per_hour * multiplier * ai_h * prod.ai_volume_inflation
+    ai_volume = output_per_hour * multiplier * useful_ai_h * prod.ai_volume_inflation
     theater_volume = prod.theater_volume * theater_h / WEEK
     volume = craft_volume + ai_volume + theater_volume
 

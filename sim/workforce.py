@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import Config
-from sim.production import ACTIVITIES, THEATER
+from sim.production import ACTIVITIES, AI, THEATER
 
 TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "outside_option")
 
@@ -89,6 +89,7 @@ class Workforce:
         own = np.array([w.initial_split.get(a, 0.0) for a in ACTIVITIES], dtype=float)[:, None]
         own = np.maximum(own + rng.normal(0.0, w.habit_noise, (len(ACTIVITIES), k)), 0.0)
         own[THEATER] = rng.exponential(w.theater_habit, k) if w.theater_habit > 0 else 0.0
+        own[AI] *= rng.random(k) >= w.non_adopter_share
         own /= own.sum(axis=0)
         team = self.team[slots]
         has_team = self.team_headcount()[team] > 0
