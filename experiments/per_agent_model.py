@@ -4,16 +4,20 @@ This exists only for `experiments/benchmark.py`. DESIGN says the weekly dynamics
 vectorised NumPy over the whole workforce because per-agent Python loops are orders of
 magnitude slower; the benchmark measures that claim against this module. Here every
 employee is a `mesa.Agent` holding its own scalar state, and the model steps them one by
-one (`shuffle_do("step")`): each does its own local search over split and hours, its own
-work, metric signals, exhaustion, fluency and quit draw with plain Python floats. The
-organisation then scores everyone, holds reviews and refills vacancies.
+one in two stages. First (`shuffle_do("step")`) each weighs one trial change of their
+split or of their hours against the leaderboard as it stood at the start of the week,
+works, and feeds their metric window and contribution. The organisation then scores and
+rewards everyone. Then (`do("settle")`) each person's exhaustion, fluency, running totals
+and quit draw follow, with this week's score and reward as in `sim/`. Reviews, departures
+and refills come last.
 
 The equations are those of `sim/` (production, behaviour, wellbeing, turnover and the
 metric at individual level) in scalar form, with every draw from the model's `random`.
-Results are statistically alike, not bit for bit the same: draws come in another order,
-hires into one team arrive one by one, and since scores can only be ranked once everyone
-has worked, a person's strain and quit hazard use last week's score and reward.
-Nothing in the simulator imports this module.
+Rank scores a person expects are read from the sorted list of everyone's current
+composites by binary search, interpolating linearly between neighbours (`sim.metric`
+tabulates the same empirical distribution on a grid). Results are statistically alike,
+not bit for bit the same: draws come in another order and from another generator, and a
+trial draws only the numbers it uses. Nothing in the simulator imports this module.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import NamedTuple
 import mesa
 
 from sim.config import Config, ProductionConfig, RegimeConfig
-from sim.model import CONTRIBUTION_MEMORY, GAMING, REGULAR_AI_DAYS
+from sim.model import CONTRIBUTION_MEMORY, CORRELATION_SAMPLE, GAMING, REGULAR_AI_DAYS
 from sim.presets import as_config
 from sim.production import ACTIVITIES, AI, CRAFT, LEARNING, QUALITY, THEATER, WEEK
 from sim.signals import SIGNAL_NAMES
@@ -44,10 +48,12 @@ STATS = (
     "gaming_share",
     "value",
     "durable_value",
+    "durable_value_per_head",
     "volume",
     "rework_rate",
     "tokens",
     "token_cost",
+    "token_cost_per_head",
     "ai_active_days",
     "adoption",
     "acceptance_rate",
@@ -62,14 +68,16 @@ STATS = (
     "volume_index",
     "perceived_productivity_index",
     "expectation_index",
+    "salary_cost",
+    "departure_cost",
+    "cost",
+    "cost_per_durable_value",
     "quits",
     "fired",
     "hires",
     "attrition_annualised",
-    "cost",
 )
 TALLIES = (
-    "hours",
     *ACTIVITIES,
     "gaming",
     "value",
@@ -84,23 +92,53 @@ TALLIES = (
     "exhaustion",
     "burned_out",
     "perceived",
-    "expectation",
 )
 
 
 # -- a week of work, for one person ----------------------------------------------------
 class Week(NamedTuple):
-    activity_hours: list[float]
+    """`sim.production.WeekOfWork` for one person. As there, the traces that only metrics
+    read (tokens, prompts, acceptance, AI-active days) are computed when read."""
+
+    activity_hours: list[float]  # hours really spent, by activity
+    ai_hours: float  # productive AI hours (discounted for long hours)
+    theater_hours: float  # productive theater hours
     value: float
+    ai_potential: float  # value of the AI hours per unit of AI multiplier
     durable_value: float
     help_given: float
     volume: float
     rework_rate: float
-    tokens: float
-    prompts: float
-    acceptance_rate: float
-    ai_active_days: float
     fluency_gain: float
+    fluency: float
+    token_need: float
+    prod: ProductionConfig
+
+    @property
+    def tokens(self) -> float:
+        p = self.prod
+        return (
+            self.ai_hours * (p.tokens_per_ai_hour * self.token_need)
+            + self.theater_hours * p.tokens_per_theater_hour
+        )
+
+    @property
+    def prompts(self) -> float:
+        p = self.prod
+        return self.ai_hours * p.prompts_per_ai_hour + self.theater_hours * p.prompts_per_theater_hour
+
+    @property
+    def acceptance_rate(self) -> float:
+        p = self.prod
+        any_ai = self.ai_hours + self.theater_hours
+        if any_ai <= 0:
+            return 0.0
+        honest = min(p.acceptance_honest * (0.5 + self.fluency), 1.0)
+        return (honest * self.ai_hours + p.acceptance_theater * self.theater_hours) / max(any_ai, EPS)
+
+    @property
+    def ai_active_days(self) -> float:
+        return 5.0 * -math.expm1(-(self.ai_hours + self.theater_hours) / self.prod.active_day_hours)
 
 
 def work_week(
@@ -117,7 +155,8 @@ def work_week(
     ai_optimism: float = 0.0,
     rework_awareness: float = 1.0,
 ) -> Week:
-    """`sim.production.work_week` for one person."""
+    """`sim.production.work_week` for one person. Optimism about AI raises the value people
+    believe their AI hours have, not the volume they ship."""
     excess = max(hours - prod.long_hours_start, 0.0)
     worked = hours - excess * (1.0 - prod.long_hours_yield)
     activity_hours = [share * hours for share in shares]
@@ -129,17 +168,16 @@ def work_week(
     learning_h = activity_hours[LEARNING] * factor
 
     output_per_hour = skill * efficiency * (1.0 + team_help) / WEEK
-    multiplier = (
-        prod.ai_multiplier_novice
-        + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
-        + ai_optimism
-    )
+    multiplier = prod.ai_multiplier_novice + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
+    believed = multiplier + ai_optimism
     ai_capacity = prod.ai_task_hours * token_need
     craft_value = output_per_hour * craft_h
-    ai_value = output_per_hour * multiplier * ai_capacity * -math.expm1(-ai_h / ai_capacity)
+    useful_ai_h = max(ai_h - prod.ai_setup_hours, 0.0)  # setting up and switching yields nothing
+    ai_potential = output_per_hour * ai_capacity * -math.expm1(-useful_ai_h / ai_capacity)
+    ai_value = believed * ai_potential
     quality_value = output_per_hour * prod.quality_value * quality_h
 
-    ai_volume = output_per_hour * multiplier * ai_h * prod.ai_volume_inflation
+    ai_volume = output_per_hour * multiplier * useful_ai_h * prod.ai_volume_inflation
     theater_volume = prod.theater_volume * theater_h / WEEK
     volume = craft_value + ai_volume + theater_volume
 
@@ -152,23 +190,20 @@ def work_week(
     rework_theater = min(prod.rework_theater * slop, 1.0)
     reworked = rework_craft * craft_value + rework_ai * ai_volume + rework_theater * theater_volume
 
-    any_ai = ai_h + theater_h
-    honest_acceptance = min(prod.acceptance_honest * (0.5 + fluency), 1.0)
-    acceptance = (
-        (honest_acceptance * ai_h + prod.acceptance_theater * theater_h) / any_ai if any_ai > 0 else 0.0
-    )
     return Week(
         activity_hours=activity_hours,
+        ai_hours=ai_h,
+        theater_hours=theater_h,
         value=craft_value + ai_value + quality_value,
+        ai_potential=ai_potential,
         durable_value=craft_value * (1.0 - rework_craft) + ai_value * (1.0 - rework_ai) + quality_value,
         help_given=quality_h,
         volume=volume,
         rework_rate=reworked / max(volume, EPS),
-        tokens=ai_h * prod.tokens_per_ai_hour * token_need + theater_h * prod.tokens_per_theater_hour,
-        prompts=ai_h * prod.prompts_per_ai_hour + theater_h * prod.prompts_per_theater_hour,
-        acceptance_rate=acceptance,
-        ai_active_days=5.0 * -math.expm1(-any_ai / prod.active_day_hours),
         fluency_gain=(prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency),
+        fluency=fluency,
+        token_need=token_need,
+        prod=prod,
     )
 
 
@@ -202,6 +237,25 @@ def observe(
     return out
 
 
+def percentile(field: list[float], composite: float) -> float:
+    """`sim.metric.Leaderboard.percentile` by binary search: the level of a composite in
+    the sorted `field`, where the i-th of n sits at (i + 0.5) / n, interpolated linearly
+    between neighbours; 0 below the lowest and 1 above the highest. A composite found in
+    the field takes the mid-rank of its ties."""
+    n = len(field)
+    if n == 0:
+        return 0.5
+    lo = bisect_left(field, composite)
+    if lo == n:
+        return 1.0
+    if field[lo] == composite:
+        return (lo + bisect_right(field, composite, lo)) / (2.0 * n)
+    if lo == 0:
+        return 0.0
+    below, above = field[lo - 1], field[lo]
+    return (lo - 0.5 + (composite - below) / (above - below)) / n
+
+
 class Formula:
     """The composite and level scores of `sim.metric.Metric`, at individual level."""
 
@@ -224,6 +278,17 @@ class Formula:
             numerator += weight * x
             denominator += per * x
         return numerator / max(denominator, EPS) if self.has_per else numerator
+
+    def anchor(self, person_signals: list[list[float]]) -> None:
+        """`Metric.anchor`: normalise to the organisation's level and take its composite as
+        the reference of absolute scores and of the metric index."""
+        if not person_signals:
+            return
+        n = len(person_signals)
+        if self.regime.normalise and self.names:
+            levels = [abs(sum(column) / n) for column in zip(*person_signals, strict=True)]
+            self.scale = [level if level > EPS else 1.0 for level in levels]
+        self.reference = sum(self.composite(s) for s in person_signals) / n
 
     def level_score(self, composite: float) -> float:
         if self.regime.scoring == "target":
@@ -252,8 +317,10 @@ class AgentEmployee(mesa.Agent):
         self.outside_option = self.skill * r.lognormvariate(0.0, w.outside_option_sd)
         self.fluency = r.betavariate(w.fluency_a, w.fluency_b)
 
-        own = [max(w.initial_split[a] + r.gauss(0.0, w.habit_noise), 0.0) for a in ACTIVITIES]
+        own = [max(w.initial_split.get(a, 0.0) + r.gauss(0.0, w.habit_noise), 0.0) for a in ACTIVITIES]
         own[THEATER] = r.expovariate(1.0 / w.theater_habit) if w.theater_habit > 0 else 0.0
+        if r.random() < w.non_adopter_share:  # their own habits include no AI at all
+            own[AI] = 0.0
         total = sum(own)
         own = [s / total for s in own]
         mates = model.teammates(self) if join_team else []
@@ -309,9 +376,10 @@ class AgentEmployee(mesa.Agent):
         self.efficiency = ramp * (1.0 - wb.burnout_productivity if self.burned_out else 1.0)
         self.sloppiness = 1.0 + wb.burnout_sloppiness if self.burned_out else 1.0
         self.expected_volume = self.expectation * ramp
-        self.now = self.work(self.shares, self.hours, b.ai_optimism, b.rework_awareness)
-        if m.scored:
-            self.composite_now = m.formula.composite(self.signals(self.now, self.hours))
+        if b.adaptation:
+            self.now = self.work(self.shares, self.hours, b.ai_optimism, b.rework_awareness)
+            if m.scored:
+                self.composite_now = m.formula.composite(self.signals(self.now, self.hours))
 
     def work(self, shares: list[float], hours: float, ai_optimism=0.0, rework_awareness=1.0) -> Week:
         return work_week(
@@ -335,16 +403,22 @@ class AgentEmployee(mesa.Agent):
             names, week, hours, prod=cfg.production, salary=cfg.org.salary, durable=durable, rework=rework
         )
 
+    def window_mean(self) -> list[float]:
+        """The person's signals averaged over the metric's window."""
+        window = len(self.history)
+        return [sum(column) / window for column in zip(*self.history, strict=True)]
+
     # -- choosing ---------------------------------------------------------------------
-    def utility(self, week: Week, hours: float) -> float:
-        """`sim.behaviour.utility` for one person."""
+    def utility(self, week: Week, hours: float, composite: float | None = None) -> float:
+        """`sim.behaviour.utility` for one person (`composite`: the week's, if known)."""
         m = self.model
         b, prod = m.config.behaviour, m.config.production
         contribution = week.durable_value + prod.help_effect * week.help_given / 10.0 * self.teammates_value
         evaluation = 0.0
         if m.scored:
-            expected = m.expected_score(self.signals(week, hours))
-            evaluation = m.pressure * self.career_concern * b.score_stakes * expected
+            if composite is None:
+                composite = m.formula.composite(self.signals(week, hours))
+            evaluation = m.pressure * self.career_concern * b.score_stakes * m.expected_score(composite)
         moral = b.moral_weight * self.integrity * week.activity_hours[THEATER] / WEEK
         moral *= 1.0 - b.norm_strength * self.gaming_norm
         effort = b.effort_weight * (hours / WEEK) ** 2 * (1.0 + b.exhaustion_effort * self.exhaustion)
@@ -358,53 +432,54 @@ class AgentEmployee(mesa.Agent):
             - b.expectation_weight * max(shortfall, 0.0)
         )
 
-    def adapt(self) -> Week:
-        """Try a small transfer of time between activities, then a small change of hours;
-        keep each if it looks better. Returns the week now expected."""
+    def adapt(self) -> None:
+        """`sim.behaviour.adapt` for one person: one trial a week, with even odds a change of
+        hours or a transfer of a share of hours from one activity to another; kept if it
+        looks better than the current week."""
         b, r = self.model.config.behaviour, self.random
-        seen = (b.ai_optimism, b.rework_awareness)
-        chosen = self.now
-        u_now = self.utility(chosen, self.hours)
-
-        source = r.randrange(K)
-        target = (source + r.randrange(1, K)) % K
-        moved = min(abs(r.gauss(0.0, b.search_step)), self.shares[source])
-        trial = list(self.shares)
-        trial[source] -= moved
-        trial[target] += moved
-        week = self.work(trial, self.hours, *seen)
-        u_split = self.utility(week, self.hours)
-        if u_split > u_now:
-            self.shares, chosen, u_now = trial, week, u_split
-
-        trial_hours = min(max(self.hours + r.gauss(0.0, b.search_hours_step), b.min_hours), b.max_hours)
-        week = self.work(self.shares, trial_hours, *seen)
-        if self.utility(week, trial_hours) > u_now:
-            self.hours, chosen = trial_hours, week
-        return chosen
+        if r.random() < 0.5:
+            trial_shares = self.shares
+            step = r.gauss(0.0, b.search_hours_step)
+            trial_hours = min(max(self.hours + step, b.min_hours), b.max_hours)
+        else:
+            source = r.randrange(K)
+            target = (source + r.randrange(1, K)) % K
+            moved = min(abs(r.gauss(0.0, b.search_step)), self.shares[source])
+            trial_shares = list(self.shares)
+            trial_shares[source] -= moved
+            trial_shares[target] += moved
+            trial_hours = self.hours
+        trial = self.work(trial_shares, trial_hours, b.ai_optimism, b.rework_awareness)
+        u_now = self.utility(self.now, self.hours, self.composite_now if self.model.scored else None)
+        if self.utility(trial, trial_hours) > u_now:
+            self.shares, self.hours = trial_shares, trial_hours
 
     # -- the week -----------------------------------------------------------------------
     def step(self) -> None:
-        m = self.model
-        cfg = m.config
-        prod = cfg.production
-        perceived = self.adapt() if cfg.behaviour.adaptation else self.now
-        week = self.work(self.shares, self.hours)
+        """Choose, work, and feed the metric's window and the smoothed contribution."""
+        cfg = self.model.config
+        if cfg.behaviour.adaptation:
+            self.adapt()
+        week = self.week = self.work(self.shares, self.hours)
 
-        durable = self.durable_pipeline.popleft()
-        rework = self.rework_pipeline.popleft()
+        self.durable = durable = self.durable_pipeline.popleft()
+        self.rework = rework = self.rework_pipeline.popleft()
         self.durable_pipeline.append(week.durable_value)
         self.rework_pipeline.append(week.rework_rate)
         self.history.append(self.signals(week, self.hours, durable, rework))
 
-        help_value = prod.help_effect * week.help_given / 10.0 * self.teammates_value
+        help_value = cfg.production.help_effect * week.help_given / 10.0 * self.teammates_value
         self.contribution += (durable + help_value - self.contribution) / CONTRIBUTION_MEMORY
         self.contribution_total += durable + help_value
+
+    def settle(self) -> None:
+        """After scoring: exhaustion, fluency, running totals and the quit draw."""
+        week = self.week
         self.strain_and_recover(week)
         self.fluency = min(self.fluency + week.fluency_gain, 1.0)
         self.last_help, self.last_value = week.help_given, week.value
         self.last_gaming = week.activity_hours[THEATER] > GAMING * max(self.hours, EPS)
-        self.accumulate(week, durable, rework, perceived)
+        self.accumulate(week, self.durable, self.rework)
         self.quitting = self.random.random() < self.quit_probability()
 
     def effort_reward_ratio(self) -> float:
@@ -444,15 +519,17 @@ class AgentEmployee(mesa.Agent):
         hazard = (
             -math.log1p(-cfg.base_attrition)
             / 52.0
-            * math.exp(cfg.outside_option_quit * (self.outside_option - 1.0))
+            * math.exp(cfg.outside_option_quit * (self.outside_option - (0.5 + self.reward)))
             * (1.0 + cfg.imbalance_quit * max(self.effort_reward_ratio() - 1.0, 0.0))
             * (cfg.burnout_quit_multiplier if self.burned_out else 1.0)
         )
         return -math.expm1(-hazard)
 
-    def accumulate(self, week: Week, durable: float, rework: float, perceived: Week) -> None:
+    def accumulate(self, week: Week, durable: float, rework: float) -> None:
         """Running totals for the person's record, and their part of the week's figures."""
-        prod = self.model.config.production
+        m = self.model
+        prod = m.config.production
+        tokens = week.tokens
         self.tenure += 1.0
         self.weeks_worked += 1.0
         self.weeks_burned_out += self.burned_out
@@ -462,10 +539,10 @@ class AgentEmployee(mesa.Agent):
         self.durable_total += durable
         self.volume_total += week.volume
         self.volume_this_review += week.volume
-        self.token_cost_total += week.tokens * prod.token_price
+        self.token_cost_total += tokens * prod.token_price
+        self.score_total += self.score
 
-        t = self.model.tally
-        t["hours"] += self.hours
+        t = m.tally
         for activity, h in zip(ACTIVITIES, week.activity_hours, strict=True):
             t[activity] += h
         t["gaming"] += self.last_gaming
@@ -473,15 +550,15 @@ class AgentEmployee(mesa.Agent):
         t["durable"] += durable
         t["volume"] += week.volume
         t["reworked"] += rework * week.volume
-        t["tokens"] += week.tokens
-        t["ai_days"] += week.ai_active_days
-        t["adopters"] += week.ai_active_days >= REGULAR_AI_DAYS
+        t["tokens"] += tokens
+        ai_days = week.ai_active_days
+        t["ai_days"] += ai_days
+        t["adopters"] += ai_days >= REGULAR_AI_DAYS
         t["accepted"] += week.acceptance_rate * (week.activity_hours[AI] + week.activity_hours[THEATER])
         t["fluency"] += self.fluency
         t["exhaustion"] += self.exhaustion
         t["burned_out"] += self.burned_out
-        t["perceived"] += perceived.value
-        t["expectation"] += self.expectation
+        t["perceived"] += week.value + m.config.behaviour.ai_optimism * week.ai_potential
 
 
 # -- the organisation --------------------------------------------------------------------
@@ -510,9 +587,10 @@ class PerAgentOrgModel(mesa.Model):
             a.tenure = self.random.uniform(org.ramp_weeks, 5 * 52)
             a.exhaustion = wb.base_strain / (wb.recovery * a.resilience)
             a.efficiency, a.sloppiness, a.team_help = 1.0, 1.0, 0.0
-        for a in people:  # a first guess at last week, so that teammates' help is known
+        for a in people:  # a week without teammates' help, so that their help is known
             guess = a.work(a.shares, a.hours)
             a.last_help, a.last_value = guess.help_given, guess.value
+            a.last_gaming = guess.activity_hours[THEATER] > GAMING * max(a.hours, EPS)
         self.agents.do("take_stock")
         weeks = [a.work(a.shares, a.hours) for a in people]
         steady = []
@@ -523,18 +601,14 @@ class PerAgentOrgModel(mesa.Model):
             a.rework_pipeline = deque([week.rework_rate] * len(a.rework_pipeline))
             a.expectation = week.volume
             steady.append(a.signals(week, a.hours))
-
-        f = self.formula
-        if cfg.regime.normalise and steady and f.names:
-            levels = [abs(sum(col) / len(steady)) for col in zip(*steady, strict=True)]
-            f.scale = [level if level > EPS else 1.0 for level in levels]
-        f.reference = sum(f.composite(s) for s in steady) / n
         for a, s in zip(people, steady, strict=True):
             a.history = deque([s] * a.history.maxlen, maxlen=a.history.maxlen)
+        self.formula.anchor(steady)
+        optimism = cfg.behaviour.ai_optimism
         self.reference = {
             "durable": sum(w.durable_value for w in weeks) / n,
             "volume": sum(w.volume for w in weeks) / n,
-            "perceived": sum(a.now.value for a in people) / n,
+            "perceived": sum(w.value + optimism * w.ai_potential for w in weeks) / n,
         }
         self.week_stats: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
@@ -546,31 +620,33 @@ class PerAgentOrgModel(mesa.Model):
         team = self.slots[agent.team * size : (agent.team + 1) * size]
         return [a for a in team if a is not None and a is not agent]
 
-    def expected_score(self, signals: list[float]) -> float:
-        """The score a person expects for working like this, against everyone's current week."""
-        composite = self.formula.composite(signals)
+    def expected_score(self, composite: float) -> float:
+        """The score a person expects for a week with this composite, against the
+        leaderboard as it stood at the start of the week."""
         if self.config.regime.scoring != "rank":
             return self.formula.level_score(composite)
-        field = self.field
-        return (bisect_left(field, composite) + bisect_right(field, composite)) / (2.0 * max(len(field), 1))
+        return percentile(self.field, composite)
 
     # -- the week -----------------------------------------------------------------------
     def step(self) -> None:
         week = self.steps - 1  # Mesa counts the step under way
-        cfg = self.config
-        self.active = self.formula.measures and week >= cfg.regime.start_week
+        cfg, f = self.config, self.formula
+        self.active = f.measures and week >= cfg.regime.start_week
         self.pressure = cfg.regime.pressure if self.active else 0.0
-        self.scored = self.pressure > 0 and self.formula.measures
+        self.scored = self.pressure > 0 and f.measures
         self.tally = dict.fromkeys(TALLIES, 0.0)
+        if self.active and week == cfg.regime.start_week and week > 0:
+            f.anchor([a.window_mean() for a in self.agents])
 
         self.agents.do("take_stock")  # everyone sees last week's organisation
-        if self.scored:
+        if self.scored and cfg.behaviour.adaptation and cfg.regime.scoring == "rank":
             self.field = sorted(a.composite_now for a in self.agents)
         self.agents.shuffle_do("step")
 
         people = list(self.agents)
         composites = self.score(people)
         self.reward(people)
+        self.agents.do("settle")
         fired: list[AgentEmployee] = []
         if (week + 1) % cfg.org.review_period == 0:
             fired = self.review(people)
@@ -580,32 +656,33 @@ class PerAgentOrgModel(mesa.Model):
         self.depart(leaving, week, "quit")
         self.depart(fired, week, "fired")
         due = [slot for slot, start in self.vacancies.items() if start <= week + 1]
-        for slot in due:
-            del self.vacancies[slot]
-            self.slots[slot] = AgentEmployee(self, slot)
-        self.week_stats["hires"] = len(due)
+        hires = [AgentEmployee(self, slot) for slot in due]  # each sees only the staff already there
+        for a in hires:
+            del self.vacancies[a.slot]
+            self.slots[a.slot] = a
+        self.week_stats["hires"] = len(hires)
         self.datacollector.collect(self)
 
     def score(self, people: list[AgentEmployee]) -> list[float]:
-        """Everyone's composite over the window, with attribution noise, then scored."""
+        """Everyone's composite over the window; once the policy is active, their score
+        from it with attribution noise."""
         f, regime = self.formula, self.config.regime
-        composites, noisy = [], []
-        for a in people:
-            window = len(a.history)
-            mean = [sum(column) / window for column in zip(*a.history, strict=True)]
-            composite = f.composite(mean)
-            composites.append(composite)
-            noisy.append(composite + regime.noise * abs(f.reference) * self.random.gauss(0.0, 1.0))
+        composites = [f.composite(a.window_mean()) for a in people]
+        if not self.active:
+            for a in people:
+                a.score = 0.5
+            return composites
+        noisy = composites
+        if regime.noise > 0:
+            sd = regime.noise * abs(f.reference)
+            noisy = [c + sd * self.random.gauss(0.0, 1.0) for c in composites]
         n = len(people)
         if regime.scoring == "rank":
-            scores = [0.0] * n
             for rank, i in enumerate(sorted(range(n), key=noisy.__getitem__)):
-                scores[i] = (rank + 0.5) / n
+                people[i].score = (rank + 0.5) / n
         else:
-            scores = [f.level_score(x) for x in noisy]
-        for a, s in zip(people, scores, strict=True):
-            a.score = s if self.active else 0.5
-            a.score_total += a.score
+            for a, x in zip(people, noisy, strict=True):
+                a.score = f.level_score(x)
         return composites
 
     def reward(self, people: list[AgentEmployee]) -> None:
@@ -649,13 +726,17 @@ class PerAgentOrgModel(mesa.Model):
         return ranked[:n_fired]
 
     def depart(self, leavers: list[AgentEmployee], week: int, reason: str) -> None:
+        """Record the leavers, with the percentile of their lifetime contribution among
+        everyone employed (mid-rank for ties), and open their posts."""
         if not leavers:
             return
         org = self.config.org
-        people = sorted(self.agents, key=lambda a: a.contribution_total / max(a.weeks_worked, 1.0))
-        rank = {a.unique_id: (i + 0.5) / len(people) for i, a in enumerate(people)}
+        field = sorted(a.contribution_total / max(a.weeks_worked, 1.0) for a in self.agents)
+        n = max(len(field), 1)
         for a in leavers:
             worked = max(a.weeks_worked, 1.0)
+            lifetime = a.contribution_total / worked
+            rank = (bisect_left(field, lifetime) + bisect_right(field, lifetime)) / (2.0 * n)
             self.departed.append(
                 {
                     "employee_id": a.unique_id,
@@ -670,57 +751,66 @@ class PerAgentOrgModel(mesa.Model):
                     "durable_value_per_week": a.durable_total / worked,
                     "token_cost_per_week": a.token_cost_total / worked,
                     "score_mean": a.score_total / worked,
-                    "contribution_percentile": rank[a.unique_id],
+                    "contribution_per_week": lifetime,
+                    "contribution_percentile": rank,
+                    "top_contributor": rank >= 0.75,
                 }
             )
+        for a in leavers:
             self.slots[a.slot] = None
             self.vacancies[a.slot] = week + 1 + org.vacancy_weeks
             a.remove()
         self.departure_cost += len(leavers) * org.replacement_cost * org.salary
 
     def record_stats(self, week, people, composites, leaving, fired) -> None:
-        cfg, t, ref = self.config, self.tally, self.reference
+        cfg, t, ref, f = self.config, self.tally, self.reference, self.formula
         heads = len(people)
         per_head = max(heads, 1)
         total_hours = max(sum(t[a] for a in ACTIVITIES), EPS)
         token_cost = t["tokens"] * cfg.production.token_price
         salary_cost = heads * cfg.org.salary / 52.0
+        cost = salary_cost + token_cost
         stats = {
             "week": week,
             "policy_active": self.active,
             "pressure": self.pressure,
             "headcount": heads,
             "vacancies": cfg.org.n_employees - heads,
-            "hours_mean": t["hours"] / per_head,
+            "hours_mean": sum(a.hours for a in people) / per_head,
             **{f"share_{a}": t[a] / total_hours for a in ACTIVITIES},
             "gaming_share": t["gaming"] / per_head,
             "value": t["value"],
             "durable_value": t["durable"],
+            "durable_value_per_head": t["durable"] / per_head,
             "volume": t["volume"],
             "rework_rate": t["reworked"] / max(t["volume"], EPS),
             "tokens": t["tokens"],
             "token_cost": token_cost,
+            "token_cost_per_head": token_cost / per_head,
             "ai_active_days": t["ai_days"] / per_head,
             "adoption": t["adopters"] / per_head,
-            "acceptance_rate": t["accepted"] / max(t["ai"] + t["theater"], EPS),
+            "acceptance_rate": t["accepted"] / (t["ai"] + t["theater"])
+            if t["ai"] + t["theater"] > 0
+            else 0.0,
             "fluency": t["fluency"] / per_head,
             "exhaustion": t["exhaustion"] / per_head,
             "burnout_share": t["burned_out"] / per_head,
             "quality_hours": t["quality"] / per_head,
-            "metric_index": sum(composites) / per_head / self.formula.reference
-            if self.formula.measures and abs(self.formula.reference) > EPS
+            "metric_index": sum(composites) / heads / f.reference
+            if self.active and heads and abs(f.reference) >= EPS
             else float("nan"),
             "score_mean": sum(a.score for a in people) / per_head,
-            "score_value_correlation": _rank_correlation(composites, [a.contribution for a in people])
-            if self.formula.measures
-            else float("nan"),
+            "score_value_correlation": _rank_correlation(people, composites) if f.measures else float("nan"),
             "durable_value_index": t["durable"] / per_head / ref["durable"],
             "volume_index": t["volume"] / per_head / ref["volume"],
             "perceived_productivity_index": t["perceived"] / per_head / ref["perceived"],
-            "expectation_index": t["expectation"] / per_head / ref["volume"],
+            "expectation_index": sum(a.expectation for a in people) / per_head / ref["volume"],
+            "salary_cost": salary_cost,
+            "departure_cost": self.departure_cost,
+            "cost": cost,
+            "cost_per_durable_value": cost / t["durable"] if t["durable"] > 0 else float("nan"),
             "quits": len(leaving),
             "fired": len(fired),
-            "cost": salary_cost + token_cost,
         }
         self.quits_recent.append(len(leaving))
         recent = self.quits_recent[-13:]
@@ -728,11 +818,20 @@ class PerAgentOrgModel(mesa.Model):
         self.week_stats = stats
 
 
-def _rank_correlation(a: list[float], b: list[float]) -> float:
-    """Spearman correlation of two lists (ties broken by position)."""
-    n = len(a)
+def _rank_correlation(people: list[AgentEmployee], composites: list[float]) -> float:
+    """Spearman correlation of composite and smoothed contribution (ties broken by
+    position); as in `sim.model`, over an even sample of at most CORRELATION_SAMPLE
+    people in post order in very large organisations."""
+    n = len(people)
     if n < 3:
         return float("nan")
+    if (every := -(-n // CORRELATION_SAMPLE)) > 1:
+        sample = sorted(range(n), key=lambda i: people[i].slot)[::every]
+        a = [composites[i] for i in sample]
+        b = [people[i].contribution for i in sample]
+    else:
+        a, b = composites, [p.contribution for p in people]
+    n = len(a)
     ra, rb = [0.0] * n, [0.0] * n
     for rank, i in enumerate(sorted(range(n), key=a.__getitem__)):
         ra[i] = rank

@@ -1,7 +1,7 @@
 """How employees choose: bounded-rational search over their split of hours and their hours.
 
-Each week everyone weighs one small change to their split and one to their hours, and
-keeps a change only if it raises their perceived utility:
+Each week everyone weighs one small change, either to their split of hours or to their
+hours, and keeps it only if it raises their perceived utility:
 
     U = contribution + p * c * stakes * expected score + mastery - moral cost - effort - shortfall
 
@@ -108,11 +108,10 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
     signals_now = _scores(now, hours, s)
     field = s.metric.field(signals_now) if signals_now is not None else None
 
-    def value_of(week: WeekOfWork, trial_hours: np.ndarray) -> np.ndarray:
-        if signals_now is None:
+    def value_of(week: WeekOfWork, trial_hours: np.ndarray, signals: np.ndarray | None) -> np.ndarray:
+        if signals is None:
             return utility(week, trial_hours, s, None)
-        trial_signals = _scores(week, trial_hours, s)
-        return utility(week, trial_hours, s, s.metric.expected_score(trial_signals, signals_now, field))
+        return utility(week, trial_hours, s, s.metric.expected_score(signals, signals_now, field))
 
     try_hours = rng.random(n) < 0.5
     source = rng.integers(0, k, n)
@@ -127,7 +126,8 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
     trial_hours = np.clip(hours + step, b.min_hours, b.max_hours)
 
     trial = imagine(trial_shares, trial_hours, s)
-    better = wf.employed & (value_of(trial, trial_hours) > value_of(now, hours))
+    u_trial = value_of(trial, trial_hours, _scores(trial, trial_hours, s))
+    better = wf.employed & (u_trial > value_of(now, hours, signals_now))
     shares[:, better] = trial_shares[:, better]
     hours[better] = trial_hours[better]
 

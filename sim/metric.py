@@ -77,16 +77,21 @@ class Metric:
         self.history[self.weeks_recorded % len(self.history)] = person_signals
         self.weeks_recorded += 1
 
-    def score(self, rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
-        """Per person: their composite over the window (their team's, at team level) and score.
-
-        Attribution noise is drawn from `rng`; without one (before the policy starts) the
-        score is noise-free and draws nothing, so the weeks before match the baseline's.
-        """
+    def composites(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's composite over the window, and which units exist."""
         signals, exists = self.units(self.history.mean(axis=0))
-        composite = self.composite(signals)
+        return self.composite(signals), exists
+
+    def per_person(self, unit_values: np.ndarray) -> np.ndarray:
+        """Unit values as seen by each person (their team's, at team level)."""
+        return unit_values[self.wf.team] if self.team_level else unit_values
+
+    def score(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Per person: their composite over the window (their team's, at team level) and
+        their score, with attribution noise drawn from `rng`."""
+        composite, exists = self.composites()
         noisy = composite
-        if rng is not None and self.regime.noise > 0:
+        if self.regime.noise > 0:
             noisy = composite + self.regime.noise * abs(self.reference) * rng.standard_normal(len(composite))
         if self.regime.scoring == "rank":
             scores = np.zeros(len(noisy))
@@ -95,9 +100,7 @@ class Metric:
             scores[order[:n]] = (np.arange(n) + 0.5) / max(n, 1)
         else:
             scores = self._level_score(noisy)
-        if self.team_level:
-            return composite[self.wf.team], scores[self.wf.team]
-        return composite, scores
+        return self.per_person(composite), self.per_person(scores)
 
     def _level_score(self, composite: np.ndarray) -> np.ndarray:
         if self.regime.scoring == "target":
@@ -162,14 +165,13 @@ class Leaderboard:
         self.empty = n == 0
         if self.empty:
             return
-        self.scale = max(float(np.median(np.abs(ranked))), EPS)
+        self.scale = max(abs(float(ranked[n // 2])), EPS)
         stretched = np.arcsinh(ranked / self.scale)
         self.low, high = float(stretched[0]), float(stretched[-1])
         self.width = max(high - self.low, EPS) / self.BINS
         edges = self.low + self.width * np.arange(self.BINS + 1)
         levels = (np.arange(n) + 0.5) / n
         self.table = np.interp(edges, stretched, levels)
-        self.table[0], self.table[-1] = 0.0, 1.0
 
     def percentile(self, composite: np.ndarray) -> np.ndarray:
         if self.empty:

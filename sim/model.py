@@ -2,7 +2,8 @@
 
 A week:
 1. everyone takes stock of their situation (ramp-up, burnout, teammates' help and habits);
-2. they weigh a small change of their split of hours and of their hours, and keep what pays;
+2. each weighs one small change, of their split of hours or of their hours, and keeps it
+   if it pays;
 3. they work: value, volume, tokens and rework follow from the split;
 4. the metric reads the observable signals and scores people (once the policy has started);
 5. exhaustion moves, fluency grows;
@@ -91,8 +92,10 @@ class OrgModel(mesa.Model):
 
         signals = self._observe(outcome, steady=False, durable=durable, rework=rework)
         self.metric.record(signals)
-        composite, score = self.metric.score(self.rng if active else None)
-        wf.score = np.where(active, score, 0.5)
+        if active:
+            composite, wf.score = self.metric.score(self.rng)
+        else:  # measured for the record, but nobody is scored yet: no noise drawn
+            composite = self.metric.per_person(self.metric.composites()[0])
 
         contribution_rank = self._update_contribution(durable, outcome, situation)
         informal = 0.5 + cfg.behaviour.informal_spread * (contribution_rank - 0.5)
