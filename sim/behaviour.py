@@ -113,7 +113,7 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
             return utility(week, trial_hours, s, None)
         return utility(week, trial_hours, s, s.metric.expected_score(signals, signals_now, field))
 
-    try_hours = rng.random(n) < 0.5
+    try_hours = rng.random(n) < b.hours_trial_share
     source = rng.integers(0, k, n)
     target = (source + rng.integers(1, k, n)) % k
     rows = np.arange(n)

@@ -21,6 +21,7 @@ SHARES = {
     "regime.forced_ranking",
     "behaviour.imitation",
     "behaviour.informal_spread",
+    "behaviour.hours_trial_share",
     "behaviour.onboarding_conformity",
     "behaviour.norm_strength",
     "behaviour.rework_awareness",

@@ -8,8 +8,19 @@ Hydra type-checks every override against them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 
 from hydra.core.config_store import ConfigStore
+from omegaconf import OmegaConf
+
+
+def _calibrated() -> dict[str, dict[str, float]]:
+    """The free parameters' values chosen by `python -m sim.calibrate` (configs/calibrated.yaml)."""
+    text = resources.files("sim.configs").joinpath("calibrated.yaml").read_text()
+    return OmegaConf.to_container(OmegaConf.create(text))
+
+
+CALIBRATED = _calibrated()
 
 
 @dataclass
@@ -39,7 +50,7 @@ class WorkforceConfig:
     career_concern_a: float = 3.0  # Beta(a, b) of career concern
     career_concern_b: float = 3.0
     resilience_sd: float = 0.35  # lognormal sd of resilience (median 1)
-    token_need_sd: float = 0.8  # lognormal sd of the tokens a role genuinely needs (median 1)
+    token_need_sd: float = CALIBRATED["workforce"]["token_need_sd"]  # lognormal sd of tokens a role needs
     outside_option_sd: float = 0.15  # noise of the outside option around skill
     theater_habit: float = 0.01  # mean theater share of a hire's own habits
     non_adopter_share: float = 0.3  # share of hires whose own habits include no AI at all
@@ -62,17 +73,21 @@ class ProductionConfig:
     Value is in units of a typical employee's honest week of craft at hire (1 unit).
     """
 
-    ai_multiplier_novice: float = 0.8  # value of an AI hour vs craft at fluency 0 (METR: -19%)
-    ai_multiplier_expert: float = 1.9  # the same at fluency 1
+    ai_multiplier_novice: float = CALIBRATED["production"][
+        "ai_multiplier_novice"
+    ]  # AI hour vs craft, fluency 0
+    ai_multiplier_expert: float = CALIBRATED["production"]["ai_multiplier_expert"]  # the same at fluency 1
     ai_task_hours: float = 12.0  # AI-suited hours a week for median token need (diminishing returns)
     ai_setup_hours: float = 1.0  # AI hours a week lost to setting up and switching: a barrier to adoption
-    ai_volume_inflation: float = 1.5  # shipped volume per unit of AI value
+    ai_volume_inflation: float = CALIBRATED["production"][
+        "ai_volume_inflation"
+    ]  # volume per unit of AI value
     theater_volume: float = 0.6  # volume per theater hour, relative to a craft hour
     quality_value: float = 0.3  # direct value per quality hour, relative to a craft hour
     help_effect: float = 0.25  # teammates' productivity gain per 10 quality hours a week of theirs
     review_need: float = 0.5  # quality hours needed per hour of AI output for full review
     rework_craft: float = 0.06  # share of craft volume reworked, unreviewed
-    rework_ai: float = 0.40  # share of AI volume reworked, unreviewed
+    rework_ai: float = CALIBRATED["production"]["rework_ai"]  # share of AI volume reworked, unreviewed
     rework_theater: float = 0.80  # share of theater volume reworked
     rework_reviewed: float = 0.25  # factor on rework when fully reviewed
     durability_weeks: int = 4  # rework shows up within this window; durable value lags by it
@@ -95,10 +110,11 @@ class BehaviourConfig:
     """Bounded-rational choice of the split of hours and of the hours themselves."""
 
     adaptation: bool = True  # local search and imitation; off = habits fixed at hire
-    search_step: float = 0.05  # sd of the share of hours moved in a trial change of split
+    search_step: float = 0.10  # sd of the share of hours moved in a trial change of split
     search_hours_step: float = 2.0  # sd of a trial change of weekly hours
+    hours_trial_share: float = 0.3  # share of weekly trials that change hours rather than the split
     score_stakes: float = 2.0  # utility of a full score, in typical weeks of contribution
-    ai_optimism: float = 0.25  # how much faster people believe AI makes them (METR: +20%)
+    ai_optimism: float = CALIBRATED["behaviour"]["ai_optimism"]  # believed extra speed from AI (METR)
     rework_awareness: float = 0.4  # share of their own rework people perceive
     mastery_weight: float = 6.0  # intrinsic value of a unit of fluency growth
     moral_weight: float = 0.8  # moral cost of a full week of theater at integrity 1
@@ -142,8 +158,12 @@ class WellbeingConfig:
 class TurnoverConfig:
     """Quits, firing and refills."""
 
-    base_attrition: float = 0.075  # annual voluntary quit probability at the reference state
-    burnout_quit_multiplier: float = 2.3  # hazard ratio of burnout (Gallup 2.6x, Hamidi OR 2.68)
+    base_attrition: float = CALIBRATED["turnover"][
+        "base_attrition"
+    ]  # annual quit probability, reference state
+    burnout_quit_multiplier: float = CALIBRATED["turnover"][
+        "burnout_quit_multiplier"
+    ]  # hazard ratio of burnout
     imbalance_quit: float = 0.5  # hazard increase per unit of effort-reward ratio above 1
     outside_option_quit: float = 1.0  # log-hazard per unit of outside option above what they get
 

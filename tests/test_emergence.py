@@ -8,7 +8,8 @@ from .conftest import SEEDS, summaries
 
 
 def test_the_measure_stops_measuring_under_a_token_metric_but_not_a_durable_one():
-    token = summaries(["regime=consumption", "regime.pressure=0.7"], SEEDS[:3])
+    # A leaderboard rather than a quota: quota scores saturate once the target is met.
+    token = summaries(["regime=token_leaderboard", "regime.pressure=0.7"], SEEDS[:3])
     durable = summaries(["regime=decoupled_telemetry", "regime.pressure=0.7"], SEEDS[:3])
     token_drop = (token["score_value_correlation_start"] - token["score_value_correlation_end"]).mean()
     durable_drop = (durable["score_value_correlation_start"] - durable["score_value_correlation_end"]).mean()

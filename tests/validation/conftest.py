@@ -1,0 +1,25 @@
+"""Organisations for the validation targets: two sizes, two horizons.
+
+A target that holds at one size only is a tuning artefact, not a finding, so every target
+runs at 200 and 2,000 employees, over one year and over three.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.run import replicate_seeds
+from sim.validate import Lab
+
+SETTINGS = {
+    "200-people-1-year": (200, 52, 6),
+    "200-people-3-years": (200, 156, 6),
+    "2000-people-1-year": (2000, 52, 3),
+    "2000-people-3-years": (2000, 156, 3),
+}
+
+
+@pytest.fixture(scope="session", params=list(SETTINGS))
+def lab(request) -> Lab:
+    size, weeks, seeds = SETTINGS[request.param]
+    return Lab(size, weeks, replicate_seeds(4242, seeds), pressures=(0.0, 0.5, 1.0))

@@ -1,0 +1,34 @@
+"""Each validation target of DESIGN.md as a test, at two sizes and two horizons.
+
+The claims, their sources and their tolerances live in sim/validate.py, next to the code
+that measures them, and are shared with the report in docs/validation.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sim import validate
+from sim.validate import TARGETS, Lab
+
+
+def explain(outcome: validate.Outcome) -> str:
+    failed = [name for name, ok in outcome.checks.items() if not ok]
+    return f"failed: {failed}; figures: " + "; ".join(str(f) for f in outcome.figures)
+
+
+# Targets the model does not reproduce everywhere stay visible as expected failures, with
+# the reason from sim/validate.py, never as silently weakened checks.
+KNOWN_MISSES = {7}
+
+
+def _case(target: validate.Target):
+    if target.number in KNOWN_MISSES:
+        return pytest.param(target, marks=pytest.mark.xfail(reason=target.note, strict=False))
+    return target
+
+
+@pytest.mark.parametrize("target", [_case(t) for t in TARGETS], ids=[f"target-{t.number}" for t in TARGETS])
+def test_target_holds(lab: Lab, target: validate.Target):
+    outcome = target.measure(lab)
+    assert outcome.passed, explain(outcome)
