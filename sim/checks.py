@@ -22,6 +22,7 @@ SHARES = {
     "behaviour.imitation",
     "behaviour.informal_spread",
     "behaviour.hours_trial_share",
+    "behaviour.gaming_threshold",
     "behaviour.onboarding_conformity",
     "behaviour.norm_strength",
     "behaviour.rework_awareness",
@@ -41,6 +42,7 @@ SHARES = {
 }
 # Keys that must be at least 1.
 AT_LEAST_ONE = {
+    "behaviour.contribution_memory",
     "org.n_employees",
     "org.team_size",
     "org.weeks",

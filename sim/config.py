@@ -86,6 +86,7 @@ class ProductionConfig:
     quality_value: float = 0.3  # direct value per quality hour, relative to a craft hour
     help_effect: float = 0.25  # teammates' productivity gain per 10 quality hours a week of theirs
     review_need: float = 0.5  # quality hours needed per hour of AI output for full review
+    review_need_craft: float = 0.1  # the same per hour of craft
     rework_craft: float = 0.06  # share of craft volume reworked, unreviewed
     rework_ai: float = CALIBRATED["production"]["rework_ai"]  # share of AI volume reworked, unreviewed
     rework_theater: float = 0.80  # share of theater volume reworked
@@ -123,6 +124,8 @@ class BehaviourConfig:
     exhaustion_effort: float = 0.3  # how much exhaustion raises the cost of effort
     expectation_weight: float = 1.0  # cost of falling short of expectations, per full shortfall
     informal_spread: float = 0.5  # how far informal judgement separates best and worst (0-1)
+    gaming_threshold: float = 0.05  # theater share of hours at which teammates see someone as gaming
+    contribution_memory: float = 8.0  # weeks over which managers' picture of contribution is smoothed
     imitation: float = 0.3  # share of a better-rewarded teammate's split copied at reviews
     onboarding_conformity: float = 0.6  # weight of the team's habits in a new hire's split
     min_hours: float = 30.0

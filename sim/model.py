@@ -33,9 +33,7 @@ from sim.turnover import forced_ranking, quits
 from sim.wellbeing import ratchet_expectations, strain_and_recover
 from sim.workforce import TRAITS, Workforce
 
-GAMING = 0.05  # theater share above which a person counts as gaming
 REGULAR_AI_DAYS = 3.0  # AI-active days a week that count as adoption
-CONTRIBUTION_MEMORY = 8.0  # weeks over which contribution is smoothed
 CORRELATION_SAMPLE = 10_000  # people over whom the score-value correlation is estimated
 
 
@@ -149,7 +147,9 @@ class OrgModel(mesa.Model):
             help_given = value = gaming = np.zeros(wf.n)
         else:
             help_given, value = last.help_given, last.value
-            gaming = (last.activity_hours[THEATER] > GAMING * np.maximum(wf.hours, 1e-9)) * 1.0
+            gaming = (
+                last.activity_hours[THEATER] > cfg.behaviour.gaming_threshold * np.maximum(wf.hours, 1e-9)
+            ) * 1.0
         ramp = self._ramp()
         return Situation(
             wf=wf,
@@ -216,7 +216,7 @@ class OrgModel(mesa.Model):
         """Smooth each person's real contribution and return its percentile among staff."""
         wf = self.workforce
         contribution = durable + help_value(week.help_given, s)
-        wf.contribution += (contribution - wf.contribution) / CONTRIBUTION_MEMORY
+        wf.contribution += (contribution - wf.contribution) / self.config.behaviour.contribution_memory
         wf.contribution_total += contribution * wf.employed
         return _percentile(wf.contribution, wf.employed)
 
@@ -353,7 +353,9 @@ class OrgModel(mesa.Model):
         for k, activity in enumerate(ACTIVITIES):
             stats[f"share_{activity}"] = float(hours[k].sum() / total_hours)
         stats.update(
-            gaming_share=float((outcome.activity_hours[THEATER, on] > GAMING * wf.hours[on]).mean())
+            gaming_share=float(
+                (outcome.activity_hours[THEATER, on] > cfg.behaviour.gaming_threshold * wf.hours[on]).mean()
+            )
             if heads
             else 0.0,
             value=float(outcome.value[on].sum()),

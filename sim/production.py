@@ -132,7 +132,7 @@ def work_week(
     theater_volume = prod.theater_volume * theater_h / WEEK
     volume = craft_volume + ai_volume + theater_volume
 
-    needs_review = prod.review_need * (ai_h + theater_h) + 0.1 * craft_h
+    needs_review = prod.review_need * (ai_h + theater_h) + prod.review_need_craft * craft_h
     coverage = np.minimum(quality_h / np.maximum(needs_review, 1e-9), 1.0)
     reviewed = 1.0 - (1.0 - prod.rework_reviewed) * coverage
     slop = sloppiness * seen.rework_awareness
