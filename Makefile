@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint benchmark
+.PHONY: run test app benchmark
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python -m sim.app.assets  # the workshop app's front-end files, so it runs offline
 	touch $@
 
 run: $(BIN)/.installed
@@ -17,6 +18,9 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+app: $(BIN)/.installed
+	$(BIN)/python -m sim.app
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python experiments/benchmark.py

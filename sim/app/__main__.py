@@ -1,0 +1,64 @@
+"""Start the workshop app: `python -m sim.app [--port 8765] [--host 127.0.0.1]`.
+
+Runs `solara run sim.app.page` in production mode on localhost, with Solara's front-end
+assets served from the local cache (`python -m sim.app.assets` fills it at install time),
+its CDN setting pointed at a dead local address so it never asks a CDN, and its telemetry off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from sim.app import assets
+
+HOST, PORT = "127.0.0.1", 8765
+NO_CDN = "http://127.0.0.1:9/no-cdn/"  # nothing listens on port 9: a missing asset fails at once
+
+OFFLINE_ENV = {
+    "SOLARA_ASSETS_PROXY": "True",  # the page asks this server (/_solara/cdn/...), never a CDN
+    "SOLARA_ASSETS_CDN": NO_CDN,
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_THEME_TITLE": "Goodhart's law at work",
+    "SOLARA_THEME_SHOW_BANNER": "False",
+}
+
+
+def offline_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment that keeps Solara offline (the browser test uses it too)."""
+    env = dict(os.environ if base is None else base)
+    env.update(OFFLINE_ENV)
+    env.setdefault("SOLARA_ASSETS_PROXY_CACHE_DIR", str(assets.cache_dir()))
+    return env
+
+
+def command(host: str = HOST, port: int = PORT) -> list[str]:
+    return [
+        sys.executable, "-m", "solara", "run", "sim.app.page",
+        "--host", host, "--port", str(port), "--production", "--no-open",
+    ]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.app", description="Start the workshop app.")
+    parser.add_argument(
+        "--host", default=HOST, help=f"address to listen on (default {HOST}: this machine only)"
+    )
+    parser.add_argument("--port", type=int, default=PORT, help=f"port (default {PORT})")
+    args = parser.parse_args(argv)
+    absent = assets.missing()
+    if absent:
+        print(
+            f"error: the app's front-end assets are not installed ({len(absent)} missing, e.g. {absent[0]}); "
+            "run `python -m sim.app.assets` once with access to registry.npmjs.org",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Workshop app: open http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
+    os.execve(sys.executable, command(args.host, args.port), offline_env())
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""The workshop app, headless: Solara components rendered with `solara.render`, no browser."""
+
+from __future__ import annotations
+
+import warnings
+
+import ipyvuetify as v
+import numpy as np
+import pytest
+import solara
+import solara.widgets
+
+from sim.app import __main__ as launcher
+from sim.app import assets
+from sim.app.page import Page, WorkshopApp
+from sim.app.workshop import STATES, WorkshopModel, workshop_config
+from sim.model import OrgModel
+
+SMALL = {"n_employees": 200, "team_size": 8, "seed": 5}
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # solara's hook checks on Mesa's code
+
+
+def render(element):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return solara.render(solara.AppLayout(children=[element]), handle_error=False)[1]
+
+
+def week_shown(rc) -> int:
+    counters = [w for w in rc.find(solara.widgets.HTML).widgets if "data-week" in w.attributes]
+    assert len(counters) == 1
+    return int(counters[0].attributes["data-week"])
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def html(rc) -> str:
+    return "".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
+
+
+@pytest.fixture
+def app():
+    """An app around a small model the test can inspect."""
+    model = solara.reactive(WorkshopModel("token_leaderboard", **SMALL))
+    return model, render(WorkshopApp(model=model))
+
+
+def test_page_renders_panels_charts_grid_and_controls():
+    rc = render(Page())
+    text = html(rc)
+    assert "What the dashboard shows" in text and "What is really happening" in text
+    assert text.count('class="goodhart-chart"') == 9
+    assert text.count('class="baseline"') == 9  # every chart carries the no-metric line
+    assert 'class="goodhart-grid"' in text
+    assert 'data-posts="1000"' in text  # one square per post, default headcount
+    assert text.count("h10v10h-10z") == 1000
+    for state in STATES:
+        assert state in text  # the legend
+    assert "Ask the room first" in text
+    for label in ("Reset", "▶", "Step"):
+        rc.find(v.Btn, children=[label]).assert_single()
+    assert week_shown(rc) == 0
+
+
+def test_step_advances_the_model_and_the_charts(app):
+    model, rc = app
+    before = html(rc).count('class="live"')
+    click(rc, "Step")
+    click(rc, "Step")
+    assert model.value.steps == 2
+    assert week_shown(rc) == 2
+    assert len(model.value.weekly()) == 2
+    assert html(rc).count('class="live"') > before  # the live lines appear
+
+
+def test_choosing_a_preset_changes_the_regime(app):
+    model, rc = app
+    click(rc, "Step")
+    select = rc.find(v.Select, label="Preset").widget
+    assert "Team cost-to-serve" in select.items
+    select.v_model = "Team cost-to-serve"
+    regime = model.value.config.regime
+    assert regime.name == "team_outcome"
+    assert regime.level == "team" and "durable_value" in regime.weights
+    assert model.value.config.org.n_employees == SMALL["n_employees"]  # the set-up is kept
+    assert week_shown(rc) == 0  # a preset starts its scenario afresh
+    assert "Team cost-to-serve" in html(rc)
+
+
+def test_pressure_lever_changes_the_next_week():
+    """Two identical organisations under the token leaderboard; in one, pressure drops to
+    zero mid-run through the slider. The very next week, less time goes on theater."""
+    twins = [solara.reactive(WorkshopModel("token_leaderboard", **SMALL)) for _ in range(2)]
+    apps = [render(WorkshopApp(model=m)) for m in twins]
+    for model in twins:
+        for _ in range(30):
+            model.value.step()
+    rc = apps[1]
+    rc.find(v.Slider, label="Pressure").widget.v_model = 0.0
+    assert twins[1].value.config.regime.pressure == 0.0
+    for rc in apps:
+        click(rc, "Step")
+    kept, dropped = (m.value.weekly().iloc[-1] for m in twins)
+    assert kept.pressure == 0.5 and dropped.pressure == 0.0
+    assert dropped.share_theater < kept.share_theater
+    assert dropped.gaming_share < kept.gaming_share
+
+
+def test_weight_lever_rebuilds_the_metric(app):
+    model, rc = app
+    for _ in range(20):
+        click(rc, "Step")
+    rc.find(v.Slider, label="Durable value").widget.v_model = 1.0
+    rc.find(v.Slider, label="Tokens burned").widget.v_model = 0.0
+    m = model.value
+    assert m.config.regime.weights == {"durable_value": 1.0}
+    assert m.metric.names == ["durable_value"] and m.metric.regime is m.config.regime
+    click(rc, "Step")
+    assert m.weekly().metric_index.iloc[-1] == pytest.approx(1.0, abs=0.3)  # re-anchored now
+    assert m.twin.config.regime.weights == {"durable_value": 1.0}  # the baseline reads it too
+
+
+def test_forced_ranking_and_start_week_levers(app):
+    model, rc = app
+    rc.find(v.Switch).widget.v_model = True
+    assert model.value.config.regime.forced_ranking == pytest.approx(0.1)
+    rc.find(v.Slider, label="Start week").widget.v_model = 40
+    for _ in range(14):
+        click(rc, "Step")
+    assert not model.value.weekly().policy_active.any()  # the policy waits for week 40
+
+
+def test_reset_applies_the_set_up(app):
+    model, rc = app
+    rc.find(v.Slider, label="Headcount: 200").widget.v_model = 300
+    rc.find(v.Slider, label="Team size: 8").widget.v_model = 5
+    click(rc, "Step")
+    assert model.value.config.org.n_employees == 200  # not before Reset
+    click(rc, "Reset")
+    cfg = model.value.config
+    assert (cfg.org.n_employees, cfg.org.team_size, cfg.regime.name) == (300, 5, "token_leaderboard")
+    assert model.value.steps == 0
+    assert html(rc).count("h10v10h-10z") == 300
+
+
+def test_two_sessions_do_not_share_a_model():
+    first, second = render(Page()), render(Page())
+    click(first, "Step")
+    click(first, "Step")
+    assert week_shown(first) == 2
+    assert week_shown(second) == 0
+    click(second, "Step")
+    assert (week_shown(first), week_shown(second)) == (2, 1)
+
+
+def test_baseline_twin_is_the_no_metric_run():
+    """The faint line is the same organisation and seed under no metric, bit for bit."""
+    model = WorkshopModel("token_leaderboard", **SMALL)
+    plain = OrgModel(workshop_config("baseline", **SMALL), rng=SMALL["seed"])
+    for _ in range(plain.config.org.weeks):
+        plain.step()
+    ours, theirs = model.baseline(), plain.datacollector.get_model_vars_dataframe()
+    for column in ("durable_value", "share_theater", "burnout_share", "headcount", "token_cost"):
+        np.testing.assert_array_equal(ours[column].to_numpy(), theirs[column].to_numpy())
+    assert ours.metric_index.iloc[-1] > 0  # the metric as it would read if nobody chased it
+
+
+def test_person_states_cover_everyone():
+    model = WorkshopModel("consumption", **SMALL)
+    for _ in range(40):
+        model.step()
+    states = model.person_states()
+    wf = model.workforce
+    assert len(states) == wf.n
+    assert (states[~wf.employed] == STATES.index("vacant")).all()
+    assert (states[wf.burned_out & wf.employed] == STATES.index("burned out")).all()
+    assert (states == STATES.index("gaming")).any()  # a quota makes some people game
+
+
+def test_launcher_serves_localhost_offline(tmp_path):
+    cmd = launcher.command()
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    assert "--production" in cmd
+    env = launcher.offline_env({})
+    assert env["SOLARA_ASSETS_PROXY"] == "True"
+    assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert assets.missing(tmp_path)  # an empty cache lacks everything
+    assert "@widgetti/solara-vuetify-app@10.1.1/dist/solara-vuetify-app8.min.js" in assets.missing(tmp_path)
+
+
+def test_asset_list_matches_the_installed_solara():
+    """The packages fetched for offline use are the ones this Solara's page asks for; after
+    a Solara upgrade this fails, naming what to update in sim/app/assets.py."""
+    import re
+    from pathlib import Path
+
+    import solara.server.settings as server_settings
+
+    solara_dir = Path(solara.__file__).parent
+    template = (solara_dir / "server" / "templates" / "solara.html.j2").read_text()
+    markdown = (solara_dir / "components" / "markdown.py").read_text()
+    app = re.search(r"@widgetti/solara-vuetify-app@[\d.]+", template).group(0)
+    requirejs = re.search(r"requirejs@[\d.]+", template).group(0)
+    mermaid = re.search(r"mermaid@[\d.]+", markdown).group(0)
+    fontawesome = server_settings.assets.fontawesome_path.strip("/").split("/")[0]
+    assert {app, requirejs, mermaid, fontawesome} == set(assets.PACKAGES)
