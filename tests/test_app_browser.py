@@ -111,6 +111,7 @@ def test_offline_page_renders_and_runs(app_url, tmp_path):
             )
             page.get_by_role("button", name="❚❚").click()
             page.get_by_role("button", name="▶").wait_for(timeout=10_000)  # paused
+            page.wait_for_timeout(1_500)  # a week already under way when Pause was pressed lands
             reached = week(page)
             assert reached >= 30
             assert page.locator("svg.goodhart-chart polyline.live").count() >= 8  # lines drawn
