@@ -1,4 +1,4 @@
-"""`python -m sim`: the main job, as a Hydra app.
+"""`python -m sim`: the main job, as a Hydra app. `--scenario FILE` runs a scenario file.
 
 Bad input stops before anything runs with one line naming the key, and exit status 2.
 """
@@ -13,6 +13,7 @@ from omegaconf import DictConfig
 from sim.checks import ConfigError
 from sim.compare import main_job
 from sim.presets import load_config
+from sim.scenarios import expand_scenario_args
 
 # Flags after which Hydra does something other than a single run, or takes a value.
 _OTHER_MODES = {
@@ -75,6 +76,10 @@ def main(cfg: DictConfig) -> None:
 
 
 def cli() -> None:
+    try:
+        sys.argv[1:] = expand_scenario_args(sys.argv[1:])  # --scenario FILE: its overrides first
+    except ConfigError as error:
+        fail(str(error))
     preflight(sys.argv[1:])
     main()
 

@@ -1,0 +1,226 @@
+"""Scenario files: a policy an HR leader can write, share and rerun, in one small YAML file.
+
+The same file works in the report (`python -m sim.report my_policy.yaml`), the main job
+(`python -m sim --scenario my_policy.yaml`) and the workshop app, so a scenario can be
+passed around like a link. Four keys, all optional except a regime:
+
+    name: "Token leaderboard at high pressure"     # what the report and app call it
+    description: "Everyone ranked by tokens, with 80% of pay and promotion riding on it."
+    regime: token_leaderboard                       # a preset, or a full regime mapping
+    set: {regime.pressure: 0.8, regime.start_week: 26, org.n_employees: 1000}
+
+A scenario compiles to Hydra override strings, so it is checked by exactly the rules of the
+command line (`sim.checks`): a bad key or value is one line naming it and what is allowed.
+A preset's name (`token_leaderboard`) is a scenario too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.checks import ConfigError
+from sim.config import Config, RegimeConfig
+from sim.presets import load_regime, preset_names
+from sim.run import resolve
+
+KEYS = ("name", "description", "regime", "set")
+REGIME_FIELDS = tuple(f.name for f in fields(RegimeConfig))
+# Regime fields that are mappings: a new value replaces the preset's, it does not add to it.
+_MAPPINGS = ("weights", "per")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named policy on a simulated organisation, as Hydra overrides of the default config."""
+
+    name: str
+    description: str
+    overrides: tuple[str, ...]  # usable by sim.run.resolve(None, overrides)
+    source: str  # the file it came from, or the preset's name
+    text: str  # the scenario as YAML: the exact file, or its equivalent for a preset
+
+    def config(self, base: Sequence[str] = (), config_dirs: Iterable[str | Path] = ()) -> Config:
+        """The checked config: `base` overrides (say, the report's organisation size) first,
+        then the scenario's own, so the scenario wins where both set a key."""
+        return resolve(None, [*base, *self.overrides], config_dirs)
+
+
+def load_scenario(source: str | Path, config_dirs: Iterable[str | Path] = ()) -> Scenario:
+    """A scenario from a YAML file, or from a preset's name (`token_leaderboard`).
+
+    Raises ConfigError with one line naming the file, the key at fault and what is allowed.
+    """
+    config_dirs = list(config_dirs)
+    path = Path(source)
+    if not path.is_file():
+        presets = preset_names("regime", config_dirs)
+        if str(source) in presets:
+            return _preset_scenario(str(source), config_dirs)
+        raise ConfigError(f"{source}: no such scenario file, and not a preset; presets: {', '.join(presets)}")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    return scenario_from_mapping(data, source=str(path), text=text, config_dirs=config_dirs)
+
+
+def scenario_from_mapping(
+    data: Any,
+    source: str = "<scenario>",
+    text: str | None = None,
+    config_dirs: Iterable[str | Path] = (),
+) -> Scenario:
+    """A checked scenario from the mapping a scenario file holds (what the app builds in memory)."""
+    config_dirs = list(config_dirs)
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: a scenario is a mapping with keys {', '.join(KEYS)}")
+    for key in data:
+        if key not in KEYS:
+            raise ConfigError(f"{source}: {key}: unknown key; allowed: {', '.join(KEYS)}")
+    if "regime" not in data:
+        raise ConfigError(f"{source}: regime: missing; give a preset's name or a regime mapping")
+    settings = data.get("set") or {}
+    if not isinstance(settings, Mapping):
+        raise ConfigError(
+            f"{source}: set: must be a mapping of keys to values, e.g. {{regime.pressure: 0.8}}"
+        )
+    regime, settings = _regime(data["regime"], settings, source, config_dirs)
+    for key in settings:
+        if key == "regime":
+            raise ConfigError(f"{source}: set.regime: not allowed here; use the top-level regime key")
+        if key.startswith("hydra"):
+            raise ConfigError(f"{source}: set.{key}: Hydra's own settings cannot be set by a scenario")
+    name = data.get("name") or regime.get("label") or Path(source).stem
+    description = data.get("description") or regime.get("description") or ""
+    for key, value in (("name", name), ("description", description)):
+        if not isinstance(value, str):
+            raise ConfigError(f"{source}: {key}: must be text")
+    overrides = ["regime=baseline"]
+    overrides += [f"++regime.{k}={hydra_value(v)}" for k, v in regime.items() if k != "label"]
+    overrides.append(f"regime.label={hydra_value(name)}")
+    overrides += [
+        f"{'++' if isinstance(v, Mapping) else ''}{k}={hydra_value(v)}" for k, v in settings.items()
+    ]
+    if text is None:
+        text = scenario_yaml(name, description, data["regime"], dict(data.get("set") or {}))
+    scenario = Scenario(name, description, tuple(overrides), source, text)
+    try:
+        scenario.config(config_dirs=config_dirs)
+    except ConfigError as error:
+        raise ConfigError(f"{source}: {_plain(str(error))}") from None
+    return scenario
+
+
+def _preset_scenario(preset: str, config_dirs: list) -> Scenario:
+    regime = _regime_mapping(preset, config_dirs)
+    text = f"# the preset {preset!r}, as a scenario file\n" + scenario_yaml(
+        regime["label"], regime["description"], preset, {}
+    )
+    return scenario_from_mapping({"regime": preset}, source=preset, text=text, config_dirs=config_dirs)
+
+
+def _regime(
+    regime: Any, settings: Mapping, source: str, config_dirs: list
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The full regime (preset or mapping, with any `set: regime.*` applied) and the other settings."""
+    if isinstance(regime, str):
+        try:
+            full = _regime_mapping(regime, config_dirs)
+        except ConfigError as error:
+            raise ConfigError(f"{source}: {error}") from None
+    elif isinstance(regime, Mapping):
+        for key in regime:
+            if key not in REGIME_FIELDS:
+                raise ConfigError(f"{source}: regime.{key}: unknown key; allowed: {', '.join(REGIME_FIELDS)}")
+        blank = {"name": "custom", "label": Path(source).stem, "description": "", "weights": {}, "per": {}}
+        full = {**_regime_mapping("baseline", config_dirs), **blank}
+        full.update(regime)
+    else:
+        raise ConfigError(f"{source}: regime: must be a preset's name or a mapping of regime settings")
+    rest = {}
+    for key, value in settings.items():
+        field = str(key).removeprefix("regime.")
+        if str(key).startswith("regime.") and field in REGIME_FIELDS:
+            full[field] = value
+        elif str(key).startswith("regime.") and "." not in field:
+            raise ConfigError(
+                f"{source}: set.{key}: unknown key; allowed: regime.{', regime.'.join(REGIME_FIELDS)}"
+            )
+        else:
+            rest[str(key)] = value
+    for field in _MAPPINGS:
+        if not isinstance(full.get(field) or {}, Mapping):
+            raise ConfigError(f"{source}: regime.{field}: must be a mapping of signal names to weights")
+        full[field] = dict(full.get(field) or {})
+    return full, rest
+
+
+def _regime_mapping(name: str, config_dirs: Iterable[str | Path]) -> dict[str, Any]:
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_container(load_regime(name, config_dirs))
+
+
+def _plain(message: str) -> str:
+    """Drop the Hydra spelling (`++`) from an error, so it names the key as the file does."""
+    return message.removeprefix("++")
+
+
+def hydra_value(value: Any) -> str:
+    """A Python value in Hydra's override grammar, so that it reads back exactly."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{k}:{hydra_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(hydra_value(v) for v in value) + "]"
+    text = str(value)
+    # Hydra reads a backslash literally unless it comes before a quote, `${` or the end.
+    text = re.sub(r"(\\+)(?='|\$\{|$)", lambda m: m.group(1) * 2, text)
+    text = text.replace("'", "\\'").replace("${", "\\${")
+    return f"'{text}'"
+
+
+def scenario_yaml(name: str, description: str, regime: str | Mapping, settings: Mapping) -> str:
+    """A scenario as the YAML a person would write (keys in the documented order)."""
+    data: dict[str, Any] = {"name": name, "description": description, "regime": regime}
+    if settings:
+        data["set"] = dict(settings)
+    return yaml.safe_dump(_plain_data(data), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _plain_data(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_data(v) for v in value]
+    return value
+
+
+def expand_scenario_args(argv: Sequence[str]) -> list[str]:
+    """Command-line arguments with `--scenario FILE` (or `--scenario=FILE`) replaced by the
+    scenario's overrides, for `python -m sim`; later arguments still override the scenario."""
+    out: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--scenario" or arg.startswith("--scenario="):
+            source = arg.partition("=")[2] if "=" in arg else next(args, "")
+            if not source:
+                raise ConfigError("--scenario: give a scenario file or a preset's name")
+            out.extend(load_scenario(source).overrides)
+        else:
+            out.append(arg)
+    return out

@@ -1,0 +1,234 @@
+"""The one-file policy report, built at a reduced size: self-contained, escaped, and every
+number in its findings taken from its own comparison table."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.report import MAX_BYTES, main
+
+SMALL = ["--employees", "150", "--weeks", "40", "--seeds", "2", "--seed", "3"]
+HOSTILE = "<script>alert('x')</script> leaderboard"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, str, Path]:
+    """The report of a hostile-named scenario file and a preset, through the command line."""
+    folder = tmp_path_factory.mktemp("report")
+    scenario = folder / "hostile.yaml"
+    scenario.write_text(
+        f'name: "{HOSTILE}"\ndescription: "Ranked by tokens & prompts"\n'
+        "regime: token_leaderboard\nset: {regime.pressure: 0.8}\n"
+    )
+    out = folder / "report.html"
+    assert main([str(scenario), "team_outcome", *SMALL, "--out", str(out)]) == 0
+    return out, out.read_text(encoding="utf-8"), scenario
+
+
+class Page(HTMLParser):
+    """Collects what the tests read: resource references, table cells, findings, cards."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+        self.cells: dict[str, list[str]] = {}
+        self.findings: dict[str, list[str]] = {}
+        self.baseline_of: dict[str, str] = {}
+        self.cards: dict[str, int] = {}
+        self.links: list[tuple[str, str]] = []
+        self._row = self._list = self._section = None
+        self._in_table = self._in_cell = self._in_item = False
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.refs += [v for k, v in attrs if k in ("src", "href", "action", "poster", "data") and v]
+        if tag == "a" and a.get("download"):
+            self.links.append((a["download"], a["href"]))
+        if tag == "table" and a.get("id") == "comparison":
+            self._in_table = True
+        if tag == "tr" and self._in_table:
+            self._row = a.get("data-row")
+            self.cells[self._row] = []
+        if tag == "td" and self._row:
+            self._in_cell, self._text = True, ""
+        if tag == "section" and "scenario" in (a.get("class") or ""):
+            self._section = a["data-row"]
+            self.baseline_of[self._section] = a["data-baseline"]
+            self.cards[self._section] = 0
+        if tag == "div" and a.get("class") == "card" and self._section:
+            self.cards[self._section] += 1
+        if tag == "ul" and "findings" in (a.get("class") or ""):
+            self._list = a["data-row"]
+            self.findings[self._list] = []
+        if tag == "li" and self._list:
+            self._in_item, self._text = True, ""
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._in_cell:
+            self.cells[self._row].append(self._text)
+            self._in_cell = False
+        if tag == "table":
+            self._in_table, self._row = False, None
+        if tag == "li" and self._in_item:
+            self.findings[self._list].append(self._text)
+            self._in_item = False
+        if tag == "ul":
+            self._list = None
+        if tag == "section":
+            self._section = None
+
+    def handle_data(self, data):
+        if self._in_cell or self._in_item:
+            self._text += data + " "  # elements are separate words
+
+
+def parse(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    return page
+
+
+NUMBER = re.compile(r"\$?\d+(?:,\d{3})*(?:\.\d+)?(?:%|x)?")
+
+
+def numbers(text: str) -> set[str]:
+    return set(NUMBER.findall(text))
+
+
+def test_a_single_self_contained_document(built):
+    path, text, _ = built
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert text.lower().count("<html") == 1 and text.lower().count("</html>") == 1
+    assert path.stat().st_size <= MAX_BYTES
+    assert "http:" not in text.lower() and "https:" not in text.lower()
+    assert "@import" not in text and "url(" not in text
+    assert "<script" not in text.lower() and "<link" not in text.lower() and "<iframe" not in text.lower()
+    page = parse(text)
+    assert page.refs, "charts and downloads are expected as embedded resources"
+    for ref in page.refs:
+        assert ref.startswith("data:") or ref.startswith("#"), ref[:60]
+
+
+def test_every_scenario_has_its_cards_and_findings(built):
+    _, text, _ = built
+    page = parse(text)
+    assert set(page.cards) == {"s1", "s2"}
+    assert all(count == 7 for count in page.cards.values())
+    for key in ("s1", "s2"):
+        assert len(page.findings[key]) >= 4
+        assert any("durable value" in line for line in page.findings[key])
+    assert "Team cost-to-serve" in text
+    assert page.findings["overall"]
+
+
+def test_numbers_in_the_findings_are_cells_of_the_table(built):
+    _, text, _ = built
+    page = parse(text)
+
+    def cells(*rows: str) -> set[str]:
+        return {n.lstrip("+-") for row in rows for cell in page.cells[row] for n in numbers(cell)}
+
+    checked = 0
+    for key, lines in page.findings.items():
+        allowed = cells(*page.cells) if key == "overall" else cells(key, page.baseline_of[key])
+        for line in lines:
+            for number in numbers(line):
+                assert number in allowed, f"{number!r} in {line!r} is not in the table row"
+                checked += 1
+    assert checked >= 20
+
+
+def test_a_hostile_name_appears_escaped(built):
+    _, text, _ = built
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; leaderboard" in text
+    assert "tokens &amp; prompts" in text
+
+
+def test_the_data_download_is_the_table(built):
+    _, text, _ = built
+    page = parse(text)
+    links = dict(page.links)
+    assert {"comparison.csv", "runs.csv", "weekly.csv"} <= set(links)
+    table = pd.read_csv(io.BytesIO(base64.b64decode(links["comparison.csv"].split(",", 1)[1])))
+    assert list(table["scenario"])[1:] == [HOSTILE, "Team cost-to-serve"]
+    first = table.set_index("row").loc["s1", "durable_value_per_head"]
+    assert page.cells["s1"][1].startswith(f"{first:.3f}")  # after the name: durable value
+    runs = pd.read_csv(io.BytesIO(base64.b64decode(links["runs.csv"].split(",", 1)[1])))
+    assert len(runs) == 3 * 2  # baseline and two scenarios, two seeds each
+
+
+def test_the_report_says_how_to_reproduce_it(built):
+    _, text, scenario = built
+    assert "python -m sim.report" in text and "--seeds 2 --seed 3" in text
+    assert "regime: token_leaderboard" in text  # the scenario file, verbatim (escaped)
+    assert "docs/model.md" in text
+
+
+def test_same_seed_same_report(built, tmp_path):
+    path, text, scenario = built
+    again = tmp_path / "again.html"
+    assert main([str(scenario), "team_outcome", *SMALL, "--out", str(again)]) == 0
+    assert again.read_text(encoding="utf-8") == text
+
+
+def test_a_bad_scenario_stops_before_writing(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("regime: token_leaderboard\nset: {regime.pressure: 2}\n")
+    out = tmp_path / "report.html"
+    assert main([str(bad), *SMALL, "--out", str(out)]) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error:") and "regime.pressure=2" in err[-1]
+
+
+CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+def test_screenshot_in_headless_chromium(built, tmp_path):
+    """A picture of the report as a reader sees it; kept so a broken layout can be looked at.
+    Set REPORT_SCREENSHOT=path.png to keep a copy somewhere of your choosing."""
+    from PIL import Image
+
+    path, _, _ = built
+    shot = tmp_path / "report.png"
+    done = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--screenshot={shot}",
+            "--window-size=1280,2400",
+            path.as_uri(),
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
+    print(f"screenshot: {shot}")
+    if os.environ.get("REPORT_SCREENSHOT"):
+        shutil.copy(shot, os.environ["REPORT_SCREENSHOT"])
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1280, 2400)
+    header = image.getpixel((640, 20))
+    assert header == (0x1F, 0x3A, 0x5F), f"the header band is missing: {header}"
+    # The page is laid out, not blank: many distinct colours (text, cards, charts).
+    assert len(image.resize((320, 600)).getcolors(maxcolors=1 << 16) or []) > 50
