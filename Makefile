@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test app benchmark
+.PHONY: run test app benchmark figures
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,cluster,research]"
 	$(BIN)/python -m sim.app.assets  # the workshop app's front-end files, so it runs offline
 	touch $@
 
@@ -24,3 +24,8 @@ app: $(BIN)/.installed
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python experiments/benchmark.py
+	$(BIN)/python experiments/sweep_benchmark.py
+
+figures: $(BIN)/.installed
+	$(BIN)/python experiments/figures.py all
+	$(BIN)/python experiments/sensitivity.py

@@ -1,0 +1,63 @@
+"""The experiment scripts at a reduced size: each writes its PNG and the CSV behind it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+
+
+def script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(EXPERIMENTS / name), *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_the_goodhart_curve_at_a_reduced_size_writes_its_png_and_csv(tmp_path):
+    done = script(
+        "figures.py", "goodhart_curve", "--quick", "--out", "figs", "--sweeps", "sweeps", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    png, csv = tmp_path / "figs" / "goodhart_curve.png", tmp_path / "figs" / "goodhart_curve.csv"
+    assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000
+    table = pd.read_csv(csv)
+    assert list(table.columns) == ["regime", "pressure", "measure", "mean", "ci_low", "ci_high", "seeds"]
+    curve = table[table["regime"] != "baseline"]
+    assert curve["regime"].nunique() == 7 and sorted(curve["pressure"].unique()) == [0.2, 0.9]
+    assert set(table["measure"]) == {"metric_index", "durable_value_per_head"}
+    assert (curve["seeds"] == 2).all()
+    assert (table["ci_low"] <= table["mean"] + 1e-12).all() and (
+        table["mean"] <= table["ci_high"] + 1e-12
+    ).all()
+    baseline = table[table["regime"] == "baseline"]
+    assert len(baseline) == 1 and baseline["pressure"].isna().all()
+    # The sweeps behind the figure stay, finished, so that a second call recomputes nothing.
+    assert len(list((tmp_path / "sweeps" / "goodhart_curve-quick" / "grid").glob("*/done"))) == 14
+
+
+def test_the_sensitivity_analysis_at_a_reduced_size_ranks_every_parameter(tmp_path):
+    pytest.importorskip("SALib", reason="SALib absent: pip install -e '.[research]'")
+    done = script("sensitivity.py", "--quick", "--out", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "out" / "sensitivity.png").read_bytes()[:4] == b"\x89PNG"
+    table = pd.read_csv(tmp_path / "out" / "sensitivity.csv")
+    runs = pd.read_csv(tmp_path / "out" / "sensitivity_runs.csv")
+    assert set(table["outcome"]) == {"theater_share", "burnout_share", "attrition", "durable_value_per_head"}
+    assert table["parameter"].nunique() >= 8
+    for _, ranked in table.groupby("outcome"):
+        assert sorted(ranked["rank"]) == list(range(1, ranked["parameter"].nunique() + 1))
+        assert ranked.sort_values("rank")["mu_star"].is_monotonic_decreasing
+    assert len(runs) == 2 * (table["parameter"].nunique() + 1)
+    assert "theater (share of hours):" in done.stdout
+
+
+def test_the_sweep_benchmark_prints_runs_per_minute(tmp_path):
+    done = script("sweep_benchmark.py", "--quick", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "8 runs in 4 jobs, from scratch" in done.stdout
+    assert "runs per minute" in done.stdout
