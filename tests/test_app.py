@@ -208,3 +208,34 @@ def test_asset_list_matches_the_installed_solara():
     mermaid = re.search(r"mermaid@[\d.]+", markdown).group(0)
     fontawesome = server_settings.assets.fontawesome_path.strip("/").split("/")[0]
     assert {app, requirejs, mermaid, fontawesome} == set(assets.PACKAGES)
+
+
+def test_the_app_offers_the_same_scenario_files_as_the_cli_and_report(monkeypatch, tmp_path):
+    from sim.app import workshop
+
+    scenario = tmp_path / "rubric.yaml"
+    scenario.write_text(
+        'name: "Tokens on the rubric"\nregime: consumption\n'
+        "set: {regime.pressure: 0.7, regime.start_week: 5}\n"
+    )
+    monkeypatch.setenv(workshop.SCENARIOS_ENV, str(scenario))
+    workshop.preset_labels.cache_clear()
+    try:
+        assert str(scenario) in workshop.presets()
+        assert workshop.preset_labels()[str(scenario)] == "Tokens on the rubric"
+        model = workshop.WorkshopModel(preset=str(scenario), n_employees=80, team_size=8, seed=3)
+        assert model.preset == str(scenario)
+        assert model.config.regime.name == "consumption"
+        assert model.config.regime.pressure == 0.7 and model.config.regime.start_week == 5
+    finally:
+        workshop.preset_labels.cache_clear()
+
+
+def test_a_bad_scenario_file_stops_the_app_with_one_line(tmp_path, capsys):
+    from sim.app.__main__ import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nregime: consumption\nset: {regime.pressure: 3}\n")
+    assert main(["--scenario", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "regime.pressure" in err[0]

@@ -10,8 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from sim.app import assets
+from sim.app.workshop import SCENARIOS_ENV
+from sim.checks import ConfigError
+from sim.scenarios import load_scenario
 
 HOST, PORT = "127.0.0.1", 8765
 NO_CDN = "http://127.0.0.1:9/no-cdn/"  # nothing listens on port 9: a missing asset fails at once
@@ -46,7 +50,20 @@ def main(argv: list[str] | None = None) -> int:
         "--host", default=HOST, help=f"address to listen on (default {HOST}: this machine only)"
     )
     parser.add_argument("--port", type=int, default=PORT, help=f"port (default {PORT})")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a scenario file to offer beside the presets (the same files as python -m sim --scenario)",
+    )
     args = parser.parse_args(argv)
+    for source in args.scenario:
+        try:
+            load_scenario(source)
+        except ConfigError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     absent = assets.missing()
     if absent:
         print(
@@ -56,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     print(f"Workshop app: open http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
-    os.execve(sys.executable, command(args.host, args.port), offline_env())
+    env = offline_env()
+    env[SCENARIOS_ENV] = os.pathsep.join(
+        str(Path(source).resolve()) if Path(source).is_file() else source for source in args.scenario
+    )
+    os.execve(sys.executable, command(args.host, args.port), env)
     return 0  # not reached
 
 

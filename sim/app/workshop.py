@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import threading
 import time
 
@@ -24,10 +25,12 @@ from sim.model import OrgModel
 from sim.presets import preset_names
 from sim.production import AI, THEATER
 from sim.run import resolve
+from sim.scenarios import load_scenario
 from sim.signals import observe
 
 _COMPOSE = threading.Lock()  # Hydra's compose API keeps global state: one session at a time
 
+SCENARIOS_ENV = "GOODHART_SCENARIOS"  # scenario files the app offers beside the presets
 FLUENT = 0.5  # AI fluency from which a regular AI user counts as AI-fluent
 REGULAR_AI_SHARE = 0.1  # share of hours on AI-assisted work that makes a regular AI user
 
@@ -36,26 +39,35 @@ STATES = ("vacant", "burned out", "gaming", "AI-fluent", "working honestly")
 
 
 def workshop_config(preset: str, n_employees: int, team_size: int, seed: int) -> Config:
-    """The checked config of a scenario: a regime preset on an organisation of this size."""
-    overrides = [
-        f"regime={preset}",
-        f"org.n_employees={n_employees}",
-        f"org.team_size={team_size}",
-        f"seed={seed}",
-    ]
-    with _COMPOSE:
+    """The checked config of a scenario (a preset's name, or a scenario file as in the CLI
+    and the report) on an organisation of this size."""
+    with _COMPOSE:  # reading a preset composes with Hydra too
+        overrides = [
+            *load_scenario(preset).overrides,
+            f"org.n_employees={n_employees}",
+            f"org.team_size={team_size}",
+            f"seed={seed}",
+        ]
         return resolve(None, overrides)
 
 
+def scenario_files() -> list[str]:
+    """Scenario files given to `python -m sim.app --scenario FILE`, passed on to the page."""
+    return [path for path in os.environ.get(SCENARIOS_ENV, "").split(os.pathsep) if path]
+
+
 def presets() -> list[str]:
-    """Every regime preset the app can offer (the packaged ones)."""
-    return preset_names("regime")
+    """Every scenario the app can offer: the packaged presets, then any scenario files."""
+    return preset_names("regime") + scenario_files()
 
 
 @functools.cache
 def preset_labels() -> dict[str, str]:
-    """Each preset's plain-language label, by name (read once: presets ship with the package)."""
-    return {name: workshop_config(name, 100, 8, 0).regime.label for name in presets()}
+    """Each scenario's plain-language label, by name or file (read once per server)."""
+    labels = {name: workshop_config(name, 100, 8, 0).regime.label for name in preset_names("regime")}
+    with _COMPOSE:
+        labels.update({path: load_scenario(path).name for path in scenario_files()})
+    return labels
 
 
 class WorkshopModel(OrgModel):
@@ -77,7 +89,7 @@ class WorkshopModel(OrgModel):
     ):
         cfg = config if config is not None else workshop_config(preset, n_employees, team_size, seed)
         super().__init__(cfg, rng=cfg.seed)
-        self.preset = cfg.regime.name
+        self.preset = preset if config is None else cfg.regime.name
         self.preset_regime = dataclasses.replace(cfg.regime, weights=dict(cfg.regime.weights))
         self.step_seconds = 0.0
         self._weekly: tuple[int, pd.DataFrame] | None = None
