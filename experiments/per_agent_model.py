@@ -30,7 +30,7 @@ from typing import NamedTuple
 import mesa
 
 from sim.config import Config, ProductionConfig, RegimeConfig
-from sim.model import CONTRIBUTION_MEMORY, CORRELATION_SAMPLE, GAMING, REGULAR_AI_DAYS
+from sim.model import CORRELATION_SAMPLE, REGULAR_AI_DAYS
 from sim.presets import as_config
 from sim.production import ACTIVITIES, AI, CRAFT, LEARNING, QUALITY, THEATER, WEEK
 from sim.signals import SIGNAL_NAMES
@@ -181,7 +181,7 @@ def work_week(
     theater_volume = prod.theater_volume * theater_h / WEEK
     volume = craft_value + ai_volume + theater_volume
 
-    needs_review = prod.review_need * (ai_h + theater_h) + 0.1 * craft_h
+    needs_review = prod.review_need * (ai_h + theater_h) + prod.review_need_craft * craft_h
     coverage = min(quality_h / max(needs_review, EPS), 1.0)
     reviewed = 1.0 - (1.0 - prod.rework_reviewed) * coverage
     slop = sloppiness * rework_awareness
@@ -433,11 +433,11 @@ class AgentEmployee(mesa.Agent):
         )
 
     def adapt(self) -> None:
-        """`sim.behaviour.adapt` for one person: one trial a week, with even odds a change of
-        hours or a transfer of a share of hours from one activity to another; kept if it
-        looks better than the current week."""
+        """`sim.behaviour.adapt` for one person: one trial a week, a change of hours (with
+        probability `hours_trial_share`) or a transfer of a share of hours from one activity to
+        another; kept if it looks better than the current week."""
         b, r = self.model.config.behaviour, self.random
-        if r.random() < 0.5:
+        if r.random() < b.hours_trial_share:
             trial_shares = self.shares
             step = r.gauss(0.0, b.search_hours_step)
             trial_hours = min(max(self.hours + step, b.min_hours), b.max_hours)
@@ -469,7 +469,7 @@ class AgentEmployee(mesa.Agent):
         self.history.append(self.signals(week, self.hours, durable, rework))
 
         help_value = cfg.production.help_effect * week.help_given / 10.0 * self.teammates_value
-        self.contribution += (durable + help_value - self.contribution) / CONTRIBUTION_MEMORY
+        self.contribution += (durable + help_value - self.contribution) / cfg.behaviour.contribution_memory
         self.contribution_total += durable + help_value
 
     def settle(self) -> None:
@@ -478,7 +478,9 @@ class AgentEmployee(mesa.Agent):
         self.strain_and_recover(week)
         self.fluency = min(self.fluency + week.fluency_gain, 1.0)
         self.last_help, self.last_value = week.help_given, week.value
-        self.last_gaming = week.activity_hours[THEATER] > GAMING * max(self.hours, EPS)
+        self.last_gaming = week.activity_hours[THEATER] > self.model.config.behaviour.gaming_threshold * max(
+            self.hours, EPS
+        )
         self.accumulate(week, self.durable, self.rework)
         self.quitting = self.random.random() < self.quit_probability()
 
@@ -590,13 +592,13 @@ class PerAgentOrgModel(mesa.Model):
         for a in people:  # a week without teammates' help, so that their help is known
             guess = a.work(a.shares, a.hours)
             a.last_help, a.last_value = guess.help_given, guess.value
-            a.last_gaming = guess.activity_hours[THEATER] > GAMING * max(a.hours, EPS)
+            a.last_gaming = guess.activity_hours[THEATER] > cfg.behaviour.gaming_threshold * max(a.hours, EPS)
         self.agents.do("take_stock")
         weeks = [a.work(a.shares, a.hours) for a in people]
         steady = []
         for a, week in zip(people, weeks, strict=True):
             a.last_help, a.last_value = week.help_given, week.value
-            a.last_gaming = week.activity_hours[THEATER] > GAMING * max(a.hours, EPS)
+            a.last_gaming = week.activity_hours[THEATER] > cfg.behaviour.gaming_threshold * max(a.hours, EPS)
             a.durable_pipeline = deque([week.durable_value] * len(a.durable_pipeline))
             a.rework_pipeline = deque([week.rework_rate] * len(a.rework_pipeline))
             a.expectation = week.volume

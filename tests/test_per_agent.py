@@ -1,0 +1,33 @@
+"""The per-agent formulation behind the speed comparison must keep running, and keep telling
+the same story as the vectorised model (it is only a benchmark, so only roughly)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
+
+from per_agent_model import PerAgentOrgModel  # noqa: E402
+
+from sim.model import OrgModel  # noqa: E402
+from sim.run import resolve  # noqa: E402
+
+
+def test_the_per_agent_formulation_runs_the_same_week():
+    cfg = resolve(
+        None,
+        ["regime=token_leaderboard", "regime.pressure=0.8", "regime.start_week=2", "org.n_employees=120"],
+    )
+    vectorised, per_agent = OrgModel(cfg, rng=5), PerAgentOrgModel(cfg, rng=5)
+    for _ in range(30):
+        vectorised.step()
+        per_agent.step()
+    theater = [
+        model.datacollector.get_model_vars_dataframe()["share_theater"].tail(5).mean()
+        for model in (vectorised, per_agent)
+    ]
+    assert all(t > 0.01 for t in theater)  # both game under a high-pressure token leaderboard
+    assert np.isclose(theater[0], theater[1], rtol=0.5)
