@@ -31,52 +31,14 @@ import mesa
 
 from sim.config import Config, ProductionConfig, RegimeConfig
 from sim.model import CORRELATION_SAMPLE, REGULAR_AI_DAYS
+from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import as_config
 from sim.production import ACTIVITIES, AI, CRAFT, LEARNING, QUALITY, THEATER, WEEK
 from sim.signals import SIGNAL_NAMES
 
 EPS = 1e-9
 K = len(ACTIVITIES)
-STATS = (
-    "week",
-    "policy_active",
-    "pressure",
-    "headcount",
-    "vacancies",
-    "hours_mean",
-    *(f"share_{a}" for a in ACTIVITIES),
-    "gaming_share",
-    "value",
-    "durable_value",
-    "durable_value_per_head",
-    "volume",
-    "rework_rate",
-    "tokens",
-    "token_cost",
-    "token_cost_per_head",
-    "ai_active_days",
-    "adoption",
-    "acceptance_rate",
-    "fluency",
-    "exhaustion",
-    "burnout_share",
-    "quality_hours",
-    "metric_index",
-    "score_mean",
-    "score_value_correlation",
-    "durable_value_index",
-    "volume_index",
-    "perceived_productivity_index",
-    "expectation_index",
-    "salary_cost",
-    "departure_cost",
-    "cost",
-    "cost_per_durable_value",
-    "quits",
-    "fired",
-    "hires",
-    "attrition_annualised",
-)
+STATS = WEEKLY_COLUMNS  # the same weekly table as the vectorised model
 TALLIES = (
     *ACTIVITIES,
     "gaming",

@@ -12,10 +12,10 @@ from omegaconf import DictConfig
 
 from sim.checks import ConfigError
 from sim.compare import main_job
-from sim.presets import load_config
+from sim.presets import load_config, split_command_line
 from sim.scenarios import expand_scenario_args
 
-# Flags after which Hydra does something other than a single run, or takes a value.
+# Flags after which Hydra does something other than a single run.
 _OTHER_MODES = {
     "-m",
     "--multirun",
@@ -28,34 +28,13 @@ _OTHER_MODES = {
     "-i",
     "--shell-completion",
 }
-_TAKES_VALUE = {
-    "--config-dir",
-    "-cd",
-    "--config-path",
-    "-cp",
-    "--config-name",
-    "-cn",
-    "--cfg",
-    "-c",
-    "--package",
-    "-p",
-}
 
 
 def preflight(argv: list[str]) -> None:
     """Compose and check the config of a single run; exit 2 with one line if it is wrong."""
     if any(arg.split("=")[0] in _OTHER_MODES for arg in argv):
         return
-    overrides, config_dirs = [], []
-    args = iter(argv)
-    for arg in args:
-        flag, eq, value = arg.partition("=")
-        if flag in _TAKES_VALUE:
-            value = value if eq else next(args, "")
-            if flag in ("--config-dir", "-cd"):
-                config_dirs.append(value)
-        elif not arg.startswith("-") and not arg.startswith("hydra."):
-            overrides.append(arg)
+    overrides, config_dirs = split_command_line(argv)
     try:
         load_config(overrides, config_dirs)
     except ConfigError as error:

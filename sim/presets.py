@@ -38,6 +38,37 @@ def preset_names(group: str = "regime", config_dirs: Iterable[str | Path] = ()) 
     return sorted(names)
 
 
+# Hydra's command-line flags that take a value.
+VALUE_FLAGS = {
+    "--config-dir",
+    "-cd",
+    "--config-path",
+    "-cp",
+    "--config-name",
+    "-cn",
+    "--cfg",
+    "-c",
+    "--package",
+    "-p",
+}
+
+
+def split_command_line(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The config overrides and the extra config directories among Hydra command-line
+    arguments; flags and Hydra's own settings (`hydra.*`, `hydra/...`) are left out."""
+    overrides, config_dirs = [], []
+    args = iter(argv)
+    for arg in args:
+        flag, eq, value = arg.partition("=")
+        if flag in VALUE_FLAGS:
+            value = value if eq else next(args, "")
+            if flag in ("--config-dir", "-cd"):
+                config_dirs.append(value)
+        elif not arg.startswith(("-", "hydra.", "hydra/")):
+            overrides.append(arg)
+    return overrides, config_dirs
+
+
 def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path] = ()) -> DictConfig:
     """Compose the config as the command line would, and check it.
 

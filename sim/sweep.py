@@ -52,7 +52,7 @@ from tqdm import tqdm
 from sim.checks import ConfigError, check
 from sim.config import Config
 from sim.outputs import write_table, write_text
-from sim.presets import CONFIG_MODULE, GROUPS, missing_message, one_line
+from sim.presets import CONFIG_MODULE, GROUPS, missing_message, one_line, split_command_line
 from sim.run import replicate_seeds, run_model
 
 log = logging.getLogger(__name__)
@@ -367,7 +367,6 @@ def main(cfg: DictConfig) -> None:
 
 # Flags after which Hydra does something other than a sweep.
 _OTHER_MODES = {"--cfg", "-c", "--help", "-h", "--hydra-help", "--info", "-i", "--shell-completion"}
-_TAKES_VALUE = {"--config-dir", "-cd", "--config-path", "-cp", "--config-name", "-cn", "--package", "-p"}
 
 
 def preflight(argv: list[str]) -> None:
@@ -376,16 +375,7 @@ def preflight(argv: list[str]) -> None:
     Each value is checked once, with the first value of every other key, which catches
     unknown keys, bad types and out-of-range values at the cost of a few compositions.
     """
-    overrides, config_dirs = [], []
-    args = iter(argv)
-    for arg in args:
-        flag, eq, value = arg.partition("=")
-        if flag in _TAKES_VALUE:
-            value = value if eq else next(args, "")
-            if flag in ("--config-dir", "-cd"):
-                config_dirs.append(value)
-        elif not arg.startswith("-") and not arg.startswith("hydra.") and not arg.startswith("hydra/"):
-            overrides.append(arg)
+    overrides, config_dirs = split_command_line(argv)
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as error:
