@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,19 @@ import pytest
 from sim.run import replicate_seeds, resolve, run_model
 
 SEEDS = replicate_seeds(2026, 4)
+
+# Debian's Chromium, started as this machine allows (no sandbox as root, no background
+# networking: only loopback is reachable); Playwright cannot download browsers here.
+CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SMALL = ["org.n_employees=300", "org.weeks=104"]
 
 

@@ -4,7 +4,6 @@ with every request outside 127.0.0.1 blocked, as in a venue without internet."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,21 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import CHROMIUM, CHROMIUM_ARGS
+
 playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
-CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
 if CHROMIUM is None:
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parents[1]
 
 

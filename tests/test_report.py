@@ -17,6 +17,8 @@ import pytest
 
 from sim.report import MAX_BYTES, main
 
+from .conftest import CHROMIUM, CHROMIUM_ARGS
+
 SMALL = ["--employees", "150", "--weeks", "40", "--seeds", "2", "--seed", "3"]
 HOSTILE = "<script>alert('x')</script> leaderboard"
 
@@ -193,9 +195,6 @@ def test_a_bad_scenario_stops_before_writing(tmp_path, capsys):
     assert err[-1].startswith("error:") and "regime.pressure=2" in err[-1]
 
 
-CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
 def test_screenshot_in_headless_chromium(built, tmp_path):
     """A picture of the report as a reader sees it; kept so a broken layout can be looked at.
@@ -207,13 +206,7 @@ def test_screenshot_in_headless_chromium(built, tmp_path):
     done = subprocess.run(
         [
             CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *CHROMIUM_ARGS,
             f"--screenshot={shot}",
             "--window-size=1280,2400",
             path.as_uri(),
