@@ -70,7 +70,7 @@ class WorkforceConfig:
 class ProductionConfig:
     """How an hour of each activity turns into value, volume, tokens and rework.
 
-    Value is in units of a typical employee's honest week of craft at hire (1 unit).
+    Value is in units of a median, fully ramped employee's 40-hour week of craft (1 unit).
     """
 
     ai_multiplier_novice: float = CALIBRATED["production"][
@@ -177,7 +177,7 @@ class RegimeConfig:
 
     The score is a weighted formula over observable signals (see `sim.signals`):
     `sum(weights * signal) / sum(per * signal)`, each signal divided by the organisation's
-    level in the week before the policy starts when `normalise` is true.
+    level over the window before the policy starts when `normalise` is true.
     Empty `weights` means no metric at all (the baseline).
     """
 
