@@ -14,7 +14,7 @@ and refills come last.
 The equations are those of `sim/` (production, behaviour, wellbeing, turnover and the
 metric at individual level) in scalar form, with every draw from the model's `random`.
 Rank scores a person expects are read from the sorted list of everyone's current
-composites by binary search, interpolating linearly between neighbours (`sim.metric`
+composites by binary search, interpolating linearly between neighbours (`sim.model.metric`
 tabulates the same empirical distribution on a grid). Results are statistically alike,
 not bit for bit the same: draws come in another order and from another generator, and a
 trial draws only the numbers it uses. Nothing in the simulator imports this module.
@@ -30,11 +30,11 @@ from typing import NamedTuple
 import mesa
 
 from sim.config import Config, ProductionConfig, RegimeConfig
-from sim.model import CORRELATION_SAMPLE, REGULAR_AI_DAYS
+from sim.model.organisation import CORRELATION_SAMPLE, REGULAR_AI_DAYS
+from sim.model.production import ACTIVITIES, AI, CRAFT, LEARNING, QUALITY, THEATER, WEEK
+from sim.model.signals import SIGNAL_NAMES
 from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import as_config
-from sim.production import ACTIVITIES, AI, CRAFT, LEARNING, QUALITY, THEATER, WEEK
-from sim.signals import SIGNAL_NAMES
 
 EPS = 1e-9
 K = len(ACTIVITIES)
@@ -59,7 +59,7 @@ TALLIES = (
 
 # -- a week of work, for one person ----------------------------------------------------
 class Week(NamedTuple):
-    """`sim.production.WeekOfWork` for one person. As there, the traces that only metrics
+    """`sim.model.production.WeekOfWork` for one person. As there, the traces that only metrics
     read (tokens, prompts, acceptance, AI-active days) are computed when read."""
 
     activity_hours: list[float]  # hours really spent, by activity
@@ -117,7 +117,7 @@ def work_week(
     ai_optimism: float = 0.0,
     rework_awareness: float = 1.0,
 ) -> Week:
-    """`sim.production.work_week` for one person. Optimism about AI raises the value people
+    """`sim.model.production.work_week` for one person. Optimism about AI raises the value people
     believe their AI hours have, not the volume they ship."""
     excess = max(hours - prod.long_hours_start, 0.0)
     worked = hours - excess * (1.0 - prod.long_hours_yield)
@@ -179,7 +179,7 @@ def observe(
     durable: float | None = None,
     rework: float | None = None,
 ) -> list[float]:
-    """`sim.signals.observe` for one person; lagged durable value and rework when given."""
+    """`sim.model.signals.observe` for one person; lagged durable value and rework when given."""
     out = []
     for name in names:
         if name == "durable_value" and durable is not None:
@@ -200,7 +200,7 @@ def observe(
 
 
 def percentile(field: list[float], composite: float) -> float:
-    """`sim.metric.Leaderboard.percentile` by binary search: the level of a composite in
+    """`sim.model.metric.Leaderboard.percentile` by binary search: the level of a composite in
     the sorted `field`, where the i-th of n sits at (i + 0.5) / n, interpolated linearly
     between neighbours; 0 below the lowest and 1 above the highest. A composite found in
     the field takes the mid-rank of its ties."""
@@ -219,7 +219,7 @@ def percentile(field: list[float], composite: float) -> float:
 
 
 class Formula:
-    """The composite and level scores of `sim.metric.Metric`, at individual level."""
+    """The composite and level scores of `sim.model.metric.Metric`, at individual level."""
 
     def __init__(self, regime: RegimeConfig):
         if regime.level != "individual":
@@ -372,7 +372,7 @@ class AgentEmployee(mesa.Agent):
 
     # -- choosing ---------------------------------------------------------------------
     def utility(self, week: Week, hours: float, composite: float | None = None) -> float:
-        """`sim.behaviour.utility` for one person (`composite`: the week's, if known)."""
+        """`sim.model.behaviour.utility` for one person (`composite`: the week's, if known)."""
         m = self.model
         b, prod = m.config.behaviour, m.config.production
         contribution = week.durable_value + prod.help_effect * week.help_given / 10.0 * self.teammates_value
@@ -395,7 +395,7 @@ class AgentEmployee(mesa.Agent):
         )
 
     def adapt(self) -> None:
-        """`sim.behaviour.adapt` for one person: one trial a week, a change of hours (with
+        """`sim.model.behaviour.adapt` for one person: one trial a week, a change of hours (with
         probability `hours_trial_share`) or a transfer of a share of hours from one activity to
         another; kept if it looks better than the current week."""
         b, r = self.model.config.behaviour, self.random
@@ -450,7 +450,7 @@ class AgentEmployee(mesa.Agent):
         return (self.hours / self.model.config.wellbeing.sustainable_hours) / (0.5 + self.reward)
 
     def strain_and_recover(self, week: Week) -> None:
-        """`sim.wellbeing.strain_and_recover` for one person."""
+        """`sim.model.wellbeing.strain_and_recover` for one person."""
         cfg = self.model.config.wellbeing
         hours = max(self.hours, EPS)
         over = max(self.hours - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
@@ -478,7 +478,7 @@ class AgentEmployee(mesa.Agent):
         self.burned_out = self.exhaustion > threshold
 
     def quit_probability(self) -> float:
-        """`sim.turnover.quit_probability` for one person."""
+        """`sim.model.turnover.quit_probability` for one person."""
         cfg = self.model.config.turnover
         hazard = (
             -math.log1p(-cfg.base_attrition)

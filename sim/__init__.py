@@ -4,9 +4,8 @@ from sim import simulate, OrgModel
 result = simulate(overrides=["regime=consumption", "regime.pressure=0.8"])
 """
 
-from sim.agents import Employee
 from sim.config import Config, RegimeConfig
-from sim.model import OrgModel
+from sim.model import Employee, OrgModel
 from sim.run import RunResult, simulate
 
 __all__ = ["Config", "Employee", "OrgModel", "RegimeConfig", "RunResult", "simulate"]

@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 from omegaconf import OmegaConf
 
+from sim.model.production import Perception, work_week
 from sim.outputs import write_text
-from sim.production import Perception, work_week
 from sim.run import replicate_seeds, resolve
 from sim.validate import (
     GAMEABLE,

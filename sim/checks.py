@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 
 from sim.config import Config
-from sim.production import ACTIVITIES
-from sim.signals import SIGNAL_NAMES
+from sim.model.production import ACTIVITIES
+from sim.model.signals import SIGNAL_NAMES
 
 
 class ConfigError(ValueError):

@@ -175,7 +175,7 @@ class TurnoverConfig:
 class RegimeConfig:
     """A metric regime: what is measured, how it is scored and what rides on it.
 
-    The score is a weighted formula over observable signals (see `sim.signals`):
+    The score is a weighted formula over observable signals (see `sim.model.signals`):
     `sum(weights * signal) / sum(per * signal)`, each signal divided by the organisation's
     level over the window before the policy starts when `normalise` is true.
     Empty `weights` means no metric at all (the baseline).

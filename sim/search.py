@@ -2,7 +2,7 @@
 
     python -m sim.search --trials 40 --seeds 3 --out search/ --max-burnout 0.10 --max-attrition 0.15
 
-Each trial is a policy: up to three of the observable signals (`sim.signals`) with their
+Each trial is a policy: up to three of the observable signals (`sim.model.signals`) with their
 weights (few enough for a person to explain the metric), an optional cost denominator, the
 level (individual or team), the scoring rule, the window, the pressure and forced ranking.
 It runs on the same simulated organisation and seeds as every other
@@ -34,10 +34,10 @@ import optuna  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.checks import ConfigError  # noqa: E402
+from sim.model.signals import SIGNAL_NAMES  # noqa: E402
 from sim.outputs import write_atomic, write_table, write_text  # noqa: E402
 from sim.run import replicate_seeds, run_model  # noqa: E402
 from sim.scenarios import scenario_from_mapping, scenario_yaml  # noqa: E402
-from sim.signals import SIGNAL_NAMES  # noqa: E402
 
 # A metric reads up to SLOTS signals, each with a weight: sparse designs a person can explain.
 # Rework counts against; every other signal counts for.

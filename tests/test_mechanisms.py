@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.config import ProductionConfig
-from sim.production import ACTIVITIES, work_week
+from sim.model.production import ACTIVITIES, work_week
 from sim.run import resolve, run_model
 from sim.validate import consistent
 

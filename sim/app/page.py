@@ -19,7 +19,7 @@ from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
 from sim.app.workshop import STATES, WorkshopModel, preset_labels, presets
-from sim.signals import SIGNALS
+from sim.model.signals import SIGNALS
 
 DEFAULT_SETUP = {"preset": "token_leaderboard", "n_employees": 1000, "team_size": 8, "seed": 1}
 WEIGHT_SIGNALS = ("tokens", "ai_active_days", "volume", "value", "durable_value", "rework_rate")

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from sim.config import Config, RegimeConfig
-from sim.metric import Metric
 from sim.model import OrgModel
+from sim.model.metric import Metric
+from sim.model.production import AI, THEATER
+from sim.model.signals import observe
 from sim.presets import preset_names
-from sim.production import AI, THEATER
 from sim.run import resolve
 from sim.scenarios import load_scenario
-from sim.signals import observe
 
 _COMPOSE = threading.Lock()  # Hydra's compose API keeps global state: one session at a time
 

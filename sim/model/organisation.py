@@ -21,17 +21,17 @@ import mesa
 import numpy as np
 from omegaconf import DictConfig
 
-from sim.agents import Employee
-from sim.behaviour import Situation, adapt, help_value, imitate
 from sim.config import Config
-from sim.metric import Metric
+from sim.model.agents import Employee
+from sim.model.behaviour import Situation, adapt, help_value, imitate
+from sim.model.metric import Metric
+from sim.model.production import ACTIVITIES, AI, QUALITY, REALITY, THEATER, WeekOfWork, work_week
+from sim.model.signals import observe
+from sim.model.turnover import forced_ranking, quits
+from sim.model.wellbeing import ratchet_expectations, strain_and_recover
+from sim.model.workforce import TRAITS, Workforce
 from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import as_config
-from sim.production import ACTIVITIES, AI, QUALITY, REALITY, THEATER, WeekOfWork, work_week
-from sim.signals import observe
-from sim.turnover import forced_ranking, quits
-from sim.wellbeing import ratchet_expectations, strain_and_recover
-from sim.workforce import TRAITS, Workforce
 
 REGULAR_AI_DAYS = 3.0  # AI-active days a week that count as adoption
 CORRELATION_SAMPLE = 10_000  # people over whom the score-value correlation is estimated

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import WellbeingConfig
-from sim.production import AI, THEATER, WeekOfWork
-from sim.workforce import Workforce
+from sim.model.production import AI, THEATER, WeekOfWork
+from sim.model.workforce import Workforce
 
 
 def effort_reward_ratio(wf: Workforce, sustainable_hours: float) -> np.ndarray:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.production import ACTIVITIES
+from sim.model.production import ACTIVITIES
 
 if TYPE_CHECKING:
     from sim.model import OrgModel

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import TurnoverConfig
-from sim.wellbeing import effort_reward_ratio
-from sim.workforce import Workforce
+from sim.model.wellbeing import effort_reward_ratio
+from sim.model.workforce import Workforce
 
 
 def weekly_hazard(annual_rate: float) -> float:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import RegimeConfig
-from sim.signals import SIGNAL_NAMES, SIGNALS
-from sim.workforce import Workforce
+from sim.model.signals import SIGNAL_NAMES, SIGNALS
+from sim.model.workforce import Workforce
 
 EPS = 1e-9
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import Config
-from sim.metric import Metric
-from sim.production import ACTIVITIES, THEATER, WEEK, Perception, WeekOfWork, work_week
-from sim.signals import observe
-from sim.workforce import Workforce
+from sim.model.metric import Metric
+from sim.model.production import ACTIVITIES, THEATER, WEEK, Perception, WeekOfWork, work_week
+from sim.model.signals import observe
+from sim.model.workforce import Workforce
 
 
 @dataclass

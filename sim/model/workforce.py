@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import Config
-from sim.production import ACTIVITIES, AI, THEATER
+from sim.model.production import ACTIVITIES, AI, THEATER
 
 TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "outside_option")
 
