@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 
 from sim.config import Config
-from sim.model.production import ACTIVITIES
+from sim.model.production import WORK
 from sim.model.signals import SIGNAL_NAMES
 
 
@@ -28,10 +28,8 @@ SHARES = {
     "behaviour.rework_awareness",
     "production.rework_craft",
     "production.rework_ai",
-    "production.rework_theater",
     "production.rework_reviewed",
     "production.acceptance_honest",
-    "production.acceptance_theater",
     "production.long_hours_yield",
     "wellbeing.healthy_ai_share",
     "wellbeing.burnout_productivity",
@@ -39,7 +37,13 @@ SHARES = {
     "workforce.theater_habit",
     "workforce.non_adopter_share",
     "turnover.base_attrition",
+    "trust.motivation_loss",
+    "trust.monitoring_erosion",
+    "trust.misalignment_erosion",
+    "trust.rebuild",
 }
+# Fields of a gaming action that are shares; `help` may be negative, the rest not.
+ACTION_SHARES = {"acceptance", "rework"}
 # Keys that must be at least 1.
 AT_LEAST_ONE = {
     "behaviour.contribution_memory",
@@ -107,10 +111,19 @@ def check(cfg: Config) -> None:
         raise ConfigError(f"regime.forced_ranking={regime.forced_ranking}: must be below 1")
     split = cfg.workforce.initial_split
     for activity in split:
-        if activity not in ACTIVITIES:
+        if activity not in WORK:
             raise ConfigError(
-                f"workforce.initial_split.{activity}: unknown activity; allowed: {', '.join(ACTIVITIES)}"
+                f"workforce.initial_split.{activity}: unknown activity; allowed: {', '.join(WORK)}"
             )
+    for name, action in cfg.gaming.items():
+        if name in WORK or not name.isidentifier():
+            raise ConfigError(f"gaming.{name}: an action needs a name of letters, digits and _, not {WORK}")
+        for f in fields(action):
+            value = getattr(action, f.name)
+            if f.name in ACTION_SHARES and not 0.0 <= value <= 1.0:
+                raise ConfigError(f"gaming.{name}.{f.name}={value}: must be a share between 0 and 1")
+            if isinstance(value, float) and f.name != "help" and value < 0:
+                raise ConfigError(f"gaming.{name}.{f.name}={value}: must not be negative")
     if sum(split.values()) <= 0:
         raise ConfigError("workforce.initial_split: shares must add up to more than 0")
     if cfg.behaviour.min_hours > cfg.behaviour.max_hours:

@@ -52,14 +52,13 @@ class WorkforceConfig:
     resilience_sd: float = 0.35  # lognormal sd of resilience (median 1)
     token_need_sd: float = CALIBRATED["workforce"]["token_need_sd"]  # lognormal sd of tokens a role needs
     outside_option_sd: float = 0.15  # noise of the outside option around skill
-    theater_habit: float = 0.01  # mean theater share of a hire's own habits
+    theater_habit: float = 0.002  # mean share of a hire's own habits spent on each gaming action
     non_adopter_share: float = 0.3  # share of hires whose own habits include no AI at all
     habit_noise: float = 0.04  # sd of a hire's own split around the default split
     initial_split: dict[str, float] = field(
         default_factory=lambda: {
             "craft": 0.55,
             "ai": 0.12,
-            "theater": 0.0,
             "quality": 0.25,
             "learning": 0.08,
         }
@@ -82,28 +81,112 @@ class ProductionConfig:
     ai_volume_inflation: float = CALIBRATED["production"][
         "ai_volume_inflation"
     ]  # volume per unit of AI value
-    theater_volume: float = 0.6  # volume per theater hour, relative to a craft hour
     quality_value: float = 0.3  # direct value per quality hour, relative to a craft hour
     help_effect: float = 0.25  # teammates' productivity gain per 10 quality hours a week of theirs
     review_need: float = 0.5  # quality hours needed per hour of AI output for full review
     review_need_craft: float = 0.1  # the same per hour of craft
     rework_craft: float = 0.06  # share of craft volume reworked, unreviewed
     rework_ai: float = CALIBRATED["production"]["rework_ai"]  # share of AI volume reworked, unreviewed
-    rework_theater: float = 0.80  # share of theater volume reworked
     rework_reviewed: float = 0.25  # factor on rework when fully reviewed
     durability_weeks: int = 4  # rework shows up within this window; durable value lags by it
     tokens_per_ai_hour: float = 0.5  # million tokens per honest AI hour at median token need
-    tokens_per_theater_hour: float = 30.0  # million tokens per theater hour (agents left running)
     token_price: float = 5.0  # $ per million tokens
     prompts_per_ai_hour: float = 10.0
-    prompts_per_theater_hour: float = 40.0
     acceptance_honest: float = 0.27  # suggestion acceptance rate of honest use (Ziegler et al.)
-    acceptance_theater: float = 0.95
     active_day_hours: float = 1.5  # AI hours per week that make about 3 of 5 days AI-active
     learning_rate: float = 0.03  # fluency gain per 10 learning hours, times (1 - fluency)
     practice_rate: float = 0.01  # fluency gain per 10 AI hours, times (1 - fluency)
     long_hours_start: float = 45.0  # hours after which each extra hour yields less
     long_hours_yield: float = 0.5  # yield of an hour past long_hours_start
+    late_defect_cost: float = 0.5  # extra loss per unit of rework pushed past the window (late fixes)
+
+
+@dataclass
+class GamingAction:
+    """One performative action: what an hour of it does to the observable signals, to value
+    and to rework, and what it costs the person morally. None of its hours produce value.
+
+    Volume, value and hidden rework are per hour, relative to what an hour of a median
+    person's craft ships or is worth (1/40 of a unit). `from_teammates` actions take their
+    apparent volume and value from teammates' records, so team totals do not move.
+    """
+
+    label: str = ""
+    moral_cost: float = 1.0  # moral cost of an hour, relative to `behaviour.moral_weight`
+    tokens: float = 0.0  # million tokens an hour
+    prompts: float = 0.0  # prompts an hour
+    tool_hours: float = 0.0  # hours of AI-tool activity telemetry records, per hour
+    acceptance: float = 0.0  # share of AI suggestions accepted during that activity
+    volume: float = 0.0  # shipped volume an hour
+    rework: float = 0.0  # share of that volume reverted or rewritten within the durability window
+    value: float = 0.0  # first-judged value an hour (apparent only)
+    durable: float = 0.0  # value an hour that the durability window credits (apparent only)
+    hides_rework: float = 0.0  # own rework an hour pushed past the durability window
+    from_teammates: bool = False  # apparent volume and value are taken from teammates' records
+    help: float = 0.0  # like an hour of help to teammates (negative: leaves them the hard work)
+
+
+def _repertoire() -> dict[str, GamingAction]:
+    """The default repertoire of gaming: the seeds' examples (see docs/model.md, S3b)."""
+    return {
+        "agents_running": GamingAction(
+            label="AI agents left running",
+            moral_cost=1.0,
+            tokens=30.0,
+            prompts=5.0,
+            tool_hours=1.0,
+            acceptance=0.27,
+        ),
+        "prompt_padding": GamingAction(
+            label="Padded and regenerated prompts",
+            moral_cost=0.8,
+            tokens=4.0,
+            prompts=60.0,
+            tool_hours=1.0,
+            acceptance=0.27,
+        ),
+        "accept_clicking": GamingAction(
+            label="Accepting suggestions to lift the rate",
+            moral_cost=0.8,
+            tokens=1.0,
+            prompts=10.0,
+            tool_hours=1.0,
+            acceptance=0.95,
+            volume=0.5,
+            rework=0.6,
+        ),
+        "volume_padding": GamingAction(
+            label="Padding shipped volume",
+            moral_cost=0.5,
+            tokens=2.0,
+            prompts=10.0,
+            tool_hours=1.0,
+            acceptance=0.5,
+            volume=6.0,
+            rework=0.8,
+        ),
+        "cherry_picking": GamingAction(
+            label="Cherry-picking easy work",
+            moral_cost=0.6,
+            volume=0.8,
+            value=0.6,
+            durable=0.6,
+            from_teammates=True,
+            help=-0.5,
+        ),
+        "claiming_credit": GamingAction(
+            label="Claiming teammates' credit",
+            moral_cost=1.5,
+            value=0.8,
+            durable=0.8,
+            from_teammates=True,
+        ),
+        "deferring_defects": GamingAction(
+            label="Pushing defects past the review window",
+            moral_cost=1.0,
+            hides_rework=1.0,
+        ),
+    }
 
 
 @dataclass
@@ -120,16 +203,30 @@ class BehaviourConfig:
     mastery_weight: float = 6.0  # intrinsic value of a unit of fluency growth
     moral_weight: float = 0.8  # moral cost of a full week of theater at integrity 1
     norm_strength: float = 0.7  # how far teammates' theater eases its moral cost
-    effort_weight: float = 0.6  # cost of a 40-hour week at zero exhaustion
+    effort_weight: float = 0.35  # cost of a 40-hour week at zero exhaustion
     exhaustion_effort: float = 0.3  # how much exhaustion raises the cost of effort
     expectation_weight: float = 1.0  # cost of falling short of expectations, per full shortfall
     informal_spread: float = 0.5  # how far informal judgement separates best and worst (0-1)
+    judgement_noise: float = 1.0  # sd of managers' misreading of contribution, per mean contribution
+    hours_visibility: float = 0.3  # how far managers' impression leans on hours seen (per 100% over 40 h)
+    telemetry_visibility: float = 0.5  # how far it leans on AI telemetry, where the regime shows it
     gaming_threshold: float = 0.05  # theater share of hours at which teammates see someone as gaming
     contribution_memory: float = 8.0  # weeks over which managers' picture of contribution is smoothed
     imitation: float = 0.3  # share of a better-rewarded teammate's split copied at reviews
     onboarding_conformity: float = 0.6  # weight of the team's habits in a new hire's split
     min_hours: float = 30.0
     max_hours: float = 70.0
+
+
+@dataclass
+class TrustConfig:
+    """Trust in the organisation, a stock in [0, 1] (1: as trusted as an unmonitored workplace)."""
+
+    monitoring_erosion: float = 0.005  # weekly loss per unit of trust under visible activity telemetry
+    misalignment_erosion: float = 0.02  # weekly loss per unit of pressure x misalignment of the score
+    rebuild: float = 0.02  # weekly regain toward 1 (slower than it erodes: Slovic 1993)
+    motivation_loss: float = 0.3  # share of intrinsic motivation lost at trust 0 (Falk & Kosfeld 2006)
+    quit_effect: float = 0.7  # log-hazard of quitting per unit of trust lost
 
 
 @dataclass
@@ -168,7 +265,7 @@ class TurnoverConfig:
         "burnout_quit_multiplier"
     ]  # hazard ratio of burnout
     imbalance_quit: float = 0.5  # hazard increase per unit of effort-reward ratio above 1
-    outside_option_quit: float = 1.0  # log-hazard per unit of outside option above what they get
+    outside_option_quit: float = 2.0  # log-hazard per unit of outside option above what they get
 
 
 @dataclass
@@ -195,6 +292,8 @@ class RegimeConfig:
     pressure: float = 0.0  # share of pay, promotion and job security riding on the score
     forced_ranking: float = 0.0  # share let go at each review by lowest score
     start_week: int = 13  # week the policy starts; weeks before run as the baseline
+    telemetry_visible: bool = False  # managers see AI telemetry (tokens, active days) beside the score
+    reset_each_review: bool = False  # re-anchor normalisation and absolute scores at every review (OKRs)
 
 
 @dataclass
@@ -215,6 +314,8 @@ class Config:
     workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
     production: ProductionConfig = field(default_factory=ProductionConfig)
     behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
+    gaming: dict[str, GamingAction] = field(default_factory=_repertoire)
+    trust: TrustConfig = field(default_factory=TrustConfig)
     wellbeing: WellbeingConfig = field(default_factory=WellbeingConfig)
     turnover: TurnoverConfig = field(default_factory=TurnoverConfig)
     regime: RegimeConfig = field(default_factory=RegimeConfig)

@@ -41,6 +41,7 @@ WEEKLY_COLUMNS: tuple[str, ...] = (
     "fluency",
     "exhaustion",
     "burnout_share",
+    "trust",
     "quality_hours",
     "metric_index",
     "score_mean",
@@ -97,12 +98,19 @@ def summarise(weekly: pd.DataFrame, employees: pd.DataFrame, model_facts: dict) 
         "theater_share": weighted("share_theater"),
         "quality_share": weighted("share_quality"),
         "ai_share": weighted("share_ai"),
+        **{
+            column: weighted(column)
+            for column in weekly.columns
+            if column.startswith("theater_")  # one column per gaming action
+        },
         "gaming_share": float(last_quarter["gaming_share"].mean()),
         "hours_mean": float(policy["hours_mean"].mean()),
         "rework_rate": float(policy["rework_rate"].mean()),
         "adoption": float(last_quarter["adoption"].mean()),
         "fluency": float(last_quarter["fluency"].mean()),
         "burnout_share": float(policy["burnout_share"].mean()),
+        "trust": float(last_quarter["trust"].mean()),
+        "metric_alignment": float(model_facts.get("metric_alignment", np.nan)),
         "attrition": float(weekly["quits"].sum() / heads / years),
         "fired_rate": float(weekly["fired"].sum() / heads / years),
         "regretted_share": float(quitters["top_contributor"].mean()) if len(quitters) else np.nan,

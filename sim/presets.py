@@ -14,11 +14,11 @@ from pathlib import Path
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, MissingConfigException
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.checks import ConfigError, check
-from sim.config import Config, register_configs
+from sim.config import Config, RegimeConfig, register_configs
 
 CONFIG_MODULE = "sim.configs"
 GROUPS = ("regime",)
@@ -97,11 +97,29 @@ def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path]
 
 def _compose(overrides: list[str], config_dirs: list[str]) -> DictConfig:
     try:
-        return compose(config_name="config", overrides=overrides)
+        cfg = compose(config_name="config", overrides=overrides, return_hydra_config=True)
     except MissingConfigException as error:
         raise ConfigError(missing_message(error, config_dirs)) from None
     except (HydraException, OmegaConfBaseException) as error:
         raise ConfigError(one_line(error)) from None
+    chosen = cfg.hydra.runtime.choices.get("regime")
+    with open_dict(cfg):
+        del cfg["hydra"]
+    _name_after_file(cfg.regime, chosen)
+    return cfg
+
+
+def _name_after_file(regime: DictConfig, chosen: str | None) -> None:
+    """A regime file that does not say its name is named after the file, never after the
+    baseline whose defaults it starts from."""
+    default = RegimeConfig()
+    if not chosen or chosen == default.name or regime.name != default.name:
+        return
+    regime.name = chosen
+    if regime.label == default.label:
+        regime.label = chosen.replace("_", " ").capitalize()
+    if regime.description == default.description:
+        regime.description = ""
 
 
 def missing_message(error: MissingConfigException, config_dirs: Iterable[str] = ()) -> str:

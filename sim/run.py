@@ -78,6 +78,7 @@ def run_model(cfg: Config, seed: int | None = None) -> RunResult:
         "departure_cost": model.departure_cost,
         "at_risk": model.at_risk,
         "quit_counts": model.quit_counts,
+        "metric_alignment": model.alignment,
     }
     summary = {
         "regime": cfg.regime.name,

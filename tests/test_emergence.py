@@ -7,18 +7,19 @@ import textwrap
 from .conftest import SEEDS, summaries
 
 
-def test_the_measure_stops_measuring_under_a_token_metric_but_not_a_durable_one():
-    # A leaderboard rather than a quota: quota scores saturate once the target is met.
-    token = summaries(["regime=token_leaderboard", "regime.pressure=0.7"], SEEDS[:3])
+def test_the_measure_stops_measuring_under_an_output_metric_but_not_a_durable_one():
+    # Shipped volume starts as a fair measure of contribution; padding it makes it a worse one.
+    output = summaries(["regime=individual_outcome", "regime.pressure=0.7"], SEEDS[:3])
     durable = summaries(["regime=decoupled_telemetry", "regime.pressure=0.7"], SEEDS[:3])
-    token_drop = (token["score_value_correlation_start"] - token["score_value_correlation_end"]).mean()
-    durable_drop = (durable["score_value_correlation_start"] - durable["score_value_correlation_end"]).mean()
-    # Under the token metric the rank correlation of score and durable contribution falls
-    # by at least 0.3; under durable value it stays high and falls by under 0.1.
-    assert token_drop > 0.3
+    tokens = summaries(["regime=token_leaderboard", "regime.pressure=0.7"], SEEDS[:3])
+    drop = lambda runs: (runs["score_value_correlation_start"] - runs["score_value_correlation_end"]).mean()  # noqa: E731
+    assert output["score_value_correlation_start"].min() > 0.6
+    assert drop(output) > 0.05
+    assert drop(durable) < drop(output) / 3
     assert durable["score_value_correlation_end"].min() > 0.8
-    assert durable_drop < 0.1
-    assert token["score_value_correlation_end"].mean() < durable["score_value_correlation_end"].mean() - 0.5
+    # Token use never measured contribution (the need for tokens varies ten-fold between roles),
+    # and under the leaderboard it carries no information at all.
+    assert abs(tokens["score_value_correlation_end"].mean()) < 0.15
 
 
 def test_a_regime_written_only_as_yaml_produces_gaming_when_gameable(tmp_path, baseline):
@@ -51,7 +52,9 @@ def test_a_regime_written_only_as_yaml_produces_gaming_when_gameable(tmp_path, b
     assert (gameable["regime"] == "prompt_count").all()
     assert gameable["theater_share"].mean() > 0.03
     assert gameable["theater_share"].min() > 5 * baseline["theater_share"].max()
-    assert aligned["theater_share"].max() < 0.005
+    # A durable metric invites only the gaming that moves durable value, far less of it.
+    assert aligned["theater_share"].mean() < gameable["theater_share"].mean() / 4
+    assert aligned["theater_prompt_padding"].max() < 0.003
     assert gameable["durable_value_per_head"].mean() < aligned["durable_value_per_head"].mean()
 
 

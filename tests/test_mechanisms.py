@@ -5,18 +5,29 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.config import ProductionConfig
-from sim.model.production import ACTIVITIES, work_week
+from sim.config import Config, ProductionConfig
+from sim.model.gaming import Repertoire
+from sim.model.production import activities, work_week
 from sim.run import resolve, run_model
 from sim.validate import consistent
 
 from .conftest import SEEDS, summaries
 
 
-def test_no_pressure_means_essentially_no_theater():
-    # A gameable token metric, but nothing rides on it: nobody has a reason to perform.
-    runs = summaries(["regime=token_leaderboard", "regime.pressure=0"])
-    assert runs["theater_share"].max() < 0.005  # under half a percent of hours
+def test_no_pressure_means_no_more_theater_than_without_a_metric(baseline):
+    # A gameable token metric, but nothing rides on it and no manager sees it: nobody has a
+    # reason to perform for it.
+    runs = summaries(["regime=token_leaderboard", "regime.pressure=0", "regime.telemetry_visible=false"])
+    assert runs["theater_share"].mean() < baseline["theater_share"].mean() + 0.002
+    assert runs["theater_agents_running"].max() < 0.002
+
+
+def test_telemetry_shown_to_managers_is_gamed_even_with_nothing_riding_on_the_score(baseline):
+    # People believe their manager's impression leans on AI telemetry, so they feed it.
+    shown = summaries(["regime=token_leaderboard", "regime.pressure=0", "regime.telemetry_visible=true"])
+    usage = ["theater_agents_running", "theater_prompt_padding", "theater_accept_clicking"]
+    assert shown[usage].sum(axis=1).mean() > 2 * baseline[usage].sum(axis=1).mean()
+    assert shown["token_cost_per_head_year"].mean() > 1.2 * baseline["token_cost_per_head_year"].mean()
 
 
 def test_theater_rises_with_pressure_under_a_token_metric():
@@ -28,8 +39,11 @@ def test_theater_rises_with_pressure_under_a_token_metric():
     assert theater[2] > 3 * theater[0] and theater[2] > 0.05
 
 
+REPERTOIRE = Repertoire(Config().gaming)
+
+
 def _one_person_week(split: dict[str, float], hours: float = 40.0):
-    shares = np.array([[split.get(a, 0.0)] for a in ACTIVITIES])
+    shares = np.array([[split.get(a, 0.0)] for a in activities(REPERTOIRE)])
     ones = np.ones(1)
     return work_week(
         shares,
@@ -41,6 +55,7 @@ def _one_person_week(split: dict[str, float], hours: float = 40.0):
         sloppiness=ones,
         team_help=np.zeros(1),
         prod=ProductionConfig(),
+        repertoire=REPERTOIRE,
     )
 
 
@@ -49,11 +64,11 @@ def test_rework_rises_with_unreviewed_ai_use():
     reviewed_ai = _one_person_week({"craft": 0.25, "ai": 0.5, "quality": 0.25})
     unreviewed_ai = _one_person_week({"craft": 0.25, "ai": 0.75})
     honest = _one_person_week({"craft": 0.5, "ai": 0.25, "quality": 0.25})
-    theater = _one_person_week({"craft": 0.25, "ai": 0.25, "theater": 0.25, "quality": 0.25})
+    theater = _one_person_week({"craft": 0.25, "ai": 0.25, "volume_padding": 0.25, "quality": 0.25})
     # Heavy AI use with no review: several-fold the rework of reviewed craft (GitClear, Faros).
     assert unreviewed_ai.rework_rate[0] > 3 * craft.rework_rate[0]
     assert unreviewed_ai.rework_rate[0] > 2 * reviewed_ai.rework_rate[0]
-    # Theater ships junk: a quarter of the week in theater more than doubles rework.
+    # Padding ships junk: a quarter of the week padding volume more than doubles rework.
     assert theater.rework_rate[0] > 2 * honest.rework_rate[0]
     # Rework eats value: durable value is below first-judged value, more so without review.
     lost = lambda w: 1 - w.durable_value[0] / w.value[0]  # noqa: E731

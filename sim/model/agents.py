@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.model.production import ACTIVITIES
+from sim.model.production import GAMING
 
 if TYPE_CHECKING:
     from sim.model import OrgModel
@@ -50,6 +50,8 @@ class Employee(mesa.Agent):
     score = _Row()
     reward = _Row()
     contribution = _Row()
+    impression = _Row()
+    trust = _Row()
     rewards_total = _Row()
 
     def __init__(self, model: OrgModel, slot: int):
@@ -64,11 +66,12 @@ class Employee(mesa.Agent):
     def split(self) -> dict[str, float]:
         """Share of hours in each activity."""
         row = self.model.workforce.shares[:, self.slot]
-        return {a: float(s) for a, s in zip(ACTIVITIES, row, strict=True)}
+        return {a: float(s) for a, s in zip(self.model.activities, row, strict=True)}
 
     @property
     def theater_share(self) -> float:
-        return self.split["theater"]
+        """Share of hours in gaming actions of any kind."""
+        return float(self.model.workforce.shares[GAMING:, self.slot].sum())
 
     def __repr__(self) -> str:
         return f"Employee({self.unique_id}, team={self.team}, exhaustion={self.exhaustion:.2f})"

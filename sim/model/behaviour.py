@@ -3,12 +3,15 @@
 Each week everyone weighs one small change, either to their split of hours or to their
 hours, and keeps it only if it raises their perceived utility:
 
-    U = contribution + p * c * stakes * expected score + mastery - moral cost - effort - shortfall
+    U = m x contribution + c x stakes x ((1 - p) x informal + p x score)
+        + mastery - moral cost - effort - shortfall
 
-with p the pressure riding on the metric and c their career concern. Contribution counts
-for everyone, intrinsically and through their manager's informal judgement. Theater has no
-value; it is chosen only where the metric rewards it more than it costs the person.
-Nothing here branches on a regime: gaming comes from `Metric.expected_score`.
+with m their intrinsic motivation (lower when trust is low), c their career concern, p the
+pressure riding on the metric, `informal` the judgement they expect from their manager
+(who sees contribution only dimly, and hours and perhaps telemetry clearly) and `score`
+the metric's score they expect. Gaming actions produce no value; one is chosen only where
+what it moves is rewarded more than it costs the person. Nothing here branches on a regime
+or an action: gaming comes from `Metric.expected_score` and `Judgement.expected`.
 At reviews people copy part of the split of a better-rewarded teammate.
 """
 
@@ -19,8 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import Config
+from sim.model.gaming import Repertoire
+from sim.model.judgement import Judgement
 from sim.model.metric import Metric
-from sim.model.production import ACTIVITIES, THEATER, WEEK, Perception, WeekOfWork, work_week
+from sim.model.production import GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
 from sim.model.signals import observe
 from sim.model.workforce import Workforce
 
@@ -32,18 +37,25 @@ class Situation:
     wf: Workforce
     cfg: Config
     metric: Metric
+    judgement: Judgement
+    repertoire: Repertoire
     pressure: float
     efficiency: np.ndarray
     sloppiness: np.ndarray
     team_help: np.ndarray
     teammates_value: np.ndarray  # mean weekly value of teammates: what help multiplies
-    gaming_norm: np.ndarray  # share of teammates who do theater
+    gaming_norm: np.ndarray  # share of teammates who game
     expected_volume: np.ndarray  # the manager's expectation, adjusted for ramp-up
+    motivation: np.ndarray  # weight of real contribution in utility (trust)
 
 
-def imagine(shares: np.ndarray, hours: np.ndarray, s: Situation) -> WeekOfWork:
+def imagine(
+    shares: np.ndarray, hours: np.ndarray, s: Situation, seen: Perception | None = None
+) -> WeekOfWork:
     """The week a person expects from a split, seen through their own biases."""
     b = s.cfg.behaviour
+    if seen is None:
+        seen = Perception(ai_optimism=b.ai_optimism, rework_awareness=b.rework_awareness)
     return work_week(
         shares,
         hours,
@@ -54,35 +66,36 @@ def imagine(shares: np.ndarray, hours: np.ndarray, s: Situation) -> WeekOfWork:
         sloppiness=s.sloppiness,
         team_help=s.team_help,
         prod=s.cfg.production,
-        seen=Perception(ai_optimism=b.ai_optimism, rework_awareness=b.rework_awareness),
+        repertoire=s.repertoire,
+        seen=seen,
     )
 
 
 def help_value(help_hours: np.ndarray, s: Situation) -> np.ndarray:
-    """Value that a person's quality hours add to their teammates' work."""
+    """Value that a person's quality hours add to (or gaming takes from) their teammates' work."""
     return s.cfg.production.help_effect * help_hours / 10.0 * s.teammates_value
+
+
+def contribution(week: WeekOfWork, s: Situation) -> np.ndarray:
+    return week.durable_value + help_value(week.help_given, s)
 
 
 def utility(
     week: WeekOfWork,
     hours: np.ndarray,
     s: Situation,
-    expected_score: np.ndarray | None,
+    evaluation: np.ndarray,
 ) -> np.ndarray:
     b = s.cfg.behaviour
     wf = s.wf
-    contribution = week.durable_value + help_value(week.help_given, s)
-    evaluation = 0.0
-    if expected_score is not None:
-        evaluation = s.pressure * wf.career_concern * b.score_stakes * expected_score
-    moral = b.moral_weight * wf.integrity * week.activity_hours[THEATER] / WEEK
+    moral = b.moral_weight * wf.integrity * week.gaming["moral_cost"] / WEEK
     moral *= 1.0 - b.norm_strength * s.gaming_norm
     effort = b.effort_weight * (hours / WEEK) ** 2 * (1.0 + b.exhaustion_effort * wf.exhaustion)
     has_norm = s.expected_volume > 0
     shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, s.expected_volume, 1.0), 0.0)
     return (
-        contribution
-        + evaluation
+        s.motivation * (1.0 - wf.career_concern) * contribution(week, s)
+        + wf.career_concern * b.score_stakes * evaluation
         + b.mastery_weight * week.fluency_gain
         - moral
         - effort
@@ -90,7 +103,7 @@ def utility(
     )
 
 
-def _scores(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray | None:
+def _signals(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray | None:
     if s.pressure <= 0 or not s.metric.measures:
         return None
     return observe(s.metric.names, week, hours, s.wf.employed, prod=s.cfg.production, salary=s.cfg.org.salary)
@@ -101,17 +114,29 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
     time from one activity to another or working a little more or less, and keeps it if it
     pays."""
     wf, b = s.wf, s.cfg.behaviour
-    n, k = wf.n, len(ACTIVITIES)
+    n, k = wf.n, len(wf.shares)
     shares, hours = wf.shares, wf.hours
 
     now = imagine(shares, hours, s)
-    signals_now = _scores(now, hours, s)
+    signals_now = _signals(now, hours, s)
     field = s.metric.field(signals_now) if signals_now is not None else None
+    informal_field = s.judgement.field(wf) if s.pressure < 1 else None
+    contribution_now = contribution(now, s)
+    visible_now = s.judgement.visible(now, hours)
 
-    def value_of(week: WeekOfWork, trial_hours: np.ndarray, signals: np.ndarray | None) -> np.ndarray:
-        if signals is None:
-            return utility(week, trial_hours, s, None)
-        return utility(week, trial_hours, s, s.metric.expected_score(signals, signals_now, field))
+    def evaluation(week: WeekOfWork, trial_hours: np.ndarray, signals: np.ndarray | None) -> np.ndarray:
+        total = np.zeros(n)
+        if informal_field is not None:
+            informal = s.judgement.expected(
+                wf,
+                informal_field,
+                contribution(week, s) - contribution_now,
+                s.judgement.visible(week, trial_hours) - visible_now,
+            )
+            total = (1.0 - s.pressure) * informal
+        if signals is not None:
+            total = total + s.pressure * s.metric.expected_score(signals, signals_now, field)
+        return total
 
     try_hours = rng.random(n) < b.hours_trial_share
     source = rng.integers(0, k, n)
@@ -126,8 +151,9 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
     trial_hours = np.clip(hours + step, b.min_hours, b.max_hours)
 
     trial = imagine(trial_shares, trial_hours, s)
-    u_trial = value_of(trial, trial_hours, _scores(trial, trial_hours, s))
-    better = wf.employed & (u_trial > value_of(now, hours, signals_now))
+    u_trial = utility(trial, trial_hours, s, evaluation(trial, trial_hours, _signals(trial, trial_hours, s)))
+    u_now = utility(now, hours, s, evaluation(now, hours, signals_now))
+    better = wf.employed & (u_trial > u_now)
     shares[:, better] = trial_shares[:, better]
     hours[better] = trial_hours[better]
 
@@ -143,3 +169,42 @@ def imitate(wf: Workforce, imitation: float, rng: np.random.Generator) -> None:
     peer = start + (np.arange(wf.n) - start + offset) % np.maximum(size, 1)
     copies = wf.employed & wf.employed[peer] & (peer != np.arange(wf.n)) & (wf.reward[peer] > wf.reward)
     wf.shares[:, copies] += imitation * (wf.shares[:, peer[copies]] - wf.shares[:, copies])
+
+
+def metric_alignment(s: Situation, hour: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Baker's alignment of the regime's score with real contribution, and how far real
+    work can move the score, per person.
+
+    The gradients of the unit's composite and of the person's real contribution over their
+    hours in each activity (one more `hour` of it) are compared by their cosine: alignment
+    is the squared cosine with its sign (negative where the score rewards what destroys
+    value). Influence is the share of the score's squared gradient that lies along real
+    work rather than gaming. Both are NaN where the score's gradient is zero (the baseline).
+    """
+    wf = s.wf
+    names = s.metric.names
+    if not s.metric.measures:
+        return np.full(wf.n, np.nan), np.full(wf.n, np.nan)
+    prod, salary = s.cfg.production, s.cfg.org.salary
+    base = imagine(wf.shares, wf.hours, s, seen=REALITY)
+    signals_now = observe(names, base, wf.hours, wf.employed, prod=prod, salary=salary)
+    composite_now = s.metric.expected_composite(signals_now, signals_now)
+    value_now = contribution(base, s)
+    activity_hours = wf.shares * wf.hours
+    score_gradient, value_gradient = [], []
+    for k in range(len(wf.shares)):
+        trial_hours = wf.hours + hour
+        more = activity_hours.copy()
+        more[k] += hour
+        week = imagine(more / np.maximum(trial_hours, 1e-9), trial_hours, s, seen=REALITY)
+        signals = observe(names, week, trial_hours, wf.employed, prod=prod, salary=salary)
+        score_gradient.append(s.metric.expected_composite(signals, signals_now) - composite_now)
+        value_gradient.append(contribution(week, s) - value_now)
+    g_s, g_v = np.array(score_gradient), np.array(value_gradient)
+    score_norm = (g_s**2).sum(axis=0)
+    norms = np.sqrt(score_norm * (g_v**2).sum(axis=0))
+    cosine = np.where(norms > 0, (g_s * g_v).sum(axis=0) / np.maximum(norms, 1e-300), np.nan)
+    real_work = (g_s[:GAMING] ** 2).sum(axis=0)
+    influence = np.where(score_norm > 0, real_work / np.maximum(score_norm, 1e-300), np.nan)
+    off = ~wf.employed
+    return np.where(off, np.nan, cosine * np.abs(cosine)), np.where(off, np.nan, influence)

@@ -7,6 +7,8 @@ regime normalises. Scores lie in [0, 1]:
 - rank: the percentile of the composite among all units (a leaderboard);
 - target: the share of the target reached (a quota);
 - absolute: 0.5 at the organisation's level when the policy starts, 1 at twice it, 0 at nothing.
+With `reset_each_review`, absolute scores re-anchor to the organisation's level at every
+review and targets rise in proportion to it, as OKRs are set anew each quarter.
 Nothing here knows a regime by name: presets differ only in their numbers.
 """
 
@@ -35,7 +37,9 @@ class Metric:
         self.mean_signal = np.array([SIGNALS[s].team == "mean" for s in self.names])
         self.wf = workforce
         self.scale = np.ones(len(self.names))
-        self.reference = 1.0
+        self.reference = 1.0  # the anchor of absolute scores (and of targets, as a ratio)
+        self.start_reference = 1.0  # the level when the policy started: the dashboard's 1x
+        self.target = regime.target
         self.history = np.zeros((max(regime.window, 1), len(self.names), workforce.n))
         self.weeks_recorded = 0
 
@@ -70,7 +74,17 @@ class Metric:
         if self.regime.normalise:
             level = np.abs(signals[:, exists].mean(axis=1))
             self.scale = np.where(level > EPS, level, 1.0)
-        self.reference = float(self.composite(signals)[exists].mean())
+        self.reference = self.start_reference = float(self.composite(signals)[exists].mean())
+        self.target = self.regime.target
+
+    def reset(self) -> None:
+        """Set this review's goals from the level of the last window: absolute scores are
+        judged against it, and targets rise (or fall) with it."""
+        signals, exists = self.units(self.history.mean(axis=0))
+        level = float(self.composite(signals)[exists].mean()) if exists.any() else self.reference
+        if abs(self.start_reference) > EPS:
+            self.target = self.regime.target * level / self.start_reference
+        self.reference = level
 
     # -- realised scores -----------------------------------------------------------
     def record(self, person_signals: np.ndarray) -> None:
@@ -104,7 +118,7 @@ class Metric:
 
     def _level_score(self, composite: np.ndarray) -> np.ndarray:
         if self.regime.scoring == "target":
-            return np.clip(composite / self.regime.target, 0.0, 1.0)
+            return np.clip(composite / max(self.target, EPS), 0.0, 1.0)
         ref = self.reference
         return np.clip(0.5 + 0.5 * (composite - ref) / max(abs(ref), EPS), 0.0, 1.0)
 
@@ -115,11 +129,22 @@ class Metric:
             values = person_composite[np.searchsorted(self.wf.team, np.flatnonzero(exists))]
         else:
             values = person_composite[self.wf.employed]
-        if abs(self.reference) < EPS or len(values) == 0:
+        if abs(self.start_reference) < EPS or len(values) == 0:
             return float("nan")
-        return float(values.mean() / self.reference)
+        return float(values.mean() / self.start_reference)
 
     # -- what people expect ----------------------------------------------------------
+    def expected_composite(self, trial: np.ndarray, current: np.ndarray) -> np.ndarray:
+        """The composite of each person's unit if they worked like `trial` instead of
+        `current`. At team level a person moves only their share of the team's signals:
+        the incentive is diluted by team size."""
+        if not self.team_level:
+            return self.composite(trial)
+        unit_signals, _ = self.units(current)
+        delta = trial - current
+        delta[self.mean_signal] /= np.maximum(self.wf.team_headcount()[self.wf.team], 1)
+        return self.composite(unit_signals[:, self.wf.team] + delta)
+
     def field(self, others: np.ndarray) -> Leaderboard | None:
         """The leaderboard as people see it, against which they judge a change."""
         if self.regime.scoring != "rank":
@@ -131,17 +156,9 @@ class Metric:
         """The score each person expects if they worked like `trial` every week.
 
         `current` is what they do now; `field` the leaderboard from `Metric.field`, against
-        which rank scores are judged. At team level a person moves only their share of
-        the team's signals: the incentive is diluted by team size.
+        which rank scores are judged.
         """
-        if self.team_level:
-            unit_signals, _ = self.units(current)
-            delta = trial - current
-            delta[self.mean_signal] /= np.maximum(self.wf.team_headcount()[self.wf.team], 1)
-            own = unit_signals[:, self.wf.team] + delta
-        else:
-            own = trial
-        composite = self.composite(own)
+        composite = self.expected_composite(trial, current)
         if self.regime.scoring != "rank":
             return self._level_score(composite)
         if field is None:

@@ -4,12 +4,14 @@ A week:
 1. everyone takes stock of their situation (ramp-up, burnout, teammates' help and habits);
 2. each weighs one small change, of their split of hours or of their hours, and keeps it
    if it pays;
-3. they work: value, volume, tokens and rework follow from the split;
+3. they work: value, volume, tokens and rework follow from the split, and gaming moves
+   what the records show;
 4. the metric reads the observable signals and scores people (once the policy has started);
-5. exhaustion moves, fluency grows;
-6. at a review, rewards are paid, people imitate better-rewarded teammates, expectations
-   ratchet and, under forced ranking, the lowest scores are let go;
-7. some people quit; vacancies are refilled after a delay.
+5. managers form their impression of each person; rewards mix it with the score;
+6. trust and exhaustion move, fluency grows;
+7. at a review, rewards are paid, people imitate better-rewarded teammates, expectations
+   ratchet, goals may be reset and, under forced ranking, the lowest scores are let go;
+8. some people quit; vacancies are refilled after a delay.
 The dynamics run over whole arrays (`Workforce`); each `Employee` agent views its row.
 """
 
@@ -23,10 +25,13 @@ from omegaconf import DictConfig
 
 from sim.config import Config
 from sim.model.agents import Employee
-from sim.model.behaviour import Situation, adapt, help_value, imitate
+from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment
+from sim.model.gaming import Repertoire
+from sim.model.judgement import Judgement, percentile
 from sim.model.metric import Metric
-from sim.model.production import ACTIVITIES, AI, QUALITY, REALITY, THEATER, WeekOfWork, work_week
+from sim.model.production import GAMING, QUALITY, REALITY, WORK, WeekOfWork, activities, work_week
 from sim.model.signals import observe
+from sim.model.trust import intrinsic_motivation, update_trust
 from sim.model.turnover import forced_ranking, quits
 from sim.model.wellbeing import ratchet_expectations, strain_and_recover
 from sim.model.workforce import TRAITS, Workforce
@@ -44,13 +49,17 @@ class OrgModel(mesa.Model):
         cfg = as_config(config)
         super().__init__(rng=cfg.seed if rng is None else rng)
         self.config = cfg
-        self.workforce = Workforce(cfg.org.n_employees, cfg.org.team_size)
+        self.repertoire = Repertoire(cfg.gaming)
+        self.activities = activities(self.repertoire)
+        self.weekly_columns = WEEKLY_COLUMNS + tuple(f"theater_{name}" for name in self.repertoire.names)
+        self.workforce = Workforce(cfg.org.n_employees, cfg.org.team_size, len(self.activities))
         self.metric = Metric(cfg.regime, self.workforce)
         self.employees: list[Employee | None] = [None] * cfg.org.n_employees
         self._departed: list[dict[str, np.ndarray]] = []
         n, lag = cfg.org.n_employees, cfg.production.durability_weeks
-        self._durable_pipeline = np.zeros((max(lag, 1), n))
-        self._rework_pipeline = np.zeros((max(lag, 1), n))
+        # Durable value, what the records will credit, and the rework they will show,
+        # each known only when the durability window has passed.
+        self._pipelines = np.zeros((3, max(lag, 1), n))
         self._quits_recent: deque[int] = deque(maxlen=13)
         self.at_risk = {"burned_out": 0.0, "other": 0.0}
         self.quit_counts = {"burned_out": 0, "other": 0}
@@ -61,15 +70,28 @@ class OrgModel(mesa.Model):
         wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
         wf.exhaustion[:] = cfg.wellbeing.base_strain / (cfg.wellbeing.recovery * wf.resilience)
         self.last_week: WeekOfWork | None = None
+        self.judgement = Judgement(cfg.behaviour)
         for _ in range(2):  # a week without teammates' help, then one with it
             self.last_week = self._work(self._situation(0.0))
-        self._start_pipelines(self.last_week)
-        self.workforce.expectation = self.last_week.volume.copy()
-        self.metric.start(self._observe(self.last_week, steady=True))
-        self.reference = self._org_levels(self.last_week)
+        steady = self.last_week
+        self._start_pipelines(steady)
+        wf.expectation = steady.volume.copy()
+        wf.contribution[:] = contribution(steady, self._situation(0.0))
+        self.judgement = Judgement(
+            cfg.behaviour,
+            typical=float(wf.contribution.mean()),
+            typical_tokens=float(steady.tokens.mean()),
+        )
+        misreading = cfg.behaviour.judgement_noise * self.judgement.typical * wf.halo / np.sqrt(2.0)
+        wf.impression[:] = wf.contribution + self.judgement.visible(steady, wf.hours) + misreading
+        self.metric.start(self._observe(steady, steady=True))
+        self.reference = self._org_levels(steady)
+        self.alignment = float("nan")  # Baker's alignment of the score, set when the policy starts
+        if self.metric.measures and cfg.regime.start_week <= 0:
+            self._align(self._situation(cfg.regime.pressure))
 
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in WEEKLY_COLUMNS}
+            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in self.weekly_columns}
         )
         self.week_stats: dict[str, float] = {}
 
@@ -79,25 +101,29 @@ class OrgModel(mesa.Model):
         cfg, wf = self.config, self.workforce
         active = self.metric.measures and week >= cfg.regime.start_week
         pressure = cfg.regime.pressure if active else 0.0
+        self.judgement.telemetry_shown = active and cfg.regime.telemetry_visible
         situation = self._situation(pressure)
         if active and week == cfg.regime.start_week and week > 0:
             self.metric.anchor()
+            self._align(situation)
 
         if cfg.behaviour.adaptation:
             adapt(situation, self.rng)
         outcome = self._work(situation)
-        durable, rework = self._advance_pipelines(outcome)
+        self._share_credit(outcome)
+        durable, seen_durable, seen_rework = self._advance_pipelines(outcome)
 
-        signals = self._observe(outcome, steady=False, durable=durable, rework=rework)
+        signals = self._observe(outcome, steady=False, durable=seen_durable, rework=seen_rework)
         self.metric.record(signals)
         if active:
             composite, wf.score = self.metric.score(self.rng)
         else:  # measured for the record, but nobody is scored yet: no noise drawn
             composite = self.metric.per_person(self.metric.composites()[0])
 
-        contribution_rank = self._update_contribution(durable, outcome, situation)
-        informal = 0.5 + cfg.behaviour.informal_spread * (contribution_rank - 0.5)
+        self._update_contribution(durable, outcome, situation)
+        informal = self.judgement.observe(wf, wf.contribution, outcome, self.rng)
         wf.reward = (1.0 - pressure) * informal + pressure * wf.score
+        update_trust(wf, cfg.trust, monitored=active and cfg.regime.telemetry_visible, pressure=pressure)
         strain_and_recover(
             wf,
             outcome,
@@ -116,13 +142,16 @@ class OrgModel(mesa.Model):
             if cfg.behaviour.adaptation:
                 imitate(wf, cfg.behaviour.imitation, self.rng)
             ratchet_expectations(wf, cfg.org.review_period, cfg.wellbeing)
+            if active and cfg.regime.reset_each_review:
+                self.metric.reset()
             if active and cfg.regime.forced_ranking > 0:
                 fired = forced_ranking(wf, cfg.regime.forced_ranking, self.rng)
 
-        leaving = np.setdiff1d(quits(wf, cfg.turnover, cfg.wellbeing.sustainable_hours, self.rng), fired)
+        quitting = quits(wf, cfg.turnover, cfg.wellbeing.sustainable_hours, self.rng, cfg.trust.quit_effect)
+        leaving = np.setdiff1d(quitting, fired)
         self._count_quits(leaving)
         self._quits_recent.append(len(leaving))
-        self._record_stats(week, situation, outcome, durable, rework, composite, active)
+        self._record_stats(week, situation, outcome, durable, seen_rework, composite, active)
         self._depart(leaving, week, "quit")
         self._depart(fired, week, "fired")
         refill = np.flatnonzero(~wf.employed & (wf.refill_week <= week + 1))
@@ -147,14 +176,14 @@ class OrgModel(mesa.Model):
             help_given = value = gaming = np.zeros(wf.n)
         else:
             help_given, value = last.help_given, last.value
-            gaming = (
-                last.activity_hours[THEATER] > cfg.behaviour.gaming_threshold * np.maximum(wf.hours, 1e-9)
-            ) * 1.0
+            gaming = self._gaming(last) * 1.0
         ramp = self._ramp()
         return Situation(
             wf=wf,
             cfg=cfg,
             metric=self.metric,
+            judgement=self.judgement,
+            repertoire=self.repertoire,
             pressure=pressure,
             efficiency=ramp * np.where(wf.burned_out, 1.0 - cfg.wellbeing.burnout_productivity, 1.0),
             sloppiness=np.where(wf.burned_out, 1.0 + cfg.wellbeing.burnout_sloppiness, 1.0),
@@ -162,7 +191,34 @@ class OrgModel(mesa.Model):
             teammates_value=wf.teammates_mean(value),
             gaming_norm=wf.teammates_mean(gaming),
             expected_volume=wf.expectation * ramp,
+            motivation=intrinsic_motivation(wf, cfg.trust),
         )
+
+    def _gaming(self, week: WeekOfWork) -> np.ndarray:
+        """Who games visibly enough for teammates to notice."""
+        gaming_hours = week.activity_hours[GAMING:].sum(axis=0)
+        return gaming_hours > self.config.behaviour.gaming_threshold * np.maximum(self.workforce.hours, 1e-9)
+
+    def _align(self, situation: Situation) -> None:
+        """Baker's alignment of the score with real contribution, at the policy start."""
+        wf = self.workforce
+        wf.alignment[:], wf.influence[:] = metric_alignment(situation)
+        on = wf.employed & np.isfinite(wf.alignment)
+        self.alignment = float(wf.alignment[on].mean()) if on.any() else float("nan")
+
+    def _share_credit(self, week: WeekOfWork) -> None:
+        """What someone claims from teammates' records, the teammates lose, evenly."""
+        wf = self.workforce
+        claims = {
+            "volume": week.claimed_volume,
+            "value": week.claimed_value,
+            "durable_value": week.claimed_durable,
+        }
+        if not any(c.any() for c in claims.values()):
+            return
+        others = np.maximum(wf.team_headcount()[wf.team] - wf.employed, 1.0)
+        for name, claimed in claims.items():
+            week.lost[name] = (wf.team_sum(claimed)[wf.team] - claimed * wf.employed) / others * wf.employed
 
     def _work(self, s: Situation) -> WeekOfWork:
         wf = self.workforce
@@ -176,21 +232,24 @@ class OrgModel(mesa.Model):
             sloppiness=s.sloppiness,
             team_help=s.team_help,
             prod=self.config.production,
+            repertoire=self.repertoire,
             seen=REALITY,
         )
 
-    def _start_pipelines(self, week: WeekOfWork) -> None:
-        self._durable_pipeline[:] = week.durable_value * self.workforce.employed
-        self._rework_pipeline[:] = week.rework_rate * self.workforce.employed
+    def _entering(self, week: WeekOfWork) -> np.ndarray:
+        rows = (week.durable_value, week.recorded("durable_value"), week.seen_rework_rate)
+        return np.array(rows) * self.workforce.employed
 
-    def _advance_pipelines(self, week: WeekOfWork) -> tuple[np.ndarray, np.ndarray]:
-        """Durable value and rework become known only after the durability window."""
-        slot = self.steps % len(self._durable_pipeline)
-        durable = self._durable_pipeline[slot].copy()
-        rework = self._rework_pipeline[slot].copy()
-        self._durable_pipeline[slot] = week.durable_value * self.workforce.employed
-        self._rework_pipeline[slot] = week.rework_rate * self.workforce.employed
-        return durable, rework
+    def _start_pipelines(self, week: WeekOfWork) -> None:
+        self._pipelines[:] = self._entering(week)[:, None, :]
+
+    def _advance_pipelines(self, week: WeekOfWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Durable value, what the records credit and the rework they show become known only
+        after the durability window."""
+        slot = self.steps % self._pipelines.shape[1]
+        durable, seen_durable, seen_rework = self._pipelines[:, slot].copy()
+        self._pipelines[:, slot] = self._entering(week)
+        return durable, seen_durable, seen_rework
 
     def _observe(
         self,
@@ -212,13 +271,12 @@ class OrgModel(mesa.Model):
             lagged=lagged,
         )
 
-    def _update_contribution(self, durable: np.ndarray, week: WeekOfWork, s: Situation) -> np.ndarray:
-        """Smooth each person's real contribution and return its percentile among staff."""
+    def _update_contribution(self, durable: np.ndarray, week: WeekOfWork, s: Situation) -> None:
+        """Smooth each person's real contribution: lasting value plus help to teammates."""
         wf = self.workforce
-        contribution = durable + help_value(week.help_given, s)
-        wf.contribution += (contribution - wf.contribution) / self.config.behaviour.contribution_memory
-        wf.contribution_total += contribution * wf.employed
-        return _percentile(wf.contribution, wf.employed)
+        real = durable + (contribution(week, s) - week.durable_value)
+        wf.contribution += (real - wf.contribution) / self.config.behaviour.contribution_memory
+        wf.contribution_total += real * wf.employed
 
     def _accumulate(self, week: WeekOfWork, durable: np.ndarray) -> None:
         wf = self.workforce
@@ -284,8 +342,9 @@ class OrgModel(mesa.Model):
         record["fluency_at_hire"] = wf.fluency_at_hire[slots]
         record["fluency"] = wf.fluency[slots]
         record["hours_mean"] = wf.activity_hours_total[:, slots].sum(axis=0) / worked
-        for k, activity in enumerate(ACTIVITIES):
+        for k, activity in enumerate(WORK):
             record[f"share_{activity}"] = wf.activity_hours_total[k, slots] / hours_total
+        record["share_theater"] = wf.activity_hours_total[GAMING:, slots].sum(axis=0) / hours_total
         record["exhaustion"] = wf.exhaustion[slots]
         record["burned_out"] = wf.burned_out[slots]
         record["weeks_burned_out"] = wf.weeks_burned_out[slots]
@@ -303,7 +362,7 @@ class OrgModel(mesa.Model):
     def employee_records(self) -> dict[str, np.ndarray]:
         """Everyone who ever worked here: those who left, then those still employed."""
         wf = self.workforce
-        rank = _percentile(wf.lifetime_contribution(), wf.employed)
+        rank = percentile(wf.lifetime_contribution(), wf.employed)
         current = self._records(np.flatnonzero(wf.employed), left_week=-1, reason="employed", rank=rank)
         parts = [*self._departed, current]
         return {key: np.concatenate([p[key] for p in parts]) for key in current}
@@ -350,14 +409,13 @@ class OrgModel(mesa.Model):
             "vacancies": wf.n - heads,
             "hours_mean": float(wf.hours[on].mean()) if heads else 0.0,
         }
-        for k, activity in enumerate(ACTIVITIES):
+        for k, activity in enumerate(WORK):
             stats[f"share_{activity}"] = float(hours[k].sum() / total_hours)
+        stats["share_theater"] = float(hours[GAMING:].sum() / total_hours)
+        for k, action in enumerate(self.repertoire.names):
+            stats[f"theater_{action}"] = float(hours[GAMING + k].sum() / total_hours)
         stats.update(
-            gaming_share=float(
-                (outcome.activity_hours[THEATER, on] > cfg.behaviour.gaming_threshold * wf.hours[on]).mean()
-            )
-            if heads
-            else 0.0,
+            gaming_share=float(self._gaming(outcome)[on].mean()) if heads else 0.0,
             value=float(outcome.value[on].sum()),
             durable_value=durable_total,
             durable_value_per_head=durable_total / per_head,
@@ -368,10 +426,11 @@ class OrgModel(mesa.Model):
             token_cost_per_head=token_cost / per_head,
             ai_active_days=float(outcome.ai_active_days[on].mean()) if heads else 0.0,
             adoption=float((outcome.ai_active_days[on] >= REGULAR_AI_DAYS).mean()) if heads else 0.0,
-            acceptance_rate=_weighted_mean(outcome.acceptance_rate, hours[AI] + hours[THEATER]),
+            acceptance_rate=_weighted_mean(outcome.acceptance_rate, outcome.tool_hours * on),
             fluency=float(wf.fluency[on].mean()) if heads else 0.0,
             exhaustion=float(wf.exhaustion[on].mean()) if heads else 0.0,
             burnout_share=float(wf.burned_out[on].mean()) if heads else 0.0,
+            trust=float(wf.trust[on].mean()) if heads else 1.0,
             quality_hours=float(hours[QUALITY].sum() / per_head),
             metric_index=self.metric.index(composite) if active else float("nan"),
             score_mean=float(wf.score[on].mean()) if heads else 0.0,
@@ -389,16 +448,6 @@ class OrgModel(mesa.Model):
         stats["cost"] = salary_cost + token_cost
         stats["cost_per_durable_value"] = stats["cost"] / durable_total if durable_total > 0 else float("nan")
         self.week_stats = stats
-
-
-def _percentile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Percentile rank among masked entries (0 elsewhere)."""
-    out = np.zeros(len(values))
-    idx = np.flatnonzero(mask)
-    if len(idx):
-        order = np.argsort(values[idx])
-        out[idx[order]] = (np.arange(len(idx)) + 0.5) / len(idx)
-    return out
 
 
 def _percentile_among(values: np.ndarray, slots: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -422,8 +471,8 @@ def _rank_correlation(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> float:
     idx = idx[:: -(-len(idx) // CORRELATION_SAMPLE)]
     sample = np.zeros(len(a), dtype=bool)
     sample[idx] = True
-    ra = _percentile(a, sample)[idx]
-    rb = _percentile(b, sample)[idx]
+    ra = percentile(a, sample)[idx]
+    rb = percentile(b, sample)[idx]
     if ra.std() == 0 or rb.std() == 0:
         return float("nan")
     return float(np.corrcoef(ra, rb)[0, 1])

@@ -1,22 +1,31 @@
 """A week of work: how hours spent on each activity become value, volume, tokens and rework.
 
-Everything here is a pure function of arrays over the whole workforce, so the same code
-computes what really happens and what an employee expects when weighing a change
+The activities are the four kinds of real work (`WORK`) followed by the gaming actions of
+the repertoire (`sim.model.gaming`), which produce no value and move only what the records
+show. Everything here is a pure function of arrays over the whole workforce, so the same
+code computes what really happens and what an employee expects when weighing a change
 (`Perception` adds their optimism about AI and their blindness to their own rework).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
 from sim.config import ProductionConfig
+from sim.model.gaming import Repertoire
 
-ACTIVITIES: tuple[str, ...] = ("craft", "ai", "theater", "quality", "learning")
-CRAFT, AI, THEATER, QUALITY, LEARNING = range(len(ACTIVITIES))
+WORK: tuple[str, ...] = ("craft", "ai", "quality", "learning")
+CRAFT, AI, QUALITY, LEARNING = range(len(WORK))
+GAMING = len(WORK)  # rows from here on are the repertoire's actions
 WEEK = 40.0  # hours in a standard week: value units are per 40 honest craft hours
+
+
+def activities(repertoire: Repertoire) -> tuple[str, ...]:
+    """Every activity an hour can go to: real work, then each gaming action."""
+    return WORK + repertoire.names
 
 
 @dataclass(frozen=True)
@@ -35,52 +44,69 @@ REALITY = Perception()
 class WeekOfWork:
     """Per-person results of a week, each an array over workforce slots.
 
-    The traces that only metrics read (tokens, prompts, acceptance, AI-active days) are
-    computed on first use: most weighed changes never need them.
+    Real quantities (value, durable value, volume, rework) sit beside what the records show
+    (`seen_*`, `claimed_*`): gaming moves the second, never the first. The traces that only
+    metrics read (tokens, prompts, acceptance, AI-active days) are computed on first use.
     """
 
     activity_hours: np.ndarray  # (activities, slots) hours really spent
     productive_hours: np.ndarray  # the same, discounted for long hours
-    value: np.ndarray  # short-term value
+    value: np.ndarray  # real short-term value
     ai_potential: np.ndarray  # value of the AI hours per unit of AI multiplier
-    durable_value: np.ndarray  # value that will survive the durability window
-    help_given: np.ndarray  # quality hours that raise teammates' productivity
-    volume: np.ndarray
-    rework_rate: np.ndarray
+    durable_value: np.ndarray  # real value that lasts: after all rework, late fixes included
+    help_given: np.ndarray  # quality hours that raise teammates' productivity (gaming can lower it)
+    volume: np.ndarray  # shipped volume, padding included
+    rework_rate: np.ndarray  # share of shipped volume reworked, sooner or later
+    seen_value: np.ndarray  # first-judged value of one's own records: real plus apparent
+    seen_durable: np.ndarray  # value the durability window will credit to one's own work
+    seen_rework_rate: np.ndarray  # rework that shows within the window
+    claimed_volume: np.ndarray  # volume, value and durable value taken from teammates' records
+    claimed_value: np.ndarray
+    claimed_durable: np.ndarray
+    gaming: dict[str, np.ndarray]  # the repertoire's totals (`sim.model.gaming.TOTALS`)
     fluency_gain: np.ndarray
     fluency: np.ndarray
     token_need: np.ndarray
     prod: ProductionConfig
+    lost: dict[str, np.ndarray] = field(default_factory=dict)  # taken from one by teammates
+
+    def recorded(self, name: str) -> np.ndarray:
+        """Volume, value or durable value as one's records show them: own, claimed, lost."""
+        own = {"volume": self.volume, "value": self.seen_value, "durable_value": self.seen_durable}[name]
+        claimed = {"volume": self.claimed_volume, "value": self.claimed_value}.get(name, self.claimed_durable)
+        lost = self.lost.get(name)
+        return own + claimed if lost is None else own + claimed - lost
+
+    @cached_property
+    def tool_hours(self) -> np.ndarray:
+        """Hours of AI-tool activity the telemetry records: honest use and gaming."""
+        return self.productive_hours[AI] + self.gaming["tool_hours"]
 
     @cached_property
     def tokens(self) -> np.ndarray:
-        """Million tokens: honest AI use scaled by the role's need, plus theater."""
-        p = self.prod
-        ai_h, theater_h = self.productive_hours[AI], self.productive_hours[THEATER]
-        return ai_h * (p.tokens_per_ai_hour * self.token_need) + theater_h * p.tokens_per_theater_hour
-
-    @cached_property
-    def prompts(self) -> np.ndarray:
-        p = self.prod
+        """Million tokens: honest AI use scaled by the role's need, plus gaming."""
         return (
-            self.productive_hours[AI] * p.prompts_per_ai_hour
-            + self.productive_hours[THEATER] * p.prompts_per_theater_hour
+            self.productive_hours[AI] * (self.prod.tokens_per_ai_hour * self.token_need)
+            + self.gaming["tokens"]
         )
 
     @cached_property
+    def prompts(self) -> np.ndarray:
+        return self.productive_hours[AI] * self.prod.prompts_per_ai_hour + self.gaming["prompts"]
+
+    @cached_property
     def acceptance_rate(self) -> np.ndarray:
-        """Share of suggestions accepted: fluent users accept more; theater accepts nearly all."""
+        """Share of suggestions accepted: fluent users accept more; some gaming accepts nearly all."""
         p = self.prod
-        ai_h, theater_h = self.productive_hours[AI], self.productive_hours[THEATER]
+        ai_h = self.productive_hours[AI]
         honest = np.minimum(p.acceptance_honest * (0.5 + self.fluency), 1.0)
-        any_ai = ai_h + theater_h
-        accepted = (honest * ai_h + p.acceptance_theater * theater_h) / np.maximum(any_ai, 1e-9)
-        return np.where(any_ai > 0, accepted, 0.0)
+        tool = self.tool_hours
+        accepted = (honest * ai_h + self.gaming["accepted"]) / np.maximum(tool, 1e-9)
+        return np.where(tool > 0, accepted, 0.0)
 
     @cached_property
     def ai_active_days(self) -> np.ndarray:
-        any_ai = self.productive_hours[AI] + self.productive_hours[THEATER]
-        return 5.0 * -np.expm1(-any_ai / self.prod.active_day_hours)
+        return 5.0 * -np.expm1(-self.tool_hours / self.prod.active_day_hours)
 
 
 def effective_hours(hours: np.ndarray, prod: ProductionConfig) -> np.ndarray:
@@ -105,6 +131,7 @@ def work_week(
     sloppiness: np.ndarray,
     team_help: np.ndarray,
     prod: ProductionConfig,
+    repertoire: Repertoire,
     seen: Perception = REALITY,
 ) -> WeekOfWork:
     """Turn a split of hours into the week's results.
@@ -115,9 +142,10 @@ def work_week(
     worked = effective_hours(hours, prod)
     activity_hours = shares * hours
     productive = activity_hours * (worked / np.maximum(hours, 1e-9))
-    craft_h, ai_h, theater_h, quality_h, learning_h = productive
+    craft_h, ai_h, quality_h, learning_h = productive[:GAMING]
+    gaming = repertoire.totals(productive[GAMING:])
 
-    output_per_hour = skill * efficiency * (1.0 + team_help) / WEEK
+    output_per_hour = skill * efficiency * np.maximum(1.0 + team_help, 0.0) / WEEK
     multiplier = ai_multiplier(fluency, prod)
     believed = multiplier + seen.ai_optimism  # shipped volume is visible; its worth is not
     ai_capacity = prod.ai_task_hours * token_need
@@ -129,21 +157,28 @@ def work_week(
 
     craft_volume = craft_value
     ai_volume = output_per_hour * multiplier * useful_ai_h * prod.ai_volume_inflation
-    theater_volume = prod.theater_volume * theater_h / WEEK
-    volume = craft_volume + ai_volume + theater_volume
+    padding = gaming["volume"] / WEEK
+    volume = craft_volume + ai_volume + padding
 
-    needs_review = prod.review_need * (ai_h + theater_h) + prod.review_need_craft * craft_h
+    needs_review = prod.review_need * ai_h + prod.review_need_craft * craft_h
     coverage = np.minimum(quality_h / np.maximum(needs_review, 1e-9), 1.0)
     reviewed = 1.0 - (1.0 - prod.rework_reviewed) * coverage
     slop = sloppiness * seen.rework_awareness
     rework_craft = np.minimum(prod.rework_craft * reviewed * slop, 1.0)
     rework_ai = np.minimum(prod.rework_ai * reviewed * slop, 1.0)
-    rework_theater = np.minimum(prod.rework_theater * slop, 1.0)
-    reworked = rework_craft * craft_volume + rework_ai * ai_volume + rework_theater * theater_volume
-    rework_rate = reworked / np.maximum(volume, 1e-9)
+    lost_to_rework = rework_craft * craft_value + rework_ai * ai_value
+    reworked = rework_craft * craft_volume + rework_ai * ai_volume
+    reworked_padding = np.minimum(gaming["reworked"] * slop / WEEK, padding)
+
+    # Deferring defects hides part of one's rework from the window; fixed later, it costs more.
+    hidden = np.minimum(gaming["hides_rework"] * skill / WEEK, lost_to_rework)
+    hidden_share = hidden / np.maximum(lost_to_rework, 1e-12)
 
     value = craft_value + ai_value + quality_value
-    durable_value = craft_value * (1.0 - rework_craft) + ai_value * (1.0 - rework_ai) + quality_value
+    durable_value = value - lost_to_rework - prod.late_defect_cost * hidden
+    apparent = gaming["value"] / WEEK
+    seen_durable = value - lost_to_rework + hidden + gaming["durable"] / WEEK
+    safe_volume = np.maximum(volume, 1e-9)
 
     fluency_gain = (prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency)
     return WeekOfWork(
@@ -152,9 +187,16 @@ def work_week(
         value=value,
         ai_potential=ai_potential,
         durable_value=durable_value,
-        help_given=quality_h,
+        help_given=quality_h + gaming["help"],
         volume=volume,
-        rework_rate=rework_rate,
+        rework_rate=(reworked + reworked_padding) / safe_volume,
+        seen_value=value + apparent,
+        seen_durable=seen_durable,
+        seen_rework_rate=(reworked * (1.0 - hidden_share) + reworked_padding) / safe_volume,
+        claimed_volume=gaming["taken_volume"] / WEEK,
+        claimed_value=gaming["taken_value"] / WEEK,
+        claimed_durable=gaming["taken_durable"] / WEEK,
+        gaming=gaming,
         fluency_gain=fluency_gain,
         fluency=fluency,
         token_need=token_need,

@@ -1,8 +1,9 @@
 """The observable signals: everything a metric regime is allowed to read.
 
-A metric never sees exhaustion, integrity, theater or true value: only these traces of
-work. Each signal says how it adds up to a team (a sum, or a mean over team members)
-and its unit, which the data contract repeats.
+A metric never sees exhaustion, integrity, gaming or true value: only these traces of
+work, as the records show them (claimed credit and hidden defects included). Each signal
+says how it adds up to a team (a sum, or a mean over team members) and its unit, which the
+data contract repeats.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def observe(
     """The named signals of a week, one row per signal, one column per slot.
 
     Durable value and rework are only known after the durability window: pass what is
-    known now as `lagged`. Without it, the week's own eventual values are used, which is
+    known now as `lagged`. Without it, the week's own eventual records are used, which is
     what someone weighing a lasting change of habits expects.
     """
     lagged = lagged or {}
@@ -73,6 +74,10 @@ def observe(
                 return hours
             case "salary_cost":
                 return employed * (salary / 52.0)
+            case "volume" | "value" | "durable_value":
+                return week.recorded(name)
+            case "rework_rate":
+                return week.seen_rework_rate
             case _:
                 return getattr(week, name)
 

@@ -1,7 +1,8 @@
 """Who leaves: a weekly quit hazard, and forced ranking at reviews.
 
 The weekly hazard of a person is
-    h = h0 * exp(b_o * (outside option - (0.5 + reward))) * (1 + b_i * max(ERI - 1, 0)) * (m_b if burned out)
+    h = h0 * exp(b_o * (outside option - (0.5 + reward)) + b_t * (1 - trust))
+           * (1 + b_i * max(ERI - 1, 0)) * (m_b if burned out)
 with h0 the weekly hazard of the base annual attrition and reward in [0, 1] (0.5 + reward is
 1 at a median evaluation, like the outside option of a median person). Better people have
 better outside options, so they leave first when what they are given falls short of what
@@ -21,11 +22,16 @@ def weekly_hazard(annual_rate: float) -> float:
     return -np.log1p(-annual_rate) / 52.0
 
 
-def quit_probability(wf: Workforce, cfg: TurnoverConfig, sustainable_hours: float) -> np.ndarray:
+def quit_probability(
+    wf: Workforce, cfg: TurnoverConfig, sustainable_hours: float, trust_effect: float = 0.0
+) -> np.ndarray:
     imbalance = np.maximum(effort_reward_ratio(wf, sustainable_hours) - 1.0, 0.0)
     hazard = (
         weekly_hazard(cfg.base_attrition)
-        * np.exp(cfg.outside_option_quit * (wf.outside_option - (0.5 + wf.reward)))
+        * np.exp(
+            cfg.outside_option_quit * (wf.outside_option - (0.5 + wf.reward))
+            + trust_effect * (1.0 - wf.trust)
+        )
         * (1.0 + cfg.imbalance_quit * imbalance)
         * np.where(wf.burned_out, cfg.burnout_quit_multiplier, 1.0)
     )
@@ -33,10 +39,14 @@ def quit_probability(wf: Workforce, cfg: TurnoverConfig, sustainable_hours: floa
 
 
 def quits(
-    wf: Workforce, cfg: TurnoverConfig, sustainable_hours: float, rng: np.random.Generator
+    wf: Workforce,
+    cfg: TurnoverConfig,
+    sustainable_hours: float,
+    rng: np.random.Generator,
+    trust_effect: float = 0.0,
 ) -> np.ndarray:
     """Slots whose occupant quits this week."""
-    p = quit_probability(wf, cfg, sustainable_hours)
+    p = quit_probability(wf, cfg, sustainable_hours, trust_effect)
     return np.flatnonzero(rng.random(wf.n) < p)
 
 

@@ -4,7 +4,7 @@ imbalance (Siegrist) and the ratchet of expectations.
 Each week exhaustion X gains the strain of the week and loses a share of itself:
     X += strain - recovery * resilience * (1 + rest + support) * X
 Strain comes from ordinary demands and life, hours over the sustainable level, evaluation
-anxiety (pressure x career concern x gap to a full score), the dissonance of theater for
+anxiety (pressure x career concern x gap to a full score), the dissonance of gaming for
 people of integrity, the oversight of much AI work, falling short of expectations, and
 effort-reward imbalance. Above a threshold a person is burned out until X falls back
 below a lower one.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import WellbeingConfig
-from sim.model.production import AI, THEATER, WeekOfWork
+from sim.model.production import WeekOfWork
 from sim.model.workforce import Workforce
 
 
@@ -38,8 +38,8 @@ def strain_and_recover(
     hours = np.maximum(wf.hours, 1e-9)
     over = np.maximum(wf.hours - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
     under = np.maximum(cfg.sustainable_hours - wf.hours, 0.0) / cfg.sustainable_hours
-    theater_share = week.activity_hours[THEATER] / hours
-    ai_share = (week.activity_hours[AI] + week.activity_hours[THEATER]) / hours
+    gaming_share = week.gaming["moral_cost"] / hours  # gaming hours, weighted by how wrong they feel
+    ai_share = week.tool_hours / hours
     has_norm = expected_volume > 0
     shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, expected_volume, 1.0), 0.0)
     imbalance = np.maximum(effort_reward_ratio(wf, cfg.sustainable_hours) - 1.0, 0.0)
@@ -48,7 +48,7 @@ def strain_and_recover(
         + cfg.life_shock_sd * rng.standard_normal(wf.n)
         + cfg.overwork_strain * over
         + cfg.anxiety_strain * pressure * wf.career_concern * (1.0 - wf.score)
-        + cfg.dissonance_strain * wf.integrity * theater_share
+        + cfg.dissonance_strain * wf.integrity * gaming_share
         + cfg.oversight_strain * np.maximum(ai_share - cfg.healthy_ai_share, 0.0)
         + cfg.expectation_strain * np.maximum(shortfall, 0.0)
         + cfg.imbalance_strain * imbalance

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import Config
-from sim.model.production import ACTIVITIES, AI, THEATER
+from sim.model.production import AI, GAMING, WORK
 
 TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "outside_option")
 
@@ -17,7 +17,7 @@ TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "o
 class Workforce:
     """Traits and state of everyone employed, as NumPy arrays indexed by slot."""
 
-    def __init__(self, n_slots: int, team_size: int):
+    def __init__(self, n_slots: int, team_size: int, n_activities: int = len(WORK)):
         self.n = n_slots
         self.team = np.arange(n_slots) // team_size
         self.n_teams = int(self.team[-1]) + 1
@@ -31,7 +31,7 @@ class Workforce:
             setattr(self, trait, zeros())
         self.fluency = zeros()
         self.fluency_at_hire = zeros()
-        self.shares = np.zeros((len(ACTIVITIES), n_slots))  # activity-major: rows are contiguous
+        self.shares = np.zeros((n_activities, n_slots))  # activity-major: rows are contiguous
         self.hours = zeros()
         self.exhaustion = zeros()
         self.burned_out = np.zeros(n_slots, dtype=bool)
@@ -40,8 +40,13 @@ class Workforce:
         self.score = np.full(n_slots, 0.5)
         self.reward = np.full(n_slots, 0.5)  # expected evaluation outcome in [0, 1]
         self.contribution = zeros()  # recent durable value plus help given, smoothed
+        self.impression = zeros()  # the manager's picture of that contribution (S8)
+        self.halo = zeros()  # the manager's lasting misreading of the person, drawn at hire
+        self.trust = np.ones(n_slots)  # trust in the organisation, 1 = unmonitored workplace
+        self.alignment = np.full(n_slots, np.nan)  # Baker's alignment of their score (policy start)
+        self.influence = np.full(n_slots, np.nan)  # how far real work moves their score (policy start)
         # Running totals for the per-employee table.
-        self.activity_hours_total = np.zeros((len(ACTIVITIES), n_slots))
+        self.activity_hours_total = np.zeros((n_activities, n_slots))
         self.rewards_total = zeros()
         self.weeks_worked = zeros()
         self.weeks_burned_out = zeros()
@@ -86,9 +91,12 @@ class Workforce:
         self.outside_option[slots] = self.skill[slots] * rng.lognormal(0.0, w.outside_option_sd, k)
         self.fluency[slots] = rng.beta(w.fluency_a, w.fluency_b, k)
         self.fluency_at_hire[slots] = self.fluency[slots]
-        own = np.array([w.initial_split.get(a, 0.0) for a in ACTIVITIES], dtype=float)[:, None]
-        own = np.maximum(own + rng.normal(0.0, w.habit_noise, (len(ACTIVITIES), k)), 0.0)
-        own[THEATER] = rng.exponential(w.theater_habit, k) if w.theater_habit > 0 else 0.0
+        n_activities = len(self.shares)
+        own = np.zeros((n_activities, k))
+        work = np.array([w.initial_split.get(a, 0.0) for a in WORK], dtype=float)[:, None]
+        own[:GAMING] = np.maximum(work + rng.normal(0.0, w.habit_noise, (GAMING, k)), 0.0)
+        if w.theater_habit > 0 and n_activities > GAMING:
+            own[GAMING:] = rng.exponential(w.theater_habit, (n_activities - GAMING, k))
         own[AI] *= rng.random(k) >= w.non_adopter_share
         own /= own.sum(axis=0)
         team = self.team[slots]
@@ -107,6 +115,12 @@ class Workforce:
         self.score[slots] = 0.5
         self.reward[slots] = 0.5
         self.contribution[slots] = np.where(has_team, self.team_mean(self.contribution)[team], 0.0)
+        self.impression[slots] = np.where(has_team, self.team_mean(self.impression)[team], 0.0)
+        self.halo[slots] = rng.standard_normal(k)
+        self.trust[slots] = 1.0
+        self.alignment[slots] = np.where(
+            has_team, self.team_mean(np.nan_to_num(self.alignment))[team], np.nan
+        )
         for total in (
             self.activity_hours_total,
             self.rewards_total,

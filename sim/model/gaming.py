@@ -1,0 +1,73 @@
+"""The repertoire of gaming: performative actions defined as data (`Config.gaming`).
+
+Each action says what an hour of it does to every observable signal, to rework and to
+teammates, and what it costs the person morally; none of its hours produce value. Which
+action someone picks, if any, follows from what their metric reads (S7): an action is
+chosen only where some signal it moves is rewarded more than it costs. Nothing here or
+anywhere else knows an action by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from sim.config import GamingAction
+
+# What a week of gaming adds up to, per person: each row is a weighted sum of the hours of
+# every action, so the whole repertoire costs one matrix product a week.
+TOTALS = (
+    "moral_cost",
+    "tokens",
+    "prompts",
+    "tool_hours",
+    "accepted",  # tool hours x acceptance: suggestions accepted, for the acceptance rate
+    "volume",  # shipped volume of one's own (padding)
+    "reworked",  # the part of it reworked within the window
+    "value",  # apparent first-judged value of one's own
+    "durable",  # apparent durable value of one's own
+    "taken_volume",  # volume taken from teammates' records
+    "taken_value",
+    "taken_durable",
+    "hides_rework",
+    "help",
+)
+
+
+class Repertoire:
+    """The actions of `Config.gaming` as a matrix of their effects per hour."""
+
+    def __init__(self, actions: Mapping[str, GamingAction]):
+        self.names: tuple[str, ...] = tuple(actions)
+        self.labels = {name: (a.label or name.replace("_", " ")) for name, a in actions.items()}
+        rows = []
+        for a in actions.values():
+            own, taken = (0.0, 1.0) if a.from_teammates else (1.0, 0.0)
+            rows.append(
+                {
+                    "moral_cost": a.moral_cost,
+                    "tokens": a.tokens,
+                    "prompts": a.prompts,
+                    "tool_hours": a.tool_hours,
+                    "accepted": a.tool_hours * a.acceptance,
+                    "volume": own * a.volume,
+                    "reworked": own * a.volume * a.rework,
+                    "value": own * a.value,
+                    "durable": own * a.durable,
+                    "taken_volume": taken * a.volume,
+                    "taken_value": taken * a.value,
+                    "taken_durable": taken * a.durable,
+                    "hides_rework": a.hides_rework,
+                    "help": a.help,
+                }
+            )
+        self.matrix = np.array([[row[t] for row in rows] for t in TOTALS]).reshape(len(TOTALS), len(rows))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def totals(self, hours: np.ndarray) -> dict[str, np.ndarray]:
+        """Per person, each total of `TOTALS` for their hours of each action (rows of `hours`)."""
+        summed = self.matrix @ hours if len(self) else np.zeros((len(TOTALS), hours.shape[1]))
+        return dict(zip(TOTALS, summed, strict=True))
