@@ -293,7 +293,7 @@ class RegimeConfig:
     forced_ranking: float = 0.0  # share let go at each review by lowest score
     start_week: int = 13  # week the policy starts; weeks before run as the baseline
     telemetry_visible: bool = False  # managers see AI telemetry (tokens, active days) beside the score
-    reset_each_review: bool = False  # re-anchor normalisation and absolute scores at every review (OKRs)
+    reset_each_review: bool = False  # set absolute scores' anchor and targets anew at every review (OKRs)
 
 
 @dataclass

@@ -26,8 +26,8 @@ from sim.outputs import write_text
 from sim.run import RunResult, replicate_seeds, resolve, run_model
 
 
-def interval(values: list[float] | np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% confidence interval across seeds."""
+def interval(values: list[float] | np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and confidence interval (95% unless said) across seeds, from Student's t."""
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     if len(x) == 0:
@@ -35,7 +35,7 @@ def interval(values: list[float] | np.ndarray) -> tuple[float, float, float]:
     mean = float(x.mean())
     if len(x) < 2:
         return mean, mean, mean
-    half = float(stats.t.ppf(0.975, len(x) - 1)) * float(x.std(ddof=1)) / np.sqrt(len(x))
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1)) * float(x.std(ddof=1)) / np.sqrt(len(x))
     return mean, mean - half, mean + half
 
 
@@ -393,8 +393,11 @@ def measurement_has_a_purpose(lab: Lab) -> Outcome:
         }
 
     noisy, clear = gains(NOISY), gains(CLEAR)
-    best_noisy = max(noisy, key=lambda name: interval(noisy[name])[1])
-    best_clear = max(clear, key=lambda name: interval(clear[name])[1])
+    # The best of five presets is picked, so each interval is widened for five comparisons
+    # (Bonferroni): 99% rather than 95%.
+    level = 1.0 - 0.05 / len(OUTCOME_REGIMES)
+    best_noisy = max(noisy, key=lambda name: interval(noisy[name], level)[1])
+    best_clear = max(clear, key=lambda name: interval(clear[name], level)[1])
     return Outcome(
         figures=[
             Figure.of(f"durable value vs no metric, noisy judgement, best: {best_noisy}", noisy[best_noisy]),
@@ -402,11 +405,11 @@ def measurement_has_a_purpose(lab: Lab) -> Outcome:
             *(Figure.of(f"noisy judgement, {name}", noisy[name]) for name in OUTCOME_REGIMES),
         ],
         checks={
-            # Beats no metric beyond seed noise: the 95% interval of the paired gain lies above 0
-            # (the mean gain exceeds about two standard errors).
-            "a well-aligned metric beats noisy judgement": interval(noisy[best_noisy])[1] > 0,
+            # Beats no metric beyond seed noise: the 99% interval of the paired gain (same seeds,
+            # so the seed's own variation cancels) lies above 0.
+            "a well-aligned metric beats noisy judgement": interval(noisy[best_noisy], level)[1] > 0,
             # Where managers see contribution as it is, no metric's paired gain is above 0 beyond noise.
-            "nothing beats clear judgement": interval(clear[best_clear])[1] <= 0,
+            "nothing beats clear judgement": interval(clear[best_clear], level)[1] <= 0,
         },
     )
 

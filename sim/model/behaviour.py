@@ -106,7 +106,17 @@ def utility(
 def _signals(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray | None:
     if s.pressure <= 0 or not s.metric.measures:
         return None
-    return observe(s.metric.names, week, hours, s.wf.employed, prod=s.cfg.production, salary=s.cfg.org.salary)
+    return _observe(week, hours, s)
+
+
+def _observe(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray:
+    """The signals a person expects of a week; credit claimed from teammates counts only
+    where people are measured one by one."""
+    cfg = s.cfg
+    claims = not s.metric.team_level
+    return observe(
+        s.metric.names, week, hours, s.wf.employed, prod=cfg.production, salary=cfg.org.salary, claims=claims
+    )
 
 
 def adapt(s: Situation, rng: np.random.Generator) -> None:
@@ -182,12 +192,10 @@ def metric_alignment(s: Situation, hour: float = 1.0) -> tuple[np.ndarray, np.nd
     work rather than gaming. Both are NaN where the score's gradient is zero (the baseline).
     """
     wf = s.wf
-    names = s.metric.names
     if not s.metric.measures:
         return np.full(wf.n, np.nan), np.full(wf.n, np.nan)
-    prod, salary = s.cfg.production, s.cfg.org.salary
     base = imagine(wf.shares, wf.hours, s, seen=REALITY)
-    signals_now = observe(names, base, wf.hours, wf.employed, prod=prod, salary=salary)
+    signals_now = _observe(base, wf.hours, s)
     composite_now = s.metric.expected_composite(signals_now, signals_now)
     value_now = contribution(base, s)
     activity_hours = wf.shares * wf.hours
@@ -197,7 +205,7 @@ def metric_alignment(s: Situation, hour: float = 1.0) -> tuple[np.ndarray, np.nd
         more = activity_hours.copy()
         more[k] += hour
         week = imagine(more / np.maximum(trial_hours, 1e-9), trial_hours, s, seen=REALITY)
-        signals = observe(names, week, trial_hours, wf.employed, prod=prod, salary=salary)
+        signals = _observe(week, trial_hours, s)
         score_gradient.append(s.metric.expected_composite(signals, signals_now) - composite_now)
         value_gradient.append(contribution(week, s) - value_now)
     g_s, g_v = np.array(score_gradient), np.array(value_gradient)

@@ -57,9 +57,9 @@ class OrgModel(mesa.Model):
         self.employees: list[Employee | None] = [None] * cfg.org.n_employees
         self._departed: list[dict[str, np.ndarray]] = []
         n, lag = cfg.org.n_employees, cfg.production.durability_weeks
-        # Durable value, what the records will credit, and the rework they will show,
-        # each known only when the durability window has passed.
-        self._pipelines = np.zeros((3, max(lag, 1), n))
+        # Durable value, what the records will credit, the rework they will show and the real
+        # rework, each known only when the durability window has passed.
+        self._pipelines = np.zeros((4, max(lag, 1), n))
         self._quits_recent: deque[int] = deque(maxlen=13)
         self.at_risk = {"burned_out": 0.0, "other": 0.0}
         self.quit_counts = {"burned_out": 0, "other": 0}
@@ -73,6 +73,7 @@ class OrgModel(mesa.Model):
         self.judgement = Judgement(cfg.behaviour)
         for _ in range(2):  # a week without teammates' help, then one with it
             self.last_week = self._work(self._situation(0.0))
+            self._share_credit(self.last_week)
         steady = self.last_week
         self._start_pipelines(steady)
         wf.expectation = steady.volume.copy()
@@ -81,6 +82,9 @@ class OrgModel(mesa.Model):
             cfg.behaviour,
             typical=float(wf.contribution.mean()),
             typical_tokens=float(steady.tokens.mean()),
+        )
+        self.judgement.telemetry_shown = (
+            self.metric.measures and cfg.regime.start_week <= 0 and (cfg.regime.telemetry_visible)
         )
         misreading = cfg.behaviour.judgement_noise * self.judgement.typical * wf.halo / np.sqrt(2.0)
         wf.impression[:] = wf.contribution + self.judgement.visible(steady, wf.hours) + misreading
@@ -111,7 +115,7 @@ class OrgModel(mesa.Model):
             adapt(situation, self.rng)
         outcome = self._work(situation)
         self._share_credit(outcome)
-        durable, seen_durable, seen_rework = self._advance_pipelines(outcome)
+        durable, seen_durable, seen_rework, rework = self._advance_pipelines(outcome)
 
         signals = self._observe(outcome, steady=False, durable=seen_durable, rework=seen_rework)
         self.metric.record(signals)
@@ -151,7 +155,7 @@ class OrgModel(mesa.Model):
         leaving = np.setdiff1d(quitting, fired)
         self._count_quits(leaving)
         self._quits_recent.append(len(leaving))
-        self._record_stats(week, situation, outcome, durable, seen_rework, composite, active)
+        self._record_stats(week, situation, outcome, durable, rework, composite, active)
         self._depart(leaving, week, "quit")
         self._depart(fired, week, "fired")
         refill = np.flatnonzero(~wf.employed & (wf.refill_week <= week + 1))
@@ -237,19 +241,19 @@ class OrgModel(mesa.Model):
         )
 
     def _entering(self, week: WeekOfWork) -> np.ndarray:
-        rows = (week.durable_value, week.recorded("durable_value"), week.seen_rework_rate)
+        rows = (week.durable_value, week.recorded("durable_value"), week.seen_rework_rate, week.rework_rate)
         return np.array(rows) * self.workforce.employed
 
     def _start_pipelines(self, week: WeekOfWork) -> None:
         self._pipelines[:] = self._entering(week)[:, None, :]
 
-    def _advance_pipelines(self, week: WeekOfWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _advance_pipelines(self, week: WeekOfWork) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Durable value, what the records credit and the rework they show become known only
         after the durability window."""
         slot = self.steps % self._pipelines.shape[1]
-        durable, seen_durable, seen_rework = self._pipelines[:, slot].copy()
+        durable, seen_durable, seen_rework, rework = self._pipelines[:, slot].copy()
         self._pipelines[:, slot] = self._entering(week)
-        return durable, seen_durable, seen_rework
+        return durable, seen_durable, seen_rework, rework
 
     def _observe(
         self,

@@ -70,12 +70,15 @@ class WeekOfWork:
     prod: ProductionConfig
     lost: dict[str, np.ndarray] = field(default_factory=dict)  # taken from one by teammates
 
-    def recorded(self, name: str) -> np.ndarray:
-        """Volume, value or durable value as one's records show them: own, claimed, lost."""
+    def recorded(self, name: str, claims: bool = True) -> np.ndarray:
+        """Volume, value or durable value as one's records show them: own, claimed, lost
+        (never below zero). Without `claims`, only one's own work as recorded."""
         own = {"volume": self.volume, "value": self.seen_value, "durable_value": self.seen_durable}[name]
+        if not claims:
+            return own
         claimed = {"volume": self.claimed_volume, "value": self.claimed_value}.get(name, self.claimed_durable)
         lost = self.lost.get(name)
-        return own + claimed if lost is None else own + claimed - lost
+        return own + claimed if lost is None else np.maximum(own + claimed - lost, 0.0)
 
     @cached_property
     def tool_hours(self) -> np.ndarray:

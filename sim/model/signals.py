@@ -52,12 +52,14 @@ def observe(
     prod: ProductionConfig,
     salary: float,
     lagged: dict[str, np.ndarray] | None = None,
+    claims: bool = True,
 ) -> np.ndarray:
     """The named signals of a week, one row per signal, one column per slot.
 
     Durable value and rework are only known after the durability window: pass what is
     known now as `lagged`. Without it, the week's own eventual records are used, which is
-    what someone weighing a lasting change of habits expects.
+    what someone weighing a lasting change of habits expects. Without `claims`, credit
+    taken from teammates is left out: within a team it moves nothing.
     """
     lagged = lagged or {}
     token_cost = week.tokens * prod.token_price
@@ -75,7 +77,7 @@ def observe(
             case "salary_cost":
                 return employed * (salary / 52.0)
             case "volume" | "value" | "durable_value":
-                return week.recorded(name)
+                return week.recorded(name, claims)
             case "rework_rate":
                 return week.seen_rework_rate
             case _:

@@ -118,9 +118,8 @@ class Workforce:
         self.impression[slots] = np.where(has_team, self.team_mean(self.impression)[team], 0.0)
         self.halo[slots] = rng.standard_normal(k)
         self.trust[slots] = 1.0
-        self.alignment[slots] = np.where(
-            has_team, self.team_mean(np.nan_to_num(self.alignment))[team], np.nan
-        )
+        for inherited in (self.alignment, self.influence):  # the score a hire faces is their team's
+            inherited[slots] = np.where(has_team, self.team_mean(np.nan_to_num(inherited))[team], np.nan)
         for total in (
             self.activity_hours_total,
             self.rewards_total,
