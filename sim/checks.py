@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
-from sim.config import Config
+from sim.config import Config, RegimeConfig
 from sim.production import ACTIVITIES
 from sim.signals import SIGNAL_NAMES
 
@@ -250,3 +250,10 @@ def output_folder(flag: str, path: str | Path) -> Path:
         raise ConfigError(f"{flag}={path}: is a file; give a folder")
     _writable_folder(flag, path.absolute(), create=True)
     return path
+
+
+def after_start(weeks: int | None, start_week: int | None = None, flag: str = "--weeks") -> None:
+    """A horizon long enough for the policies to start (they start in week 13 by default)."""
+    start = RegimeConfig().start_week if start_week is None else start_week
+    if weeks is not None and weeks <= start:
+        raise ConfigError(f"{flag}={weeks}: must be more than {start}, the week the policies start")
