@@ -60,7 +60,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
-from sim.checks import ConfigError, check
+from sim.checks import ConfigError, check, output_folder
 from sim.config import Config
 from sim.outputs import write_table, write_text
 from sim.presets import CONFIG_MODULE, GROUPS, missing_message, one_line, split_command_line
@@ -546,6 +546,12 @@ def preflight(argv: list[str]) -> None:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as error:
         fail(one_line(error))
+    for arg in argv:
+        if arg.startswith("hydra.sweep.dir="):
+            try:
+                output_folder("hydra.sweep.dir", arg.split("=", 1)[1])
+            except ConfigError as error:
+                fail(str(error))
     choices = []
     for override in parsed:
         key = override.get_key_element()
