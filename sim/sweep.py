@@ -419,22 +419,20 @@ _JOBLIB_LAUNCH = joblib_core.launch
 
 
 def watch_sweep_process() -> None:
-    """In a worker process: exit as soon as the sweep process that started it is gone, so
-    no worker outlives a killed sweep (nor keeps its output pipe open)."""
+    """In a worker process of the `cores` launcher (a child of the sweep process): exit as
+    soon as the sweep process is gone (this process is handed to another parent), so that no
+    worker outlives a killed sweep or keeps its output pipe open."""
     parent = int(os.environ.get(PARENT_ENV, "0") or 0)
     if not parent or parent == os.getpid() or _WATCHING:
-        return
+        return  # the sweep process itself runs the job
+    if os.getppid() != parent:
+        os._exit(1)  # the sweep process is gone already
     _WATCHING.append(parent)
 
     def watch() -> None:
-        while True:
+        while os.getppid() == parent:
             time.sleep(0.5)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:
-                pass
+        os._exit(1)
 
     threading.Thread(target=watch, name="sweep-watch", daemon=True).start()
 
@@ -519,8 +517,9 @@ def _mark_died(job: Path, overrides: Sequence[str]) -> None:
 
 @hydra.main(version_base="1.3", config_path="pkg://sim.configs", config_name="sweep")
 def main(cfg: DictConfig) -> None:
-    watch_sweep_process()
     hydra_cfg = HydraConfig.get()
+    if hydra_cfg.launcher._target_.endswith("JoblibLauncher"):
+        watch_sweep_process()
     basic = hydra_cfg.launcher._target_.endswith("BasicLauncher")
     run_job(
         cfg,
