@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 DONE = "done"
 FAILED = "failed"
 RUNNING = "running"
-PARENT_ENV = "GOODHART_SWEEP_PID"  # the sweep process, which worker processes outlive never
+PARENT_ENV = "GOODHART_SWEEP_PID"  # the sweep process: its workers never outlive it
 # Job folder names longer than this are shortened and made unique with a hash.
 MAX_DIR_NAME = 120
 
@@ -509,7 +509,7 @@ def _mark_died(job: Path, overrides: Sequence[str]) -> None:
     marker = {
         "config_hash": "",
         "overrides": list(overrides),
-        "error": "its worker process died twice while running it (killed, or out of memory)",
+        "error": "its worker process died while running it, also when it ran alone (killed, out of memory?)",
     }
     write_text(json.dumps(marker, indent=1) + "\n", job / FAILED)
     (job / RUNNING).unlink(missing_ok=True)
