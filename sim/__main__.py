@@ -6,13 +6,14 @@ Bad input stops before anything runs with one line naming the key, and exit stat
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import hydra
 from omegaconf import DictConfig
 
-from sim.checks import ConfigError
+from sim.checks import ConfigError, fail, output_folder
 from sim.compare import main_job
-from sim.presets import load_config, split_command_line
+from sim.presets import as_config, load_config, split_command_line
 from sim.scenarios import expand_scenario_args
 
 # Flags after which Hydra does something other than a single run.
@@ -36,14 +37,13 @@ def preflight(argv: list[str]) -> None:
         return
     overrides, config_dirs = split_command_line(argv)
     try:
-        load_config(overrides, config_dirs)
+        cfg = as_config(load_config(overrides, config_dirs))
+        run_dir = next((a.split("=", 1)[1] for a in argv if a.startswith("hydra.run.dir=")), None)
+        if run_dir is not None:
+            output_folder("hydra.run.dir", run_dir)
+        output_folder("output.dir", Path(run_dir or ".", cfg.output.dir))
     except ConfigError as error:
         fail(str(error))
-
-
-def fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(2)
 
 
 @hydra.main(version_base="1.3", config_path="pkg://sim.configs", config_name="config")

@@ -23,7 +23,6 @@ The chosen values become the defaults of sim/config.py through configs/calibrate
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import sys
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 import numpy as np
 from omegaconf import OmegaConf
 
+from sim import checks
 from sim.model.production import Perception, work_week
 from sim.outputs import write_text
 from sim.run import replicate_seeds, resolve
@@ -271,7 +271,7 @@ def report(cal: Calibration, fit, lab: Lab, fit_lab: Lab) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.calibrate", description=__doc__.splitlines()[0])
+    parser = checks.Parser(prog="python -m sim.calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=6, help="seeds per grid point")
     parser.add_argument("--size", type=int, default=500, help="employees")
     parser.add_argument("--weeks", type=int, default=104, help="horizon in weeks")
@@ -279,6 +279,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="calibrated YAML (default: the package's)")
     parser.add_argument("--report", type=Path, default=Path("docs/calibration.md"))
     args = parser.parse_args(argv)
+    try:
+        for flag, value in (("--seeds", args.seeds), ("--fit-seeds", args.fit_seeds)):
+            checks.whole_number(flag, value, 1, checks.MAX_REPLICATES)
+        checks.organisation(args.size, args.weeks, size_flag="--size")
+        checks.after_start(args.weeks)
+        if args.out is not None:
+            checks.output_file("--out", args.out)
+        checks.output_file("--report", args.report)
+    except checks.ConfigError as error:
+        checks.fail(str(error))
     started = time.perf_counter()
     lab = Lab(args.size, args.weeks, replicate_seeds(101, args.seeds))
     cal = Calibration(lab)

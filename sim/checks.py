@@ -1,10 +1,17 @@
-"""Checks on a config before anything runs: each failure is one line naming the key."""
+"""Checks on a config and on command-line arguments before anything runs: each failure is
+one line naming the key (or flag), the value and what is allowed."""
 
 from __future__ import annotations
 
+import argparse
+import math
+import os
+import sys
+from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
+from pathlib import Path
 
-from sim.config import Config
+from sim.config import Config, RegimeConfig
 from sim.model.production import WORK
 from sim.model.signals import SIGNAL_NAMES
 
@@ -44,6 +51,26 @@ SHARES = {
 }
 # Fields of a gaming action that are shares; `help` may be negative, the rest not.
 ACTION_SHARES = {"acceptance", "rework"}
+# Upper bounds that a 24 GB machine holds: a run keeps a few hundred numbers per post (its
+# metric window of signals, its durability pipelines, its Mesa agent), so 100,000 posts take
+# about 1 GB and 2,600 weeks (50 years) only add weekly rows; the window and the durability
+# lag multiply the per-post arrays, so they are capped at a year.
+MAX_EMPLOYEES = 100_000
+MAX_WEEKS = 2_600
+MAX_REPLICATES = 1_000
+UPPER = {
+    "org.n_employees": MAX_EMPLOYEES,
+    "org.weeks": MAX_WEEKS,
+    "org.team_size": MAX_EMPLOYEES,
+    "replicates": MAX_REPLICATES,
+    "regime.window": 52,
+    "production.durability_weeks": 52,
+    "behaviour.contribution_memory": MAX_WEEKS,
+    "behaviour.max_hours": 168,
+    "behaviour.min_hours": 168,
+    "wellbeing.sustainable_hours": 168,
+    "production.long_hours_start": 168,
+}
 # Keys that must be at least 1.
 AT_LEAST_ONE = {
     "behaviour.contribution_memory",
@@ -84,6 +111,17 @@ def _leaves(node: object, prefix: str = ""):
 def check(cfg: Config) -> None:
     """Raise ConfigError for the first value that is not allowed."""
     for key, value in _leaves(cfg):
+        if key == "gaming":
+            continue  # actions are checked field by field below
+        if isinstance(value, Mapping):
+            for name, item in value.items():
+                if not isinstance(item, (int, float)) or isinstance(item, bool) or not math.isfinite(item):
+                    raise ConfigError(f"{key}.{name}={item}: must be a finite number")
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{key}={value}: must be a finite number")
+        if key in UPPER and value > UPPER[key]:
+            raise ConfigError(f"{key}={value}: must be at most {UPPER[key]:,}")
         if key in SHARES and not 0.0 <= value <= 1.0:
             raise ConfigError(f"{key}={value}: must be a share between 0 and 1")
         if key in AT_LEAST_ONE and value < 1:
@@ -120,13 +158,119 @@ def check(cfg: Config) -> None:
             raise ConfigError(f"gaming.{name}: an action needs a name of letters, digits and _, not {WORK}")
         for f in fields(action):
             value = getattr(action, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"gaming.{name}.{f.name}={value}: must be a finite number")
             if f.name in ACTION_SHARES and not 0.0 <= value <= 1.0:
                 raise ConfigError(f"gaming.{name}.{f.name}={value}: must be a share between 0 and 1")
             if isinstance(value, float) and f.name != "help" and value < 0:
                 raise ConfigError(f"gaming.{name}.{f.name}={value}: must not be negative")
+    for activity, share in split.items():
+        if not 0.0 <= share <= 1.0:
+            raise ConfigError(f"workforce.initial_split.{activity}={share}: must be a share between 0 and 1")
     if sum(split.values()) <= 0:
         raise ConfigError("workforce.initial_split: shares must add up to more than 0")
-    if cfg.behaviour.min_hours > cfg.behaviour.max_hours:
-        raise ConfigError("behaviour.min_hours: must not exceed behaviour.max_hours")
-    if cfg.wellbeing.recovery_threshold > cfg.wellbeing.burnout_threshold:
-        raise ConfigError("wellbeing.recovery_threshold: must not exceed wellbeing.burnout_threshold")
+    for signal, weight in regime.per.items():
+        if weight < 0:
+            raise ConfigError(f"regime.per.{signal}={weight}: must not be negative (it divides the score)")
+    _check_against_each_other(cfg)
+
+
+def _check_against_each_other(cfg: Config) -> None:
+    """Keys that are only wrong together: each message names both keys and both values."""
+    org, regime, behaviour, wellbeing = cfg.org, cfg.regime, cfg.behaviour, cfg.wellbeing
+    pairs = (
+        ("org.team_size", org.team_size, "org.n_employees", org.n_employees, "at most"),
+        ("regime.start_week", regime.start_week, "org.weeks", org.weeks, "below"),
+        ("behaviour.min_hours", behaviour.min_hours, "behaviour.max_hours", behaviour.max_hours, "below"),
+        (
+            "wellbeing.recovery_threshold",
+            wellbeing.recovery_threshold,
+            "wellbeing.burnout_threshold",
+            wellbeing.burnout_threshold,
+            "below",
+        ),
+    )
+    for key, value, other, limit, relation in pairs:
+        if key == "regime.start_week" and not regime.weights:
+            continue  # no metric: nothing starts, and the baseline runs whatever the horizon
+        if (value > limit) if relation == "at most" else (value >= limit):
+            raise ConfigError(f"{key}={value}: must be {relation} {other} ({limit})")
+
+
+# -- command-line arguments ---------------------------------------------------------------
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (`error: ...`) and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        fail(message.replace("argument ", "", 1))
+
+
+def fail(message: str) -> None:
+    """Print one line on stderr and exit with status 2 (bad input)."""
+    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    sys.exit(2)
+
+
+def whole_number(flag: str, value: int | None, low: int = 1, high: int | None = None) -> None:
+    """A count given on the command line: `--employees 0` is an error, never the default."""
+    if value is None:
+        return
+    if value < low or (high is not None and value > high):
+        allowed = f"from {low:,} to {high:,}" if high is not None else f"at least {low:,}"
+        raise ConfigError(f"{flag}={value}: must be a whole number {allowed}")
+
+
+def share(flag: str, value: float) -> None:
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise ConfigError(f"{flag}={value}: must be a share between 0 and 1")
+
+
+def organisation(employees: int | None, weeks: int | None, size_flag: str = "--employees") -> None:
+    """Headcount and horizon flags within the bounds of `org.n_employees` and `org.weeks`."""
+    whole_number(size_flag, employees, 1, MAX_EMPLOYEES)
+    whole_number("--weeks", weeks, 1, MAX_WEEKS)
+
+
+def _first_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _writable_folder(flag: str, folder: Path, create: bool) -> None:
+    existing = _first_existing(folder)
+    if not existing.is_dir():
+        raise ConfigError(f"{flag}={folder}: {existing} is a file, not a folder")
+    if existing != folder and not create:
+        raise ConfigError(f"{flag}: the folder {folder} does not exist; create it first")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"{flag}={folder}: {existing} is not writable")
+
+
+def output_file(flag: str, path: str | Path) -> Path:
+    """A file we are about to write: its folder exists and is writable, and it is not a folder."""
+    path = Path(path)
+    if str(path) in ("", ".") or path.is_dir():
+        raise ConfigError(f"{flag}={path}: is a folder; give a file name")
+    _writable_folder(flag, path.absolute().parent, create=False)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ConfigError(f"{flag}={path}: the file is not writable")
+    return path
+
+
+def output_folder(flag: str, path: str | Path) -> Path:
+    """A folder we are about to write into (made if missing): never a file, nor under one."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{flag}={path}: is a file; give a folder")
+    _writable_folder(flag, path.absolute(), create=True)
+    return path
+
+
+def after_start(weeks: int | None, start_week: int | None = None, flag: str = "--weeks") -> None:
+    """A horizon long enough for the policies to start (they start in week 13 by default)."""
+    start = RegimeConfig().start_week if start_week is None else start_week
+    if weeks is not None and weeks <= start:
+        raise ConfigError(f"{flag}={weeks}: must be more than {start}, the week the policies start")

@@ -19,16 +19,16 @@ and the rest are listed with what went wrong. DuckDB reads the tables directly:
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from omegaconf import OmegaConf
 
+from sim.checks import ConfigError, Parser, output_folder
 from sim.outputs import write_table
 from sim.sweep import DONE, FAILED, expand_grid, job_dir_name, read_marker
 
@@ -48,6 +48,7 @@ class SweepTables:
     weekly: pd.DataFrame
     jobs: pd.DataFrame
     parameters: list[str]
+    notes: list[str] = field(default_factory=list)  # what could not be read, besides the jobs
 
     def problems(self) -> pd.DataFrame:
         """The jobs that did not finish: failed, unfinished or never started."""
@@ -82,14 +83,44 @@ def parameter_value(config: dict, key: str, choices: dict) -> object:
 
 
 def read_job(job: Path) -> dict:
-    """A job's overrides, resolved config, preset choices and status."""
-    overrides = list(OmegaConf.to_container(OmegaConf.load(job / ".hydra" / "overrides.yaml")))
+    """A job's overrides, resolved config, preset choices and status; a job whose Hydra
+    files are corrupt is reported as failed, with the file at fault."""
+    try:
+        return _read_job(job)
+    except Exception as error:  # whatever a damaged file raises, the other jobs go on
+        reason = " ".join(str(error).split()[:30]) or type(error).__name__
+        return {
+            "job": job.name,
+            "overrides": [],
+            "config": {},
+            "choices": {},
+            "status": FAILED_STATUS,
+            "error": f"corrupt job folder: {reason}",
+            "marker": {},
+        }
+
+
+def _load(path: Path, kind: type) -> object:
+    """A YAML file Hydra wrote, as a plain container of the expected kind."""
+    try:
+        data = OmegaConf.to_container(OmegaConf.load(path))
+    except Exception as error:
+        raise ValueError(
+            f"{path.parent.name}/{path.name} is not readable YAML ({type(error).__name__})"
+        ) from None
+    if not isinstance(data, kind):
+        raise ValueError(f"{path.parent.name}/{path.name} does not hold a {kind.__name__}")
+    return data
+
+
+def _read_job(job: Path) -> dict:
+    overrides = [str(o) for o in _load(job / ".hydra" / "overrides.yaml", list)]
     config_file, hydra_file = job / ".hydra" / "config.yaml", job / ".hydra" / "hydra.yaml"
-    config = OmegaConf.to_container(OmegaConf.load(config_file)) if config_file.exists() else {}
+    config = _load(config_file, dict) if config_file.exists() else {}
     choices = {}
     if hydra_file.exists():
-        runtime = OmegaConf.load(hydra_file).hydra.runtime
-        choices = {k: v for k, v in OmegaConf.to_container(runtime.choices).items() if "/" not in k}
+        runtime = _load(hydra_file, dict).get("hydra", {}).get("runtime", {})
+        choices = {k: v for k, v in (runtime.get("choices") or {}).items() if "/" not in k}
         choices = {k: v for k, v in choices.items() if k not in ("hydra",)}
     done, failed = read_marker(job / DONE), read_marker(job / FAILED)
     if done:
@@ -126,12 +157,15 @@ def expected_jobs(sweep_dir: Path) -> list[tuple[str, list[str]]] | None:
     path = sweep_dir / "multirun.yaml"
     if not path.exists():
         return None
-    saved = OmegaConf.load(path)
-    params = OmegaConf.select(saved, "hydra.sweeper.params") or {}
-    overrides = [f"{k}={v}" for k, v in params.items()] + list(saved.hydra.overrides.task)
+    try:
+        saved = OmegaConf.load(path)
+        params = OmegaConf.select(saved, "hydra.sweeper.params") or {}
+        overrides = [f"{k}={v}" for k, v in params.items()] + list(saved.hydra.overrides.task)
+    except Exception as error:
+        raise ValueError(f"multirun.yaml is corrupt ({type(error).__name__})") from None
     try:
         jobs = expand_grid(overrides)
-    except Exception:
+    except Exception:  # a sweep that needs the config to expand (a glob over a group)
         return None
     return [(job_dir_name(",".join(sorted(job))), job) for job in jobs]
 
@@ -142,7 +176,12 @@ def collect(sweep_dir: str | Path) -> SweepTables:
     if not sweep_dir.is_dir():
         raise FileNotFoundError(f"{sweep_dir}: no such folder")
     jobs = [read_job(job) for job in job_folders(sweep_dir)]
-    expected = expected_jobs(sweep_dir)
+    notes = []
+    try:
+        expected = expected_jobs(sweep_dir)
+    except ValueError as error:
+        expected = None
+        notes.append(f"{error}: jobs that never started cannot be listed")
     if not jobs and expected is None:
         raise FileNotFoundError(f"{sweep_dir}: not a sweep folder (no job folders, no multirun.yaml)")
     seen = {job["job"] for job in jobs}
@@ -205,6 +244,7 @@ def collect(sweep_dir: str | Path) -> SweepTables:
         weekly=_stack(weekly),
         jobs=job_table,
         parameters=parameters,
+        notes=notes,
     )
 
 
@@ -235,6 +275,7 @@ def report(tables: SweepTables) -> str:
         if len(rows):
             lines.append(f"{len(rows)} {status}:")
             lines += [f"  {row.job}: {row.error}" for row in rows.itertuples()]
+    lines += [f"note: {note}" for note in tables.notes]
     return "\n".join(lines)
 
 
@@ -248,7 +289,7 @@ def write(tables: SweepTables, out: Path, fmt: str = "parquet") -> list[Path]:
 
 
 def cli(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m sim.collect",
         description="Turn a sweep folder into one table of runs, one of weeks and one of jobs.",
     )
@@ -258,8 +299,11 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when any job did not finish")
     args = parser.parse_args(argv)
     try:
+        if not args.sweep_dir.is_dir():
+            raise ConfigError(f"sweep_dir={args.sweep_dir}: no such folder")
+        output_folder("--out", args.out or args.sweep_dir)
         tables = collect(args.sweep_dir)
-    except FileNotFoundError as error:
+    except (ConfigError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     paths = write(tables, args.out or args.sweep_dir, args.format)

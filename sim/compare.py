@@ -6,7 +6,9 @@ and says where they are.
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from sim.presets import as_config, load_regime
 from sim.run import replicate_seeds, run_model
 
 BASELINE = "baseline"
+DONE = "done"  # the main job's completion marker, written last
 
 # What the comparison table shows: (summary column, heading, unit line, format, scale).
 TABLE = (
@@ -35,18 +38,29 @@ TABLE = (
 )
 
 
+def baseline_config(cfg: Config, config_dirs: Iterable[str | Path] = ()) -> Config:
+    """The same organisation with no metric, for comparison with `cfg`: only the regime
+    changes, and the baseline keeps the policy's start week, so that both are summarised
+    over the same weeks (a summary averages from the start week on)."""
+    return replace(cfg, regime=_preset(BASELINE, cfg, config_dirs))
+
+
+def _preset(name: str, cfg: Config, config_dirs: Iterable[str | Path] = ()) -> RegimeConfig:
+    """A regime preset, starting in the week the selected policy starts."""
+    regime = as_config(OmegaConf.create({"regime": load_regime(name, config_dirs)})).regime
+    return replace(regime, start_week=cfg.regime.start_week)
+
+
 def regimes_to_run(cfg: Config) -> list[RegimeConfig]:
-    """Baseline first, then the selected regime, then the comparison presets (no repeats)."""
+    """Baseline first, then the selected regime, then the comparison presets (no repeats),
+    every one starting in the selected regime's start week."""
     chosen: list[RegimeConfig] = []
     names: set[str] = set()
     for name in [BASELINE, cfg.regime.name, *cfg.compare]:
         if name in names:
             continue
         names.add(name)
-        if name == cfg.regime.name:
-            chosen.append(cfg.regime)
-        else:
-            chosen.append(as_config(OmegaConf.create({"regime": load_regime(name)})).regime)
+        chosen.append(cfg.regime if name == cfg.regime.name else _preset(name, cfg))
     return chosen
 
 
@@ -119,6 +133,7 @@ def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
     check(cfg)
     out = Path(out_dir, cfg.output.dir).resolve()
     weekly, employees, summary = run_comparison(cfg)
+    (out / DONE).unlink(missing_ok=True)  # a rerun into the same folder is incomplete until it ends
     suffix = ".parquet" if cfg.output.format == "parquet" else ".csv"
     write_table(weekly, out / f"weekly{suffix}")
     write_table(employees, out / f"employees{suffix}")
@@ -129,6 +144,10 @@ def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
         if cfg.output.figure
         else None
     )
+    files = [f"weekly{suffix}", f"employees{suffix}", f"summary{suffix}", "config.yaml"]
+    files += [figure.name] if figure else []
+    marker = {"files": files, "runs": len(summary), "regimes": list(dict.fromkeys(summary["regime"]))}
+    write_text(json.dumps(marker, indent=1) + "\n", out / DONE)
 
     print(
         f"\nGoodhart's law at work: {cfg.org.n_employees} employees in teams of {cfg.org.team_size}, "

@@ -6,6 +6,7 @@ Every column here is documented with its unit in docs/data-contract.md.
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Callable
@@ -126,10 +127,15 @@ def summarise(weekly: pd.DataFrame, employees: pd.DataFrame, model_facts: dict) 
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename it into place."""
+    """Write through a temporary file in the same folder, then rename it into place.
+
+    The temporary file is `.NAME.PID.XXXX.part`; those a killed writer left behind for the
+    same file (their process is gone) are removed first.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    remove_stale_parts(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -140,6 +146,25 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_parts(path: Path) -> None:
+    """Remove the temporary files of earlier writes of `path` whose writer is no longer running."""
+    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        pid = part.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and (int(pid) == os.getpid() or _running(int(pid))):
+            continue  # a write under way, in this process or another
+        part.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:

@@ -10,7 +10,6 @@ written from the formatted table, never from separate arithmetic.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import html
 import io
@@ -29,10 +28,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from omegaconf import OmegaConf  # noqa: E402
 
+from sim import checks  # noqa: E402
 from sim.checks import ConfigError  # noqa: E402
+from sim.compare import baseline_config  # noqa: E402
 from sim.config import Config  # noqa: E402
 from sim.outputs import write_text  # noqa: E402
-from sim.presets import as_config, load_regime  # noqa: E402
 from sim.run import replicate_seeds, run_model  # noqa: E402
 from sim.scenarios import Scenario, load_scenario  # noqa: E402
 from sim.validate import interval  # noqa: E402
@@ -137,9 +137,8 @@ class Study:
 
 
 def _baseline_config(cfg: Config, config_dirs: Sequence[str | Path]) -> Config:
-    """The same organisation with no metric: only the regime changes."""
-    regime = as_config(OmegaConf.create({"regime": load_regime("baseline", config_dirs)})).regime
-    return replace(cfg, regime=regime)
+    """The same organisation with no metric, from the policy's start week on."""
+    return baseline_config(cfg, config_dirs)
 
 
 def run_study(
@@ -766,10 +765,12 @@ def build_report(
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Load the scenarios (files or preset names), run them and write the report atomically."""
+    check_arguments(out, seeds, seed, employees, weeks, config_dirs)
     scenarios = [load_scenario(s, config_dirs) for s in (sources or DEFAULT_SCENARIOS)]
-    base = ([f"org.n_employees={employees}"] if employees else []) + ([f"org.weeks={weeks}"] if weeks else [])
-    if seeds < 1:
-        raise ConfigError(f"--seeds={seeds}: must be a whole number of at least 1")
+    base = [f"org.n_employees={employees}"] if employees is not None else []
+    base += [f"org.weeks={weeks}"] if weeks is not None else []
+    for scenario in scenarios:  # every config checked before any run
+        scenario.config(base, config_dirs)
     study = run_study(scenarios, seeds, seed, base, config_dirs, progress)
     command = reproduce_command(
         [str(s) for s in (sources or DEFAULT_SCENARIOS)], seeds, seed, employees, weeks, config_dirs
@@ -783,12 +784,30 @@ def build_report(
     return write_text(page, Path(out))
 
 
+def check_arguments(
+    out: str | Path,
+    seeds: int,
+    seed: int,
+    employees: int | None,
+    weeks: int | None,
+    config_dirs: Sequence[str | Path] = (),
+) -> None:
+    """The report's own arguments, before anything runs; ConfigError names the flag."""
+    checks.whole_number("--seeds", seeds, 1, checks.MAX_REPLICATES)
+    checks.whole_number("--seed", seed, 0)
+    checks.organisation(employees, weeks)
+    for folder in config_dirs:
+        if not Path(folder).is_dir():
+            raise ConfigError(f"--config-dir={folder}: no such folder")
+    checks.output_file("--out", out)
+
+
 def reproduce_command(
     sources: Iterable[str], seeds: int, seed: int, employees: int | None, weeks: int | None, config_dirs=()
 ) -> str:
     parts = ["python -m sim.report", *[_shell(s) for s in sources], f"--seeds {seeds}", f"--seed {seed}"]
-    parts += [f"--employees {employees}"] if employees else []
-    parts += [f"--weeks {weeks}"] if weeks else []
+    parts += [f"--employees {employees}"] if employees is not None else []
+    parts += [f"--weeks {weeks}"] if weeks is not None else []
     parts += [f"--config-dir {_shell(str(d))}" for d in config_dirs]
     return " ".join(parts)
 
@@ -798,7 +817,7 @@ def _shell(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = checks.Parser(
         prog="python -m sim.report",
         description="Build a one-file HTML report comparing policies against the baseline.",
     )

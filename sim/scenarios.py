@@ -12,6 +12,11 @@ passed around like a link. Four keys, all optional except a regime:
 A scenario compiles to Hydra override strings, so it is checked by exactly the rules of the
 command line (`sim.checks`): a bad key or value is one line naming it and what is allowed.
 A preset's name (`token_leaderboard`) is a scenario too.
+
+Scenario files travel, so they are untrusted: `set` may only name parameters of the model
+(`org.*`, `workforce.*`, `production.*`, `behaviour.*`, `wellbeing.*`, `turnover.*`,
+`regime.*`), never Hydra's settings, output locations, seeds or launchers, and a file is
+read within bounds (at most 64 KB of UTF-8, no YAML anchors or aliases).
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ from sim.run import resolve
 
 KEYS = ("name", "description", "regime", "set")
 REGIME_FIELDS = tuple(f.name for f in fields(RegimeConfig))
+# The sections of Config that describe the organisation and its policy: all a scenario may set.
+MODEL_SECTIONS = ("org", "workforce", "production", "behaviour", "wellbeing", "turnover", "regime")
+MAX_SCENARIO_BYTES = 64 * 1024
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Regime fields that are mappings: a new value replaces the preset's, it does not add to it.
 _MAPPINGS = ("weights", "per")
 
@@ -63,14 +72,40 @@ def load_scenario(source: str | Path, config_dirs: Iterable[str | Path] = ()) ->
         if str(source) in presets:
             return _preset_scenario(str(source), config_dirs)
         raise ConfigError(f"{source}: no such scenario file, and not a preset; presets: {', '.join(presets)}")
-    text = path.read_text(encoding="utf-8")
+    text = read_scenario_text(path)
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise ConfigError(
+                    f"{path}: line {mark.line + 1}: YAML anchors and aliases (& and *) are not allowed "
+                    "in a scenario file; write each value out"
+                )
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from None
     return scenario_from_mapping(data, source=str(path), text=text, config_dirs=config_dirs)
+
+
+def read_scenario_text(path: Path) -> str:
+    """A scenario file's text, read within bounds: a size cap, and UTF-8 only."""
+    try:
+        with open(path, "rb") as file:
+            raw = file.read(MAX_SCENARIO_BYTES + 1)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ConfigError(
+            f"{path}: larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario file is a few lines"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {error.start}); save the scenario as UTF-8 YAML"
+        ) from None
 
 
 def scenario_from_mapping(
@@ -93,12 +128,11 @@ def scenario_from_mapping(
         raise ConfigError(
             f"{source}: set: must be a mapping of keys to values, e.g. {{regime.pressure: 0.8}}"
         )
-    regime, settings = _regime(data["regime"], settings, source, config_dirs)
     for key in settings:
         if key == "regime":
             raise ConfigError(f"{source}: set.regime: not allowed here; use the top-level regime key")
-        if key.startswith("hydra"):
-            raise ConfigError(f"{source}: set.{key}: Hydra's own settings cannot be set by a scenario")
+        _settable(key, settings[key], source)
+    regime, settings = _regime(data["regime"], settings, source, config_dirs)
     name = data.get("name") or regime.get("label") or Path(source).stem
     description = data.get("description") or regime.get("description") or ""
     for key, value in (("name", name), ("description", description)):
@@ -120,6 +154,42 @@ def scenario_from_mapping(
     return scenario
 
 
+def _settable(key: Any, value: Any, source: str) -> None:
+    """Refuse any `set` key that is not a parameter of the model, and any value that is not
+    a plain number, switch or word (or, for a mapping parameter, a mapping of them)."""
+    allowed = (
+        f"a parameter of the model: {', '.join(s + '.*' for s in MODEL_SECTIONS)} "
+        "(see `python -m sim --cfg job`)"
+    )
+    parts = str(key).split(".") if isinstance(key, str) else []
+    if len(parts) < 2 or len(parts) > 3 or not all(_NAME.fullmatch(p) for p in parts):
+        raise ConfigError(f"{source}: set.{key}: not allowed; a scenario may only set {allowed}")
+    if parts[0] not in MODEL_SECTIONS:
+        raise ConfigError(f"{source}: set.{key}: not allowed; a scenario may only set {allowed}")
+    section = {f.name: f for f in fields(Config)}[parts[0]].default_factory()
+    known = {f.name: getattr(section, f.name) for f in fields(section)}
+    if parts[1] not in known:
+        raise ConfigError(
+            f"{source}: set.{key}: unknown key; allowed: {parts[0]}.{', '.join(known)}"
+            if parts[0] != "regime"
+            else f"{source}: set.{key}: unknown key; allowed: regime.{', regime.'.join(REGIME_FIELDS)}"
+        )
+    mapping = isinstance(known[parts[1]], dict)
+    if len(parts) == 3 and not mapping:
+        raise ConfigError(f"{source}: set.{key}: unknown key; {parts[0]}.{parts[1]} has no parts")
+    if mapping and len(parts) == 2:
+        if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and _NAME.fullmatch(k) and _scalar(v) for k, v in value.items()
+        ):
+            raise ConfigError(f"{source}: set.{key}: must be a mapping of names to numbers")
+    elif not _scalar(value):
+        raise ConfigError(f"{source}: set.{key}={value!r}: must be a single number, true/false or word")
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (bool, int, float, str))
+
+
 def _preset_scenario(preset: str, config_dirs: list) -> Scenario:
     regime = _regime_mapping(preset, config_dirs)
     text = f"# the preset {preset!r}, as a scenario file\n" + scenario_yaml(
@@ -133,6 +203,9 @@ def _regime(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The full regime (preset or mapping, with any `set: regime.*` applied) and the other settings."""
     if isinstance(regime, str):
+        presets = preset_names("regime", config_dirs)
+        if regime not in presets:
+            raise ConfigError(f"{source}: regime={regime}: unknown regime; allowed: {', '.join(presets)}")
         try:
             full = _regime_mapping(regime, config_dirs)
         except ConfigError as error:
@@ -151,6 +224,9 @@ def _regime(
         field = str(key).removeprefix("regime.")
         if str(key).startswith("regime.") and field in REGIME_FIELDS:
             full[field] = value
+        elif str(key).startswith("regime.") and field.split(".")[0] in _MAPPINGS:
+            mapping, signal = field.split(".", 1)
+            full[mapping] = {**dict(full.get(mapping) or {}), signal: value}
         elif str(key).startswith("regime.") and "." not in field:
             raise ConfigError(
                 f"{source}: set.{key}: unknown key; allowed: regime.{', regime.'.join(REGIME_FIELDS)}"
@@ -161,6 +237,12 @@ def _regime(
         if not isinstance(full.get(field) or {}, Mapping):
             raise ConfigError(f"{source}: regime.{field}: must be a mapping of signal names to weights")
         full[field] = dict(full.get(field) or {})
+        for signal, weight in full[field].items():
+            if not (isinstance(signal, str) and _NAME.fullmatch(signal)) or not _scalar(weight):
+                raise ConfigError(f"{source}: regime.{field}.{signal}: must be a signal's name and a number")
+    for field in REGIME_FIELDS:
+        if field not in _MAPPINGS and field in full and not _scalar(full[field]):
+            raise ConfigError(f"{source}: regime.{field}: must be a single number, true/false or word")
     return full, rest
 
 

@@ -15,7 +15,6 @@ written as scenario files, ready for `python -m sim.report`.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -33,6 +32,7 @@ import numpy as np  # noqa: E402
 import optuna  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim import checks  # noqa: E402
 from sim.checks import ConfigError  # noqa: E402
 from sim.model.signals import SIGNAL_NAMES  # noqa: E402
 from sim.outputs import write_atomic, write_table, write_text  # noqa: E402
@@ -361,7 +361,7 @@ def summary_text(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = checks.Parser(
         prog="python -m sim.search",
         description="Search metric designs and policy levers for durable value per cost within ceilings.",
     )
@@ -378,16 +378,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default="search", help="folder for the results")
     args = parser.parse_args(argv)
     ceilings = Ceilings(args.max_burnout, args.max_attrition)
-    base = [f"org.n_employees={args.employees}"] if args.employees else []
-    base += [f"org.weeks={args.weeks}"] if args.weeks else []
+    base = [f"org.n_employees={args.employees}"] if args.employees is not None else []
+    base += [f"org.weeks={args.weeks}"] if args.weeks is not None else []
     command = (
         f"python -m sim.search --trials {args.trials} --seeds {args.seeds} --seed {args.seed} "
         f"--max-burnout {args.max_burnout:g} --max-attrition {args.max_attrition:g}"
-        + (f" --employees {args.employees}" if args.employees else "")
-        + (f" --weeks {args.weeks}" if args.weeks else "")
+        + (f" --employees {args.employees}" if args.employees is not None else "")
+        + (f" --weeks {args.weeks}" if args.weeks is not None else "")
     )
     say = lambda text: print(text, file=sys.stderr)  # noqa: E731
     try:
+        checks.whole_number("--trials", args.trials, 1)
+        checks.whole_number("--seeds", args.seeds, 1, checks.MAX_REPLICATES)
+        checks.whole_number("--seed", args.seed, 0)
+        checks.share("--max-burnout", args.max_burnout)
+        checks.share("--max-attrition", args.max_attrition)
+        checks.organisation(args.employees, args.weeks)
+        checks.after_start(args.weeks)
+        checks.whole_number("--keep", args.keep, 1)
+        checks.output_folder("--out", args.out)
         table = run_search(args.trials, args.seeds, args.seed, ceilings, base, say)
     except ConfigError as error:
         say(f"error: {error}")

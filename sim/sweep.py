@@ -9,12 +9,17 @@ sweep finds it again:
     summary.parquet   one row per seed (the summary of the data contract, plus `replicate`)
     weekly.parquet    one row per seed and week
     employees.parquet one row per seed and person, only with sweep.employees=true
-    done              written last: the config hash, the seeds and the time taken
+    running           while it runs: the worker's process id
+    done              written last: the config hash, the seeds, the time taken, file sizes
 
-A job whose folder holds a `done` marker for the same config does nothing, so the same
-command with the same `hydra.sweep.dir` skips what finished. A job that fails writes
-`failed` with the error, the other jobs go on, and the command exits 1 at the end.
-`python -m sim.collect SWEEP_DIR` turns the folder into one table.
+A job whose folder holds a `done` marker for the same config, with its tables intact, does
+nothing, so the same command with the same `hydra.sweep.dir` skips what finished and reruns
+what did not (or whose tables were damaged since). A job that fails writes `failed` with the
+error, the other jobs go on, and the command exits 1 at the end. A worker process that dies
+(killed, or out of memory) takes only its job down: the jobs it was running are rerun one at
+a time, and a job whose worker dies again is marked failed. Ctrl-C stops the workers and
+prints what finished and how to resume (exit status 130); a worker whose sweep process is
+gone stops too. `python -m sim.collect SWEEP_DIR` turns the folder into one table.
 """
 
 from __future__ import annotations
@@ -24,7 +29,11 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import re
+import shlex
+import signal
+import socket
 import sys
 import threading
 import time
@@ -42,14 +51,16 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.utils import JobReturn, JobStatus
 from hydra.errors import HydraException, MissingConfigException
 from hydra.experimental.callback import Callback
 from hydra.plugins.sweeper import Sweeper
+from hydra_plugins.hydra_joblib_launcher import _core as joblib_core
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
-from sim.checks import ConfigError, check
+from sim.checks import ConfigError, check, output_folder
 from sim.config import Config
 from sim.outputs import write_table, write_text
 from sim.presets import CONFIG_MODULE, GROUPS, missing_message, one_line, split_command_line
@@ -59,6 +70,8 @@ log = logging.getLogger(__name__)
 
 DONE = "done"
 FAILED = "failed"
+RUNNING = "running"
+PARENT_ENV = "GOODHART_SWEEP_PID"  # the sweep process: its workers never outlive it
 # Job folder names longer than this are shortened and made unique with a hash.
 MAX_DIR_NAME = 120
 
@@ -128,9 +141,28 @@ def read_marker(path: Path) -> dict | None:
 
 
 def is_done(job_dir: Path, key: str) -> bool:
-    """Whether this folder already holds the finished results of the config with hash `key`."""
+    """Whether this folder already holds the finished, intact results of the config `key`."""
     marker = read_marker(job_dir / DONE)
-    return bool(marker) and marker.get("config_hash") == key
+    return bool(marker) and marker.get("config_hash") == key and results_intact(job_dir, marker)
+
+
+def results_intact(job_dir: Path, marker: dict) -> bool:
+    """Whether the tables a `done` marker lists are there with the sizes written (and, for
+    Parquet, a readable footer): a truncated or deleted table means the job is run again."""
+    suffix = ".parquet" if marker.get("format", "parquet") == "parquet" else ".csv"
+    sizes = marker.get("files") or {f"summary{suffix}": None, f"weekly{suffix}": None}
+    for name, size in sizes.items():
+        path = job_dir / name
+        try:
+            if not path.is_file() or (size is not None and path.stat().st_size != size):
+                return False
+            if path.suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                pq.read_metadata(path)
+        except Exception:  # unreadable in any way: not done
+            return False
+    return True
 
 
 @dataclass
@@ -168,6 +200,8 @@ def run_job(
             return JobOutcome(job_dir, key, "skipped")
         for stale in (DONE, FAILED, "employees.parquet", "employees.csv"):  # of an earlier config
             (job_dir / stale).unlink(missing_ok=True)
+        running = {"pid": os.getpid(), "host": socket.gethostname(), "overrides": list(overrides)}
+        write_text(json.dumps(running) + "\n", job_dir / RUNNING)
         seeds = replicate_seeds(config.seed, config.replicates)
         suffix = ".parquet" if config.output.format == "parquet" else ".csv"
         summaries, weekly, employees = [], [], []
@@ -178,10 +212,14 @@ def run_job(
             weekly.append(result.weekly.assign(seed=seed, replicate=replicate))
             if config.sweep.employees:
                 employees.append(result.employees.assign(seed=seed, replicate=replicate))
-        write_table(_front(pd.concat(summaries, ignore_index=True)), job_dir / f"summary{suffix}")
-        write_table(_front(pd.concat(weekly, ignore_index=True)), job_dir / f"weekly{suffix}")
+        written = [
+            write_table(_front(pd.concat(summaries, ignore_index=True)), job_dir / f"summary{suffix}"),
+            write_table(_front(pd.concat(weekly, ignore_index=True)), job_dir / f"weekly{suffix}"),
+        ]
         if employees:
-            write_table(_front(pd.concat(employees, ignore_index=True)), job_dir / f"employees{suffix}")
+            written.append(
+                write_table(_front(pd.concat(employees, ignore_index=True)), job_dir / f"employees{suffix}")
+            )
         seconds = time.perf_counter() - start
         marker = {
             "config_hash": key,
@@ -190,8 +228,10 @@ def run_job(
             "runs": len(seeds),
             "seconds": round(seconds, 3),
             "format": config.output.format,
+            "files": {path.name: path.stat().st_size for path in written},
         }
         write_text(json.dumps(marker, indent=1) + "\n", job_dir / DONE)
+        (job_dir / RUNNING).unlink(missing_ok=True)
         log.info("done: %s, %d runs in %.1f s", job_dir.name, len(seeds), seconds)
         return JobOutcome(job_dir, key, "done", runs=len(seeds), seconds=seconds)
     except Exception as error:  # a failed job must not stop the sweep
@@ -205,6 +245,7 @@ def run_job(
             "traceback": traceback.format_exc(limit=8),
         }
         write_text(json.dumps(marker, indent=1) + "\n", job_dir / FAILED)
+        (job_dir / RUNNING).unlink(missing_ok=True)
         log.error("failed: %s: %s", job_dir.name, message)
         return JobOutcome(job_dir, key, "failed", error=message, seconds=time.perf_counter() - start)
 
@@ -288,6 +329,7 @@ class SweepProgress(Callback):
             self.total = None
         _LAST_SWEEP["dir"] = self.sweep_dir
         _LAST_SWEEP["started"] = self.started
+        _LAST_SWEEP["progress"] = self
         self._stop.clear()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
@@ -324,10 +366,13 @@ class SweepProgress(Callback):
             bar.close()
         self._last_count = last_count
 
-    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+    def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        self.stop()
         state = sweep_state(self.sweep_dir, self.started)
         if state["done"] + state["earlier"] + state["failed"] != self._last_count:
             print(progress_line(state, self.total, time.time() - self.started), file=sys.stderr, flush=True)
@@ -337,24 +382,144 @@ class SweepProgress(Callback):
 _LAST_SWEEP: dict[str, Any] = {}
 
 
-def closing_report(sweep_dir: Path, since: float) -> tuple[str, int]:
-    """The last lines of a sweep and its exit status: 1 when a job failed."""
+def closing_report(sweep_dir: Path, since: float, resume: str | None = None) -> tuple[str, int]:
+    """The last lines of a sweep and its exit status: 1 when a job failed. With `resume`
+    (the command that continues it), the sweep was interrupted: status 130."""
     state = sweep_state(sweep_dir, since)
     failed = sorted(p.parent.name for p in sweep_dir.glob(f"*/{FAILED}"))
+    how = "interrupted after" if resume else "finished in"
     lines = [
-        f"sweep finished in {time.time() - since:.1f} s: {state['done']} jobs run, "
+        f"sweep {how} {time.time() - since:.1f} s: {state['done']} jobs run, "
         f"{state['earlier']} skipped (done earlier), {state['failed']} failed; results in {sweep_dir}"
     ]
     for name in failed:
         marker = read_marker(sweep_dir / name / FAILED) or {}
         lines.append(f"  failed: {name}: {marker.get('error', 'see its log')}")
+    if resume:
+        unfinished = sorted(p.parent.name for p in sweep_dir.glob(f"*/{RUNNING}"))
+        if unfinished:
+            lines.append(f"  not finished: {', '.join(unfinished)}")
+        lines.append(f"to resume (finished jobs are skipped): {resume}")
     lines.append(f"one table of every run: python -m sim.collect {sweep_dir}")
-    return "\n".join(lines), 1 if failed else 0
+    return "\n".join(lines), 130 if resume else (1 if failed else 0)
+
+
+def resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
+    """The command that continues an interrupted sweep in the same folder."""
+    args = [a for a in argv if not a.startswith("hydra.sweep.dir=")]
+    return " ".join(
+        ["python -m sim.sweep", *map(shlex.quote, args), f"hydra.sweep.dir={shlex.quote(str(sweep_dir))}"]
+    )
+
+
+# --- Workers that never outlive the sweep, and a launcher that survives a dying worker ----
+
+_WATCHING: list[int] = []
+_JOBLIB_LAUNCH = joblib_core.launch
+
+
+def watch_sweep_process() -> None:
+    """In a worker process of the `cores` launcher (a child of the sweep process): exit as
+    soon as the sweep process is gone (this process is handed to another parent), so that no
+    worker outlives a killed sweep or keeps its output pipe open."""
+    parent = int(os.environ.get(PARENT_ENV, "0") or 0)
+    if not parent or parent == os.getpid() or _WATCHING:
+        return  # the sweep process itself runs the job
+    if os.getppid() != parent:
+        os._exit(1)  # the sweep process is gone already
+    _WATCHING.append(parent)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sweep-watch", daemon=True).start()
+
+
+def _job_key(overrides: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted(overrides))
+
+
+def running_jobs(sweep_dir: Path) -> dict[tuple[str, ...], Path]:
+    """Jobs that started and never finished: a `running` marker and no `done` or `failed`."""
+    jobs = {}
+    for marker_path in sweep_dir.glob(f"*/{RUNNING}"):
+        job = marker_path.parent
+        marker = read_marker(marker_path)
+        if marker and not (job / DONE).exists() and not (job / FAILED).exists():
+            jobs[_job_key(marker.get("overrides", []))] = job
+    return jobs
+
+
+def launch_surviving_dead_workers(
+    launcher: Any, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
+) -> Sequence[JobReturn]:
+    """Hydra's joblib launch (every local core), where a dying worker fails only its job.
+
+    When a worker process dies, joblib stops every worker; the jobs that were running are
+    then rerun one at a time, so the one whose worker dies again is found and marked failed,
+    and the jobs not yet finished are launched again.
+    """
+    from joblib.externals.loky.process_executor import BrokenProcessPool
+
+    sweep_dir = Path(str(launcher.config.hydra.sweep.dir))
+    returns: dict[int, JobReturn] = {}
+    pending = list(range(len(job_overrides)))
+
+    def finished(i: int) -> JobReturn:
+        return JobReturn(overrides=list(job_overrides[i]), status=JobStatus.COMPLETED, _return_value=None)
+
+    def launch_some(indices: list[int], n_jobs: int | None = None) -> None:
+        options = launcher.joblib
+        if n_jobs is not None:
+            launcher.joblib = {**options, "n_jobs": n_jobs}
+        try:
+            runs = _JOBLIB_LAUNCH(launcher, [job_overrides[i] for i in indices], initial_job_idx)
+        finally:
+            launcher.joblib = options
+        returns.update(zip(indices, runs, strict=True))
+
+    while pending:
+        try:
+            launch_some(pending)
+            break
+        except BrokenProcessPool:
+            running = running_jobs(sweep_dir)
+            suspects = [i for i in pending if _job_key(job_overrides[i]) in running] or list(pending)
+            print(
+                f"sweep: a worker process died; rerunning the {len(suspects)} job(s) it may have been "
+                "running one at a time",
+                file=sys.stderr,
+                flush=True,
+            )
+            for i in suspects:
+                try:
+                    launch_some([i], n_jobs=1)
+                except BrokenProcessPool:
+                    job = running_jobs(sweep_dir).get(_job_key(job_overrides[i]))
+                    if job is not None:
+                        _mark_died(job, job_overrides[i])
+                    returns[i] = finished(i)
+            pending = [i for i in pending if i not in suspects and i not in returns]
+    return [returns.get(i) or finished(i) for i in range(len(job_overrides))]
+
+
+def _mark_died(job: Path, overrides: Sequence[str]) -> None:
+    marker = {
+        "config_hash": "",
+        "overrides": list(overrides),
+        "error": "its worker process died while running it, also when it ran alone (killed, out of memory?)",
+    }
+    write_text(json.dumps(marker, indent=1) + "\n", job / FAILED)
+    (job / RUNNING).unlink(missing_ok=True)
 
 
 @hydra.main(version_base="1.3", config_path="pkg://sim.configs", config_name="sweep")
 def main(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
+    if hydra_cfg.launcher._target_.endswith("JoblibLauncher"):
+        watch_sweep_process()
     basic = hydra_cfg.launcher._target_.endswith("BasicLauncher")
     run_job(
         cfg,
@@ -380,6 +545,12 @@ def preflight(argv: list[str]) -> None:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as error:
         fail(one_line(error))
+    for arg in argv:
+        if arg.startswith("hydra.sweep.dir="):
+            try:
+                output_folder("hydra.sweep.dir", arg.split("=", 1)[1])
+            except ConfigError as error:
+                fail(str(error))
     choices = []
     for override in parsed:
         key = override.get_key_element()
@@ -463,9 +634,22 @@ def cli(argv: list[str] | None = None) -> None:
         # swept key already, and each job composes and checks its own config again.
         # Hydra loads its sweeper plugins as fresh modules, so the patch goes on their base class.
         Sweeper.validate_batch_is_legal = _validated_by_preflight
+        joblib_core.launch = launch_surviving_dead_workers  # the `cores` launcher
     sys.argv = [sys.argv[0], *argv]
     _LAST_SWEEP.clear()
-    main()
+    os.environ[PARENT_ENV] = str(os.getpid())  # workers watch this process, and stop with it
+    try:
+        main()
+    except KeyboardInterrupt:  # joblib has stopped the workers; say what finished
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the report
+        if "dir" not in _LAST_SWEEP:
+            print("sweep interrupted before any job started", file=sys.stderr)
+            sys.exit(130)
+        _LAST_SWEEP["progress"].stop()
+        resume = resume_command([a for a in argv if a not in ("-m", "--multirun")], _LAST_SWEEP["dir"])
+        report, status = closing_report(_LAST_SWEEP["dir"], _LAST_SWEEP["started"], resume)
+        print(report, file=sys.stderr)
+        sys.exit(status)
     if "dir" in _LAST_SWEEP:
         report, status = closing_report(_LAST_SWEEP["dir"], _LAST_SWEEP["started"])
         print(report, file=sys.stderr)

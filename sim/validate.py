@@ -11,7 +11,6 @@ next to the claims; a target the model cannot reproduce stays failing in the rep
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim import checks
 from sim.outputs import write_text
 from sim.run import RunResult, replicate_seeds, resolve, run_model
 
@@ -623,7 +623,7 @@ def report(results: list[tuple[Target, Outcome]], lab: Lab) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.validate", description=__doc__.splitlines()[0])
+    parser = checks.Parser(prog="python -m sim.validate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--seeds", type=int, default=12, help="seeds per scenario (at least 10 for the report)"
     )
@@ -632,13 +632,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026, help="root seed for the replicate seeds")
     parser.add_argument("--out", type=Path, default=Path("docs/validation.md"), help="report file")
     args = parser.parse_args(argv)
-    for name in ("seeds", "size", "weeks"):
-        if getattr(args, name) < 1:
-            print(
-                f"error: --{name}={getattr(args, name)}: must be a whole number of at least 1",
-                file=sys.stderr,
-            )
-            return 2
+    try:
+        checks.whole_number("--seeds", args.seeds, 1, checks.MAX_REPLICATES)
+        checks.whole_number("--seed", args.seed, 0)
+        checks.organisation(args.size, args.weeks, size_flag="--size")
+        checks.after_start(args.weeks)
+        checks.output_file("--out", args.out)
+    except checks.ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     lab = Lab(args.size, args.weeks, replicate_seeds(args.seed, args.seeds))
     results = evaluate(lab, progress=True)
     write_text(report(results, lab), args.out)

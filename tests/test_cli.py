@@ -68,7 +68,9 @@ def test_hydra_overrides_select_the_regime_and_values(tmp_path):
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line_and_writes_nothing(tmp_path, args, key):
-    done = run_cli("org.weeks=5", "org.n_employees=20", "replicates=1", *args, cwd=tmp_path)
+    done = run_cli(
+        "org.weeks=5", "regime.start_week=2", "org.n_employees=20", "replicates=1", *args, cwd=tmp_path
+    )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and key in lines[0] and lines[0].startswith("error:")

@@ -36,7 +36,7 @@ def test_a_failed_job_lets_the_others_finish_and_the_sweep_exits_1(broken_sweep)
     done, folder = broken_sweep
     assert done.returncode == 1
     assert "3 jobs run, 0 skipped (done earlier), 1 failed" in done.stderr
-    assert "behaviour.min_hours: must not exceed behaviour.max_hours" in done.stderr
+    assert "behaviour.min_hours=50.0: must be below behaviour.max_hours (40.0)" in done.stderr
     assert (job(folder, 50, 40) / FAILED).exists() and not (job(folder, 50, 40) / DONE).exists()
     assert len(list(folder.glob(f"*/{DONE}"))) == 3
 
@@ -47,7 +47,7 @@ def test_collect_keeps_the_other_rows_and_reports_the_failure(broken_sweep):
     done = collect_cli(str(folder), "--out", str(out), cwd=folder.parent)
     assert done.returncode == 0, done.stderr
     assert "6 runs from 3 finished jobs of 4" in done.stdout
-    assert "1 failed:" in done.stdout and "must not exceed behaviour.max_hours" in done.stdout
+    assert "1 failed:" in done.stdout and "must be below behaviour.max_hours" in done.stdout
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 6
     pairs = set(zip(runs["behaviour.min_hours"], runs["behaviour.max_hours"], strict=True))

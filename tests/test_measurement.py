@@ -19,7 +19,7 @@ from sim.model.production import activities, work_week
 from sim.model.trust import intrinsic_motivation
 from sim.model.turnover import quit_probability
 from sim.presets import load_config
-from sim.run import resolve, run_model
+from sim.run import resolve
 
 from .conftest import SEEDS, summaries
 

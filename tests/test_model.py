@@ -46,11 +46,15 @@ def test_stepping_by_hand_counts_weeks_and_keeps_agents_in_step_with_posts():
 
 
 def test_simulate_returns_pandas_tables_and_accepts_a_config_or_overrides():
-    result = simulate(Config(), ["org.n_employees=40", "org.weeks=8", "regime=adoption", "seed=4"])
+    result = simulate(
+        Config(), ["org.n_employees=40", "org.weeks=8", "regime=adoption", "regime.start_week=4", "seed=4"]
+    )
     assert isinstance(result.weekly, pd.DataFrame) and len(result.weekly) == 8
     assert isinstance(result.employees, pd.DataFrame) and len(result.employees) >= 40
     assert isinstance(result.summary, pd.Series) and result.summary["regime"] == "adoption"
-    again = simulate(overrides=["org.n_employees=40", "org.weeks=8", "regime=adoption", "seed=4"])
+    again = simulate(
+        overrides=["org.n_employees=40", "org.weeks=8", "regime=adoption", "regime.start_week=4", "seed=4"]
+    )
     pd.testing.assert_frame_equal(result.weekly, again.weekly, check_exact=True)
 
 

@@ -133,7 +133,12 @@ def test_an_extended_sweep_runs_only_the_new_configurations(tmp_path):
 )
 def test_bad_sweep_input_exits_non_zero_with_one_line_before_anything_runs(tmp_path, args, key):
     done = sweep_cli(
-        "org.weeks=5", "org.n_employees=20", *args, f"hydra.sweep.dir={tmp_path}/s", cwd=tmp_path
+        "org.weeks=5",
+        "regime.start_week=2",
+        "org.n_employees=20",
+        *args,
+        f"hydra.sweep.dir={tmp_path}/s",
+        cwd=tmp_path,
     )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
@@ -171,8 +176,20 @@ def test_a_job_skips_its_own_results_and_redoes_them_when_its_config_changed(tmp
 
     first, second = compose_jobs(
         [
-            ["org.n_employees=20", "org.weeks=6", "replicates=1", "sweep.employees=true"],
-            ["org.n_employees=20", "org.weeks=6", "replicates=1", "regime.pressure=0.9"],
+            [
+                "org.n_employees=20",
+                "org.weeks=6",
+                "regime.start_week=2",
+                "replicates=1",
+                "sweep.employees=true",
+            ],
+            [
+                "org.n_employees=20",
+                "org.weeks=6",
+                "regime.start_week=2",
+                "replicates=1",
+                "regime.pressure=0.9",
+            ],
         ]
     )
     assert run_job(first, tmp_path).status == "done"

@@ -7,14 +7,15 @@ its CDN setting pointed at a dead local address so it never asks a CDN, and its 
 
 from __future__ import annotations
 
-import argparse
+import errno
 import os
+import socket
 import sys
 from pathlib import Path
 
 from sim.app import assets
 from sim.app.workshop import SCENARIOS_ENV
-from sim.checks import ConfigError
+from sim.checks import ConfigError, Parser
 from sim.scenarios import load_scenario
 
 HOST, PORT = "127.0.0.1", 8765
@@ -44,8 +45,26 @@ def command(host: str = HOST, port: int = PORT) -> list[str]:
     ]  # fmt: skip
 
 
+def check_address(host: str, port: int) -> None:
+    """The app's address, before anything starts: a port in range and free, a host that
+    names this machine. ConfigError says which, in one line."""
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"--port={port}: must be a port number from 1 to 65535")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as error:
+        raise ConfigError(f"--host={host}: unknown host ({error})") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = "in use" if error.errno == errno.EADDRINUSE else (error.strerror or str(error))
+            raise ConfigError(f"--port={port}: cannot listen on {host}:{port} ({reason})") from None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.app", description="Start the workshop app.")
+    parser = Parser(prog="python -m sim.app", description="Start the workshop app.")
     parser.add_argument(
         "--host", default=HOST, help=f"address to listen on (default {HOST}: this machine only)"
     )
@@ -58,12 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         help="a scenario file to offer beside the presets (the same files as python -m sim --scenario)",
     )
     args = parser.parse_args(argv)
-    for source in args.scenario:
-        try:
+    try:
+        check_address(args.host, args.port)
+        for source in args.scenario:
             load_scenario(source)
-        except ConfigError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     absent = assets.missing()
     if absent:
         print(

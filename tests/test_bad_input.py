@@ -1,0 +1,318 @@
+"""Bad input at every entry point: exit status 2, one line naming the key, nothing written.
+
+Each command is called in this process with its own argument list, so no simulation runs:
+the checks come before any computing (and before Hydra makes a folder).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim import __main__ as main_job
+from sim import calibrate, collect, report, search, sweep, validate
+from sim.app import __main__ as app
+
+# A scenario file's text, and what the error must name.
+SCENARIOS = {
+    "hydra_callback": (
+        'regime: adoption\nset:\n  "+hydra.callbacks.x._target_": builtins.open\n'
+        '  "+hydra.callbacks.x._args_": [victim.txt, w]\n',
+        "set.+hydra.callbacks.x._target_",
+    ),
+    "append_prefix": ("regime: adoption\nset: {++regime.pressure: 0.5}\n", "set.++regime.pressure"),
+    "delete_prefix": ("regime: adoption\nset: {~regime.pressure: null}\n", "set.~regime.pressure"),
+    "hydra_key": ("regime: adoption\nset: {hydra.run.dir: elsewhere}\n", "set.hydra.run.dir"),
+    "launcher": ("regime: adoption\nset: {hydra/launcher: ray}\n", "set.hydra/launcher"),
+    "output_dir": ("regime: adoption\nset: {output.dir: /tmp/anywhere}\n", "set.output.dir"),
+    "seed": ("regime: adoption\nset: {seed: 3}\n", "set.seed"),
+    "aliases": ("a: &a [1, 1]\nb: &b [*a, *a]\nregime: adoption\n", "aliases"),
+    "nan_salary": ("regime: adoption\nset: {org.salary: .nan}\n", "org.salary=nan"),
+    "nan_target": ("regime: consumption\nset: {regime.target: .nan}\n", "regime.target=nan"),
+    "inf_noise": ("regime: consumption\nset: {regime.noise: .inf}\n", "regime.noise=inf"),
+    "nan_weight": ("regime: consumption\nset: {regime.weights.tokens: .nan}\n", "regime.weights.tokens=nan"),
+    "negative_split": (
+        "regime: adoption\nset: {workforce.initial_split.craft: -0.2}\n",
+        "workforce.initial_split.craft=-0.2",
+    ),
+    "split_over_one": (
+        "regime: adoption\nset: {workforce.initial_split: {craft: 1.5, ai: 0.1}}\n",
+        "workforce.initial_split.craft=1.5",
+    ),
+    "team_over_headcount": (
+        "regime: adoption\nset: {org.team_size: 1000, org.n_employees: 100}\n",
+        "org.team_size=1000",
+    ),
+    "start_at_horizon": ("regime: adoption\nset: {regime.start_week: 104}\n", "regime.start_week=104"),
+    "hours_crossed": (
+        "regime: adoption\nset: {behaviour.min_hours: 60, behaviour.max_hours: 50}\n",
+        "behaviour.min_hours=60",
+    ),
+    "huge_headcount": ("regime: adoption\nset: {org.n_employees: 10000000000}\n", "org.n_employees"),
+    "huge_horizon": ("regime: adoption\nset: {org.weeks: 100000000}\n", "org.weeks=100000000"),
+    "list_value": ("regime: adoption\nset: {org.salary: [1, 2]}\n", "set.org.salary"),
+    "unknown_preset": ("regime: '../../etc/passwd'\n", "regime=../../etc/passwd"),
+}
+
+
+def tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+@pytest.fixture
+def place(tmp_path, monkeypatch):
+    """A working folder with the victim file a malicious scenario would empty."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "victim.txt").write_text("keep me")
+    return tmp_path
+
+
+def write_scenario(folder: Path, name: str) -> Path:
+    text, _ = SCENARIOS[name]
+    path = folder / f"{name}.yaml"
+    path.write_text(text)
+    return path
+
+
+def exits_2(call, capsys) -> str:
+    """Run a command's entry point; it must exit 2 (or return 2) with one line on stderr."""
+    try:
+        status = call()
+    except SystemExit as stop:
+        status = stop.code
+    assert status == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error:")
+    return lines[0]
+
+
+def check(place: Path, before: set[str], line: str, key: str) -> None:
+    assert key in line, line
+    assert tree(place) == before  # nothing written, no folder made
+    assert (place / "victim.txt").read_text() == "keep me"
+
+
+def main_job_cli(monkeypatch, *args: str):
+    monkeypatch.setattr(sys, "argv", ["sim", *args])
+    return main_job.cli
+
+
+# -- scenario files, through the main job, the report and the app ---------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_a_bad_scenario_stops_the_main_job(place, capsys, monkeypatch, name):
+    path = write_scenario(place, name)
+    before = tree(place)
+    line = exits_2(main_job_cli(monkeypatch, "--scenario", str(path)), capsys)
+    check(place, before, line, SCENARIOS[name][1])
+
+
+@pytest.mark.parametrize(
+    "name", ["hydra_callback", "output_dir", "aliases", "nan_weight", "start_at_horizon"]
+)
+def test_a_bad_scenario_stops_the_report_and_the_app(place, capsys, name):
+    path = write_scenario(place, name)
+    before = tree(place)
+    line = exits_2(lambda: report.main([str(path), "--out", "r.html"]), capsys)
+    check(place, before, line, SCENARIOS[name][1])
+    line = exits_2(lambda: app.main(["--scenario", str(path), "--port", str(free_port())]), capsys)
+    check(place, before, line, SCENARIOS[name][1])
+
+
+def test_a_huge_or_binary_scenario_file_is_one_line(place, capsys, monkeypatch):
+    (place / "big.yaml").write_text("regime: adoption\n" + "#" * 100_000 + "\n")
+    (place / "latin1.yaml").write_bytes("name: café\nregime: adoption\n".encode("latin-1"))
+    (place / "binary.yaml").write_bytes(bytes(range(256)) * 4)
+    before = tree(place)
+    for name, key in (("big", "64 KB"), ("latin1", "not UTF-8"), ("binary", "not UTF-8")):
+        line = exits_2(main_job_cli(monkeypatch, "--scenario", f"{name}.yaml"), capsys)
+        check(place, before, line, f"{name}.yaml")
+        assert key in line
+
+
+def test_an_alias_bomb_is_refused_before_it_expands(place, capsys, monkeypatch):
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    (place / "bomb.yaml").write_text("\n".join(levels) + "\nregime: adoption\n")
+    before = tree(place)
+    line = exits_2(main_job_cli(monkeypatch, "--scenario", "bomb.yaml"), capsys)
+    check(place, before, line, "anchors and aliases")
+
+
+# -- the main job's own overrides ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["org.salary=nan"], "org.salary=nan"),
+        (["regime.target=nan"], "regime.target=nan"),
+        (["regime.noise=inf"], "regime.noise=inf"),
+        (["regime=consumption", "regime.weights.tokens=nan"], "regime.weights.tokens=nan"),
+        (["workforce.initial_split.craft=-0.2"], "workforce.initial_split.craft=-0.2"),
+        (["org.n_employees=100", "org.team_size=1000"], "org.team_size=1000"),
+        (["org.weeks=20", "regime.start_week=20"], "regime.start_week=20"),
+        (["behaviour.min_hours=45", "behaviour.max_hours=45"], "behaviour.min_hours=45"),
+        (["wellbeing.recovery_threshold=1.0"], "wellbeing.recovery_threshold=1.0"),
+        (["org.n_employees=10000000000"], "org.n_employees"),
+        (["org.weeks=100000000"], "org.weeks=100000000"),
+        (["org.n_employees=0"], "org.n_employees=0"),
+        (["replicates=100000"], "replicates=100000"),
+        (["regime.window=1000"], "regime.window=1000"),
+        (["output.dir=victim.txt/out"], "output.dir"),
+        (["hydra.run.dir=victim.txt"], "hydra.run.dir"),
+    ],
+)
+def test_bad_main_job_arguments_stop_before_hydra_makes_a_folder(place, capsys, monkeypatch, args, key):
+    before = tree(place)
+    line = exits_2(main_job_cli(monkeypatch, *args), capsys)
+    check(place, before, line, key)
+
+
+# -- the report, the search, calibration and validation ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["--employees", "0"], "--employees=0"),
+        (["--weeks", "0"], "--weeks=0"),
+        (["--employees", "10000000000"], "--employees"),
+        (["--seeds", "0"], "--seeds=0"),
+        (["--seed", "-1"], "--seed=-1"),
+        (["--out", "missing/report.html"], "--out"),
+        (["--out", "."], "--out"),
+        (["--out", "victim.txt/report.html"], "--out"),
+        (["--config-dir", "no_such_folder"], "--config-dir"),
+        (["--weeks", "10"], "regime.start_week=13"),
+        (["--seeds", "many"], "--seeds"),
+        (["no_such_scenario"], "no_such_scenario"),
+    ],
+)
+def test_bad_report_arguments(place, capsys, args, key):
+    before = tree(place)
+    line = exits_2(lambda: report.main(["token_leaderboard", *args]), capsys)
+    check(place, before, line, key)
+
+
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["--employees", "0"], "--employees=0"),
+        (["--weeks", "0"], "--weeks=0"),
+        (["--weeks", "13"], "--weeks=13"),
+        (["--trials", "0"], "--trials=0"),
+        (["--seeds", "0"], "--seeds=0"),
+        (["--keep", "0"], "--keep=0"),
+        (["--max-burnout", "nan"], "--max-burnout=nan"),
+        (["--max-attrition", "1.5"], "--max-attrition=1.5"),
+        (["--out", "victim.txt"], "--out"),
+        (["--out", "victim.txt/search"], "--out"),
+    ],
+)
+def test_bad_search_arguments(place, capsys, args, key):
+    before = tree(place)
+    line = exits_2(lambda: search.main(args), capsys)
+    check(place, before, line, key)
+
+
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["--seeds", "0"], "--seeds=0"),
+        (["--fit-seeds", "0"], "--fit-seeds=0"),
+        (["--size", "0"], "--size=0"),
+        (["--weeks", "5"], "--weeks=5"),
+        (["--report", "victim.txt/calibration.md"], "--report"),
+        (["--out", "missing/calibrated.yaml"], "--out"),
+    ],
+)
+def test_bad_calibrate_arguments(place, capsys, args, key):
+    before = tree(place)
+    line = exits_2(lambda: calibrate.main(args), capsys)
+    check(place, before, line, key)
+
+
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["--seeds", "0"], "--seeds=0"),
+        (["--size", "0"], "--size=0"),
+        (["--weeks", "0"], "--weeks=0"),
+        (["--weeks", "10"], "--weeks=10"),
+        (["--seed", "-3"], "--seed=-3"),
+        (["--out", "victim.txt/validation.md"], "--out"),
+    ],
+)
+def test_bad_validate_arguments(place, capsys, args, key):
+    before = tree(place)
+    line = exits_2(lambda: validate.main(args), capsys)
+    check(place, before, line, key)
+
+
+# -- sweeps and collect -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["regime.noise=0.1,inf"], "regime.noise=inf"),
+        (["org.n_employees=0,10"], "org.n_employees=0"),
+        (["org.weeks=50,100000000"], "org.weeks=100000000"),
+        (["workforce.initial_split.craft=0.5,-0.1"], "workforce.initial_split.craft=-0.1"),
+        (["regime.pressure=0.5", "hydra.sweep.dir=victim.txt/s"], "hydra.sweep.dir"),
+    ],
+)
+def test_bad_sweep_arguments(place, capsys, args, key):
+    before = tree(place)
+    if not any(arg.startswith("hydra.sweep.dir=") for arg in args):
+        args = [*args, "hydra.sweep.dir=s"]
+    line = exits_2(lambda: sweep.cli(args), capsys)
+    check(place, before, line, key)
+
+
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["no_such_sweep"], "no_such_sweep"),
+        ([".", "--out", "victim.txt/tables"], "--out"),
+        ([".", "--format", "xlsx"], "--format"),
+    ],
+)
+def test_bad_collect_arguments(place, capsys, args, key):
+    before = tree(place)
+    line = exits_2(lambda: collect.cli(args), capsys)
+    check(place, before, line, key)
+
+
+# -- the workshop app ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_bad_app_addresses_are_one_line_before_anything_starts(place, capsys):
+    before = tree(place)
+    for args, key in (
+        (["--port", "99999"], "--port=99999"),
+        (["--port", "0"], "--port=0"),
+        (["--port", "eighty"], "--port"),
+        (["--host", "no-such-host.invalid"], "--host=no-such-host.invalid"),
+    ):
+        line = exits_2(lambda args=args: app.main(args), capsys)
+        check(place, before, line, key)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        line = exits_2(lambda: app.main(["--port", str(port)]), capsys)
+    check(place, before, line, f"--port={port}")
+    assert "in use" in line
