@@ -22,7 +22,7 @@ import pandas as pd
 from sim.config import Config, RegimeConfig
 from sim.model import OrgModel
 from sim.model.metric import Metric
-from sim.model.production import AI, THEATER
+from sim.model.production import AI, GAMING
 from sim.model.signals import observe
 from sim.presets import preset_names
 from sim.run import resolve
@@ -203,7 +203,8 @@ class WorkshopModel(OrgModel):
         state = np.full(wf.n, STATES.index("working honestly"), dtype=np.int8)
         fluent = (wf.fluency >= FLUENT) & (wf.shares[AI] >= REGULAR_AI_SHARE)
         state[fluent] = STATES.index("AI-fluent")
-        state[wf.shares[THEATER] > self.config.behaviour.gaming_threshold] = STATES.index("gaming")
+        gaming = wf.shares[GAMING:].sum(axis=0)
+        state[gaming > self.config.behaviour.gaming_threshold] = STATES.index("gaming")
         state[wf.burned_out] = STATES.index("burned out")
         state[~wf.employed] = STATES.index("vacant")
         return state
