@@ -31,67 +31,19 @@ from omegaconf import OmegaConf  # noqa: E402
 
 from sim.checks import ConfigError  # noqa: E402
 from sim.config import Config  # noqa: E402
+from sim.measures import FIRED, MEASURES, REGRETTED_SHARE, Measure  # noqa: E402
+from sim.measures import change as _change  # noqa: E402
+from sim.measures import fmt as _fmt  # noqa: E402
+from sim.measures import times as _times  # noqa: E402
 from sim.outputs import write_text  # noqa: E402
 from sim.presets import as_config, load_regime  # noqa: E402
 from sim.run import replicate_seeds, run_model  # noqa: E402
 from sim.scenarios import Scenario, load_scenario  # noqa: E402
-from sim.validate import interval  # noqa: E402
+from sim.verdict import PolicyVerdict, judge, headline, mean_interval, paired_difference  # noqa: E402
 
 DEFAULT_SCENARIOS = ("token_leaderboard", "consumption", "team_outcome", "decoupled_telemetry")
 MAX_BYTES = 5 * 1024 * 1024
 BASELINE_LABEL = "No metric (baseline)"
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A headline figure: a summary column, how to say it and which way is better."""
-
-    column: str
-    title: str
-    unit: str
-    fmt: Callable[[float], str]
-    better: int  # +1 higher is better, -1 lower is better, 0 neither
-
-
-def _pct(digits: int) -> Callable[[float], str]:
-    return lambda x: f"{x * 100:.{digits}f}%"
-
-
-MEASURES: tuple[Measure, ...] = (
-    Measure("durable_value_per_head", "Durable value", "per person a week", "{:.3f}".format, +1),
-    Measure(
-        "cost_per_durable_value",
-        "Cost per unit of durable value",
-        "$ of salaries, tokens and replacement",
-        lambda x: f"${x:,.0f}",
-        -1,
-    ),
-    Measure("token_cost_per_head_year", "Token spend", "$ per person a year", lambda x: f"${x:,.0f}", 0),
-    Measure("theater_share", "Performative work", "share of all hours", _pct(1), -1),
-    Measure("burnout_share", "Burned out", "share of staff, on average", _pct(1), -1),
-    Measure("attrition", "Left of their own accord", "share of staff a year", _pct(1), -1),
-    Measure("regretted_attrition", "Top contributors who left", "share of staff a year", _pct(1), -1),
-)
-REGRETTED_SHARE = Measure(
-    "regretted_share", "Top contributors among leavers", "share of leavers", _pct(0), -1
-)
-FIRED = Measure("fired_rate", "Let go by forced ranking", "share of staff a year", _pct(1), -1)
-
-
-def _fmt(measure: Measure, value: float) -> str:
-    return "n/a" if value is None or not np.isfinite(value) else measure.fmt(value)
-
-
-def _change(x: float) -> str:
-    """A relative change as a whole percentage with its sign; '0%' when it rounds to nothing."""
-    if not np.isfinite(x):
-        return "n/a"
-    text = f"{x * 100:+.0f}%"
-    return "0%" if text in ("+0%", "-0%") else text
-
-
-def _times(x: float) -> str:
-    return "n/a" if not np.isfinite(x) else f"{x:.1f}x"
 
 
 # -- running the scenarios ---------------------------------------------------------------
@@ -123,6 +75,7 @@ class Study:
     summary: pd.DataFrame  # one row per (row, seed)
     weekly: pd.DataFrame  # one row per (row, seed, week)
     overall: list[str] = field(default_factory=list)
+    verdicts: list[PolicyVerdict] = field(default_factory=list)
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -180,8 +133,16 @@ def run_study(
     summary = pd.concat(summaries, ignore_index=True)
     weekly = pd.concat(weeks, ignore_index=True)
     study = Study(rows, seed_list, seed, list(base), summary, weekly)
+    analyse(study)
+    return study
+
+
+def analyse(study: Study) -> Study:
+    """The table, the findings and the verdict of a study whose runs are in."""
     _tabulate(study)
     _write_findings(study)
+    study.verdicts = judge(table_frame(study))
+    study.overall = headline(study.verdicts)
     return study
 
 
@@ -189,7 +150,9 @@ def run_study(
 
 
 def _values(study: Study, key: str, column: str) -> np.ndarray:
-    return study.summary.loc[study.summary["row"] == key, column].astype(float).to_numpy()
+    """A row's runs in seed order, so a policy's runs pair with its baseline's."""
+    runs = study.summary[study.summary["row"] == key].sort_values("seed", kind="stable")
+    return runs[column].astype(float).to_numpy()
 
 
 def _tabulate(study: Study) -> None:
@@ -197,7 +160,7 @@ def _tabulate(study: Study) -> None:
     measures = [*MEASURES, REGRETTED_SHARE] + ([FIRED] if _any_fired(study) else [])
     for row in study.rows:
         for m in measures:
-            mean, low, high = interval(_values(study, row.key, m.column))
+            mean, low, high = mean_interval(_values(study, row.key, m.column))
             row.stats[m.column] = (mean, max(low, 0.0), high)  # none of these can be negative
             row.cells[m.column] = _fmt(m, row.stats[m.column][0])
     for row in study.scenarios:
@@ -214,10 +177,10 @@ def _tabulate(study: Study) -> None:
         paired = _values(study, row.key, "durable_value_per_head") / _values(
             study, base.key, "durable_value_per_head"
         )
-        row.stats["value_change"] = interval(paired - 1)
+        row.stats["value_change"] = mean_interval(paired - 1)
         for m in (*MEASURES, REGRETTED_SHARE):
-            row.stats[f"{m.column}_diff"] = interval(
-                _values(study, row.key, m.column) - _values(study, base.key, m.column)
+            row.stats[f"{m.column}_diff"] = paired_difference(
+                _values(study, row.key, m.column), _values(study, base.key, m.column)
             )
 
 
@@ -294,21 +257,6 @@ def _write_findings(study: Study) -> None:
         if FIRED.column in row.cells and row.stats[FIRED.column][0] > 0:
             lines.append(f"Forced ranking let go {c[FIRED.column]} of staff a year.")
         row.findings = lines
-    rows = [r for r in study.scenarios if np.isfinite(r.stats["cost_per_durable_value"][0])]
-    if rows:
-        best = min(rows, key=lambda r: r.stats["cost_per_durable_value"][0])
-        worst = max(rows, key=lambda r: r.stats["cost_per_durable_value"][0])
-        base = study.row(best.baseline)
-        study.overall = [
-            f"The lowest cost per unit of durable value was under {best.name}: "
-            f"{best.cells['cost_per_durable_value']}, against {base.cells['cost_per_durable_value']} "
-            "with no metric."
-        ]
-        if worst is not best:
-            study.overall.append(
-                f"The highest was under {worst.name}: {worst.cells['cost_per_durable_value']} "
-                f"({worst.cells['cost_change']} against its baseline)."
-            )
 
 
 # -- charts ------------------------------------------------------------------------------
@@ -345,7 +293,7 @@ CHARTS: tuple[tuple[str, str, Callable[[pd.DataFrame], pd.Series]], ...] = (
 def _band(frame: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95% interval across seeds, week by week."""
     stats = frame.groupby("week")["y"].apply(
-        lambda s: pd.Series(interval(s.to_numpy()), index=["m", "lo", "hi"])
+        lambda s: pd.Series(mean_interval(s.to_numpy()), index=["m", "lo", "hi"])
     )
     return stats.unstack()
 
@@ -397,6 +345,8 @@ def table_frame(study: Study) -> pd.DataFrame:
     records = []
     for row in study.rows:
         record = {"row": row.key, "scenario": row.name, "compared_with": row.baseline or ""}
+        if row.baseline is not None and row.config is not None:
+            record["start_week"] = row.config.regime.start_week
         for column, (mean, low, high) in row.stats.items():
             record[column] = mean
             record[f"{column}_low"] = low
