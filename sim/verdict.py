@@ -85,7 +85,11 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("burnout_share", "people", "more people burned out", "fewer people burned out", False),
     Criterion("attrition", "people", "more people leaving", "fewer people leaving", False),
     Criterion(
-        "regretted_attrition", "people", "more top contributors leaving", "fewer top contributors leaving", False
+        "regretted_attrition",
+        "people",
+        "more top contributors leaving",
+        "fewer top contributors leaving",
+        False,
     ),
 )
 ASPECTS = {"value": "Durable value", "cost": "Cost per unit of durable value", "people": "People"}
@@ -229,7 +233,9 @@ def headline(verdicts: Sequence[PolicyVerdict]) -> list[str]:
     for v in verdicts:
         if v.overall == WORSE:
             worse = v.on(WORSE)
-            lines.append(f"{v.name} was worse than measuring nothing: {_join([j.phrase for j in worse[:3]])}.")
+            lines.append(
+                f"{v.name} was worse than measuring nothing: {_join([j.phrase for j in worse[:3]])}."
+            )
         elif v.overall == SAME:
             lines.append(
                 f"{v.name} made no clear difference: on durable value, cost and people alike, it was "

@@ -89,7 +89,11 @@ def test_one_better_is_named_first():
             "Telemetry only": {"durable_value_per_head": 1.0005},
         }
     )
-    assert outcomes(study) == {"Token leaderboard": WORSE, "Team cost-to-serve": BETTER, "Telemetry only": SAME}
+    assert outcomes(study) == {
+        "Token leaderboard": WORSE,
+        "Team cost-to-serve": BETTER,
+        "Telemetry only": SAME,
+    }
     assert [v.name for v in study.verdicts] == ["Team cost-to-serve", "Telemetry only", "Token leaderboard"]
     first = study.overall[0]
     assert first.startswith("Team cost-to-serve beat measuring nothing: more durable value (+10%")
@@ -121,7 +125,11 @@ def test_mixed_names_the_trade_off():
     ]
     assert study.overall[-1].startswith("Token leaderboard was worse than measuring nothing: less durable")
     verdict = next(v for v in study.verdicts if v.name == "Team cost-to-serve")
-    assert (verdict.aspect("value"), verdict.aspect("cost"), verdict.aspect("people")) == (BETTER, SAME, WORSE)
+    assert (verdict.aspect("value"), verdict.aspect("cost"), verdict.aspect("people")) == (
+        BETTER,
+        SAME,
+        WORSE,
+    )
 
 
 def test_a_difference_within_the_noise_is_no_difference():
@@ -144,7 +152,9 @@ def test_the_verdict_quotes_only_cells_of_the_table():
             "Token leaderboard": {"durable_value_per_head": 0.8, "attrition": 1.5},
         }
     )
-    cells = {n.lstrip("+-") for r in study.rows for c in r.cells.values() for n in re.findall(r"[\d$,.%+-]+", c)}
+    cells = {
+        n.lstrip("+-") for r in study.rows for c in r.cells.values() for n in re.findall(r"[\d$,.%+-]+", c)
+    }
     quoted = re.findall(r"[+-]?\$?\d[\d,]*(?:\.\d+)?%?", " ".join(study.overall))
     assert quoted and all(q.lstrip("+-") in cells for q in quoted), (quoted, cells)
 
