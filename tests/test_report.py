@@ -336,3 +336,28 @@ def test_chart_text_is_readable_on_screen(study):
         width = int(re.search(r'width="(\d+)"', _figure_html(fig, "chart")).group(1))
         assert width == round(fig.get_figwidth() * 96)  # shown at the size it was drawn
         plt.close(fig)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+def test_printed_each_policy_panel_fits_one_page(built):
+    """Laid out for print on A4 (12 mm margins: 703 by 1032 CSS pixels), every policy's panel,
+    charts included, and the verdict are shorter than a page, and each panel starts a page."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    path, _, _ = built
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 703, "height": 1032})
+            page.goto(path.as_uri())
+            page.emulate_media(media="print")
+            boxes = page.eval_on_selector_all(
+                "section.scenario, #verdict-box",
+                "els => els.map(e => [e.id, e.getBoundingClientRect().height,"
+                " getComputedStyle(e).breakBefore])",
+            )
+        finally:
+            browser.close()
+    assert {key for key, _, _ in boxes} == {"verdict-box", "s1", "s2"}
+    for key, height, before in boxes:
+        assert 0 < height < 1032, (key, height)
+        assert before == ("page" if key != "verdict-box" else "auto"), (key, before)
