@@ -361,3 +361,14 @@ def test_printed_each_policy_panel_fits_one_page(built):
     for key, height, before in boxes:
         assert 0 < height < 1032, (key, height)
         assert before == ("page" if key != "verdict-box" else "auto"), (key, before)
+
+
+def test_the_command_names_files_from_where_it_ran_and_shows_seed_0(tmp_path, monkeypatch):
+    from sim.report import reproduce_command
+
+    (tmp_path / "mine").mkdir()
+    scenario = tmp_path / "mine" / "my policy.yaml"
+    scenario.write_text("regime: team_outcome\n")
+    monkeypatch.chdir(tmp_path)
+    command = reproduce_command([str(scenario), "team_outcome"], 5, 0, None, None)
+    assert command == "python -m sim.report 'mine/my policy.yaml' team_outcome --seeds 5 --seed 0"
