@@ -11,10 +11,15 @@ written from the formatted table, never from separate arithmetic.
 from __future__ import annotations
 
 import base64
+import datetime
 import html
+import importlib.metadata
 import io
+import os
 import re
+import subprocess
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +27,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.lines  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
@@ -32,66 +38,18 @@ from sim import checks  # noqa: E402
 from sim.checks import ConfigError  # noqa: E402
 from sim.compare import baseline_config  # noqa: E402
 from sim.config import Config  # noqa: E402
+from sim.measures import FIRED, MEASURES, REGRETTED_SHARE, Measure  # noqa: E402
+from sim.measures import change as _change  # noqa: E402
+from sim.measures import fmt as _fmt  # noqa: E402
+from sim.measures import times as _times  # noqa: E402
 from sim.outputs import write_text  # noqa: E402
 from sim.run import replicate_seeds, run_model  # noqa: E402
 from sim.scenarios import Scenario, load_scenario  # noqa: E402
-from sim.validate import interval  # noqa: E402
+from sim.verdict import PolicyVerdict, headline, judge, mean_interval, paired_difference  # noqa: E402
 
 DEFAULT_SCENARIOS = ("token_leaderboard", "consumption", "team_outcome", "decoupled_telemetry")
 MAX_BYTES = 5 * 1024 * 1024
 BASELINE_LABEL = "No metric (baseline)"
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A headline figure: a summary column, how to say it and which way is better."""
-
-    column: str
-    title: str
-    unit: str
-    fmt: Callable[[float], str]
-    better: int  # +1 higher is better, -1 lower is better, 0 neither
-
-
-def _pct(digits: int) -> Callable[[float], str]:
-    return lambda x: f"{x * 100:.{digits}f}%"
-
-
-MEASURES: tuple[Measure, ...] = (
-    Measure("durable_value_per_head", "Durable value", "per person a week", "{:.3f}".format, +1),
-    Measure(
-        "cost_per_durable_value",
-        "Cost per unit of durable value",
-        "$ of salaries, tokens and replacement",
-        lambda x: f"${x:,.0f}",
-        -1,
-    ),
-    Measure("token_cost_per_head_year", "Token spend", "$ per person a year", lambda x: f"${x:,.0f}", 0),
-    Measure("theater_share", "Performative work", "share of all hours", _pct(1), -1),
-    Measure("burnout_share", "Burned out", "share of staff, on average", _pct(1), -1),
-    Measure("attrition", "Left of their own accord", "share of staff a year", _pct(1), -1),
-    Measure("regretted_attrition", "Top contributors who left", "share of staff a year", _pct(1), -1),
-)
-REGRETTED_SHARE = Measure(
-    "regretted_share", "Top contributors among leavers", "share of leavers", _pct(0), -1
-)
-FIRED = Measure("fired_rate", "Let go by forced ranking", "share of staff a year", _pct(1), -1)
-
-
-def _fmt(measure: Measure, value: float) -> str:
-    return "n/a" if value is None or not np.isfinite(value) else measure.fmt(value)
-
-
-def _change(x: float) -> str:
-    """A relative change as a whole percentage with its sign; '0%' when it rounds to nothing."""
-    if not np.isfinite(x):
-        return "n/a"
-    text = f"{x * 100:+.0f}%"
-    return "0%" if text in ("+0%", "-0%") else text
-
-
-def _times(x: float) -> str:
-    return "n/a" if not np.isfinite(x) else f"{x:.1f}x"
 
 
 # -- running the scenarios ---------------------------------------------------------------
@@ -123,6 +81,7 @@ class Study:
     summary: pd.DataFrame  # one row per (row, seed)
     weekly: pd.DataFrame  # one row per (row, seed, week)
     overall: list[str] = field(default_factory=list)
+    verdicts: list[PolicyVerdict] = field(default_factory=list)
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -179,8 +138,16 @@ def run_study(
     summary = pd.concat(summaries, ignore_index=True)
     weekly = pd.concat(weeks, ignore_index=True)
     study = Study(rows, seed_list, seed, list(base), summary, weekly)
+    analyse(study)
+    return study
+
+
+def analyse(study: Study) -> Study:
+    """The table, the findings and the verdict of a study whose runs are in."""
     _tabulate(study)
     _write_findings(study)
+    study.verdicts = judge(table_frame(study))
+    study.overall = headline(study.verdicts)
     return study
 
 
@@ -188,7 +155,9 @@ def run_study(
 
 
 def _values(study: Study, key: str, column: str) -> np.ndarray:
-    return study.summary.loc[study.summary["row"] == key, column].astype(float).to_numpy()
+    """A row's runs in seed order, so a policy's runs pair with its baseline's."""
+    runs = study.summary[study.summary["row"] == key].sort_values("seed", kind="stable")
+    return runs[column].astype(float).to_numpy()
 
 
 def _tabulate(study: Study) -> None:
@@ -196,7 +165,7 @@ def _tabulate(study: Study) -> None:
     measures = [*MEASURES, REGRETTED_SHARE] + ([FIRED] if _any_fired(study) else [])
     for row in study.rows:
         for m in measures:
-            mean, low, high = interval(_values(study, row.key, m.column))
+            mean, low, high = mean_interval(_values(study, row.key, m.column))
             row.stats[m.column] = (mean, max(low, 0.0), high)  # none of these can be negative
             row.cells[m.column] = _fmt(m, row.stats[m.column][0])
     for row in study.scenarios:
@@ -213,10 +182,10 @@ def _tabulate(study: Study) -> None:
         paired = _values(study, row.key, "durable_value_per_head") / _values(
             study, base.key, "durable_value_per_head"
         )
-        row.stats["value_change"] = interval(paired - 1)
+        row.stats["value_change"] = mean_interval(paired - 1)
         for m in (*MEASURES, REGRETTED_SHARE):
-            row.stats[f"{m.column}_diff"] = interval(
-                _values(study, row.key, m.column) - _values(study, base.key, m.column)
+            row.stats[f"{m.column}_diff"] = paired_difference(
+                _values(study, row.key, m.column), _values(study, base.key, m.column)
             )
 
 
@@ -293,21 +262,6 @@ def _write_findings(study: Study) -> None:
         if FIRED.column in row.cells and row.stats[FIRED.column][0] > 0:
             lines.append(f"Forced ranking let go {c[FIRED.column]} of staff a year.")
         row.findings = lines
-    rows = [r for r in study.scenarios if np.isfinite(r.stats["cost_per_durable_value"][0])]
-    if rows:
-        best = min(rows, key=lambda r: r.stats["cost_per_durable_value"][0])
-        worst = max(rows, key=lambda r: r.stats["cost_per_durable_value"][0])
-        base = study.row(best.baseline)
-        study.overall = [
-            f"The lowest cost per unit of durable value was under {best.name}: "
-            f"{best.cells['cost_per_durable_value']}, against {base.cells['cost_per_durable_value']} "
-            "with no metric."
-        ]
-        if worst is not best:
-            study.overall.append(
-                f"The highest was under {worst.name}: {worst.cells['cost_per_durable_value']} "
-                f"({worst.cells['cost_change']} against its baseline)."
-            )
 
 
 # -- charts ------------------------------------------------------------------------------
@@ -328,64 +282,151 @@ def _weekly_cost_per_value(weekly: pd.DataFrame) -> pd.Series:
 
 
 CHARTS: tuple[tuple[str, str, Callable[[pd.DataFrame], pd.Series]], ...] = (
-    ("Durable value per person a week", "value units", lambda w: w["durable_value_per_head"]),
-    ("Cost per unit of durable value (4-week rolling)", "$", _weekly_cost_per_value),
-    ("Token spend per person, annualised", "$ a year", lambda w: w["token_cost_per_head"] * 52),
+    ("Durable value", "per person a week", lambda w: w["durable_value_per_head"]),
+    ("Cost per unit of value", "$, 4-week rolling", _weekly_cost_per_value),
+    ("Token spend", "$ per person a year", lambda w: w["token_cost_per_head"] * 52),
     ("Performative work", "% of hours", lambda w: w["share_theater"] * 100),
     ("Burned out", "% of staff", lambda w: w["burnout_share"] * 100),
-    (
-        "Left of their own accord, last 13 weeks annualised",
-        "% a year",
-        lambda w: w["attrition_annualised"] * 100,
-    ),
+    ("Left of their own accord", "% a year, last 13 weeks", lambda w: w["attrition_annualised"] * 100),
 )
+# Charts are drawn at their printed size and shown at it (96 CSS pixels an inch), so a font of
+# 9 points is 12 pixels on screen; the PNG has twice the pixels for sharp high-density screens.
+CSS_PX_PER_INCH = 96
+CHART_DPI = 2 * CSS_PX_PER_INCH
+TICK_PT, LABEL_PT, TITLE_PT = 9.0, 9.0, 10.5
+CHART_WIDTH = 8.4  # inches
 
 
 def _band(frame: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95% interval across seeds, week by week."""
     stats = frame.groupby("week")["y"].apply(
-        lambda s: pd.Series(interval(s.to_numpy()), index=["m", "lo", "hi"])
+        lambda s: pd.Series(mean_interval(s.to_numpy()), index=["m", "lo", "hi"])
     )
     return stats.unstack()
 
 
-def chart_png(study: Study, title: str, unit: str, series: Callable[[pd.DataFrame], pd.Series]) -> bytes:
-    """One measure over time: every scenario, the baseline, and 95% bands across seeds."""
-    weekly = study.weekly.assign(y=series(study.weekly))
-    lag = int(study.rows[0].config.production.durability_weeks)
-    weekly = weekly[weekly["week"] >= lag]  # durable value is known only after its window
-    fig, ax = plt.subplots(figsize=(6.2, 3.3), dpi=130)
-    for row in study.rows:
-        is_base = row.baseline is None
-        colour = BASE_COLOUR if is_base else PALETTE[(study.scenarios.index(row)) % len(PALETTE)]
-        band = _band(weekly[weekly["row"] == row.key]).clip(lower=0)  # every charted measure is >= 0
-        ax.fill_between(
-            band.index, band["lo"], band["hi"], color=colour, alpha=0.13 if is_base else 0.2, lw=0
-        )
-        style = ("--", ":")[study.baselines.index(row) % 2] if is_base else "-"
-        ax.plot(band.index, band["m"], color=colour, lw=2.0 if is_base else 1.6, ls=style)
-    starts = sorted({r.config.regime.start_week for r in study.scenarios})
-    for start in starts:
-        ax.axvline(start, color="#999999", lw=0.8, ls=":")
-    if starts:
-        ax.annotate(
-            "policy starts", (starts[0], 1), xycoords=("data", "axes fraction"), xytext=(3, -10),
-            textcoords="offset points", fontsize=8, color="#666666",
-        )  # fmt: skip
-    ax.set_title(title, fontsize=10.5, loc="left", color="#222222")
-    ax.set_xlabel("week", fontsize=8.5, color="#444444")
-    ax.set_ylabel(unit, fontsize=8.5, color="#444444")
-    ax.tick_params(labelsize=8, colors="#444444")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:,.10g}"))
-    ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
+def weekly_bands(study: Study) -> list[dict[str, pd.DataFrame]]:
+    """Per chart, per row: the weekly mean and 95% band across seeds, from the week durable
+    value is first known (its window) on."""
+    lag = int(study.rows[0].config.production.durability_weeks) if study.rows[0].config else 0
+    bands = []
+    for _, _, series in CHARTS:
+        weekly = study.weekly.assign(y=series(study.weekly))
+        weekly = weekly[weekly["week"] >= lag]
+        bands.append({r.key: _band(weekly[weekly["row"] == r.key]).clip(lower=0) for r in study.rows})
+    return bands
+
+
+def _titles(ax: plt.Axes, title: str, unit: str, size: float) -> None:
+    """A bold title with its unit on the line beneath, both over the panel's left edge."""
+    ax.set_title(title, fontsize=size, loc="left", color="#222222", fontweight="bold", pad=LABEL_PT * 2)
+    ax.text(0, 1.03, unit, transform=ax.transAxes, fontsize=LABEL_PT, color="#555555", va="bottom")
+
+
+def _style(ax: plt.Axes) -> None:
+    ax.tick_params(labelsize=TICK_PT, colors="#333333")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="y", color="#e6e6e6", lw=0.6)
-    fig.tight_layout()
+
+
+def policy_figure(study: Study, row: Row, bands: list[dict[str, pd.DataFrame]]) -> plt.Figure:
+    """Small multiples of one policy against its baseline over time, on the scales every
+    policy shares, with the week this policy starts marked and a legend inside the picture."""
+    base = study.row(row.baseline)
+    colour = _colour(study, row)
+    start = row.config.regime.start_week if row.config is not None else None
+    fig, axes = plt.subplots(2, 3, figsize=(CHART_WIDTH, 4.9), dpi=CHART_DPI, sharex=True)
+    for ax, (title, unit, _), per_row in zip(axes.flat, CHARTS, bands, strict=True):
+        top = max(float(np.nanmax(b[["m", "hi"]].to_numpy())) for b in per_row.values() if len(b)) * 1.08
+        for key, line_colour, style, alpha in (
+            (base.key, BASE_COLOUR, "--", 0.16),
+            (row.key, colour, "-", 0.22),
+        ):
+            band = per_row[key]
+            ax.fill_between(band.index, band["lo"], band["hi"], color=line_colour, alpha=alpha, lw=0)
+            ax.plot(band.index, band["m"], color=line_colour, lw=1.8, ls=style)
+        if start is not None:
+            ax.axvline(start, color="#444444", lw=0.9, ls=":")
+        ax.set_ylim(0, top if np.isfinite(top) and top > 0 else 1)
+        _titles(ax, title, unit, TITLE_PT)
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:,.10g}"))
+        _style(ax)
+    for ax in axes[-1]:
+        ax.set_xlabel("week", fontsize=LABEL_PT, color="#333333")
+    handles = [
+        matplotlib.lines.Line2D([], [], color=colour, lw=2.2, label=_short(row.name)),
+        matplotlib.lines.Line2D([], [], color=BASE_COLOUR, lw=2.2, ls="--", label="No metric"),
+    ]
+    if start is not None:
+        handles.append(
+            matplotlib.lines.Line2D([], [], color="#444444", lw=1, ls=":", label=f"starts in week {start}")
+        )
+    fig.legend(handles=handles, loc="upper left", ncol=3, frameon=False, fontsize=LABEL_PT + 0.5,
+               bbox_to_anchor=(0.0, 1.0), handlelength=2.4)  # fmt: skip
+    fig.tight_layout(rect=(0, 0, 1, 0.93), h_pad=1.2, w_pad=1.4)
+    return fig
+
+
+def _short(name: str, width: int = 60) -> str:
+    return name if len(name) <= width else name[: width - 1] + "\u2026"
+
+
+DIFFERENCE_PANELS = (
+    ("durable_value_per_head", "Durable value", "% vs no metric", True),
+    ("cost_per_durable_value", "Cost per unit", "% vs no metric", True),
+    ("burnout_share", "Burned out", "points of staff", False),
+    ("attrition", "Left", "points a year", False),
+    ("regretted_attrition", "Top people left", "points a year", False),
+)
+CALL_COLOURS = {"better": "#1a7f37", "worse": "#c0392b"}
+
+
+def difference_figure(study: Study) -> plt.Figure:
+    """The verdict as a picture: each policy's paired difference from no metric with its 95%
+    interval, green where clearly better, red where clearly worse, grey within the noise."""
+    order = list(reversed(study.verdicts))  # the best on top
+    n = len(order)
+    fig, axes = plt.subplots(
+        1, len(DIFFERENCE_PANELS), figsize=(CHART_WIDTH, 1.35 + 0.42 * n), dpi=CHART_DPI, sharey=True
+    )
+    for ax, (column, title, unit, relative) in zip(axes, DIFFERENCE_PANELS, strict=True):
+        for y, verdict in enumerate(order):
+            row = study.row(verdict.row)
+            scale = 100 / study.row(row.baseline).stats[column][0] if relative else 100
+            mean, low, high = (x * scale for x in row.stats[f"{column}_diff"])
+            outcome = next(j.outcome for j in verdict.judgements if j.criterion.column == column)
+            c = CALL_COLOURS.get(outcome, "#777777")
+            if np.isfinite(low):
+                ax.plot([low, high], [y, y], color=c, lw=2.4, solid_capstyle="butt")
+            ax.plot([mean], [y], "o", color=c, ms=6)
+        ax.axvline(0, color="#333333", lw=0.9)
+        _titles(ax, title, unit, LABEL_PT)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, symmetric=True))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:+.10g}" if x else "0"))
+        _style(ax)
+        ax.grid(axis="x", color="#e6e6e6", lw=0.6)
+        ax.tick_params(axis="y", length=0)
+    axes[0].set_yticks(range(n), [textwrap.fill(_short(v.name, 40), 18) for v in order])
+    axes[0].set_ylim(-0.6, n - 0.4)
+    fig.tight_layout(w_pad=0.8)
+    return fig
+
+
+def figure_png(fig: plt.Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
+
+
+def _figure_html(fig: plt.Figure, alt: str) -> str:
+    """A figure shown at the size it was drawn (so its fonts keep their size on screen)."""
+    width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
+    png = base64.b64encode(figure_png(fig)).decode("ascii")
+    return f'<img class="chart" width="{width}" alt="{_e(alt)}" src="data:image/png;base64,{png}">'
 
 
 # -- data downloads ----------------------------------------------------------------------
@@ -396,6 +437,8 @@ def table_frame(study: Study) -> pd.DataFrame:
     records = []
     for row in study.rows:
         record = {"row": row.key, "scenario": row.name, "compared_with": row.baseline or ""}
+        if row.baseline is not None and row.config is not None:
+            record["start_week"] = row.config.regime.start_week
         for column, (mean, low, high) in row.stats.items():
             record[column] = mean
             record[f"{column}_low"] = low
@@ -433,9 +476,14 @@ header p{margin:0;color:#d6e2f0;max-width:900px}
 h2{font-size:19px;margin:34px 0 10px;color:#1f3a5f;border-bottom:2px solid #dfe3e8;
   padding-bottom:6px}
 h3{margin:0 0 4px;font-size:17px}
-.lead{background:#fff;border-left:5px solid #1f3a5f;padding:14px 18px;border-radius:4px;
+header .made{margin-top:8px;font-size:13px;color:#b9cbe0;overflow-wrap:anywhere}
+.lead{background:#fff;border-left:5px solid #1f3a5f;padding:6px 18px 14px;border-radius:4px;
   margin-top:20px}
-.lead ul{margin:6px 0 0;padding-left:20px}
+.lead h2{margin-top:8px}
+.lead ul{margin:6px 0 12px;padding-left:20px}
+.lead li{font-size:16px}
+figure{margin:12px 0 0}
+img.chart{max-width:100%;height:auto;display:block}
 .scenario{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:18px 20px;
   margin:16px 0}
 .scenario .desc{color:#57606a;margin:0 0 12px}
@@ -450,11 +498,6 @@ h3{margin:0 0 4px;font-size:17px}
 .good{color:#1a7f37;font-weight:600}.bad{color:#c0392b;font-weight:600}.flat{color:#57606a}
 .findings{margin:14px 0 0;padding-left:20px}
 .findings li{margin:4px 0}
-.legend{display:flex;flex-wrap:wrap;gap:6px 18px;font-size:13px;margin:6px 0 10px}
-.charts{display:grid;grid-template-columns:1fr 1fr;gap:14px}
-.charts figure{margin:0;background:#fff;border-radius:8px;padding:8px;
-  box-shadow:0 1px 3px rgba(0,0,0,.08)}
-.charts img{width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:13px;
   font-variant-numeric:tabular-nums}
 th,td{padding:7px 9px;border-bottom:1px solid #e6e8eb;text-align:right;vertical-align:top}
@@ -464,14 +507,29 @@ table.text td,table.text th{text-align:left}
 td .ci{display:block;color:#8a9199;font-size:11px}
 tr.base td{background:#f7f7f7}
 .wrap{overflow-x:auto;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
-pre{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:10px 12px;overflow-x:auto;
-  font-size:12.5px}
+pre{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:10px 12px;
+  font-size:12.5px;white-space:pre-wrap;overflow-wrap:anywhere}
 .note{color:#57606a;font-size:13px}
 a.dl{display:inline-block;background:#1f3a5f;color:#fff;text-decoration:none;padding:8px 14px;
   border-radius:6px;margin:4px 8px 4px 0}
 footer{color:#6e7781;font-size:12px;margin-top:36px}
-@media (max-width:800px){.charts{grid-template-columns:1fr}}
-@media print{body{background:#fff}.scenario,.charts figure{box-shadow:none;border:1px solid #ddd}}
+@media print{
+  @page{size:A4;margin:12mm}
+  body{background:#fff;font-size:11pt}
+  main{padding:0;max-width:none}
+  header{background:#fff;color:#000;padding:0 0 8px;border-bottom:2px solid #1f3a5f}
+  header p,header .made{color:#333}
+  .scenario,.lead,.wrap{box-shadow:none;border:1px solid #ddd}
+  .scenario,.lead,figure,tr,pre{break-inside:avoid;page-break-inside:avoid}
+  .scenario{break-before:page;page-break-before:always;padding:8px 10px;margin:0}
+  .cards{grid-template-columns:repeat(4,1fr);gap:6px}
+  .card{padding:6px 8px}
+  .card .v{font-size:16px}
+  .findings li{margin:2px 0;font-size:10pt}
+  h2{break-after:avoid;page-break-after:avoid}
+  .wrap{overflow:visible}
+  a.dl{display:none}
+}
 """
 
 # Key parameters and where their defaults come from (docs/model.md has every one).
@@ -572,7 +630,7 @@ def _colour(study: Study, row: Row) -> str:
     return BASE_COLOUR if row.baseline is None else PALETTE[study.scenarios.index(row) % len(PALETTE)]
 
 
-def _scenario_section(study: Study, row: Row) -> str:
+def _scenario_section(study: Study, row: Row, chart: str = "") -> str:
     base = study.row(row.baseline)
     cards = []
     for m in MEASURES:
@@ -594,11 +652,54 @@ def _scenario_section(study: Study, row: Row) -> str:
             f'<div class="b">baseline {_e(base.cells[m.column])}{extra}</div></div>'
         )
     findings = "".join(f"<li>{_e(line)}</li>" for line in row.findings)
+    start = f" Starts in week {row.config.regime.start_week}." if row.config is not None else ""
     return (
         f'<section class="scenario" id="{row.key}" data-row="{row.key}" data-baseline="{base.key}">'
         f'<h3><span class="swatch" style="background:{_colour(study, row)}"></span>{_e(row.name)}</h3>'
-        f'<p class="desc">{_e(row.description)}</p><div class="cards">{"".join(cards)}</div>'
-        f'<ul class="findings" data-row="{row.key}">{findings}</ul></section>'
+        f'<p class="desc">{_e(row.description)}{_e(start)}</p><div class="cards">{"".join(cards)}</div>'
+        f'<ul class="findings" data-row="{row.key}">{findings}</ul>'
+        f'<figure class="over-time">{chart}</figure></section>'
+    )
+
+
+VERDICT_WORDS = {"better": "better", "worse": "worse", "no different": "no different", "mixed": "mixed",
+                 "too few runs": "too few runs to tell"}  # fmt: skip
+OVERALL_WORDS = {"better": "beat measuring nothing", "trade-off": "a trade-off", "worse": "worse",
+                 "no different": "no different", "too few runs": "too few runs to tell"}  # fmt: skip
+VERDICT_CLASS = {"better": "good", "worse": "bad", "mixed": "bad", "trade-off": "bad"}
+
+
+def _verdict_table(study: Study) -> str:
+    """One line per policy, the best first: better, worse or no different on each count."""
+    body = []
+    for v in study.verdicts:
+        row = study.row(v.row)
+        cells = []
+        for aspect in ("value", "cost", "people"):
+            outcome = v.aspect(aspect)
+            said = [
+                j for j in v.judgements if j.criterion.aspect == aspect and j.outcome in ("better", "worse")
+            ]
+            detail = "; ".join(j.phrase for j in said) if aspect == "people" else ""
+            if aspect != "people":
+                detail = v.judgements[0 if aspect == "value" else 1].change
+            cells.append(
+                f'<td><span class="{VERDICT_CLASS.get(outcome, "flat")}">{_e(VERDICT_WORDS[outcome])}</span>'
+                f"{f'<span class=ci>{_e(detail)}</span>' if detail else ''}</td>"
+            )
+        start = f"week {v.start_week}" if v.start_week is not None else ""
+        body.append(
+            f'<tr data-row="{v.row}"><td>'
+            f'<span class="swatch" style="background:{_colour(study, row)}"></span>'
+            f"{_e(v.name)}</td><td>{_e(start)}</td>{''.join(cells)}"
+            f'<td><strong class="{VERDICT_CLASS.get(v.overall, "flat")}">{_e(OVERALL_WORDS[v.overall])}'
+            "</strong></td></tr>"
+        )
+    return (
+        '<div class="wrap"><table id="verdict" class="text"><thead><tr><th>Policy</th><th>Starts</th>'
+        "<th>Durable value</th><th>Cost per unit of durable value</th>"
+        "<th>People: burnout, attrition, top contributors leaving</th><th>Against measuring nothing</th>"
+        f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -668,11 +769,13 @@ def _reproduce(study: Study, command: str) -> str:
         f"<h3 style='margin-top:14px'>{_e(row.name)}</h3><p class='note'>{_e(_origin(row.scenario))}</p>"
         f"<pre>{_e(row.scenario.text)}</pre>"
         for row in study.scenarios
+        if row.scenario is not None
     )
     return (
-        f"<p>Run this in the simulator's folder to build this report again, number for number:</p>"
+        "<p>Run this from the folder the report was made in (scenario files are named relative to it) "
+        "to build this report again, number for number:</p>"
         f"<pre>{_e(command)}</pre>"
-        f"<p>Seeds: {_e(', '.join(str(s) for s in study.seeds))} (derived from seed {study.seed}). "
+        f"<p>Seeds: {_e(', '.join(str(s) for s in study.seeds))} (derived from --seed {study.seed}). "
         "Every scenario and its baseline ran on the same seeds, so they start from the same people.</p>"
         f"{files}"
     )
@@ -680,24 +783,58 @@ def _reproduce(study: Study, command: str) -> str:
 
 def _origin(scenario: Scenario) -> str:
     if Path(scenario.source).suffix in (".yaml", ".yml"):
-        return f"the scenario file {scenario.source}:"
+        return f"the scenario file {relative(scenario.source)}:"
     return f"the preset {scenario.source}, which is the same as this scenario file:"
 
 
-def render(study: Study, command: str) -> str:
+def relative(path: str | Path) -> str:
+    """A file's path as seen from where the command ran (never the building machine's absolute path)."""
+    try:
+        return os.path.relpath(path) if Path(path).exists() else str(path)
+    except ValueError:  # another drive, on Windows
+        return str(path)
+
+
+def made_at() -> datetime.datetime:
+    """When the report is made: now, or SOURCE_DATE_EPOCH for a byte-identical rebuild."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+    return datetime.datetime.now(tz=datetime.UTC)
+
+
+def simulator_version() -> str:
+    """The package's version, and the git commit when run from a checkout ('+' if edited)."""
+    try:
+        version = importlib.metadata.version("goodhart-sim")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    folder = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "describe", "--always", "--dirty=+", "--abbrev=10"], cwd=folder, capture_output=True,
+            text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{version} (commit {commit})" if commit else version
+
+
+def render(
+    study: Study, command: str, made: datetime.datetime | None = None, version: str | None = None
+) -> str:
     """The whole report as one self-contained HTML document."""
     cfg = study.rows[0].config
-    legend = "".join(
-        f'<span><span class="swatch" style="background:{_colour(study, r)}"></span>{_e(r.name)}'
-        f"{(' (dashed)', ' (dotted)')[study.baselines.index(r) % 2] if r.baseline is None else ''}</span>"
-        for r in study.rows
+    made = made or made_at()
+    version = version or simulator_version()
+    bands = weekly_bands(study)
+    order = [study.row(v.row) for v in study.verdicts]
+    sections = "".join(
+        _scenario_section(study, r, _figure_html(policy_figure(study, r, bands), f"{r.name} over time"))
+        for r in order
     )
-    charts = []
-    for title, unit, series in CHARTS:
-        png = base64.b64encode(chart_png(study, title, unit, series)).decode("ascii")
-        charts.append(f'<figure><img alt="{_e(title)}" src="data:image/png;base64,{png}"></figure>')
     overall = "".join(f"<li>{_e(line)}</li>" for line in study.overall)
-    sections = "".join(_scenario_section(study, r) for r in study.scenarios)
+    difference = _figure_html(difference_figure(study), "Each policy against measuring nothing")
     n = len(study.seeds)
     sizes = sorted({r.config.org.n_employees for r in study.rows})
     people = f"{sizes[0]:,}" if len(sizes) == 1 else f"{sizes[0]:,} to {sizes[-1]:,} (as each scenario sets)"
@@ -706,6 +843,10 @@ def render(study: Study, command: str) -> str:
         f"over {cfg.org.weeks} weeks, under each policy and under no metric at all (the baseline). "
         f"Each policy ran {n} times with different people and luck; figures are averages, and "
         "the ranges are 95% intervals across those runs."
+    )
+    stamp = (
+        f"Made {made:%d %B %Y, %H:%M} UTC by the Goodhart's law at work simulator, version {version}, "
+        f"with: {command}"
     )
     files = (
         ("comparison.csv", table_frame(study), "Comparison table (CSV)"),
@@ -723,24 +864,28 @@ def render(study: Study, command: str) -> str:
 <style>{CSS}</style></head>
 <body>
 <header><div class="inner"><h1>What each performance metric does to work, people and cost</h1>
-<p>{_e(intro)}</p></div></header>
+<p>{_e(intro)}</p><p class="made" id="made">{_e(stamp)}</p></div></header>
 <main>
-<div class="lead"><strong>In short</strong><ul class="findings" data-row="overall">{overall}</ul></div>
+<section class="lead" id="verdict-box"><h2>Verdict: each policy against measuring nothing</h2>
+<ul class="findings" data-row="overall">{overall}</ul>
+{_verdict_table(study)}
+<figure class="difference">{difference}</figure>
+<p class="note">A policy is better or worse than measuring nothing on a count only when the 95% interval
+of its difference from the baseline, run by run on the same seeds, leaves out zero (the bars above;
+green better, red worse, grey within the noise). People counts burnout, voluntary attrition and top
+contributors leaving: worse on any of them is worse for people.</p></section>
 <h2>Each policy against the baseline</h2>
 <p class="note">Green: clearly better than with no metric; red: clearly worse (the 95% interval of
-the difference, run by run, leaves out zero); grey: not clearly different, or neither better nor
-worse. "Durable value" is work that is still standing four weeks later, not reverted or rewritten;
-"performative work" is activity whose only effect is to move the metric. Top contributors
-are the best quarter of staff by what they really contribute, help to teammates included.</p>
+the difference, run by run, leaves out zero); grey: not clearly different. Costs count as costs: more
+token spend is red. "Durable value" is work that is still standing four weeks later, not reverted or
+rewritten; "performative work" is activity whose only effect is to move the metric. Top contributors
+are the best quarter of staff by what they really contribute, help to teammates included. In the
+charts, lines are averages across runs and shaded bands 95% intervals; every policy's charts share
+their scales.</p>
 {sections}
-<h2>Over time</h2>
-<div class="legend">{legend}</div>
-<p class="note">Lines are averages across runs; shaded bands are 95% intervals. The dotted line marks
-the week the policy starts; before it, every scenario runs like the baseline.</p>
-<div class="charts">{"".join(charts)}</div>
 <h2>Comparison table</h2>
 <p class="note">Averages across runs, with the 95% interval beneath in grey. Every number quoted in the
-findings above is a cell of this table.</p>
+verdict and the findings above is a cell of this table.</p>
 {_table(study)}
 <h2>Assumptions</h2>
 {_assumptions(study)}
@@ -748,8 +893,8 @@ findings above is a cell of this table.</p>
 {_reproduce(study, command)}
 <h2>Data</h2>
 <p>The numbers behind this report, as spreadsheets: {downloads}</p>
-<footer>Made with the Goodhart's law at work simulator. A simulation shows mechanisms and
-orders of magnitude, not a forecast for your organisation.</footer>
+<footer>Made with the Goodhart's law at work simulator, version {_e(version)}. A simulation shows
+mechanisms and orders of magnitude, not a forecast for your organisation.</footer>
 </main></body></html>
 """
 
@@ -805,10 +950,15 @@ def check_arguments(
 def reproduce_command(
     sources: Iterable[str], seeds: int, seed: int, employees: int | None, weeks: int | None, config_dirs=()
 ) -> str:
-    parts = ["python -m sim.report", *[_shell(s) for s in sources], f"--seeds {seeds}", f"--seed {seed}"]
+    parts = [
+        "python -m sim.report",
+        *[_shell(relative(s)) for s in sources],
+        f"--seeds {seeds}",
+        f"--seed {seed}",
+    ]
     parts += [f"--employees {employees}"] if employees is not None else []
     parts += [f"--weeks {weeks}"] if weeks is not None else []
-    parts += [f"--config-dir {_shell(str(d))}" for d in config_dirs]
+    parts += [f"--config-dir {_shell(relative(d))}" for d in config_dirs]
     return " ".join(parts)
 
 

@@ -16,6 +16,7 @@ written as scenario files, ready for `python -m sim.report`.
 from __future__ import annotations
 
 import sys
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,9 +26,6 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import io  # noqa: E402
-
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import optuna  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -38,6 +36,16 @@ from sim.model.signals import SIGNAL_NAMES  # noqa: E402
 from sim.outputs import write_atomic, write_table, write_text  # noqa: E402
 from sim.run import replicate_seeds, run_model  # noqa: E402
 from sim.scenarios import scenario_from_mapping, scenario_yaml  # noqa: E402
+from sim.search_report import (  # noqa: E402
+    Check,
+    check_search,
+    evaluate_presets,
+    figure_png,
+    fresh_seeds,
+    front_figure,
+    summary_html,
+    verdict,
+)
 
 # A metric reads up to SLOTS signals, each with a weight: sparse designs a person can explain.
 # Rework counts against; every other signal counts for.
@@ -65,6 +73,11 @@ REFERENCES = {
 }
 
 
+# Below this share of pay, promotion and security riding on the score (and with nobody let go
+# by it), a metric changes nothing anyone does: such a trial is "no metric" under another name.
+MIN_PRESSURE = 0.05
+
+
 @dataclass(frozen=True)
 class Ceilings:
     burnout: float  # highest acceptable mean share of staff burned out
@@ -79,8 +92,9 @@ def policy_from_params(params: dict[str, Any]) -> dict[str, Any]:
         if signal != "none":
             sign = -1.0 if signal == "rework_rate" else 1.0
             weights[signal] = weights.get(signal, 0.0) + sign * float(params[f"weight_{k}"])
-    if not weights:  # no metric at all: nothing can ride on it
-        return {"weights": {}, "per": {}, "pressure": 0.0, "forced_ranking": 0.0}
+    nothing_rides = float(params.get("pressure", 0.0)) < MIN_PRESSURE and not params.get("forced_ranking")
+    if not weights or nothing_rides:  # no signal, or nothing riding on the score: no metric
+        return dict(NO_METRIC)
     return {
         "weights": weights,
         "per": dict(DENOMINATORS[params["per"]]),
@@ -91,6 +105,13 @@ def policy_from_params(params: dict[str, Any]) -> dict[str, Any]:
         "pressure": float(params["pressure"]),
         "forced_ranking": float(params["forced_ranking"]),
     }
+
+
+NO_METRIC: dict[str, Any] = {"weights": {}, "per": {}, "pressure": 0.0, "forced_ranking": 0.0}
+
+
+def is_no_metric(policy: dict[str, Any]) -> bool:
+    return not policy["weights"]
 
 
 def suggest(trial: optuna.Trial) -> dict[str, Any]:
@@ -114,13 +135,14 @@ def describe(policy: dict[str, Any]) -> str:
 
     if not policy["weights"]:
         return "No metric: people are judged informally on what they contribute."
-    scored = " + ".join(f"{PLAIN_SIGNALS[s]} ({w:g})" for s, w in policy["weights"].items())
+    scored = [f"{PLAIN_SIGNALS[s]} (weight {w:g})" for s, w in policy["weights"].items()]
+    scored = scored[0] if len(scored) == 1 else ", ".join(scored[:-1]) + " and " + scored[-1]
     per = f", per dollar of {' and '.join(PLAIN_SIGNALS[s] for s in policy['per'])}" if policy["per"] else ""
     how = "ranked against each other" if policy["scoring"] == "rank" else "judged against where they started"
     stakes = (
         f"{policy['pressure']:.0%} of pay, promotion and security rides on it"
-        if policy["pressure"] > 0
-        else "nothing rides on it (the score is seen, not used)"
+        if policy["pressure"] >= MIN_PRESSURE
+        else "no pay or promotion rides on it"
     )
     fired = (
         f"; the lowest {policy['forced_ranking']:.0%} let go at each review"
@@ -128,13 +150,17 @@ def describe(policy: dict[str, Any]) -> str:
         else "; no forced ranking"
     )
     return (
-        f"Scores {scored}{per}, measured per {'team' if policy['level'] == 'team' else 'person'} over "
+        f"People are scored on {scored}{per}, measured per "
+        f"{'team' if policy['level'] == 'team' else 'person'} over "
         f"{policy['window']} weeks and {how}; {stakes}{fired}."
     )
 
 
-def evaluate(policy: dict[str, Any], base: Sequence[str], seeds: Sequence[int]) -> dict[str, float]:
-    """Mean outcomes of a policy over the seeds."""
+def evaluate(
+    policy: dict[str, Any] | str, base: Sequence[str], seeds: Sequence[int]
+) -> dict[str, float | list[float]]:
+    """Mean outcomes of a policy (a regime mapping or a preset's name) over the seeds, and the
+    runs' own values of the two objectives, seed by seed, for paired comparisons."""
     cfg = scenario_from_mapping({"name": "trial", "regime": policy}, source="search").config(base)
     rows = pd.DataFrame([run_model(cfg, seed=s).summary for s in seeds])
     value, cost = rows["durable_value_total"].astype(float), rows["cost_total"].astype(float)
@@ -151,6 +177,8 @@ def evaluate(policy: dict[str, Any], base: Sequence[str], seeds: Sequence[int]) 
         "token_spend": float(rows["token_cost_per_head_year"].astype(float).mean()),
         "theater": float(rows["theater_share"].astype(float).mean()),
         "durable_value_per_head": float(rows["durable_value_per_head"].astype(float).mean()),
+        "value_per_million_runs": [float(x) for x in per_million],
+        "burnout_runs": [float(x) for x in rows["burnout_share"].astype(float)],
     }
 
 
@@ -221,9 +249,12 @@ def trial_table(study: optuna.Study, ceilings: Ceilings) -> pd.DataFrame:
                 **{k: a[k] for k in ("burnout", "attrition")},
                 **{k: a[k] for k in ("regretted_share", "token_spend", "theater", "durable_value_per_head")},
                 "feasible": a["burnout"] <= ceilings.burnout and a["attrition"] <= ceilings.attrition,
+                "no_metric": is_no_metric(a["policy"]),
                 "policy": describe(a["policy"]),
                 **{f"param_{k}": v for k, v in t.params.items()},
                 "_policy": a["policy"],
+                "_value_runs": a["value_per_million_runs"],
+                "_burnout_runs": a["burnout_runs"],
             }
         )
     table = pd.DataFrame(records)
@@ -232,10 +263,13 @@ def trial_table(study: optuna.Study, ceilings: Ceilings) -> pd.DataFrame:
 
 
 def pareto_front(table: pd.DataFrame) -> np.ndarray:
-    """Feasible trials that no other feasible trial beats on both value per cost and burnout."""
+    """Feasible policies that no other feasible policy beats on both value per cost and burnout.
+    A trial that is no metric under another name is no policy: it is never on the front."""
     value = table["value_per_million"].to_numpy()
     burnout = table["burnout"].to_numpy()
     feasible = table["feasible"].to_numpy(dtype=bool)
+    if "no_metric" in table:
+        feasible = feasible & ~table["no_metric"].to_numpy(dtype=bool)
     front = np.zeros(len(table), dtype=bool)
     for i in np.flatnonzero(feasible):
         others = feasible & (value >= value[i]) & (burnout <= burnout[i])
@@ -250,114 +284,79 @@ def best_policies(table: pd.DataFrame, keep: int) -> pd.DataFrame:
     return front.head(keep)
 
 
-def front_png(table: pd.DataFrame, ceilings: Ceilings) -> bytes:
-    """Durable value per $1M against burnout, every trial, the Pareto front joined up."""
-    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=130)
-    feasible = table[table["feasible"]]
-    other = table[~table["feasible"]]
-    ax.scatter(other["burnout"] * 100, other["value_per_million"], facecolors="none", edgecolors="#bbbbbb",
-               label="over a ceiling")  # fmt: skip
-    ax.scatter(
-        feasible["burnout"] * 100, feasible["value_per_million"], color="#56B4E9", label="within the ceilings"
+def check_results(
+    table: pd.DataFrame,
+    seeds: int,
+    seed: int,
+    ceilings: Ceilings,
+    base: Sequence[str] = (),
+    keep: int = 5,
+    presets: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Check:
+    """The presets on the search's seeds, then the best policies, no metric and the best preset
+    on fresh seeds: whether anything the search found beats measuring nothing beyond the noise."""
+    search_seeds, confirm_seeds = fresh_seeds(seed, seeds)
+    within = lambda o: o["burnout"] <= ceilings.burnout and o["attrition"] <= ceilings.attrition  # noqa: E731
+    preset_table = evaluate_presets(evaluate, base, search_seeds, within, presets, progress)
+    return check_search(
+        best_policies(table, keep),
+        preset_table,
+        evaluate,
+        base,
+        confirm_seeds,
+        search_seeds,
+        NO_METRIC,
+        progress,
     )
-    front = table[table["pareto"]].sort_values("burnout")
-    ax.plot(front["burnout"] * 100, front["value_per_million"], "-o", color="#D55E00", label="Pareto front")
-    for _, row in table[table["reference"] != ""].iterrows():
-        ax.annotate(row["reference"], (row["burnout"] * 100, row["value_per_million"]), xytext=(5, -10),
-                    textcoords="offset points", fontsize=7.5, color="#444444")  # fmt: skip
-    ax.axvline(ceilings.burnout * 100, color="#999999", ls=":", lw=0.8)
-    ax.annotate("burnout ceiling", (ceilings.burnout * 100, 0), xycoords=("data", "axes fraction"),
-                xytext=(3, 4), textcoords="offset points", fontsize=7.5, color="#777777")  # fmt: skip
-    ax.set_xlabel("burned out, % of staff on average")
-    ax.set_ylabel("durable value per $1M of cost")
-    ax.set_title("Policies tried: value for money against burnout", loc="left", fontsize=10.5)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.legend(fontsize=8, frameon=False)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+
+
+def scenario_text(name: str, description: str, policy: dict[str, Any], measures: str) -> str:
+    """A scenario file for a searched policy, opening with what it measures in plain words."""
+    head = "\n".join(f"# {line}" for line in textwrap.wrap(f"What it measures: {measures}", 96))
+    return head + "\n" + scenario_yaml(name, description, policy, {})
 
 
 def write_results(
-    table: pd.DataFrame, out: str | Path, ceilings: Ceilings, command: str, keep: int = 3
+    table: pd.DataFrame,
+    out: str | Path,
+    ceilings: Ceilings,
+    command: str,
+    keep: int = 3,
+    check: Check | None = None,
 ) -> list[Path]:
-    """The trials, the front, a chart, a summary and each best policy as a scenario file."""
+    """The trials, each best policy as a scenario file, the chart and the summary page."""
     out = Path(out)
-    written = [write_table(table.drop(columns=["_policy"]), out / "trials.csv")]
+    hidden = [c for c in table.columns if c.startswith("_")]
+    written = [write_table(table.drop(columns=hidden), out / "trials.csv")]
     best = best_policies(table, keep)
     files = []
     for rank, (_, row) in enumerate(best.iterrows(), start=1):
-        policy = row["_policy"]
+        policy = {"name": f"searched_{rank}", **row["_policy"]}
         name = f"Searched policy {rank} (trial {row['trial']})"
         description = (
             f"{row['policy']} Found by `{command}`: {row['value_per_million']:.1f} durable value "
             f"per $1M of cost, {row['burnout']:.1%} burned out, {row['attrition']:.1%} attrition a year."
         )
-        text = scenario_yaml(name, description, {"name": f"searched_{rank}", **policy}, {})
-        path = write_text(text, out / f"policy-{rank}.yaml")
+        path = write_text(
+            scenario_text(name, description, policy, row["policy"]), out / f"policy-{rank}.yaml"
+        )
         scenario_from_mapping(
-            {"name": name, "description": description, "regime": {"name": f"searched_{rank}", **policy}},
-            source=str(path),
+            {"name": name, "description": description, "regime": policy}, source=str(path)
         )  # a file we write must load back
         files.append(path)
     written += files
-    png = front_png(table, ceilings)
+    names = {int(r["trial"]): f"policy-{k}" for k, (_, r) in enumerate(best.iterrows(), start=1)}
+    presets = check.presets if check is not None else pd.DataFrame()
+    png = figure_png(front_figure(table, presets, ceilings, names))
     written.append(out / "pareto.png")
     write_atomic(out / "pareto.png", lambda tmp: tmp.write_bytes(png))
-    written.append(write_text(summary_text(table, best, files, ceilings, command), out / "summary.md"))
+    from sim.report import made_at, simulator_version
+
+    made = f"Made {made_at():%d %B %Y, %H:%M} UTC by the simulator, version {simulator_version()},"
+    page = summary_html(table, best, [p.name for p in files], check, ceilings, command, png, made)
+    written.append(write_text(page, out / "summary.html"))
     return written
-
-
-def summary_text(
-    table: pd.DataFrame, best: pd.DataFrame, files: list[Path], ceilings: Ceilings, command: str
-) -> str:
-    feasible = int(table["feasible"].sum())
-    lines = [
-        "# Policy search",
-        "",
-        f"`{command}`",
-        "",
-        f"{len(table)} policies tried; {feasible} stayed within the ceilings (burnout at most "
-        f"{ceilings.burnout:.0%} of staff, attrition at most {ceilings.attrition:.0%} a year).",
-        "Value for money is durable value per $1M of salaries, tokens and replacement costs.",
-        "",
-    ]
-    refs = table[table["reference"] != ""]
-    for _, r in refs.iterrows():
-        lines.append(
-            f"- Reference, {r['reference']} (trial {r['trial']}): {r['value_per_million']:.1f} per $1M, "
-            f"burnout {r['burnout']:.1%}, attrition {r['attrition']:.1%}."
-        )
-    front = best_policies(table, len(table))
-    lines += [
-        "",
-        "## The best policies",
-        "",
-        "The Pareto front: no policy tried beats one of these on both value for money and burnout;",
-        "choosing among them is a judgement about how much burnout a gain is worth. Value per $1M is",
-        "shown with its standard error across seeds: differences smaller than about twice that are noise.",
-        "",
-    ]
-    if front.empty:
-        lines.append("No policy stayed within the ceilings: raise them, or run more trials.")
-    lines.append(
-        "| file | trial | value per $1M | burnout | attrition | top contributors among leavers | policy |"
-    )
-    lines.append("|---|---|---|---|---|---|---|")
-    file_of = {int(r["trial"]): path.name for path, (_, r) in zip(files, best.iterrows(), strict=True)}
-    for _, r in front.iterrows():
-        lines.append(
-            f"| {file_of.get(int(r['trial']), '')} | {r['trial']} | {r['value_per_million']:.1f} "
-            f"± {r['value_per_million_se']:.1f} | {r['burnout']:.1%} | {r['attrition']:.1%} | "
-            f"{r['regretted_share']:.0%} | {r['policy']} |"
-        )
-    if files:
-        lines += ["", "Compare them against the baseline in a report:", ""]
-        lines.append("    python -m sim.report " + " ".join(str(p) for p in files) + " --seeds 5")
-    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -401,8 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         say(f"error: {error}")
         return 2
-    written = write_results(table, args.out, ceilings, command, args.keep)
-    print(Path(args.out, "summary.md").read_text())
+    check = check_results(table, args.seeds, args.seed, ceilings, base, args.keep, progress=say)
+    written = write_results(table, args.out, ceilings, command, args.keep, check)
+    print("\n".join(verdict(check)))
     print("Written: " + ", ".join(str(p) for p in written))
     return 0
 

@@ -23,17 +23,24 @@ SMALL = ["--employees", "150", "--weeks", "40", "--seeds", "2", "--seed", "3"]
 HOSTILE = "<script>alert('x')</script> leaderboard"
 
 
+MADE = "1767225600"  # 1 January 2026, 00:00 UTC
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, str, Path]:
-    """The report of a hostile-named scenario file and a preset, through the command line."""
+    """The report of a hostile-named scenario file and a preset, through the command line, run
+    from the scenario's folder and given the file's absolute path."""
     folder = tmp_path_factory.mktemp("report")
     scenario = folder / "hostile.yaml"
     scenario.write_text(
         f'name: "{HOSTILE}"\ndescription: "Ranked by tokens & prompts"\n'
-        "regime: token_leaderboard\nset: {regime.pressure: 0.8}\n"
+        "regime: token_leaderboard\nset: {regime.pressure: 0.8, regime.start_week: 20}\n"
     )
     out = folder / "report.html"
-    assert main([str(scenario), "team_outcome", *SMALL, "--out", str(out)]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", MADE)
+        patch.chdir(folder)
+        assert main([str(scenario), "team_outcome", *SMALL, "--out", str(out)]) == 0
     return out, out.read_text(encoding="utf-8"), scenario
 
 
@@ -173,14 +180,62 @@ def test_the_data_download_is_the_table(built):
 
 def test_the_report_says_how_to_reproduce_it(built):
     _, text, scenario = built
-    assert "python -m sim.report" in text and "--seeds 2 --seed 3" in text
+    command = "python -m sim.report hostile.yaml team_outcome --seeds 2 --seed 3 --employees 150 --weeks 40"
+    assert f"<pre>{command}</pre>" in text  # named as seen from where it ran
+    assert str(scenario.parent) not in text  # never the building machine's own paths
+    assert "the scenario file hostile.yaml:" in text
     assert "regime: token_leaderboard" in text  # the scenario file, verbatim (escaped)
     assert "docs/model.md" in text
+    assert "derived from --seed 3" in text
 
 
-def test_same_seed_same_report(built, tmp_path):
+def test_the_report_says_when_and_by_what_it_was_made(built):
+    _, text, _ = built
+    made = re.search(r'<p class="made" id="made">(.*?)</p>', text).group(1)
+    assert made.startswith("Made 01 January 2026, 00:00 UTC by the Goodhart")
+    assert re.search(r"version 0\.1\.0\b", made) and made.endswith("--seed 3 --employees 150 --weeks 40")
+    assert made.index("Made") < text.index('id="verdict-box"')
+
+
+def test_the_report_opens_with_the_verdict(built):
+    _, text, _ = built
+    page = parse(text)
+    first = text.index('id="verdict-box"')
+    assert first < text.index('<section class="scenario"') and first < text.index('id="comparison"')
+    lines = page.findings["overall"]
+    assert lines[0].strip() == "No policy beat measuring nothing." or " beat measuring nothing: " in lines[0]
+    verdict = text[first : text.index("</table>", first)]
+    rows = re.findall(r'<tr data-row="(s\d)">.*?<strong class="\w+">([^<]+)</strong>', verdict)
+    assert {key for key, _ in rows} == {"s1", "s2"}
+    beats = [key for key, word in rows if word == "beat measuring nothing"]
+    assert [key for key, _ in rows[: len(beats)]] == beats  # the winners first
+    if not beats:
+        assert lines[0].strip() == "No policy beat measuring nothing."
+    assert "week 20" in verdict and "Starts in week 20." in text and "Starts in week 13." in text
+
+
+def test_token_spend_reads_as_a_cost(built):
+    """A leaderboard on tokens at high pressure spends many times the baseline: red, not grey."""
+    _, text, _ = built
+    section = text[text.index('<section class="scenario" id="s1"') :]
+    card = re.search(r'<div class="t">Token spend</div><div class="v (\w+)">', section)
+    assert card.group(1) == "bad"
+
+
+def test_print_keeps_each_policy_on_its_own_page(built):
+    _, text, _ = built
+    css = text[text.index("@media print") :]
+    rule = re.search(r"\.scenario,\.lead,figure[^{]*\{([^}]*)\}", css).group(1)
+    assert "break-inside:avoid" in rule and "page-break-inside:avoid" in rule
+    assert re.search(r"\.scenario\{break-before:page", css)
+    assert text.count('<section class="scenario"') == text.count('<figure class="over-time"><img')
+
+
+def test_same_seed_same_report(built, tmp_path, monkeypatch):
     path, text, scenario = built
     again = tmp_path / "again.html"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", MADE)
+    monkeypatch.chdir(scenario.parent)
     assert main([str(scenario), "team_outcome", *SMALL, "--out", str(again)]) == 0
     assert again.read_text(encoding="utf-8") == text
 
@@ -225,3 +280,95 @@ def test_screenshot_in_headless_chromium(built, tmp_path):
     assert header == (0x1F, 0x3A, 0x5F), f"the header band is missing: {header}"
     # The page is laid out, not blank: many distinct colours (text, cards, charts).
     assert len(image.resize((320, 600)).getcolors(maxcolors=1 << 16) or []) > 50
+
+
+@pytest.fixture(scope="module")
+def study():
+    """Two policies starting in different weeks, on a tiny organisation."""
+    from sim.report import run_study
+    from sim.scenarios import scenario_from_mapping
+
+    late = scenario_from_mapping({"name": "Late leaderboard", "regime": "token_leaderboard",
+                                  "set": {"regime.start_week": 20}})  # fmt: skip
+    early = scenario_from_mapping({"name": "Early outcomes", "regime": "team_outcome",
+                                   "set": {"regime.start_week": 8}})  # fmt: skip
+    return run_study([late, early], seeds=2, seed=1, base=["org.n_employees=60", "org.weeks=30"])
+
+
+def _screen_px(text) -> float:
+    """On screen, a chart is shown at the size it was drawn: 96 CSS pixels an inch."""
+    from sim.report import CSS_PX_PER_INCH
+
+    return text.get_fontsize() / 72 * CSS_PX_PER_INCH
+
+
+def test_each_policy_has_its_own_small_multiples_with_its_start_week(study):
+    import matplotlib.pyplot as plt
+
+    from sim.report import CHARTS, policy_figure, weekly_bands
+
+    bands = weekly_bands(study)
+    for row, start in zip(study.scenarios, (20, 8), strict=True):
+        fig = policy_figure(study, row, bands)
+        axes = [ax for ax in fig.axes if ax.has_data()]
+        assert len(axes) == len(CHARTS)
+        for ax in axes:
+            assert len(ax.collections) == 2  # this policy's band and the baseline's, nothing else
+            assert [line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == ":"] == [start]
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert legend == [row.name, "No metric", f"starts in week {start}"]
+        plt.close(fig)
+
+
+def test_chart_text_is_readable_on_screen(study):
+    import matplotlib.pyplot as plt
+    import matplotlib.text
+
+    from sim.report import _figure_html, difference_figure, policy_figure, weekly_bands
+
+    figures = [policy_figure(study, study.scenarios[0], weekly_bands(study)), difference_figure(study)]
+    for fig in figures:
+        fig.canvas.draw()
+        texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
+        ticks = [t for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+        assert ticks and all(_screen_px(t) >= 11 for t in ticks), min(_screen_px(t) for t in ticks)
+        assert all(_screen_px(t) >= 11 for t in texts)
+        width = int(re.search(r'width="(\d+)"', _figure_html(fig, "chart")).group(1))
+        assert width == round(fig.get_figwidth() * 96)  # shown at the size it was drawn
+        plt.close(fig)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+def test_printed_each_policy_panel_fits_one_page(built):
+    """Laid out for print on A4 (12 mm margins: 703 by 1032 CSS pixels), every policy's panel,
+    charts included, and the verdict are shorter than a page, and each panel starts a page."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    path, _, _ = built
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 703, "height": 1032})
+            page.goto(path.as_uri())
+            page.emulate_media(media="print")
+            boxes = page.eval_on_selector_all(
+                "section.scenario, #verdict-box",
+                "els => els.map(e => [e.id, e.getBoundingClientRect().height,"
+                " getComputedStyle(e).breakBefore])",
+            )
+        finally:
+            browser.close()
+    assert {key for key, _, _ in boxes} == {"verdict-box", "s1", "s2"}
+    for key, height, before in boxes:
+        assert 0 < height < 1032, (key, height)
+        assert before == ("page" if key != "verdict-box" else "auto"), (key, before)
+
+
+def test_the_command_names_files_from_where_it_ran_and_shows_seed_0(tmp_path, monkeypatch):
+    from sim.report import reproduce_command
+
+    (tmp_path / "mine").mkdir()
+    scenario = tmp_path / "mine" / "my policy.yaml"
+    scenario.write_text("regime: team_outcome\n")
+    monkeypatch.chdir(tmp_path)
+    command = reproduce_command([str(scenario), "team_outcome"], 5, 0, None, None)
+    assert command == "python -m sim.report 'mine/my policy.yaml' team_outcome --seeds 5 --seed 0"

@@ -3,11 +3,22 @@ read, and gives the same result again from the same seed."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from sim.scenarios import load_scenario
-from sim.search import Ceilings, main, pareto_front, policy_from_params, run_search, write_results
+from sim.search import (
+    NO_METRIC,
+    Ceilings,
+    check_results,
+    main,
+    pareto_front,
+    policy_from_params,
+    run_search,
+    write_results,
+)
+from sim.search_report import Check, compare, fresh_seeds, front_figure, verdict
 
 SMALL = ["org.n_employees=150", "org.weeks=40"]
 CEILINGS = Ceilings(burnout=0.05, attrition=0.12)
@@ -16,6 +27,13 @@ CEILINGS = Ceilings(burnout=0.05, attrition=0.12)
 @pytest.fixture(scope="module")
 def searched() -> pd.DataFrame:
     return run_search(trials=7, seeds=2, seed=11, ceilings=CEILINGS, base=SMALL)
+
+
+@pytest.fixture(scope="module")
+def checked(searched) -> Check:
+    return check_results(
+        searched, 2, 11, CEILINGS, SMALL, keep=2, presets=("team_outcome", "token_leaderboard")
+    )
 
 
 def test_the_search_runs_every_trial(searched):
@@ -31,7 +49,7 @@ def test_the_ceilings_hold(searched):
     front = searched[searched["pareto"]]
     assert not front.empty and front["feasible"].all()
     for _, row in front.iterrows():  # nothing feasible beats a front policy on both counts
-        feasible = searched[searched["feasible"]]
+        feasible = searched[searched["feasible"] & ~searched["no_metric"]]  # the policies within the ceilings
         better = (feasible["value_per_million"] >= row["value_per_million"]) & (
             feasible["burnout"] <= row["burnout"]
         )
@@ -61,10 +79,12 @@ def test_same_seed_same_search(searched):
     assert list(searched["_policy"]) == list(again["_policy"])
 
 
-def test_best_policies_become_scenario_files(searched, tmp_path):
-    written = write_results(searched, tmp_path, CEILINGS, "python -m sim.search (test)", keep=2)
+def test_best_policies_become_scenario_files(searched, checked, tmp_path):
+    written = write_results(
+        searched, tmp_path, CEILINGS, "python -m sim.search (test)", keep=2, check=checked
+    )
     names = {p.name for p in written}
-    assert {"trials.csv", "pareto.png", "summary.md"} <= names
+    assert {"trials.csv", "pareto.png", "summary.html"} <= names and "summary.md" not in names
     files = sorted(tmp_path.glob("policy-*.yaml"))
     assert 1 <= len(files) <= 2
     best = searched[searched["pareto"]].sort_values("value_per_million", ascending=False)
@@ -76,14 +96,110 @@ def test_best_policies_become_scenario_files(searched, tmp_path):
         assert cfg.regime.pressure == policy["pressure"]
         assert cfg.regime.forced_ranking == policy["forced_ranking"]
         assert f"trial {row['trial']}" in scenario.name
-    summary = (tmp_path / "summary.md").read_text()
-    assert "Pareto front" in summary and "python -m sim.report" in summary
+        head = path.read_text().splitlines()[0]
+        assert head.startswith("# What it measures: People are scored on ")  # plain words first
+        assert not row["no_metric"]
+    summary = (tmp_path / "summary.html").read_text()
+    assert summary.lstrip().startswith("<!DOCTYPE html>") and "https:" not in summary
+    assert summary.index('id="verdict-box"') < summary.index('id="front"')
+    assert "Pareto front" in summary and "python -m sim.report policy-1.yaml" in summary
+    assert "data:image/png;base64," in summary
+    for line in verdict(checked):
+        assert line.replace("'", "&#x27;") in summary
 
 
 def test_no_weights_means_no_metric():
     params = {"signal_1": "none", "weight_1": 1.0, "signal_2": "none", "weight_2": 0.5}
     params |= {"pressure": 0.9, "forced_ranking": 0.1}
     assert policy_from_params(params) == {"weights": {}, "per": {}, "pressure": 0.0, "forced_ranking": 0.0}
+
+
+def test_nothing_riding_on_the_score_means_no_metric():
+    """A metric that moves no pay, promotion or job is measuring nothing under another name."""
+    params = {"signal_1": "tokens", "weight_1": 1.0, "per": "none", "level": "individual"}
+    params |= {"scoring": "rank", "window": 4, "pressure": 0.0, "forced_ranking": 0.0}
+    assert policy_from_params(params) == NO_METRIC
+    assert policy_from_params(params | {"pressure": 0.04}) == NO_METRIC
+    assert policy_from_params(params | {"pressure": 0.05})["weights"] == {"tokens": 1.0}
+    assert policy_from_params(params | {"forced_ranking": 0.05})["weights"] == {"tokens": 1.0}  # people go
+
+
+def test_no_metric_trials_are_never_offered(searched):
+    nothing = searched["_policy"].map(lambda p: not p["weights"])
+    assert (searched["no_metric"] == nothing).all() and searched["no_metric"].iloc[0]
+    assert not searched.loc[searched["no_metric"], "pareto"].any()
+    table = pd.DataFrame(
+        {"value_per_million": [300.0, 250.0], "burnout": [0.01, 0.02], "feasible": [True, True]}
+    ).assign(no_metric=[True, False])
+    assert list(pareto_front(table)) == [False, True]  # a better "no metric" does not hide a policy
+
+
+def test_the_check_uses_fresh_seeds(checked):
+    search, fresh = fresh_seeds(11, 2)
+    assert len(fresh) == 3 and not set(search) & set(fresh)
+    assert checked.search_seeds == search and checked.fresh_seeds == fresh
+    kinds = list(checked.confirmation["kind"])
+    assert kinds[0] == "reference" and kinds.count("searched") == len(best := checked.confirmation) - 2
+    assert all(len(runs) == 3 for runs in best["value_per_million_runs"])
+    assert set(checked.presets["preset"]) == {"team_outcome", "token_leaderboard"}
+
+
+def _contenders(**searched: tuple[float, float]) -> Check:
+    """No metric, a preset and searched policies whose runs are no metric's, seed by seed, times
+    a factor on value per $1M and on burnout, plus their own noise (constructed, no simulation)."""
+    rng = np.random.default_rng(5)
+    luck = rng.normal(0, 20, 5)
+    value, burnout = 250 + luck, 0.04 + luck / 2000
+
+    def row(name, kind, v, b, noise):
+        own = rng.normal(0, noise, 5)
+        runs = list(value * v + own - own.mean())
+        burn = list(burnout * b)
+        return {"name": name, "kind": kind, "value_per_million": np.mean(runs), "burnout": np.mean(burn),
+                "attrition": 0.1, "value_per_million_runs": runs, "burnout_runs": burn}  # fmt: skip
+
+    records = [row("no metric", "reference", 1.0, 1.0, 0), row("Team outcome", "preset", 1.02, 1.0, 1.0)]
+    records += [row(name, "searched", v, b, 8.0 if v == 1.01 else 1.0) for name, (v, b) in searched.items()]
+    frame = compare(pd.DataFrame(records))
+    return Check(pd.DataFrame(), frame, "Team outcome", list(range(5)), [])
+
+
+def test_a_searched_policy_that_beats_no_metric_is_named():
+    check = _contenders(**{"Searched policy 1": (1.10, 1.0), "Searched policy 2": (1.01, 1.0)})
+    calls = dict(zip(check.confirmation["name"], check.confirmation["vs_none"], strict=True))
+    assert calls["Searched policy 1"] == "better" and calls["Searched policy 2"] == "no different"
+    lines = verdict(check)
+    assert lines[0].startswith("Searched policy 1 beat measuring nothing on 5 fresh runs")
+    assert not any("No searched policy beat" in line for line in lines)
+    assert "The best preset within the ceilings was Team outcome" in lines[-1]
+    assert "Searched policy 1 beat it" in lines[-1]
+
+
+def test_no_searched_policy_beating_no_metric_is_said():
+    check = _contenders(**{"Searched policy 1": (1.01, 1.0), "Searched policy 2": (1.08, 1.5)})
+    calls = dict(zip(check.confirmation["name"], check.confirmation["vs_none"], strict=True))
+    assert calls == {"no metric": "no different", "Team outcome": "better",
+                     "Searched policy 1": "no different", "Searched policy 2": "trade-off"}  # fmt: skip
+    lines = verdict(check)
+    assert lines[0].startswith("No searched policy beat measuring nothing beyond the noise.")
+    assert "Searched policy 2" in lines[0] and "more value for more burnout" in lines[0]
+
+
+def test_the_pareto_chart_has_intervals_and_names(searched, checked):
+    import matplotlib.pyplot as plt
+
+    names = {
+        int(r["trial"]): f"policy-{k}" for k, (_, r) in enumerate(searched[searched["pareto"]].iterrows(), 1)
+    }
+    fig = front_figure(searched, checked.presets, CEILINGS, names)
+    ax = fig.axes[0]
+    texts = {t.get_text() for t in ax.texts}
+    assert set(names.values()) <= texts and "no metric" in texts and {"A", "B"} <= texts
+    assert len(ax.containers) == 2  # error bars: the front and the presets
+    assert "against no metric" in ax.get_ylabel()
+    low, high = ax.get_ylim()
+    assert low < 0 < high  # the reference, no metric, is on the chart at zero
+    plt.close(fig)
 
 
 def test_a_signal_in_two_slots_adds_up_and_rework_counts_against():
