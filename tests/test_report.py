@@ -171,11 +171,14 @@ def test_the_data_download_is_the_table(built):
     links = dict(page.links)
     assert {"comparison.csv", "runs.csv", "weekly.csv"} <= set(links)
     table = pd.read_csv(io.BytesIO(base64.b64decode(links["comparison.csv"].split(",", 1)[1])))
-    assert list(table["scenario"])[1:] == [HOSTILE, "Team cost-to-serve"]
+    policies = table[table["row"].str.startswith("s")]
+    assert list(policies["scenario"]) == [HOSTILE, "Team cost-to-serve"]
+    baselines = table[table["row"].str.startswith("b")]
+    assert len(baselines) >= 1 and baselines["scenario"].str.startswith("No metric").all()
     first = table.set_index("row").loc["s1", "durable_value_per_head"]
     assert page.cells["s1"][1].startswith(f"{first:.3f}")  # after the name: durable value
     runs = pd.read_csv(io.BytesIO(base64.b64decode(links["runs.csv"].split(",", 1)[1])))
-    assert len(runs) == 3 * 2  # baseline and two scenarios, two seeds each
+    assert len(runs) == (len(baselines) + 2) * 2  # baselines and two scenarios, two seeds each
 
 
 def test_the_report_says_how_to_reproduce_it(built):
