@@ -25,9 +25,17 @@ def test_the_per_agent_formulation_runs_the_same_week():
     for _ in range(30):
         vectorised.step()
         per_agent.step()
-    theater = [
-        model.datacollector.get_model_vars_dataframe()["share_theater"].tail(5).mean()
-        for model in (vectorised, per_agent)
-    ]
+    weekly = [model.datacollector.get_model_vars_dataframe() for model in (vectorised, per_agent)]
+    # The same table: the data contract's columns, one per gaming action of the config.
+    assert list(weekly[1].columns) == list(vectorised.weekly_columns)
+    assert {"trust", "theater_agents_running", "theater_claiming_credit"} <= set(weekly[1].columns)
+    assert len(weekly[1]) == 30 and not weekly[1].drop(columns=["metric_index"]).isna().any().any()
+    late = [w.tail(5).mean() for w in weekly]
+    theater = [w["share_theater"] for w in late]
     assert all(t > 0.01 for t in theater)  # both game under a high-pressure token leaderboard
     assert np.isclose(theater[0], theater[1], rtol=0.5)
+    # Visible telemetry and a score that real work barely moves erode trust in both.
+    trust = [w["trust"] for w in late]
+    assert all(t < 0.9 for t in trust)
+    assert np.isclose(trust[0], trust[1], atol=0.05)
+    assert np.isclose(late[0]["durable_value_index"], late[1]["durable_value_index"], rtol=0.15)
