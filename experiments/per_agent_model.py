@@ -134,12 +134,12 @@ def work_week(
     sloppiness: float,
     team_help: float,
     prod: ProductionConfig,
-    actions: list[list[float]],
+    actions: list[list[tuple[int, float]]],
     ai_optimism: float = 0.0,
     rework_awareness: float = 1.0,
 ) -> Week:
     """`sim.model.production.work_week` for one person; `actions` holds each gaming action's
-    effects per hour, in the order of TOTALS. Optimism about AI raises the value people
+    effects per hour, as (row of TOTALS, effect). Optimism about AI raises the value people
     believe their AI hours have, not the volume they ship."""
     excess = max(hours - prod.long_hours_start, 0.0)
     worked = hours - excess * (1.0 - prod.long_hours_yield)
@@ -150,7 +150,7 @@ def work_week(
     gaming = [0.0] * len(TOTALS)
     for h, effects in zip(productive[GAMING:], actions, strict=True):
         if h:
-            for t, effect in enumerate(effects):
+            for t, effect in effects:
                 gaming[t] += h * effect
 
     output_per_hour = skill * efficiency * max(1.0 + team_help, 0.0) / WEEK
@@ -719,7 +719,8 @@ class PerAgentOrgModel(mesa.Model):
         repertoire = Repertoire(cfg.gaming)
         self.activities = activities(repertoire)
         self.action_names = repertoire.names
-        self.actions = repertoire.matrix.T.tolist()  # each action's effects per hour, as in TOTALS
+        # Each action's effects per hour: (row of TOTALS, effect) where the effect is not nil.
+        self.actions = [[(t, e) for t, e in enumerate(row) if e] for row in repertoire.matrix.T.tolist()]
         self.weekly_columns = WEEKLY_COLUMNS + tuple(f"theater_{name}" for name in repertoire.names)
         self.formula = Formula(cfg.regime)
         n, org, wb, b = cfg.org.n_employees, cfg.org, cfg.wellbeing, cfg.behaviour
