@@ -383,8 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         if reference_sizes:
             try:
                 tree = extract(args.reference, Path(scratch))
-            except subprocess.CalledProcessError as error:
-                why = ((error.stderr or b"").decode(errors="replace").strip().splitlines() or ["?"])[-1]
+            except (OSError, subprocess.CalledProcessError) as error:
+                stderr = getattr(error, "stderr", None) or str(error).encode()
+                why = (stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1]
                 print(f"  reference {args.reference}: cannot extract ({why})", file=sys.stderr)
         for n in sorted({*sizes, *reference_sizes}):
             # Side by side: the reference right before the new model at each size.
