@@ -4,13 +4,21 @@
     python experiments/benchmark.py --quick    # a smoke run in seconds
     python experiments/benchmark.py --sizes 1000 10000 --weeks 52
     python experiments/benchmark.py --profile 85000   # top functions of one vectorised run
+    python experiments/benchmark.py --reference e4c7646 --reference-sizes 1000 10000 85000
+    python experiments/benchmark.py --no-reference    # skip the older model
 
 Each model runs in a fresh subprocess, so that its peak memory (the child's ru_maxrss) is
 its own and no run warms the caches of the next. Wall time covers building the model and
 stepping it, not importing Python packages. The per-agent formulation
 (`experiments/per_agent_model.py`) is the conventional Mesa way of writing the same week;
-the speed-up is the ratio of agent-weeks per second. This prints figures and PASS/MISS
-words only: it never fails on time, and always exits 0.
+the speed-up is the ratio of agent-weeks per second.
+
+The reference is the vectorised model of an older commit (by default the last one before
+Model 2.0), extracted with `git archive` into a temporary directory and timed side by side
+with the working tree, same regime, sizes and weeks: the cost of new mechanisms is the
+ratio of their time per agent-week. With `--repeat R` every timing runs R times and the
+best (the least disturbed by other work on the machine) is reported. This prints figures
+and PASS/MISS words only: it never fails on time, and always exits 0.
 """
 
 from __future__ import annotations
@@ -18,14 +26,16 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE)]  # the repository's `sim`, then `per_agent_model`
+REPOSITORY = HERE.parent
 
 REGIME = "token_leaderboard"
 MB = 1e6
@@ -33,6 +43,9 @@ MB = 1e6
 TARGET_LARGE = (85_000, 104, 10.0, 2000.0)
 TARGET_SMALL = (1_000, 104, 0.5)
 TARGET_SPEEDUP = (10_000, 30.0)
+# The last commit before Model 2.0, and how much more time per agent-week the new model may take.
+REFERENCE = "dbc4b80"
+TARGET_OVERHEAD = 1.30
 
 
 def config(n: int, weeks: int = 104):
@@ -55,6 +68,7 @@ def run_one(kind: str, n: int, weeks: int) -> dict:
         from per_agent_model import PerAgentOrgModel as Model
     cfg = config(n)
     before = peak_mb()
+    cpu = time.process_time()
     start = time.perf_counter()
     model = Model(cfg, rng=0)
     built = time.perf_counter()
@@ -64,6 +78,7 @@ def run_one(kind: str, n: int, weeks: int) -> dict:
         model.step()
         step_times.append(time.perf_counter() - t)
     end = time.perf_counter()
+    cpu = time.process_time() - cpu
     return {
         "kind": kind,
         "n": n,
@@ -72,6 +87,7 @@ def run_one(kind: str, n: int, weeks: int) -> dict:
         "step_s": end - built,
         "total_s": end - start,
         "agent_weeks_per_s": n * weeks / (end - start),
+        "cpu_s": cpu,  # this process's CPU time: less disturbed by other work on the machine
         "step_median_ms": 1e3 * statistics.median(step_times) if step_times else float("nan"),
         "step_max_ms": 1e3 * max(step_times) if step_times else float("nan"),
         "peak_mb": peak_mb(),
@@ -79,15 +95,54 @@ def run_one(kind: str, n: int, weeks: int) -> dict:
     }
 
 
-def in_subprocess(kind: str, n: int, weeks: int) -> dict | None:
+def in_subprocess(kind: str, n: int, weeks: int, tree: Path | None = None, repeat: int = 1) -> dict | None:
+    """The best of `repeat` runs, each in a fresh process; `tree` is where its `sim` comes from
+    (default: this repository)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--one", kind, str(n), str(weeks)]
-    print(f"  running {kind} model, {n:,} employees x {weeks} weeks ...", file=sys.stderr, flush=True)
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        print(f"  {kind} {n}: failed ({last})", file=sys.stderr)
-        return None
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    if tree is not None:
+        cmd += ["--tree", str(tree)]
+    label = "reference" if tree is not None else kind
+    best = None
+    for attempt in range(repeat):
+        times = f" (run {attempt + 1} of {repeat})" if repeat > 1 else ""
+        print(f"  running {label} model, {n:,} employees x {weeks} weeks{times}", file=sys.stderr, flush=True)
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            print(f"  {label} {n}: failed ({last})", file=sys.stderr)
+            return None
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        cpu = min(r["cpu_s"], best["cpu_s"]) if best else r["cpu_s"]
+        if best is None or r["total_s"] < best["total_s"]:
+            best = r
+        best["cpu_s"] = cpu  # the least CPU time of any run, which may not be the fastest
+    best["runs"] = repeat
+    return best
+
+
+def extract(commit: str, into: Path) -> Path:
+    """The `sim` package of `commit`, importable from `into`: older commits keep the presets in
+    `configs/`, which setuptools maps to `sim.configs`, so they are copied there."""
+    archive = subprocess.run(
+        ["git", "-C", str(REPOSITORY), "archive", "--format=tar", commit, "sim", "configs"],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    if not (into / "sim" / "configs").exists() and (into / "configs").exists():
+        shutil.copytree(into / "configs", into / "sim" / "configs")
+    return into
+
+
+def describe(commit: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(REPOSITORY), "log", "-1", "--format=%h %s", commit],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = done.stdout.strip() or commit
+    return line if len(line) <= 72 else line[:69] + "..."
 
 
 def profile(n: int, weeks: int, top: int = 10) -> None:
@@ -120,7 +175,13 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("PASS" if ok else "MISS")
 
 
-def report(vectorised: dict[int, dict], per_agent: dict[int, dict], full_weeks: int) -> str:
+def report(
+    vectorised: dict[int, dict],
+    per_agent: dict[int, dict],
+    full_weeks: int,
+    reference: dict[int, dict] | None = None,
+    reference_name: str = "",
+) -> str:
     out = []
     header = [
         "model",
@@ -152,6 +213,8 @@ def report(vectorised: dict[int, dict], per_agent: dict[int, dict], full_weeks: 
                 ]
             )
     out.append(f"Regime {REGIME}; wall time = building + stepping; peak MB = ru_maxrss of a fresh process.")
+    if repeats := {r.get("runs", 1) for r in [*vectorised.values(), *per_agent.values()]} - {1}:
+        out.append(f"Each figure is the best of {max(repeats)} runs.")
     out.append(table(rows, header))
     if everything := [*vectorised.values(), *per_agent.values()]:
         base = min(r["baseline_mb"] for r in everything)
@@ -163,6 +226,48 @@ def report(vectorised: dict[int, dict], per_agent: dict[int, dict], full_weeks: 
         out.append(
             f"One OrgModel.step() at 1,000 employees: median {r['step_median_ms']:.2f} ms, "
             f"max {r['step_max_ms']:.2f} ms over {r['weeks']} steps"
+        )
+
+    overheads = {}
+    if reference:
+        out.append("")
+        out.append(f"New model against the reference {reference_name}")
+        out.append(
+            "(cost = reference agent-weeks/s over the new one: the time per agent-week, relative;"
+            " CPU cost: the same from each run's CPU time)"
+        )
+        rows = []
+        for n in sorted(set(reference) & set(vectorised)):
+            v, r = vectorised[n], reference[n]
+            overheads[n] = r["agent_weeks_per_s"] / v["agent_weeks_per_s"]
+            stepping = (r["weeks"] / r["step_s"]) / (v["weeks"] / v["step_s"])
+            cpu = v["cpu_s"] / r["cpu_s"] if r.get("cpu_s") and v.get("cpu_s") else float("nan")
+            rows.append(
+                [
+                    f"{n:,}",
+                    r["weeks"],
+                    f"{r['agent_weeks_per_s']:,.0f}",
+                    f"{v['agent_weeks_per_s']:,.0f}",
+                    f"{overheads[n]:.2f}x",
+                    f"{stepping:.2f}x",
+                    f"{cpu:.2f}x",
+                    f"{r['peak_mb']:,.0f}",
+                ]
+            )
+        out.append(
+            table(
+                rows,
+                [
+                    "employees",
+                    "weeks",
+                    "reference agent-weeks/s",
+                    "new agent-weeks/s",
+                    "cost",
+                    "stepping only",
+                    "CPU cost",
+                    "reference peak MB",
+                ],
+            )
         )
 
     out.append("")
@@ -207,6 +312,14 @@ def report(vectorised: dict[int, dict], per_agent: dict[int, dict], full_weeks: 
             verdict(speed >= x_speed if speed else None),
         ],
     ]
+    for n in sorted(overheads):
+        rows.append(
+            [
+                f"<= {TARGET_OVERHEAD:.2f}x the reference's time per agent-week at {n:,}",
+                f"{overheads[n]:.2f}x",
+                verdict(overheads[n] <= TARGET_OVERHEAD),
+            ]
+        )
     out.append("Targets:")
     out.append(table(rows, ["target", "figure", "result"]))
     return "\n".join(out)
@@ -223,10 +336,27 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="weeks of the per-agent runs at 10,000 employees or more (default: as --weeks)",
     )
+    parser.add_argument(
+        "--reference",
+        default=REFERENCE,
+        metavar="COMMIT",
+        help=f"older commit whose vectorised model is timed beside this one (default {REFERENCE})",
+    )
+    parser.add_argument("--no-reference", action="store_true", help="do not time a reference commit")
+    parser.add_argument(
+        "--reference-sizes",
+        type=int,
+        nargs="+",
+        help="employees for the reference comparison (default 1000 10000; add 85000 if wanted)",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each timing; the best is reported")
     parser.add_argument("--profile", type=int, metavar="N", help="profile one vectorised run of N employees")
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WEEKS"), help=argparse.SUPPRESS)
+    parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    # The repository's (or the reference's) `sim`, then `per_agent_model`.
+    sys.path[:0] = [str(args.tree or REPOSITORY), str(HERE)]
     if args.one:
         kind, n, weeks = args.one
         print(json.dumps(run_one(kind, int(n), int(weeks))))
@@ -244,16 +374,32 @@ def main(argv: list[str] | None = None) -> int:
         sizes = args.sizes or [1000, 10000, 85000]
         agent_sizes = args.agent_sizes or [1000, 10000]
         agent_weeks = args.agent_weeks or weeks
+    repeat = max(args.repeat, 1)
 
-    vectorised, per_agent = {}, {}
-    for n in sizes:
-        if (r := in_subprocess("vectorised", n, weeks)) is not None:
-            vectorised[n] = r
+    vectorised, per_agent, reference = {}, {}, {}
+    reference_sizes = [] if args.no_reference else (args.reference_sizes or [1000, 10000])
+    with tempfile.TemporaryDirectory(prefix="benchmark-reference-") as scratch:
+        tree = None
+        if reference_sizes:
+            try:
+                tree = extract(args.reference, Path(scratch))
+            except (OSError, subprocess.CalledProcessError) as error:
+                stderr = getattr(error, "stderr", None) or str(error).encode()
+                why = (stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1]
+                print(f"  reference {args.reference}: cannot extract ({why})", file=sys.stderr)
+        for n in sorted({*sizes, *reference_sizes}):
+            # Side by side: the reference right before the new model at each size.
+            old = tree is not None and n in reference_sizes
+            if old and (timed := in_subprocess("vectorised", n, weeks, tree, repeat)) is not None:
+                reference[n] = timed
+            if (r := in_subprocess("vectorised", n, weeks, repeat=repeat)) is not None:
+                vectorised[n] = r
     for n in agent_sizes:
         w = agent_weeks if (n >= 10_000 or args.quick) else weeks
-        if (r := in_subprocess("per-agent", n, w)) is not None:
+        if (r := in_subprocess("per-agent", n, w, repeat=repeat)) is not None:
             per_agent[n] = r
-    print(report(vectorised, per_agent, weeks))
+    name = describe(args.reference) if reference else ""
+    print(report(vectorised, per_agent, weeks, reference, name))
     return 0
 
 

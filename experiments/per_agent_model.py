@@ -4,20 +4,25 @@ This exists only for `experiments/benchmark.py`. DESIGN says the weekly dynamics
 vectorised NumPy over the whole workforce because per-agent Python loops are orders of
 magnitude slower; the benchmark measures that claim against this module. Here every
 employee is a `mesa.Agent` holding its own scalar state, and the model steps them one by
-one in two stages. First (`shuffle_do("step")`) each weighs one trial change of their
-split or of their hours against the leaderboard as it stood at the start of the week,
-works, and feeds their metric window and contribution. The organisation then scores and
-rewards everyone. Then (`do("settle")`) each person's exhaustion, fluency, running totals
-and quit draw follow, with this week's score and reward as in `sim/`. Reviews, departures
-and refills come last.
+one in stages. Everyone first takes stock of last week's organisation and of the week they
+now expect. Then (`shuffle_do("step")`) each weighs one trial change of their split of
+hours, over real work and every gaming action of `Config.gaming`, or of their hours,
+against the leaderboard and their manager's impressions as they stood at the start of the
+week, and works. The organisation hands claimed credit back to whom it was taken from;
+each person feeds the metric's window and their contribution; the organisation scores;
+each manager updates a noisy impression (halo, weekly noise, the hours and, under a
+telemetry regime, the AI usage they see); rewards mix it with the score. Then
+(`do("settle")`) trust, exhaustion, fluency, running totals and the quit draw follow.
+Reviews (imitation, ratchet, goal resets, forced ranking), departures and refills come
+last. Baker's alignment of the score is computed per person once, when the policy starts.
 
-The equations are those of `sim/` (production, behaviour, wellbeing, turnover and the
-metric at individual level) in scalar form, with every draw from the model's `random`.
-Rank scores a person expects are read from the sorted list of everyone's current
-composites by binary search, interpolating linearly between neighbours (`sim.model.metric`
-tabulates the same empirical distribution on a grid). Results are statistically alike,
-not bit for bit the same: draws come in another order and from another generator, and a
-trial draws only the numbers it uses. Nothing in the simulator imports this module.
+The equations are those of `sim/model/` at individual level in scalar form, every parameter
+read from the config, with every draw from the model's `random`. Rank scores a person
+expects are read from the sorted list of everyone's current composites (or impressions) by
+binary search, interpolating linearly between neighbours (`sim.model.metric` tabulates the
+same empirical distribution on a grid). Results are statistically alike, not bit for bit
+the same: draws come in another order and from another generator, and a trial draws only
+the numbers it uses. Nothing in the simulator imports this module.
 """
 
 from __future__ import annotations
@@ -30,31 +35,33 @@ from typing import NamedTuple
 import mesa
 
 from sim.config import Config, ProductionConfig, RegimeConfig
+from sim.model.gaming import TOTALS, Repertoire
 from sim.model.organisation import CORRELATION_SAMPLE, REGULAR_AI_DAYS
-from sim.model.production import ACTIVITIES, AI, CRAFT, LEARNING, QUALITY, THEATER, WEEK
+from sim.model.production import AI, GAMING, QUALITY, WEEK, WORK, activities
 from sim.model.signals import SIGNAL_NAMES
 from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import as_config
 
 EPS = 1e-9
-K = len(ACTIVITIES)
-STATS = WEEKLY_COLUMNS  # the same weekly table as the vectorised model
-TALLIES = (
-    *ACTIVITIES,
-    "gaming",
-    "value",
-    "durable",
-    "volume",
-    "reworked",
-    "tokens",
-    "ai_days",
-    "adopters",
-    "accepted",
-    "fluency",
-    "exhaustion",
-    "burned_out",
-    "perceived",
+# Rows of a week's gaming totals (`sim.model.gaming.TOTALS`).
+MORAL, TOKENS, PROMPTS, TOOL_HOURS, ACCEPTED, VOLUME, REWORKED, VALUE, DURABLE = (
+    TOTALS.index(name)
+    for name in (
+        "moral_cost",
+        "tokens",
+        "prompts",
+        "tool_hours",
+        "accepted",
+        "volume",
+        "reworked",
+        "value",
+        "durable",
+    )
 )
+TAKEN_VOLUME, TAKEN_VALUE, TAKEN_DURABLE, HIDES_REWORK, HELP = (
+    TOTALS.index(name) for name in ("taken_volume", "taken_value", "taken_durable", "hides_rework", "help")
+)
+NO_LOSS = (0.0, 0.0, 0.0)  # volume, value and durable value taken by teammates
 
 
 # -- a week of work, for one person ----------------------------------------------------
@@ -63,44 +70,57 @@ class Week(NamedTuple):
     read (tokens, prompts, acceptance, AI-active days) are computed when read."""
 
     activity_hours: list[float]  # hours really spent, by activity
-    ai_hours: float  # productive AI hours (discounted for long hours)
-    theater_hours: float  # productive theater hours
+    productive: list[float]  # the same, discounted for long hours
     value: float
     ai_potential: float  # value of the AI hours per unit of AI multiplier
     durable_value: float
     help_given: float
     volume: float
     rework_rate: float
+    seen_value: float
+    seen_durable: float
+    seen_rework_rate: float
+    claimed: tuple[float, float, float]  # volume, value, durable value taken from teammates
+    gaming: list[float]  # the repertoire's totals, in the order of TOTALS
     fluency_gain: float
     fluency: float
     token_need: float
     prod: ProductionConfig
 
+    def recorded(self, name: str, lost: tuple[float, float, float] = NO_LOSS) -> float:
+        """Volume, value or durable value as one's records show them: own, claimed, lost."""
+        if name == "volume":
+            return self.volume + self.claimed[0] - lost[0]
+        if name == "value":
+            return self.seen_value + self.claimed[1] - lost[1]
+        return self.seen_durable + self.claimed[2] - lost[2]
+
+    @property
+    def tool_hours(self) -> float:
+        return self.productive[AI] + self.gaming[TOOL_HOURS]
+
     @property
     def tokens(self) -> float:
-        p = self.prod
-        return (
-            self.ai_hours * (p.tokens_per_ai_hour * self.token_need)
-            + self.theater_hours * p.tokens_per_theater_hour
-        )
+        return self.productive[AI] * (self.prod.tokens_per_ai_hour * self.token_need) + self.gaming[TOKENS]
 
     @property
     def prompts(self) -> float:
-        p = self.prod
-        return self.ai_hours * p.prompts_per_ai_hour + self.theater_hours * p.prompts_per_theater_hour
+        return self.productive[AI] * self.prod.prompts_per_ai_hour + self.gaming[PROMPTS]
+
+    @property
+    def accepted(self) -> float:
+        """Suggestions accepted: acceptance rate x tool hours."""
+        honest = min(self.prod.acceptance_honest * (0.5 + self.fluency), 1.0)
+        return honest * self.productive[AI] + self.gaming[ACCEPTED]
 
     @property
     def acceptance_rate(self) -> float:
-        p = self.prod
-        any_ai = self.ai_hours + self.theater_hours
-        if any_ai <= 0:
-            return 0.0
-        honest = min(p.acceptance_honest * (0.5 + self.fluency), 1.0)
-        return (honest * self.ai_hours + p.acceptance_theater * self.theater_hours) / max(any_ai, EPS)
+        tool = self.tool_hours
+        return self.accepted / max(tool, EPS) if tool > 0 else 0.0
 
     @property
     def ai_active_days(self) -> float:
-        return 5.0 * -math.expm1(-(self.ai_hours + self.theater_hours) / self.prod.active_day_hours)
+        return 5.0 * -math.expm1(-self.tool_hours / self.prod.active_day_hours)
 
 
 def work_week(
@@ -114,22 +134,26 @@ def work_week(
     sloppiness: float,
     team_help: float,
     prod: ProductionConfig,
+    actions: list[list[tuple[int, float]]],
     ai_optimism: float = 0.0,
     rework_awareness: float = 1.0,
 ) -> Week:
-    """`sim.model.production.work_week` for one person. Optimism about AI raises the value people
+    """`sim.model.production.work_week` for one person; `actions` holds each gaming action's
+    effects per hour, as (row of TOTALS, effect). Optimism about AI raises the value people
     believe their AI hours have, not the volume they ship."""
     excess = max(hours - prod.long_hours_start, 0.0)
     worked = hours - excess * (1.0 - prod.long_hours_yield)
     activity_hours = [share * hours for share in shares]
     factor = worked / max(hours, EPS)
-    craft_h = activity_hours[CRAFT] * factor
-    ai_h = activity_hours[AI] * factor
-    theater_h = activity_hours[THEATER] * factor
-    quality_h = activity_hours[QUALITY] * factor
-    learning_h = activity_hours[LEARNING] * factor
+    productive = [h * factor for h in activity_hours]
+    craft_h, ai_h, quality_h, learning_h = productive[:GAMING]
+    gaming = [0.0] * len(TOTALS)
+    for h, effects in zip(productive[GAMING:], actions, strict=True):
+        if h:
+            for t, effect in effects:
+                gaming[t] += h * effect
 
-    output_per_hour = skill * efficiency * (1.0 + team_help) / WEEK
+    output_per_hour = skill * efficiency * max(1.0 + team_help, 0.0) / WEEK
     multiplier = prod.ai_multiplier_novice + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
     believed = multiplier + ai_optimism
     ai_capacity = prod.ai_task_hours * token_need
@@ -140,28 +164,38 @@ def work_week(
     quality_value = output_per_hour * prod.quality_value * quality_h
 
     ai_volume = output_per_hour * multiplier * useful_ai_h * prod.ai_volume_inflation
-    theater_volume = prod.theater_volume * theater_h / WEEK
-    volume = craft_value + ai_volume + theater_volume
+    padding = gaming[VOLUME] / WEEK
+    volume = craft_value + ai_volume + padding
 
-    needs_review = prod.review_need * (ai_h + theater_h) + prod.review_need_craft * craft_h
+    needs_review = prod.review_need * ai_h + prod.review_need_craft * craft_h
     coverage = min(quality_h / max(needs_review, EPS), 1.0)
     reviewed = 1.0 - (1.0 - prod.rework_reviewed) * coverage
     slop = sloppiness * rework_awareness
     rework_craft = min(prod.rework_craft * reviewed * slop, 1.0)
     rework_ai = min(prod.rework_ai * reviewed * slop, 1.0)
-    rework_theater = min(prod.rework_theater * slop, 1.0)
-    reworked = rework_craft * craft_value + rework_ai * ai_volume + rework_theater * theater_volume
+    lost_to_rework = rework_craft * craft_value + rework_ai * ai_value
+    reworked = rework_craft * craft_value + rework_ai * ai_volume
+    reworked_padding = min(gaming[REWORKED] * slop / WEEK, padding)
+    # Deferred defects hide rework from the window; fixed later, they cost more.
+    hidden = min(gaming[HIDES_REWORK] * skill / WEEK, lost_to_rework)
+    hidden_share = hidden / max(lost_to_rework, 1e-12)
 
+    value = craft_value + ai_value + quality_value
+    safe_volume = max(volume, EPS)
     return Week(
         activity_hours=activity_hours,
-        ai_hours=ai_h,
-        theater_hours=theater_h,
-        value=craft_value + ai_value + quality_value,
+        productive=productive,
+        value=value,
         ai_potential=ai_potential,
-        durable_value=craft_value * (1.0 - rework_craft) + ai_value * (1.0 - rework_ai) + quality_value,
-        help_given=quality_h,
+        durable_value=value - lost_to_rework - prod.late_defect_cost * hidden,
+        help_given=quality_h + gaming[HELP],
         volume=volume,
-        rework_rate=reworked / max(volume, EPS),
+        rework_rate=(reworked + reworked_padding) / safe_volume,
+        seen_value=value + gaming[VALUE] / WEEK,
+        seen_durable=value - lost_to_rework + hidden + gaming[DURABLE] / WEEK,
+        seen_rework_rate=(reworked * (1.0 - hidden_share) + reworked_padding) / safe_volume,
+        claimed=(gaming[TAKEN_VOLUME] / WEEK, gaming[TAKEN_VALUE] / WEEK, gaming[TAKEN_DURABLE] / WEEK),
+        gaming=gaming,
         fluency_gain=(prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency),
         fluency=fluency,
         token_need=token_need,
@@ -178,8 +212,10 @@ def observe(
     salary: float,
     durable: float | None = None,
     rework: float | None = None,
+    lost: tuple[float, float, float] = NO_LOSS,
 ) -> list[float]:
-    """`sim.model.signals.observe` for one person; lagged durable value and rework when given."""
+    """`sim.model.signals.observe` for one person: lagged durable value and rework when given,
+    credit lost to teammates when known."""
     out = []
     for name in names:
         if name == "durable_value" and durable is not None:
@@ -194,6 +230,10 @@ def observe(
             out.append(hours)
         elif name == "salary_cost":
             out.append(salary / 52.0)
+        elif name in ("volume", "value", "durable_value"):
+            out.append(week.recorded(name, lost))
+        elif name == "rework_rate":
+            out.append(week.seen_rework_rate)
         else:
             out.append(getattr(week, name))
     return out
@@ -231,7 +271,8 @@ class Formula:
         self.per = [regime.per.get(s, 0.0) for s in self.names]
         self.has_per = any(p != 0 for p in self.per)
         self.scale = [1.0] * len(self.names)
-        self.reference = 1.0
+        self.reference = self.start_reference = 1.0
+        self.target = regime.target
 
     def composite(self, signals: list[float]) -> float:
         numerator = denominator = 0.0
@@ -243,18 +284,29 @@ class Formula:
 
     def anchor(self, person_signals: list[list[float]]) -> None:
         """`Metric.anchor`: normalise to the organisation's level and take its composite as
-        the reference of absolute scores and of the metric index."""
+        the reference of absolute scores, of targets and of the metric index."""
         if not person_signals:
             return
         n = len(person_signals)
         if self.regime.normalise and self.names:
             levels = [abs(sum(column) / n) for column in zip(*person_signals, strict=True)]
             self.scale = [level if level > EPS else 1.0 for level in levels]
-        self.reference = sum(self.composite(s) for s in person_signals) / n
+        self.reference = self.start_reference = sum(self.composite(s) for s in person_signals) / n
+        self.target = self.regime.target
+
+    def reset(self, person_signals: list[list[float]]) -> None:
+        """`Metric.reset`: this review's goals from the level of the last window."""
+        if person_signals:
+            level = sum(self.composite(s) for s in person_signals) / len(person_signals)
+        else:
+            level = self.reference
+        if abs(self.start_reference) > EPS:
+            self.target = self.regime.target * level / self.start_reference
+        self.reference = level
 
     def level_score(self, composite: float) -> float:
         if self.regime.scoring == "target":
-            return min(max(composite / self.regime.target, 0.0), 1.0)
+            return min(max(composite / max(self.target, EPS), 0.0), 1.0)
         ref = self.reference
         return min(max(0.5 + 0.5 * (composite - ref) / max(abs(ref), EPS), 0.0), 1.0)
 
@@ -269,6 +321,7 @@ class AgentEmployee(mesa.Agent):
         super().__init__(model)
         cfg = model.config
         w, r = cfg.workforce, self.random
+        k = len(model.activities)
         self.slot = slot
         self.team = slot // cfg.org.team_size
         self.skill = r.lognormvariate(0.0, w.skill_sd)
@@ -278,9 +331,11 @@ class AgentEmployee(mesa.Agent):
         self.token_need = r.lognormvariate(0.0, w.token_need_sd)
         self.outside_option = self.skill * r.lognormvariate(0.0, w.outside_option_sd)
         self.fluency = r.betavariate(w.fluency_a, w.fluency_b)
+        self.halo = r.gauss(0.0, 1.0)  # the manager's lasting misreading of this person
 
-        own = [max(w.initial_split.get(a, 0.0) + r.gauss(0.0, w.habit_noise), 0.0) for a in ACTIVITIES]
-        own[THEATER] = r.expovariate(1.0 / w.theater_habit) if w.theater_habit > 0 else 0.0
+        own = [max(w.initial_split.get(a, 0.0) + r.gauss(0.0, w.habit_noise), 0.0) for a in WORK]
+        for _ in range(GAMING, k):  # a little of each gaming action, out of habit
+            own.append(r.expovariate(1.0 / w.theater_habit) if w.theater_habit > 0 else 0.0)
         if r.random() < w.non_adopter_share:  # their own habits include no AI at all
             own[AI] = 0.0
         total = sum(own)
@@ -288,18 +343,26 @@ class AgentEmployee(mesa.Agent):
         mates = model.teammates(self) if join_team else []
         if mates:  # onboarding: the team's habits, hours, norms and standing
             n = len(mates)
-            team_split = [sum(m.shares[k] for m in mates) / n for k in range(K)]
+            team_split = [sum(m.shares[a] for m in mates) / n for a in range(k)]
             total = max(sum(team_split), 1e-12)
             c = cfg.behaviour.onboarding_conformity
             self.shares = [c * t / total + (1.0 - c) * o for t, o in zip(team_split, own, strict=True)]
             self.hours = sum(m.hours for m in mates) / n
             self.expectation = sum(m.expectation for m in mates) / n
             self.contribution = sum(m.contribution for m in mates) / n
+            self.impression = sum(m.impression for m in mates) / n
+            self.alignment = sum(0.0 if math.isnan(m.alignment) else m.alignment for m in mates) / n
         else:
             self.shares = own
             self.hours = cfg.wellbeing.sustainable_hours - 2.0
             self.expectation = 0.0
             self.contribution = 0.0
+            self.impression = 0.0
+            self.alignment = math.nan
+        # As in `Workforce.hire`, a hire keeps the post's influence of the score until the
+        # next policy start.
+        self.influence = model.influence_of_post.get(slot, math.nan)
+        self.trust = 1.0
         self.exhaustion = 0.0
         self.burned_out = False
         self.tenure = 0.0
@@ -309,12 +372,13 @@ class AgentEmployee(mesa.Agent):
         # Last week as teammates see it: the post was vacant.
         self.last_help = self.last_value = 0.0
         self.last_gaming = False
+        self.lost = NO_LOSS
         lag = max(cfg.production.durability_weeks, 1)
-        self.durable_pipeline = deque([0.0] * lag)
-        self.rework_pipeline = deque([0.0] * lag)
+        # Durable value, what the records will credit, and the rework they will show.
+        self.pipeline = deque([(0.0, 0.0, 0.0)] * lag)
         window = max(cfg.regime.window, 1)
         self.history = deque([[0.0] * len(model.formula.names)] * window, maxlen=window)
-        self.activity_hours_total = [0.0] * K
+        self.activity_hours_total = [0.0] * k
         self.rewards_total = self.weeks_worked = self.weeks_burned_out = 0.0
         self.value_total = self.durable_total = self.volume_total = self.volume_this_review = 0.0
         self.token_cost_total = self.score_total = self.contribution_total = 0.0
@@ -322,10 +386,11 @@ class AgentEmployee(mesa.Agent):
 
     # -- taking stock ---------------------------------------------------------------
     def take_stock(self) -> None:
-        """Ramp-up, burnout, teammates' help and habits, and the week now expected."""
+        """`OrgModel._situation` for one person: ramp-up, burnout, trust, teammates' help,
+        value and gaming last week, and the volume now expected."""
         m = self.model
         cfg = m.config
-        org, wb, b = cfg.org, cfg.wellbeing, cfg.behaviour
+        org, wb = cfg.org, cfg.wellbeing
         mates = m.teammates(self)
         n = len(mates)
         help_mean = sum(a.last_help for a in mates) / n if n else 0.0
@@ -338,10 +403,17 @@ class AgentEmployee(mesa.Agent):
         self.efficiency = ramp * (1.0 - wb.burnout_productivity if self.burned_out else 1.0)
         self.sloppiness = 1.0 + wb.burnout_sloppiness if self.burned_out else 1.0
         self.expected_volume = self.expectation * ramp
-        if b.adaptation:
-            self.now = self.work(self.shares, self.hours, b.ai_optimism, b.rework_awareness)
-            if m.scored:
-                self.composite_now = m.formula.composite(self.signals(self.now, self.hours))
+        self.motivation = 1.0 - cfg.trust.motivation_loss * (1.0 - self.trust)
+
+    def consider(self) -> None:
+        """The week now expected, seen through one's own biases: the start of the search."""
+        m = self.model
+        b = m.config.behaviour
+        self.now = self.work(self.shares, self.hours, b.ai_optimism, b.rework_awareness)
+        self.contribution_now = self.contribution_of(self.now)
+        self.visible_now = self.visible(self.now, self.hours)
+        if m.scored:
+            self.composite_now = m.formula.composite(self.signals(self.now, self.hours))
 
     def work(self, shares: list[float], hours: float, ai_optimism=0.0, rework_awareness=1.0) -> Week:
         return work_week(
@@ -354,15 +426,22 @@ class AgentEmployee(mesa.Agent):
             sloppiness=self.sloppiness,
             team_help=self.team_help,
             prod=self.model.config.production,
+            actions=self.model.actions,
             ai_optimism=ai_optimism,
             rework_awareness=rework_awareness,
         )
 
-    def signals(self, week: Week, hours: float, durable=None, rework=None) -> list[float]:
+    def signals(self, week: Week, hours: float, durable=None, rework=None, lost=NO_LOSS) -> list[float]:
         cfg = self.model.config
-        names = self.model.formula.names
         return observe(
-            names, week, hours, prod=cfg.production, salary=cfg.org.salary, durable=durable, rework=rework
+            self.model.formula.names,
+            week,
+            hours,
+            prod=cfg.production,
+            salary=cfg.org.salary,
+            durable=durable,
+            rework=rework,
+            lost=lost,
         )
 
     def window_mean(self) -> list[float]:
@@ -370,24 +449,53 @@ class AgentEmployee(mesa.Agent):
         window = len(self.history)
         return [sum(column) / window for column in zip(*self.history, strict=True)]
 
-    # -- choosing ---------------------------------------------------------------------
-    def utility(self, week: Week, hours: float, composite: float | None = None) -> float:
-        """`sim.model.behaviour.utility` for one person (`composite`: the week's, if known)."""
+    def contribution_of(self, week: Week) -> float:
+        """`sim.model.behaviour.contribution`: lasting value plus what help adds to teammates'."""
+        help_value = self.model.config.production.help_effect * week.help_given / 10.0 * self.teammates_value
+        return week.durable_value + help_value
+
+    def visible(self, week: Week, hours: float) -> float:
+        """`Judgement.visible`: what the manager sees besides contribution (hours, telemetry)."""
         m = self.model
-        b, prod = m.config.behaviour, m.config.production
-        contribution = week.durable_value + prod.help_effect * week.help_given / 10.0 * self.teammates_value
-        evaluation = 0.0
+        b = m.config.behaviour
+        seen = b.hours_visibility * (hours / WEEK - 1.0)
+        if m.telemetry_shown and b.telemetry_visibility:
+            tokens = week.tokens
+            telemetry = 0.5 * week.ai_active_days / 5.0 + 0.5 * tokens / (tokens + max(m.typical_tokens, EPS))
+            seen += b.telemetry_visibility * telemetry
+        return m.typical * seen
+
+    # -- choosing ---------------------------------------------------------------------
+    def evaluation(self, week: Week, hours: float, composite: float | None) -> float:
+        """The evaluation a person expects if the week lasted: the informal judgement their
+        impression would earn, and the metric's score."""
+        m = self.model
+        p = m.pressure
+        total = 0.0
+        if p < 1:
+            moved = (
+                self.impression
+                + (self.contribution_of(week) - self.contribution_now)
+                + (self.visible(week, hours) - self.visible_now)
+            )
+            informal = 0.5 + m.config.behaviour.informal_spread * (percentile(m.impressions, moved) - 0.5)
+            total = (1.0 - p) * informal
         if m.scored:
             if composite is None:
                 composite = m.formula.composite(self.signals(week, hours))
-            evaluation = m.pressure * self.career_concern * b.score_stakes * m.expected_score(composite)
-        moral = b.moral_weight * self.integrity * week.activity_hours[THEATER] / WEEK
+            total += p * m.expected_score(composite)
+        return total
+
+    def utility(self, week: Week, hours: float, composite: float | None = None) -> float:
+        """`sim.model.behaviour.utility` for one person (`composite`: the week's, if known)."""
+        b = self.model.config.behaviour
+        moral = b.moral_weight * self.integrity * week.gaming[MORAL] / WEEK
         moral *= 1.0 - b.norm_strength * self.gaming_norm
         effort = b.effort_weight * (hours / WEEK) ** 2 * (1.0 + b.exhaustion_effort * self.exhaustion)
         shortfall = 1.0 - week.volume / self.expected_volume if self.expected_volume > 0 else 0.0
         return (
-            contribution
-            + evaluation
+            self.motivation * (1.0 - self.career_concern) * self.contribution_of(week)
+            + self.career_concern * b.score_stakes * self.evaluation(week, hours, composite)
             + b.mastery_weight * week.fluency_gain
             - moral
             - effort
@@ -397,15 +505,16 @@ class AgentEmployee(mesa.Agent):
     def adapt(self) -> None:
         """`sim.model.behaviour.adapt` for one person: one trial a week, a change of hours (with
         probability `hours_trial_share`) or a transfer of a share of hours from one activity to
-        another; kept if it looks better than the current week."""
+        another, any gaming action included; kept if it looks better than the current week."""
         b, r = self.model.config.behaviour, self.random
+        k = len(self.shares)
         if r.random() < b.hours_trial_share:
             trial_shares = self.shares
             step = r.gauss(0.0, b.search_hours_step)
             trial_hours = min(max(self.hours + step, b.min_hours), b.max_hours)
         else:
-            source = r.randrange(K)
-            target = (source + r.randrange(1, K)) % K
+            source = r.randrange(k)
+            target = (source + r.randrange(1, k)) % k
             moved = min(abs(r.gauss(0.0, b.search_step)), self.shares[source])
             trial_shares = list(self.shares)
             trial_shares[source] -= moved
@@ -416,35 +525,83 @@ class AgentEmployee(mesa.Agent):
         if self.utility(trial, trial_hours) > u_now:
             self.shares, self.hours = trial_shares, trial_hours
 
+    def align(self, hour: float = 1.0) -> None:
+        """`sim.model.behaviour.metric_alignment` for one person, at the policy start: the
+        signed squared cosine between the gradients of their composite and of their real
+        contribution over an hour more of each activity, and the share of the score's
+        squared gradient that lies along real work."""
+        f = self.model.formula
+        base = self.work(self.shares, self.hours)
+        composite_now = f.composite(self.signals(base, self.hours))
+        value_now = self.contribution_of(base)
+        trial_hours = self.hours + hour
+        g_s, g_v = [], []
+        for k in range(len(self.shares)):
+            more = [s * self.hours for s in self.shares]
+            more[k] += hour
+            week = self.work([h / max(trial_hours, EPS) for h in more], trial_hours)
+            g_s.append(f.composite(self.signals(week, trial_hours)) - composite_now)
+            g_v.append(self.contribution_of(week) - value_now)
+        score_norm = sum(g * g for g in g_s)
+        norms = math.sqrt(score_norm * sum(g * g for g in g_v))
+        cosine = sum(a * b for a, b in zip(g_s, g_v, strict=True)) / norms if norms > 0 else math.nan
+        self.alignment = cosine * abs(cosine)
+        self.influence = sum(g * g for g in g_s[:GAMING]) / score_norm if score_norm > 0 else math.nan
+        self.model.influence_of_post[self.slot] = self.influence
+
     # -- the week -----------------------------------------------------------------------
     def step(self) -> None:
-        """Choose, work, and feed the metric's window and the smoothed contribution."""
-        cfg = self.model.config
-        if cfg.behaviour.adaptation:
+        """Choose and work."""
+        if self.model.config.behaviour.adaptation:
             self.adapt()
-        week = self.week = self.work(self.shares, self.hours)
+        self.week = self.work(self.shares, self.hours)
+        self.lost = NO_LOSS
 
-        self.durable = durable = self.durable_pipeline.popleft()
-        self.rework = rework = self.rework_pipeline.popleft()
-        self.durable_pipeline.append(week.durable_value)
-        self.rework_pipeline.append(week.rework_rate)
-        self.history.append(self.signals(week, self.hours, durable, rework))
+    def record(self) -> None:
+        """Feed the metric's window and the smoothed contribution, once credit has moved."""
+        cfg = self.model.config
+        week = self.week
+        self.durable, seen_durable, self.rework = self.pipeline.popleft()
+        self.pipeline.append(
+            (week.durable_value, week.recorded("durable_value", self.lost), week.seen_rework_rate)
+        )
+        self.history.append(self.signals(week, self.hours, seen_durable, self.rework, self.lost))
+        real = self.durable + self.contribution_of(week) - week.durable_value
+        self.contribution += (real - self.contribution) / cfg.behaviour.contribution_memory
+        self.contribution_total += real
 
-        help_value = cfg.production.help_effect * week.help_given / 10.0 * self.teammates_value
-        self.contribution += (durable + help_value - self.contribution) / cfg.behaviour.contribution_memory
-        self.contribution_total += durable + help_value
+    def judge(self) -> None:
+        """`Judgement.observe` for one manager: contribution misread by a halo and weekly noise,
+        leaning on the hours (and telemetry) they see."""
+        m = self.model
+        b = m.config.behaviour
+        seen = self.contribution + self.visible(self.week, self.hours)
+        if b.judgement_noise > 0:
+            misreading = (self.halo + self.random.gauss(0.0, 1.0)) / math.sqrt(2.0)
+            seen += b.judgement_noise * m.typical * misreading
+        self.impression += (seen - self.impression) / b.contribution_memory
 
     def settle(self) -> None:
-        """After scoring: exhaustion, fluency, running totals and the quit draw."""
+        """After scoring and rewards: trust, exhaustion, fluency, running totals and the quit draw."""
         week = self.week
+        self.update_trust()
         self.strain_and_recover(week)
         self.fluency = min(self.fluency + week.fluency_gain, 1.0)
         self.last_help, self.last_value = week.help_given, week.value
-        self.last_gaming = week.activity_hours[THEATER] > self.model.config.behaviour.gaming_threshold * max(
-            self.hours, EPS
-        )
+        self.last_gaming = self.model.games(week, self.hours)
         self.accumulate(week, self.durable, self.rework)
         self.quitting = self.random.random() < self.quit_probability()
+
+    def update_trust(self) -> None:
+        """`sim.model.trust.update_trust` for one person."""
+        m = self.model
+        cfg = m.config.trust
+        erosion = cfg.monitoring_erosion if m.telemetry_shown else 0.0
+        if m.pressure > 0:
+            influence = 1.0 if math.isnan(self.influence) else min(max(self.influence, 0.0), 1.0)
+            erosion += cfg.misalignment_erosion * m.pressure * (1.0 - influence)
+        trust = self.trust + cfg.rebuild * (1.0 - self.trust) - erosion * self.trust
+        self.trust = min(max(trust, 0.0), 1.0)
 
     def effort_reward_ratio(self) -> float:
         return (self.hours / self.model.config.wellbeing.sustainable_hours) / (0.5 + self.reward)
@@ -455,8 +612,8 @@ class AgentEmployee(mesa.Agent):
         hours = max(self.hours, EPS)
         over = max(self.hours - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
         under = max(cfg.sustainable_hours - self.hours, 0.0) / cfg.sustainable_hours
-        theater_share = week.activity_hours[THEATER] / hours
-        ai_share = (week.activity_hours[AI] + week.activity_hours[THEATER]) / hours
+        gaming_share = week.gaming[MORAL] / hours  # gaming hours, weighted by how wrong they feel
+        ai_share = week.tool_hours / hours
         shortfall = 1.0 - week.volume / self.expected_volume if self.expected_volume > 0 else 0.0
         imbalance = max(self.effort_reward_ratio() - 1.0, 0.0)
         strain = (
@@ -464,7 +621,7 @@ class AgentEmployee(mesa.Agent):
             + cfg.life_shock_sd * self.random.gauss(0.0, 1.0)
             + cfg.overwork_strain * over
             + cfg.anxiety_strain * self.model.pressure * self.career_concern * (1.0 - self.score)
-            + cfg.dissonance_strain * self.integrity * theater_share
+            + cfg.dissonance_strain * self.integrity * gaming_share
             + cfg.oversight_strain * max(ai_share - cfg.healthy_ai_share, 0.0)
             + cfg.expectation_strain * max(shortfall, 0.0)
             + cfg.imbalance_strain * imbalance
@@ -479,13 +636,17 @@ class AgentEmployee(mesa.Agent):
 
     def quit_probability(self) -> float:
         """`sim.model.turnover.quit_probability` for one person."""
-        cfg = self.model.config.turnover
+        cfg = self.model.config
+        t = cfg.turnover
         hazard = (
-            -math.log1p(-cfg.base_attrition)
+            -math.log1p(-t.base_attrition)
             / 52.0
-            * math.exp(cfg.outside_option_quit * (self.outside_option - (0.5 + self.reward)))
-            * (1.0 + cfg.imbalance_quit * max(self.effort_reward_ratio() - 1.0, 0.0))
-            * (cfg.burnout_quit_multiplier if self.burned_out else 1.0)
+            * math.exp(
+                t.outside_option_quit * (self.outside_option - (0.5 + self.reward))
+                + cfg.trust.quit_effect * (1.0 - self.trust)
+            )
+            * (1.0 + t.imbalance_quit * max(self.effort_reward_ratio() - 1.0, 0.0))
+            * (t.burnout_quit_multiplier if self.burned_out else 1.0)
         )
         return -math.expm1(-hazard)
 
@@ -497,8 +658,10 @@ class AgentEmployee(mesa.Agent):
         self.tenure += 1.0
         self.weeks_worked += 1.0
         self.weeks_burned_out += self.burned_out
-        for k in range(K):
-            self.activity_hours_total[k] += week.activity_hours[k]
+        hours_tally = m.hours_tally
+        for k, h in enumerate(week.activity_hours):
+            self.activity_hours_total[k] += h
+            hours_tally[k] += h
         self.value_total += week.value
         self.durable_total += durable
         self.volume_total += week.volume
@@ -507,8 +670,6 @@ class AgentEmployee(mesa.Agent):
         self.score_total += self.score
 
         t = m.tally
-        for activity, h in zip(ACTIVITIES, week.activity_hours, strict=True):
-            t[activity] += h
         t["gaming"] += self.last_gaming
         t["value"] += week.value
         t["durable"] += durable
@@ -518,11 +679,33 @@ class AgentEmployee(mesa.Agent):
         ai_days = week.ai_active_days
         t["ai_days"] += ai_days
         t["adopters"] += ai_days >= REGULAR_AI_DAYS
-        t["accepted"] += week.acceptance_rate * (week.activity_hours[AI] + week.activity_hours[THEATER])
+        if week.tool_hours > 0:
+            t["accepted"] += week.accepted
+            t["tool_hours"] += week.tool_hours
         t["fluency"] += self.fluency
         t["exhaustion"] += self.exhaustion
         t["burned_out"] += self.burned_out
+        t["trust"] += self.trust
         t["perceived"] += week.value + m.config.behaviour.ai_optimism * week.ai_potential
+
+
+TALLIES = (
+    "gaming",
+    "value",
+    "durable",
+    "volume",
+    "reworked",
+    "tokens",
+    "ai_days",
+    "adopters",
+    "accepted",
+    "tool_hours",
+    "fluency",
+    "exhaustion",
+    "burned_out",
+    "trust",
+    "perceived",
+)
 
 
 # -- the organisation --------------------------------------------------------------------
@@ -533,16 +716,27 @@ class PerAgentOrgModel(mesa.Model):
         cfg = as_config(config)
         super().__init__(rng=cfg.seed if rng is None else rng)
         self.config = cfg
+        repertoire = Repertoire(cfg.gaming)
+        self.activities = activities(repertoire)
+        self.action_names = repertoire.names
+        # Each action's effects per hour: (row of TOTALS, effect) where the effect is not nil.
+        self.actions = [[(t, e) for t, e in enumerate(row) if e] for row in repertoire.matrix.T.tolist()]
+        self.weekly_columns = WEEKLY_COLUMNS + tuple(f"theater_{name}" for name in repertoire.names)
         self.formula = Formula(cfg.regime)
-        n, org, wb = cfg.org.n_employees, cfg.org, cfg.wellbeing
-        self.active, self.pressure, self.scored = False, 0.0, False
+        n, org, wb, b = cfg.org.n_employees, cfg.org, cfg.wellbeing, cfg.behaviour
+        self.active, self.pressure, self.scored, self.telemetry_shown = False, 0.0, False, False
+        self.typical, self.typical_tokens = 1.0, 1.0  # `Judgement` before the organisation is known
         self.field: list[float] = []
+        self.impressions: list[float] = []
+        self.influence_of_post: dict[int, float] = {}
+        self.alignment = math.nan
         self.slots: list[AgentEmployee | None] = [None] * n
         self.vacancies: dict[int, int] = {}  # slot -> week its replacement starts
         self.departed: list[dict] = []
         self.departure_cost = 0.0
-        self.quits_recent: list[int] = []
+        self.quits_recent: deque[int] = deque(maxlen=13)
         self.tally = dict.fromkeys(TALLIES, 0.0)
+        self.hours_tally = [0.0] * len(self.activities)
 
         for slot in range(n):  # an established organisation, hired all at once
             self.slots[slot] = AgentEmployee(self, slot, join_team=False)
@@ -550,39 +744,48 @@ class PerAgentOrgModel(mesa.Model):
         for a in people:
             a.tenure = self.random.uniform(org.ramp_weeks, 5 * 52)
             a.exhaustion = wb.base_strain / (wb.recovery * a.resilience)
-            a.efficiency, a.sloppiness, a.team_help = 1.0, 1.0, 0.0
-        for a in people:  # a week without teammates' help, so that their help is known
-            guess = a.work(a.shares, a.hours)
-            a.last_help, a.last_value = guess.help_given, guess.value
-            a.last_gaming = guess.activity_hours[THEATER] > cfg.behaviour.gaming_threshold * max(a.hours, EPS)
-        self.agents.do("take_stock")
-        weeks = [a.work(a.shares, a.hours) for a in people]
+        for _ in range(2):  # a week without teammates' help, then one with it
+            self.agents.do("take_stock")
+            weeks = [a.work(a.shares, a.hours) for a in people]
+            for a, week in zip(people, weeks, strict=True):
+                a.last_help, a.last_value = week.help_given, week.value
+                a.last_gaming = self.games(week, a.hours)
+        self.agents.do("take_stock")  # teammates as they were in that steady week
         steady = []
         for a, week in zip(people, weeks, strict=True):
-            a.last_help, a.last_value = week.help_given, week.value
-            a.last_gaming = week.activity_hours[THEATER] > cfg.behaviour.gaming_threshold * max(a.hours, EPS)
-            a.durable_pipeline = deque([week.durable_value] * len(a.durable_pipeline))
-            a.rework_pipeline = deque([week.rework_rate] * len(a.rework_pipeline))
+            entering = (week.durable_value, week.recorded("durable_value"), week.seen_rework_rate)
+            a.pipeline = deque([entering] * max(cfg.production.durability_weeks, 1))
             a.expectation = week.volume
+            a.contribution = a.contribution_of(week)
             steady.append(a.signals(week, a.hours))
-        for a, s in zip(people, steady, strict=True):
+        self.typical = max(sum(a.contribution for a in people) / n, EPS)
+        self.typical_tokens = sum(w.tokens for w in weeks) / n
+        for a, week, s in zip(people, weeks, steady, strict=True):
+            misreading = b.judgement_noise * self.typical * a.halo / math.sqrt(2.0)
+            a.impression = a.contribution + a.visible(week, a.hours) + misreading
             a.history = deque([s] * a.history.maxlen, maxlen=a.history.maxlen)
         self.formula.anchor(steady)
-        optimism = cfg.behaviour.ai_optimism
         self.reference = {
             "durable": sum(w.durable_value for w in weeks) / n,
             "volume": sum(w.volume for w in weeks) / n,
-            "perceived": sum(w.value + optimism * w.ai_potential for w in weeks) / n,
+            "perceived": sum(w.value + b.ai_optimism * w.ai_potential for w in weeks) / n,
         }
+        if self.formula.measures and cfg.regime.start_week <= 0:
+            self.align(people)
         self.week_stats: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in STATS}
+            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in self.weekly_columns}
         )
 
     def teammates(self, agent: AgentEmployee) -> list[AgentEmployee]:
         size = self.config.org.team_size
         team = self.slots[agent.team * size : (agent.team + 1) * size]
         return [a for a in team if a is not None and a is not agent]
+
+    def games(self, week: Week, hours: float) -> bool:
+        """Whether someone games visibly enough for teammates to notice."""
+        gaming_hours = sum(week.activity_hours[GAMING:])
+        return gaming_hours > self.config.behaviour.gaming_threshold * max(hours, EPS)
 
     def expected_score(self, composite: float) -> float:
         """The score a person expects for a week with this composite, against the
@@ -591,6 +794,13 @@ class PerAgentOrgModel(mesa.Model):
             return self.formula.level_score(composite)
         return percentile(self.field, composite)
 
+    def align(self, people: list[AgentEmployee]) -> None:
+        """Baker's alignment of the score with real contribution, at the policy start."""
+        for a in people:
+            a.align()
+        aligned = [a.alignment for a in people if not math.isnan(a.alignment)]
+        self.alignment = sum(aligned) / len(aligned) if aligned else math.nan
+
     # -- the week -----------------------------------------------------------------------
     def step(self) -> None:
         week = self.steps - 1  # Mesa counts the step under way
@@ -598,17 +808,27 @@ class PerAgentOrgModel(mesa.Model):
         self.active = f.measures and week >= cfg.regime.start_week
         self.pressure = cfg.regime.pressure if self.active else 0.0
         self.scored = self.pressure > 0 and f.measures
+        self.telemetry_shown = self.active and cfg.regime.telemetry_visible
         self.tally = dict.fromkeys(TALLIES, 0.0)
-        if self.active and week == cfg.regime.start_week and week > 0:
-            f.anchor([a.window_mean() for a in self.agents])
+        self.hours_tally = [0.0] * len(self.activities)
 
         self.agents.do("take_stock")  # everyone sees last week's organisation
-        if self.scored and cfg.behaviour.adaptation and cfg.regime.scoring == "rank":
-            self.field = sorted(a.composite_now for a in self.agents)
+        if self.active and week == cfg.regime.start_week and week > 0:
+            f.anchor([a.window_mean() for a in self.agents])
+            self.align(list(self.agents))
+        if cfg.behaviour.adaptation:
+            self.agents.do("consider")
+            if self.scored and cfg.regime.scoring == "rank":
+                self.field = sorted(a.composite_now for a in self.agents)
+            if self.pressure < 1:
+                self.impressions = sorted(a.impression for a in self.agents)
         self.agents.shuffle_do("step")
+        self.share_credit()
+        self.agents.do("record")
 
         people = list(self.agents)
         composites = self.score(people)
+        self.agents.do("judge")
         self.reward(people)
         self.agents.do("settle")
         fired: list[AgentEmployee] = []
@@ -616,7 +836,8 @@ class PerAgentOrgModel(mesa.Model):
             fired = self.review(people)
         fired_ids = {a.unique_id for a in fired}
         leaving = [a for a in people if a.quitting and a.unique_id not in fired_ids]
-        self.record_stats(week, people, composites, leaving, fired)
+        self.quits_recent.append(len(leaving))
+        self.record_stats(week, people, composites)
         self.depart(leaving, week, "quit")
         self.depart(fired, week, "fired")
         due = [slot for slot, start in self.vacancies.items() if start <= week + 1]
@@ -624,8 +845,22 @@ class PerAgentOrgModel(mesa.Model):
         for a in hires:
             del self.vacancies[a.slot]
             self.slots[a.slot] = a
-        self.week_stats["hires"] = len(hires)
+        self.week_stats.update(quits=len(leaving), fired=len(fired), hires=len(hires))
         self.datacollector.collect(self)
+
+    def share_credit(self) -> None:
+        """`OrgModel._share_credit`: what someone claims from teammates' records, each of the
+        teammates loses, evenly."""
+        size = self.config.org.team_size
+        for start in range(0, len(self.slots), size):
+            team = [a for a in self.slots[start : start + size] if a is not None]
+            claims = [a.week.claimed for a in team]
+            if not any(any(c) for c in claims):
+                continue
+            totals = [sum(c[i] for c in claims) for i in range(3)]
+            others = max(len(team) - 1, 1)
+            for a, own in zip(team, claims, strict=True):
+                a.lost = tuple((total - mine) / others for total, mine in zip(totals, own, strict=True))
 
     def score(self, people: list[AgentEmployee]) -> list[float]:
         """Everyone's composite over the window; once the policy is active, their score
@@ -633,8 +868,6 @@ class PerAgentOrgModel(mesa.Model):
         f, regime = self.formula, self.config.regime
         composites = [f.composite(a.window_mean()) for a in people]
         if not self.active:
-            for a in people:
-                a.score = 0.5
             return composites
         noisy = composites
         if regime.noise > 0:
@@ -650,18 +883,18 @@ class PerAgentOrgModel(mesa.Model):
         return composites
 
     def reward(self, people: list[AgentEmployee]) -> None:
-        """Expected evaluation: informal judgement of contribution, and the score."""
+        """Expected evaluation: the rank of the manager's impression, and the score."""
         spread, p = self.config.behaviour.informal_spread, self.pressure
         n = len(people)
-        for rank, a in enumerate(sorted(people, key=lambda a: a.contribution)):
+        for rank, a in enumerate(sorted(people, key=lambda a: a.impression)):
             informal = 0.5 + spread * ((rank + 0.5) / n - 0.5)
             a.reward = (1.0 - p) * informal + p * a.score
 
     def review(self, people: list[AgentEmployee]) -> list[AgentEmployee]:
-        """Rewards paid, imitation of a better-rewarded teammate, expectations ratchet,
-        forced ranking. Returns those let go."""
+        """Rewards paid, imitation of a better-rewarded teammate, expectations ratchet, goals
+        reset, forced ranking. Returns those let go."""
         cfg = self.config
-        b, wb, org = cfg.behaviour, cfg.wellbeing, cfg.org
+        b, wb, org, regime = cfg.behaviour, cfg.wellbeing, cfg.org, cfg.regime
         for a in people:
             a.rewards_total += a.reward
         if b.adaptation and b.imitation > 0:
@@ -682,7 +915,9 @@ class PerAgentOrgModel(mesa.Model):
             above = max(delivered - a.expectation, 0.0)
             a.expectation += wb.ratchet * above + wb.ratchet_stretch * a.expectation
             a.volume_this_review = 0.0
-        share = cfg.regime.forced_ranking
+        if self.active and regime.reset_each_review:
+            self.formula.reset([a.window_mean() for a in people])
+        share = regime.forced_ranking
         if not (self.active and share > 0):
             return []
         n_fired = math.floor(share * len(people))
@@ -711,6 +946,7 @@ class PerAgentOrgModel(mesa.Model):
                     "tenure_weeks": a.weeks_worked,
                     "fluency": a.fluency,
                     "exhaustion": a.exhaustion,
+                    "trust": a.trust,
                     "value_per_week": a.value_total / worked,
                     "durable_value_per_week": a.durable_total / worked,
                     "token_cost_per_week": a.token_cost_total / worked,
@@ -726,11 +962,12 @@ class PerAgentOrgModel(mesa.Model):
             a.remove()
         self.departure_cost += len(leavers) * org.replacement_cost * org.salary
 
-    def record_stats(self, week, people, composites, leaving, fired) -> None:
+    def record_stats(self, week: int, people: list[AgentEmployee], composites: list[float]) -> None:
         cfg, t, ref, f = self.config, self.tally, self.reference, self.formula
+        hours = self.hours_tally
         heads = len(people)
         per_head = max(heads, 1)
-        total_hours = max(sum(t[a] for a in ACTIVITIES), EPS)
+        total_hours = max(sum(hours), EPS)
         token_cost = t["tokens"] * cfg.production.token_price
         salary_cost = heads * cfg.org.salary / 52.0
         cost = salary_cost + token_cost
@@ -741,7 +978,9 @@ class PerAgentOrgModel(mesa.Model):
             "headcount": heads,
             "vacancies": cfg.org.n_employees - heads,
             "hours_mean": sum(a.hours for a in people) / per_head,
-            **{f"share_{a}": t[a] / total_hours for a in ACTIVITIES},
+            **{f"share_{a}": hours[k] / total_hours for k, a in enumerate(WORK)},
+            "share_theater": sum(hours[GAMING:]) / total_hours,
+            **{f"theater_{a}": hours[GAMING + k] / total_hours for k, a in enumerate(self.action_names)},
             "gaming_share": t["gaming"] / per_head,
             "value": t["value"],
             "durable_value": t["durable"],
@@ -753,15 +992,14 @@ class PerAgentOrgModel(mesa.Model):
             "token_cost_per_head": token_cost / per_head,
             "ai_active_days": t["ai_days"] / per_head,
             "adoption": t["adopters"] / per_head,
-            "acceptance_rate": t["accepted"] / (t["ai"] + t["theater"])
-            if t["ai"] + t["theater"] > 0
-            else 0.0,
+            "acceptance_rate": t["accepted"] / t["tool_hours"] if t["tool_hours"] > 0 else 0.0,
             "fluency": t["fluency"] / per_head,
             "exhaustion": t["exhaustion"] / per_head,
             "burnout_share": t["burned_out"] / per_head,
-            "quality_hours": t["quality"] / per_head,
-            "metric_index": sum(composites) / heads / f.reference
-            if self.active and heads and abs(f.reference) >= EPS
+            "trust": t["trust"] / heads if heads else 1.0,
+            "quality_hours": hours[QUALITY] / per_head,
+            "metric_index": sum(composites) / heads / f.start_reference
+            if self.active and heads and abs(f.start_reference) >= EPS
             else float("nan"),
             "score_mean": sum(a.score for a in people) / per_head,
             "score_value_correlation": _rank_correlation(people, composites) if f.measures else float("nan"),
@@ -773,12 +1011,8 @@ class PerAgentOrgModel(mesa.Model):
             "departure_cost": self.departure_cost,
             "cost": cost,
             "cost_per_durable_value": cost / t["durable"] if t["durable"] > 0 else float("nan"),
-            "quits": len(leaving),
-            "fired": len(fired),
+            "attrition_annualised": sum(self.quits_recent) / per_head * 52.0 / len(self.quits_recent),
         }
-        self.quits_recent.append(len(leaving))
-        recent = self.quits_recent[-13:]
-        stats["attrition_annualised"] = sum(recent) / per_head * 52.0 / len(recent)
         self.week_stats = stats
 
 

@@ -33,6 +33,7 @@ TOTALS = (
     "hides_rework",
     "help",
 )
+BLOCK = 2048  # people per matrix product: small enough that OpenBLAS keeps it on one thread
 
 
 class Repertoire:
@@ -68,6 +69,14 @@ class Repertoire:
         return len(self.names)
 
     def totals(self, hours: np.ndarray) -> dict[str, np.ndarray]:
-        """Per person, each total of `TOTALS` for their hours of each action (rows of `hours`)."""
-        summed = self.matrix @ hours if len(self) else np.zeros((len(TOTALS), hours.shape[1]))
+        """Per person, each total of `TOTALS` for their hours of each action (rows of `hours`).
+
+        The product runs over blocks of people: OpenBLAS splits a larger one over threads,
+        which costs far more than it saves when other work shares the cores. Each person's
+        totals are the same numbers either way."""
+        n = hours.shape[1]
+        summed = np.zeros((len(TOTALS), n))
+        if len(self):
+            for start in range(0, n, BLOCK):
+                summed[:, start : start + BLOCK] = self.matrix @ hours[:, start : start + BLOCK]
         return dict(zip(TOTALS, summed, strict=True))
