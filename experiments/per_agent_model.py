@@ -352,6 +352,7 @@ class AgentEmployee(mesa.Agent):
             self.contribution = sum(m.contribution for m in mates) / n
             self.impression = sum(m.impression for m in mates) / n
             self.alignment = sum(0.0 if math.isnan(m.alignment) else m.alignment for m in mates) / n
+            self.influence = sum(0.0 if math.isnan(m.influence) else m.influence for m in mates) / n
         else:
             self.shares = own
             self.hours = cfg.wellbeing.sustainable_hours - 2.0
@@ -359,9 +360,7 @@ class AgentEmployee(mesa.Agent):
             self.contribution = 0.0
             self.impression = 0.0
             self.alignment = math.nan
-        # As in `Workforce.hire`, a hire keeps the post's influence of the score until the
-        # next policy start.
-        self.influence = model.influence_of_post.get(slot, math.nan)
+            self.influence = math.nan
         self.trust = 1.0
         self.exhaustion = 0.0
         self.burned_out = False
@@ -547,7 +546,6 @@ class AgentEmployee(mesa.Agent):
         cosine = sum(a * b for a, b in zip(g_s, g_v, strict=True)) / norms if norms > 0 else math.nan
         self.alignment = cosine * abs(cosine)
         self.influence = sum(g * g for g in g_s[:GAMING]) / score_norm if score_norm > 0 else math.nan
-        self.model.influence_of_post[self.slot] = self.influence
 
     # -- the week -----------------------------------------------------------------------
     def step(self) -> None:
@@ -728,7 +726,6 @@ class PerAgentOrgModel(mesa.Model):
         self.typical, self.typical_tokens = 1.0, 1.0  # `Judgement` before the organisation is known
         self.field: list[float] = []
         self.impressions: list[float] = []
-        self.influence_of_post: dict[int, float] = {}
         self.alignment = math.nan
         self.slots: list[AgentEmployee | None] = [None] * n
         self.vacancies: dict[int, int] = {}  # slot -> week its replacement starts
