@@ -21,8 +21,10 @@ import time
 from collections.abc import Callable
 from html import escape
 
+import ipyvuetify as v
 import numpy as np
 import solara
+import traitlets
 
 from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
@@ -113,8 +115,8 @@ def _dollars(value: float) -> str:
     return f"${value / 1000:.0f}k" if value >= 10_000 else f"${value:,.0f}"
 
 
-def _days(value: float) -> str:
-    return f"{value:.1f} d"
+def _per_year(value: float) -> str:
+    return f"{_dollars(value)}/yr"
 
 
 def one_line(error: BaseException) -> str:
@@ -171,7 +173,7 @@ def dashboard_charts(snap: Snapshot) -> list[tuple[str, Series, Callable, float 
     return [
         ("The metric (x start)", column("metric_index"), _index, None, "" if snap.measures else "no metric"),
         (title, series, _index, None, ""),
-        ("AI adoption: regular users", column("adoption"), _pct, 0.0, ""),
+        ("Regular AI users", column("adoption"), _pct, 0.0, ""),
     ]
 
 
@@ -181,7 +183,7 @@ REALITY_CHARTS = [
     ("Rework: share of volume", column("rework_rate"), _pct, 0.0, ""),
     ("Burned out: share of staff", column("burnout_share"), _pct, 0.0, ""),
     ("Attrition, a year", column("attrition_annualised"), _pct, 0.0, ""),
-    ("Token cost a head a year", column("token_cost_per_head", 52.0), _dollars, 0.0, ""),
+    ("Token cost a head", column("token_cost_per_head", 52.0), _per_year, 0.0, ""),
 ]
 
 
@@ -244,10 +246,17 @@ class Runner:
     or a slow week the run goes on at the chosen speed, with no burst to catch up.
     """
 
-    def __init__(self, publish: Callable[[Snapshot], None], on_state: Callable[[bool, str | None], None]):
+    def __init__(
+        self,
+        publish: Callable[[Snapshot], None],
+        on_state: Callable[[bool, str | None], None],
+        wait_until_seen: Callable[[], None] = lambda: None,
+    ):
         self._publish_to_page = publish
         self._on_state = on_state
-        self._cond = threading.Condition(threading.RLock())
+        self._wait_until_seen = wait_until_seen
+        self._cond = threading.Condition(threading.RLock())  # held briefly: clicks never wait long
+        self._publishing = threading.RLock()
         self._thread: threading.Thread | None = None
         self._closed = False
         self.model: WorkshopModel | None = None
@@ -271,15 +280,16 @@ class Runner:
     # -- what the page calls ---------------------------------------------------------------
     def attach(self, model: WorkshopModel) -> None:
         """Show and step `model` from now on (a Reset or a new preset); stops any run."""
-        with self._cond:
-            self.generation += 1
-            self.model = model
-            self.playing = False
-            self.error = None
-            generation = self.generation
-            self._cond.notify_all()
+        with self._publishing:  # a week of the old model being drawn finishes first
+            with self._cond:
+                self.generation += 1
+                self.model = model
+                self.playing = False
+                self.error = None
+                generation = self.generation
+                self._cond.notify_all()
+            self._publish(generation, model.snapshot)
         self._state()
-        self._publish(generation, model.snapshot)
         model.when_baseline_ready(lambda: self._refresh(generation))
 
     def play(self) -> None:
@@ -341,6 +351,7 @@ class Runner:
                     self._cond.wait(due - now)  # woken early by Pause, a speed change or Reset
                     continue
                 model, generation, period = self.model, self.generation, 1.0 / self.speed
+            self._wait_until_seen()  # the room sees every week: the page never lags the model
             started = time.perf_counter()
             self._advance(model, generation)
             due = started + period
@@ -373,9 +384,10 @@ class Runner:
 
     def _publish(self, generation: int, snapshot: Snapshot) -> None:
         """Hand a snapshot to the page, unless a Reset has replaced its model since."""
-        with self._cond:
-            if generation != self.generation or self._closed:
-                return
+        with self._publishing:
+            with self._cond:
+                if generation != self.generation or self._closed:
+                    return
             with self._context:
                 self._publish_to_page(snapshot)
 
@@ -385,6 +397,28 @@ class Runner:
 
 
 # -- components ------------------------------------------------------------------------------
+class WeekCounter(v.VuetifyTemplate):
+    """The week counter. Once the browser has drawn a week it sends the week back
+    (`seen`), so the runner can wait for the room to see a week before stepping the next."""
+
+    template = traitlets.Unicode(
+        """<template>
+  <div class="goodhart-week" :data-week="week" :data-weeks="weeks">
+    Week {{ week }} <span>of {{ weeks }}</span>
+  </div>
+</template>
+<script>
+module.exports = {
+  mounted() { this.seen = this.week; },
+  watch: { week(value) { this.$nextTick(() => { this.seen = value; }); } },
+};
+</script>"""
+    ).tag(sync=True)
+    week = traitlets.Int(0).tag(sync=True)
+    weeks = traitlets.Int(0).tag(sync=True)
+    seen = traitlets.Int(-1).tag(sync=True)  # -1 until a browser has drawn one: headless, no waiting
+
+
 class Screen:
     """The parts of one tab that change every week, as widgets updated in place.
 
@@ -394,7 +428,9 @@ class Screen:
     """
 
     def __init__(self, snap: Snapshot):
-        self.week = solara.widgets.HTML(tag="div")
+        self.week = WeekCounter()
+        self._seen = threading.Condition()
+        self.week.observe(self._on_seen, "seen")
         self.dashboard = solara.widgets.HTML(
             tag="div", attributes={"class": "goodhart-panel goodhart-dashboard"}
         )
@@ -419,7 +455,24 @@ class Screen:
             "what is really happening",
         )
         self.people.unsafe_innerHTML = guarded(lambda: people_html(snap), "the people")
+        with self.week.hold_sync():  # last, so that its echo means the browser has all of this week
+            self.week.weeks = snap.weeks
+            self.week.week = snap.week
         self.shown = snap
+
+    def _on_seen(self, change) -> None:
+        with self._seen:
+            self._seen.notify_all()
+
+    def wait_until_seen(self, timeout: float = 1.0) -> None:
+        """Wait (at most `timeout` s) until the browser has drawn the week last shown."""
+        deadline = time.perf_counter() + timeout
+        with self._seen:
+            while 0 <= self.week.seen < self.week.week:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    return
+                self._seen.wait(left)
 
 
 @solara.component
@@ -568,7 +621,7 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
         scenario.set((snap.preset, snap.name, snap.description))
         running.set(snap.running)
 
-    runner = solara.use_memo(lambda: Runner(publish, on_state), [])
+    runner = solara.use_memo(lambda: Runner(publish, on_state, screen.wait_until_seen), [])
     if runner.model is not current:
         runner.attach(current)
     solara.use_effect(lambda: runner.close, [])
