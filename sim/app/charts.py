@@ -122,7 +122,8 @@ def line_chart(
             f'<g class="lever-marker"><line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{H - BOTTOM}" '
             f'stroke="{MARKER_COLOUR}" stroke-width="1.5" stroke-dasharray="1,2"/>'
             f'<text x="{x + dx:.1f}" y="{TOP + 12 + 14 * (k % 3)}" font-size="{NOTE_FONT}" '
-            f'text-anchor="{anchor}" fill="{MARKER_COLOUR}" stroke="white" stroke-width="3" paint-order="stroke">'
+            f'text-anchor="{anchor}" fill="{MARKER_COLOUR}" stroke="white" stroke-width="3" '
+            'paint-order="stroke">'
             f"{escape(what)}</text></g>"
         )
     if len(base):
