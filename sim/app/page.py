@@ -557,6 +557,13 @@ def Levers(model: WorkshopModel, levers: solara.Reactive[tuple], act: Callable) 
 
 
 @solara.component
+def Notice(notice: solara.Reactive[str | None]) -> None:
+    """One plain line when something went wrong; the rest of the page keeps working."""
+    if notice.value:
+        solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=["goodhart-notice"])
+
+
+@solara.component
 def RunButtons(
     running: solara.Reactive[bool], playing: solara.Reactive[bool], runner: Runner, act: Callable
 ) -> None:
@@ -628,9 +635,9 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
 
     def act(change: Callable[[], None], lever: bool = True) -> None:
         """Run a click's action; a failure is one line in the top bar, never a traceback."""
+        notice.set(None)
         try:
             change()
-            notice.set(None)
         except Exception as error:
             logger.exception("an action failed")
             notice.set(one_line(error))
@@ -702,8 +709,7 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             solara.ToggleButtonsSingle(
                 value=speed.value, values=SPEEDS, on_value=set_speed, dense=True, classes=["goodhart-speeds"]
             )
-            if notice.value:
-                solara.Text(notice.value, classes=["goodhart-notice"])
+            Notice(notice)
         with solara.Div(classes=["goodhart-stage"]):
             solara.Div(children=[screen.dashboard], style="min-height: 0; min-width: 0")
             solara.Div(children=[screen.reality], style="min-height: 0; min-width: 0")
