@@ -242,8 +242,9 @@ class Runner:
     `playing`, so two threads never step one model. A week is stepped, its snapshot is
     published (which redraws the page), and only then is the next week due: the page
     never falls behind the model, and a slow redraw slows the run rather than piling up
-    weeks. The next week is due one period after the last one started, so after a pause
-    or a slow week the run goes on at the chosen speed, with no burst to catch up.
+    weeks. Weeks fall due on a steady beat at the chosen speed: one slow week is made up by
+    the next, a long stall is not (no burst of weeks), and the beat restarts on every Run,
+    so after a pause the run goes on at the chosen speed.
     """
 
     def __init__(
@@ -354,7 +355,9 @@ class Runner:
             self._wait_until_seen()  # the room sees every week: the page never lags the model
             started = time.perf_counter()
             self._advance(model, generation)
-            due = started + period
+            # On a steady beat, so a slow week is made up by the next ones; but never more
+            # than one week behind the beat, so a long stall brings no burst of weeks.
+            due = started + period if due is None else max(due + period, time.perf_counter() - period)
 
     def _advance(self, model: WorkshopModel, generation: int) -> None:
         try:
