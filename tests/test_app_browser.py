@@ -124,11 +124,13 @@ class Tab:
         drawer = self.page.locator(".v-navigation-drawer")
         if (drawer.bounding_box()["x"] >= 0) != open_:
             self.page.locator(".v-app-bar__nav-icon").click()
-        self.page.wait_for_function(
+        self.page.wait_for_function(  # the drawer and the main area have finished moving
             "open => { const b = document.querySelector('.v-navigation-drawer').getBoundingClientRect();"
-            " return open ? b.left >= 0 : b.right <= 0; }",
+            " const m = document.querySelector('.goodhart-main').getBoundingClientRect();"
+            " return open ? b.left >= 0 && m.left >= b.right : b.right <= 0 && m.left < 40; }",
             arg=open_,
         )
+        self.page.wait_for_timeout(300)
 
     def choose(self, label: str) -> None:
         self.sidebar(True)
@@ -208,9 +210,10 @@ def test_the_facilitator_guide_sequence_at_1280x720(app_url, browser, tmp_path):
     tab.wait_for_week(26)
     tab.button("❚❚").click()
     tab.button("▶").wait_for()
+    page.wait_for_timeout(500)  # a week already under way when Pause was pressed lands
     paused = tab.week
     assert 26 <= paused < 40
-    page.wait_for_timeout(700)
+    page.wait_for_timeout(1000)
     assert tab.week == paused  # Pause stops the run: nothing steps behind the page's back
     assert smallest_text(page, "svg.goodhart-chart text.latest") >= 24
     tab.assert_no_error()

@@ -353,6 +353,9 @@ class Runner:
                     continue
                 model, generation, period = self.model, self.generation, 1.0 / self.speed
             self._wait_until_seen()  # the room sees every week: the page never lags the model
+            with self._cond:
+                if not self.playing or generation != self.generation:
+                    continue  # paused or reset while the browser was drawing
             started = time.perf_counter()
             self._advance(model, generation)
             # On a steady beat, so a slow week is made up by the next ones; but never more
