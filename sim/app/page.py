@@ -289,7 +289,7 @@ class Runner:
                 self.error = None
                 generation = self.generation
                 self._cond.notify_all()
-            self._publish(generation, model.snapshot)
+            self._publish(generation, lambda: model.snapshot)
         self._state()
         model.when_baseline_ready(lambda: self._refresh(generation))
 
@@ -329,7 +329,7 @@ class Runner:
         with self._cond:
             model, generation = self.model, self.generation
         if model is not None:
-            self._publish(generation, model.refresh())
+            self._publish(generation, model.refresh)
 
     def close(self) -> None:
         with self._cond:
@@ -378,7 +378,7 @@ class Runner:
             if generation == self.generation and not model.running and self.playing:
                 self.playing = False
                 stopped = True
-        self._publish(generation, model.snapshot)
+        self._publish(generation, lambda: model.snapshot)
         if stopped:
             self._state()
 
@@ -386,14 +386,16 @@ class Runner:
         with self._cond:
             model = self.model if generation == self.generation else None
         if model is not None:
-            self._publish(generation, model.refresh())
+            self._publish(generation, model.refresh)
 
-    def _publish(self, generation: int, snapshot: Snapshot) -> None:
-        """Hand a snapshot to the page, unless a Reset has replaced its model since."""
+    def _publish(self, generation: int, take: Callable[[], Snapshot]) -> None:
+        """Hand the model's latest snapshot to the page, unless a Reset has replaced the
+        model since. Taken under the publishing lock, so the page never goes back a week."""
         with self._publishing:
             with self._cond:
                 if generation != self.generation or self._closed:
                     return
+            snapshot = take()
             with self._context:
                 self._publish_to_page(snapshot)
 
