@@ -115,10 +115,6 @@ def _dollars(value: float) -> str:
     return f"${value / 1000:.0f}k" if value >= 10_000 else f"${value:,.0f}"
 
 
-def _per_year(value: float) -> str:
-    return f"{_dollars(value)}/yr"
-
-
 def one_line(error: BaseException) -> str:
     """An error as one plain line, for the page."""
     text = str(error).strip().splitlines()
@@ -183,7 +179,7 @@ REALITY_CHARTS = [
     ("Rework: share of volume", column("rework_rate"), _pct, 0.0, ""),
     ("Burned out: share of staff", column("burnout_share"), _pct, 0.0, ""),
     ("Attrition, a year", column("attrition_annualised"), _pct, 0.0, ""),
-    ("Token cost a head", column("token_cost_per_head", 52.0), _per_year, 0.0, ""),
+    ("Token $ a head, a year", column("token_cost_per_head", 52.0), _dollars, 0.0, ""),
 ]
 
 
