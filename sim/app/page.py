@@ -544,7 +544,7 @@ def Levers(model: WorkshopModel, levers: solara.Reactive[tuple], act: Callable) 
                 continue
 
             def set_weight(value: float, name: str = name) -> None:
-                act(lambda: model.set_weights({**model.config.regime.weights, name: value}))
+                act(lambda: model.set_weights({**levers.value[0].weights, name: value}))
 
             solara.SliderFloat(
                 WEIGHT_LABELS.get(name, name),
