@@ -221,7 +221,9 @@ def test_the_facilitator_guide_sequence_at_1280x720(app_url, browser, tmp_path):
     tab.sidebar(True)
     tab.slider_to_end("Pressure")
     page.locator(".v-navigation-drawer").get_by_text("Forced ranking:").click()
-    page.wait_for_function("() => document.querySelectorAll('g.lever-marker').length >= 9")
+    page.wait_for_function(
+        "() => document.querySelectorAll('g.lever-marker').length >= 18"
+    )  # two levers, nine charts
     markers = " ".join(
         page.locator("svg.goodhart-chart").first.locator("g.lever-marker text").all_text_contents()
     )
