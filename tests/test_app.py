@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import threading
+import time
 import warnings
 
 import ipyvuetify as v
@@ -12,7 +15,8 @@ import solara.widgets
 
 from sim.app import __main__ as launcher
 from sim.app import assets
-from sim.app.page import Page, WorkshopApp
+from sim.app import page as app_page
+from sim.app.page import Page, WeekCounter, WorkshopApp, dashboard_charts
 from sim.app.workshop import STATES, WorkshopModel, workshop_config
 from sim.model import OrgModel
 
@@ -28,9 +32,23 @@ def render(element):
 
 
 def week_shown(rc) -> int:
-    counters = [w for w in rc.find(solara.widgets.HTML).widgets if "data-week" in w.attributes]
-    assert len(counters) == 1
-    return int(counters[0].attributes["data-week"])
+    return rc.find(WeekCounter).widget.week
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def notice(rc) -> list[str]:
+    """The one-line notices in the top bar."""
+    return [
+        w.unsafe_innerHTML
+        for w in rc.find(solara.widgets.HTML).widgets
+        if "goodhart-notice" in w.attributes.get("class", "")
+    ]
 
 
 def click(rc, label: str) -> None:
@@ -50,15 +68,18 @@ def app():
 
 def test_page_renders_panels_charts_grid_and_controls():
     rc = render(Page())
+    wait_for(lambda: html(rc).count('class="baseline"') == 9)  # the baseline arrives from the background
     text = html(rc)
     assert "What the dashboard shows" in text and "What is really happening" in text
     assert text.count('class="goodhart-chart"') == 9
-    assert text.count('class="baseline"') == 9  # every chart carries the no-metric line
+    assert text.count("same company, no metric") == 9  # every chart says what the grey line is
+    assert text.count('class="policy-start"') == 9  # and where the policy starts
     assert 'class="goodhart-grid"' in text
     assert 'data-posts="1000"' in text  # one square per post, default headcount
-    assert text.count("h10v10h-10z") == 1000
+    assert sum(map(int, re.findall(r'data-count="(\d+)"', text))) == 1000
     for state in STATES:
         assert state in text  # the legend
+    assert not notice(rc)
     assert "Ask the room first" in text
     for label in ("Reset", "▶", "Step"):
         rc.find(v.Btn, children=[label]).assert_single()
@@ -113,6 +134,7 @@ def test_weight_lever_rebuilds_the_metric(app):
     model, rc = app
     for _ in range(20):
         click(rc, "Step")
+    before = model.value.baseline()
     rc.find(v.Slider, label="Durable value").widget.v_model = 1.0
     rc.find(v.Slider, label="Tokens burned").widget.v_model = 0.0
     m = model.value
@@ -120,13 +142,17 @@ def test_weight_lever_rebuilds_the_metric(app):
     assert m.metric.names == ["durable_value"] and m.metric.regime is m.config.regime
     click(rc, "Step")
     assert m.weekly().metric_index.iloc[-1] == pytest.approx(1.0, abs=0.3)  # re-anchored now
-    assert m.twin.config.regime.weights == {"durable_value": 1.0}  # the baseline reads it too
+    after = m.baseline()  # the baseline reads the new formula too, from week 0
+    assert not np.allclose(after.metric_index, before.metric_index, equal_nan=True)
+    np.testing.assert_array_equal(after.durable_value, before.durable_value)  # same company
+    assert "metric 1 tokens → 1 durable value" in html(rc)  # the marker says what changed
 
 
 def test_forced_ranking_and_start_week_levers(app):
     model, rc = app
     rc.find(v.Switch).widget.v_model = True
     assert model.value.config.regime.forced_ranking == pytest.approx(0.1)
+    assert "forced ranking off → 10%" in html(rc)  # a marker on the charts at once
     rc.find(v.Slider, label="Start week").widget.v_model = 40
     for _ in range(14):
         click(rc, "Step")
@@ -143,7 +169,8 @@ def test_reset_applies_the_set_up(app):
     cfg = model.value.config
     assert (cfg.org.n_employees, cfg.org.team_size, cfg.regime.name) == (300, 5, "token_leaderboard")
     assert model.value.steps == 0
-    assert html(rc).count("h10v10h-10z") == 300
+    assert 'data-posts="300"' in html(rc)
+    assert "forced ranking" not in html(rc)  # a new run has no markers
 
 
 def test_two_sessions_do_not_share_a_model():
@@ -216,10 +243,11 @@ def test_the_app_offers_the_same_scenario_files_as_the_cli_and_report(monkeypatc
     scenario = tmp_path / "rubric.yaml"
     scenario.write_text(
         'name: "Tokens on the rubric"\nregime: consumption\n'
+        "description: Tokens count from week 5, in the file's own words.\n"
         "set: {regime.pressure: 0.7, regime.start_week: 5}\n"
     )
     monkeypatch.setenv(workshop.SCENARIOS_ENV, str(scenario))
-    workshop.preset_labels.cache_clear()
+    workshop.forget_scenarios()
     try:
         assert str(scenario) in workshop.presets()
         assert workshop.preset_labels()[str(scenario)] == "Tokens on the rubric"
@@ -227,8 +255,10 @@ def test_the_app_offers_the_same_scenario_files_as_the_cli_and_report(monkeypatc
         assert model.preset == str(scenario)
         assert model.config.regime.name == "consumption"
         assert model.config.regime.pressure == 0.7 and model.config.regime.start_week == 5
+        assert model.snapshot.name == "Tokens on the rubric"
+        assert model.snapshot.description == "Tokens count from week 5, in the file's own words."
     finally:
-        workshop.preset_labels.cache_clear()
+        workshop.forget_scenarios()
 
 
 def test_a_bad_scenario_file_stops_the_app_with_one_line(tmp_path, capsys):
@@ -239,3 +269,114 @@ def test_a_bad_scenario_file_stops_the_app_with_one_line(tmp_path, capsys):
     assert main(["--scenario", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "regime.pressure" in err[0]
+
+
+def test_run_never_lets_the_page_lag_and_pause_stops_it(app):
+    """While Run steps the model in its thread, the week shown is never more than one
+    week behind the model; Pause stops it, and pausing and resuming quickly never starts
+    a second thread stepping the same model."""
+    model, rc = app
+
+    def runners() -> int:
+        return sum(t.name == "workshop-run" and t.is_alive() for t in threading.enumerate())
+
+    before = runners()
+    click(rc, "▶")
+    lags = []
+    deadline = time.monotonic() + 1.5
+    while time.monotonic() < deadline:
+        lags.append(model.value.week - week_shown(rc))
+        time.sleep(0.003)
+    for _ in range(5):
+        click(rc, "❚❚")
+        click(rc, "▶")
+    assert runners() == before + 1
+    click(rc, "❚❚")
+    time.sleep(0.3)  # a week under way when Pause was pressed lands
+    stopped = model.value.week
+    time.sleep(0.5)
+    assert model.value.week == stopped and week_shown(rc) == stopped
+    assert stopped > 0 and max(lags) <= 1
+
+
+def test_levers_reset_and_presets_in_any_order_while_running(app):
+    """What a room of volunteers does to a running model, at the fastest speed, up to the
+    last week: every click lands, nothing breaks, and the run ends at the horizon."""
+    model, rc = app
+    rc.find(v.BtnToggle).widget.v_model = 4  # 20 weeks a second
+    click(rc, "▶")
+    wait_for(lambda: week_shown(rc) >= 5)
+    rc.find(v.Slider, label="Pressure").widget.v_model = 0.9
+    rc.find(v.Switch).widget.v_model = True
+    rc.find(v.Slider, label="Start week").widget.v_model = 30
+    rc.find(v.Slider, label="Durable value").widget.v_model = 0.5
+    click(rc, "Reset")  # mid-run: a fresh company, paused at week 0
+    assert week_shown(rc) == 0 and model.value.week == 0
+    click(rc, "▶")
+    wait_for(lambda: week_shown(rc) >= 3)
+    rc.find(v.Select, label="Preset").widget.v_model = "Team cost-to-serve"  # mid-run too
+    assert model.value.config.regime.name == "team_outcome" and week_shown(rc) == 0
+    click(rc, "▶")
+    wait_for(lambda: week_shown(rc) >= 10)
+    rc.find(v.Slider, label="Pressure").widget.v_model = 0.1
+    wait_for(lambda: week_shown(rc) == model.value.config.org.weeks)
+    time.sleep(0.2)
+    assert week_shown(rc) == model.value.week == model.value.config.org.weeks
+    assert rc.find(v.Btn, children=["▶"]).widget.disabled  # the last week: Run is over
+    assert not notice(rc) and "Could not draw" not in html(rc)
+    assert "pressure 0.50 → 0.10" in html(rc)
+
+
+def test_an_error_in_one_panel_is_one_line_in_that_panel(app, monkeypatch):
+    model, rc = app
+
+    def broken(snap):
+        raise RuntimeError("the people cannot be drawn\nsecond line")
+
+    monkeypatch.setattr(app_page, "people_html", broken)
+    click(rc, "Step")
+    text = html(rc)
+    errors = re.findall(r'<div class="goodhart-error">(.*?)</div>', text)
+    assert errors == ["Could not draw the people: RuntimeError: the people cannot be drawn"]
+    assert text.count('class="goodhart-chart"') == 9  # the panels keep working
+    assert week_shown(rc) == 1
+
+
+def test_a_failing_week_stops_the_run_with_one_line(app, monkeypatch):
+    model, rc = app
+    click(rc, "Step")
+
+    def fail():
+        raise FloatingPointError("overflow in exhaustion")
+
+    monkeypatch.setattr(model.value, "step", fail)
+    click(rc, "▶")
+    wait_for(lambda: bool(notice(rc)))
+    assert notice(rc) == ["The run stopped at week 1: FloatingPointError: overflow in exhaustion"]
+    assert rc.find(v.Btn, children=["▶"]).widget  # paused, and Run can be pressed again
+    assert week_shown(rc) == 1
+
+
+def test_the_dashboard_rises_when_the_metric_is_gamed():
+    """Under the token leaderboard the dashboard panel (the metric and what it counts)
+    ends far above the same company under no metric, while durable value does not."""
+    model = WorkshopModel("token_leaderboard", **SMALL)
+    model.baseline()
+    for _ in range(60):
+        model.step()
+    snap = model.refresh()
+    for title, series, *_ in dashboard_charts(snap)[:2]:
+        live, base = series(snap, False), series(snap, True)
+        assert live[-1] > 2 * base[len(live) - 1], title
+    assert snap.column("durable_value_index")[-1] < snap.column("durable_value_index", True)[59]
+
+
+def test_lever_moves_within_a_week_leave_one_marker():
+    model = WorkshopModel("token_leaderboard", **SMALL)
+    model.step()
+    model.set_pressure(0.7)
+    model.set_pressure(0.9)
+    model.set_forced_ranking(0.1)
+    assert model.snapshot.events == ((1, "pressure 0.50 → 0.90"), (1, "forced ranking off → 10%"))
+    model.set_pressure(0.5)  # moved back: nothing changed that week
+    assert model.snapshot.events == ((1, "forced ranking off → 10%"),)

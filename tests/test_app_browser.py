@@ -1,9 +1,13 @@
 """The workshop app in a real browser: Debian's headless Chromium driven by Playwright,
-with every request outside 127.0.0.1 blocked, as in a venue without internet."""
+with every request outside 127.0.0.1 blocked, as in a venue without internet.
+
+The tests click what a facilitator clicks (docs/facilitator-guide.md), at the speeds they
+use, and look at the page as a projector shows it (1280x720 and 1920x1080)."""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,6 +24,12 @@ if CHROMIUM is None:
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parents[1]
+LONG_NAME = (
+    "Our own policy, with a name far longer than any preset's, as a facilitator might type it "
+    "the night before the workshop"
+)
+OWN_DESCRIPTION = "From week 5 tokens count toward reviews, in this scenario file's own words."
+ERROR_WORDS = ("Traceback", "Error", "error in", "Could not draw")
 
 
 def free_port() -> int:
@@ -30,12 +40,19 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    """`python -m sim.app` on a free local port, as a facilitator would start it."""
+    """`python -m sim.app` on a free local port, as a facilitator would start it, offering
+    one scenario file with a long name beside the presets."""
+    folder = tmp_path_factory.mktemp("app")
+    scenario = folder / "own.yaml"
+    scenario.write_text(
+        f'name: "{LONG_NAME}"\ndescription: "{OWN_DESCRIPTION}"\nregime: consumption\n'
+        "set: {regime.start_week: 5}\n"
+    )
     port = free_port()
-    log = tmp_path_factory.mktemp("app") / "server.log"
+    log = folder / "server.log"
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "sim.app", "--port", str(port)],
+            [sys.executable, "-m", "sim.app", "--port", str(port), "--scenario", str(scenario)],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -60,63 +77,223 @@ def app_url(tmp_path_factory):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+    text = log.read_text()
+    assert "Traceback" not in text, text[-3000:]
+    assert "Could not load URL" not in text  # the server never asked a CDN either
 
 
-def week(page) -> int:
-    return int(page.locator(".goodhart-week").get_attribute("data-week"))
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
-def test_offline_page_renders_and_runs(app_url, tmp_path):
-    url, log = app_url
-    outside: list[str] = []
+class Tab:
+    """One browser tab on the app, with what a facilitator does in it."""
 
-    def only_localhost(route):
+    def __init__(self, context, url: str):
+        self.outside: list[str] = []
+        self.page = context.new_page()
+        self.page.route("**/*", self._only_localhost)
+        self.page.goto(url)
+        self.page.wait_for_selector("img.goodhart-grid", timeout=60_000)
+
+    def _only_localhost(self, route) -> None:
         if route.request.url.startswith("http://127.0.0.1:"):
             route.continue_()
         else:
-            outside.append(route.request.url)
+            self.outside.append(route.request.url)
             route.abort()
 
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1500})
-            page.route("**/*", only_localhost)
-            page.goto(url)
-            page.wait_for_selector("svg.goodhart-grid", timeout=60_000)
+    @property
+    def week(self) -> int:
+        return int(self.page.locator(".goodhart-week").get_attribute("data-week"))
 
-            assert page.locator("svg.goodhart-chart").count() == 9
-            assert page.locator("svg.goodhart-chart polyline.baseline").count() == 9
-            grid = page.locator("svg.goodhart-grid")
-            assert grid.get_attribute("data-posts") == "1000"
-            assert grid.bounding_box()["height"] > 200  # drawn, not just present
-            counts = [int(c) for c in grid.locator("path").evaluate_all("ps => ps.map(p => p.dataset.count)")]
-            assert sum(counts) == 1000
-            assert page.get_by_text("What the dashboard shows").is_visible()
-            assert page.get_by_text("What is really happening").is_visible()
-            assert week(page) == 0
+    def wait_for_week(self, at_least: int, timeout: float = 60_000) -> None:
+        self.page.wait_for_function(
+            f"() => Number(document.querySelector('.goodhart-week').dataset.week) >= {at_least}",
+            timeout=timeout,
+        )
 
-            page.get_by_role("button", name="▶").click()
-            page.wait_for_function(
-                "() => Number(document.querySelector('.goodhart-week').dataset.week) >= 30", timeout=30_000
-            )
-            page.get_by_role("button", name="❚❚").click()
-            page.get_by_role("button", name="▶").wait_for(timeout=10_000)  # paused
-            page.wait_for_timeout(1_500)  # a week already under way when Pause was pressed lands
-            reached = week(page)
-            assert reached >= 30
-            assert page.locator("svg.goodhart-chart polyline.live").count() >= 8  # lines drawn
-            page.screenshot(path=str(tmp_path / "workshop.png"), full_page=True)
+    def button(self, name: str):
+        return self.page.get_by_role("button", name=name, exact=True)
 
-            other = browser.new_page()  # a second tab gets a company of its own
-            other.route("**/*", only_localhost)
-            other.goto(url)
-            other.wait_for_selector("svg.goodhart-grid", timeout=60_000)
-            assert week(other) == 0
-            assert week(page) == reached
-        finally:
-            browser.close()
+    def sidebar(self, open_: bool) -> None:
+        drawer = self.page.locator(".v-navigation-drawer")
+        if (drawer.bounding_box()["x"] >= 0) != open_:
+            self.page.locator(".v-app-bar__nav-icon").click()
+        self.page.wait_for_function(  # the drawer and the main area have finished moving
+            "open => { const b = document.querySelector('.v-navigation-drawer').getBoundingClientRect();"
+            " const m = document.querySelector('.goodhart-main').getBoundingClientRect();"
+            " return open ? b.left >= 0 && m.left >= b.right : b.right <= 0 && m.left < 40; }",
+            arg=open_,
+        )
+        self.page.wait_for_timeout(300)
 
-    assert (tmp_path / "workshop.png").stat().st_size > 10_000
-    assert outside == [], f"the page asked for something outside 127.0.0.1: {outside}"
-    assert "Could not load URL" not in log.read_text()  # the server never asked a CDN either
+    def choose(self, label: str) -> None:
+        self.sidebar(True)
+        self.page.locator(".v-navigation-drawer .v-select").first.click()
+        self.page.get_by_role("option", name=label).click()
+        self.page.wait_for_function(
+            "label => document.querySelector('.goodhart-name').textContent === label"
+            " && document.querySelector('.goodhart-week').dataset.week === '0'",
+            arg=label,
+        )
+
+    def speed(self, weeks_per_second: int) -> None:
+        self.page.locator(
+            ".goodhart-speeds button", has_text=re.compile(f"^\\s*{weeks_per_second}\\s*$")
+        ).click()
+
+    def slider_to_end(self, label: str) -> None:
+        slider = self.page.locator(
+            ".v-input__slider", has=self.page.locator("label", has_text=re.compile(f"^{label}$"))
+        )
+        slider.locator(".v-slider__thumb-container").focus()
+        self.page.keyboard.press("End")
+
+    def assert_no_error(self) -> None:
+        text = self.page.locator("body").inner_text()
+        for word in ERROR_WORDS:
+            assert word not in text, f"{word!r} on the page:\n{text[:2000]}"
+        assert self.page.locator(".goodhart-error, .goodhart-notice").count() == 0
+
+    def assert_fits(self, width: int, height: int) -> None:
+        """Both panels, all nine charts, the grid and the week counter inside the window."""
+        parts = {
+            "panel": self.page.locator(".goodhart-panel"),
+            "chart": self.page.locator("svg.goodhart-chart"),
+            "grid": self.page.locator("img.goodhart-grid"),
+            "week": self.page.locator(".goodhart-week"),
+        }
+        assert parts["panel"].count() == 2 and parts["chart"].count() == 9
+        for name, locator in parts.items():
+            for k in range(locator.count()):
+                box = locator.nth(k).bounding_box()
+                assert box is not None and box["width"] > 20 and box["height"] > 20, (name, k, box)
+                assert box["x"] >= -0.5 and box["y"] >= -0.5, (name, k, box)
+                assert box["x"] + box["width"] <= width + 0.5, (name, k, box)
+                assert box["y"] + box["height"] <= height + 0.5, (name, k, box)
+
+
+def smallest_text(page, selector: str) -> float:
+    """The smallest on-screen font size, in CSS pixels, of SVG text matching `selector`."""
+    return page.evaluate(
+        "sel => Math.min(...[...document.querySelectorAll(sel)].map("
+        "t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a))",
+        selector,
+    )
+
+
+def test_the_facilitator_guide_sequence_at_1280x720(app_url, browser, tmp_path):
+    """Token leaderboard at speed 20, pause at week 26, move pressure and forced ranking,
+    run to the last week, Reset, another preset, run again; on a 1280x720 projector."""
+    url, _ = app_url
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = Tab(context, url)
+    page = tab.page
+    tab.choose("Token leaderboard")
+    assert page.locator(".goodhart-name").inner_text() == "Token leaderboard"
+    tab.sidebar(False)
+    tab.assert_fits(1280, 720)
+    assert smallest_text(page, "svg.goodhart-chart text.axis") >= 16
+    assert smallest_text(page, "svg.goodhart-chart text.title") >= 16
+    assert page.locator("svg.goodhart-chart polyline.baseline").count() == 9
+    assert page.locator("svg.goodhart-chart g.legend", has_text="same company, no metric").count() == 9
+    assert page.locator("svg.goodhart-chart g.legend", has_text="policy start").count() == 9
+    assert page.locator("svg.goodhart-chart line.policy-start").count() == 9
+
+    tab.speed(20)
+    tab.button("▶").click()
+    tab.wait_for_week(26)
+    tab.button("❚❚").click()
+    tab.button("▶").wait_for()
+    page.wait_for_timeout(500)  # a week already under way when Pause was pressed lands
+    paused = tab.week
+    assert 26 <= paused < 40
+    page.wait_for_timeout(1000)
+    assert tab.week == paused  # Pause stops the run: nothing steps behind the page's back
+    assert smallest_text(page, "svg.goodhart-chart text.latest") >= 24
+    tab.assert_no_error()
+
+    tab.sidebar(True)
+    tab.slider_to_end("Pressure")
+    page.locator(".v-navigation-drawer").get_by_text("Forced ranking:").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('g.lever-marker').length >= 18"
+    )  # two levers, nine charts
+    markers = " ".join(
+        page.locator("svg.goodhart-chart").first.locator("g.lever-marker text").all_text_contents()
+    )
+    assert "pressure 0.50 → 1.00" in markers and "forced ranking off → 10%" in markers
+    assert tab.week == paused  # a lever does not step the model
+    tab.sidebar(False)
+    tab.button("▶").click()
+    tab.wait_for_week(104)
+    tab.button("▶").wait_for()
+    assert tab.button("▶").is_disabled() and tab.button("Step").is_disabled()  # the last week
+    assert tab.week == 104
+    tab.assert_fits(1280, 720)
+    tab.assert_no_error()
+    page.screenshot(path=str(tmp_path / "workshop-1280x720.png"))
+
+    tab.button("Reset").click()
+    page.wait_for_function("() => document.querySelector('.goodhart-week').dataset.week === '0'")
+    assert page.locator("g.lever-marker").count() == 0
+    tab.choose("Team cost-to-serve")
+    assert page.locator(".goodhart-name").inner_text() == "Team cost-to-serve"
+    tab.sidebar(False)
+    tab.button("▶").click()
+    tab.wait_for_week(104)
+    tab.button("▶").wait_for()
+    assert tab.week == 104
+    tab.assert_fits(1280, 720)
+    tab.assert_no_error()
+    assert tab.outside == [], f"the page asked for something outside 127.0.0.1: {tab.outside}"
+    context.close()
+    assert (tmp_path / "workshop-1280x720.png").stat().st_size > 20_000
+
+
+def test_two_tabs_run_at_once_at_1920x1080(app_url, browser, tmp_path):
+    """Two tabs, each its own company, running together; each reaches the last week, and
+    the projector layout holds at 1920x1080."""
+    url, _ = app_url
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    first, second = Tab(context, url), Tab(context, url)
+    for tab in (first, second):
+        tab.sidebar(False)
+        tab.speed(20)
+    first.button("▶").click()
+    first.wait_for_week(10)
+    second.button("▶").click()
+    second.wait_for_week(5)
+    assert first.week > second.week  # each tab has its own company and its own run
+    for tab in (first, second):
+        tab.wait_for_week(104)
+        assert tab.week == 104
+        tab.assert_fits(1920, 1080)
+        tab.assert_no_error()
+        assert tab.outside == []
+    second.page.screenshot(path=str(tmp_path / "workshop-1920x1080.png"))
+    context.close()
+    assert (tmp_path / "workshop-1920x1080.png").stat().st_size > 20_000
+
+
+def test_a_scenario_file_shows_its_own_words_and_a_long_name_wraps(app_url, browser):
+    url, _ = app_url
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = Tab(context, url)
+    drawer = tab.page.locator(".v-navigation-drawer").bounding_box()["width"]
+    tab.choose(LONG_NAME)
+    page = tab.page
+    assert page.locator(".goodhart-name").inner_text() == LONG_NAME
+    assert page.locator(".goodhart-description").inner_text() == OWN_DESCRIPTION
+    assert page.locator(".v-navigation-drawer").bounding_box()["width"] == drawer  # not widened
+    tab.sidebar(False)
+    name = page.locator(".goodhart-name").bounding_box()
+    assert name["x"] + name["width"] <= 1280 and name["height"] > 40  # wrapped onto several lines
+    tab.assert_fits(1280, 720)
+    tab.assert_no_error()
+    context.close()

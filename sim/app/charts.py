@@ -1,17 +1,22 @@
-"""Charts and the grid of people as inline SVG.
+"""Charts as inline SVG and the people as a small PNG, built from a snapshot's arrays.
 
 SVG built from a few NumPy arrays costs about a millisecond a chart and needs no
-JavaScript library, so the app stays fluid at ten weeks a second and needs nothing from
-a CDN. Every string placed in the SVG is escaped.
+JavaScript library, so the app stays fluid at ten or more weeks a second and needs
+nothing from a CDN. The people grid is one pixel block per post in a PNG of a few
+kilobytes, scaled by the browser, so 5,000 people cost no more to send than 500.
+Every string placed in the SVG is escaped.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 from collections.abc import Callable, Sequence
 from html import escape
 
 import numpy as np
+from matplotlib import image as mpimage
 
 from sim.app.workshop import STATES
 
@@ -20,17 +25,24 @@ STATE_COLOURS = {  # Okabe-Ito based: distinguishable with colour-blindness and 
     "AI-fluent": "#009e73",
     "gaming": "#e69f00",
     "burned out": "#b2182b",
-    "vacant": "#ffffff",
+    "vacant": "#e4e4e4",
 }
-BASELINE_COLOUR = "#9e9e9e"
+BASELINE_COLOUR = "#8a8a8a"
+MARKER_COLOUR = "#6a3d9a"
+BASELINE_LABEL = "same company, no metric"
 
-W, H = 300, 150  # chart viewBox: small, so that text stays large on a projector
-LEFT, RIGHT, TOP, BOTTOM = 44, 60, 30, 20
+# Chart viewBox, in CSS pixels at 1280x720 (the layout scales it with the window): text
+# sizes below are what a 1280x720 projector shows.
+W, H = 300, 180
+LEFT, RIGHT, TOP, BOTTOM = 54, 10, 52, 24
+AXIS_FONT, TITLE_FONT, VALUE_FONT, NOTE_FONT = 18, 18, 28, 13
 
 
 def _points(x: np.ndarray, y: np.ndarray, sx: Callable, sy: Callable) -> str:
+    """SVG polyline points "x y x y ...", computed over whole arrays (this runs every week)."""
     keep = np.isfinite(y)
-    return " ".join(f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(x[keep], y[keep], strict=True))
+    xy = np.column_stack([sx(x[keep]), sy(y[keep])])
+    return " ".join(map(str, np.round(xy, 1).ravel().tolist()))
 
 
 def line_chart(
@@ -43,8 +55,11 @@ def line_chart(
     fmt: Callable[[float], str],
     colour: str = "#0072b2",
     floor: float | None = 0.0,
+    events: Sequence[tuple[int, str]] = (),
+    empty: str = "",
 ) -> str:
-    """A week-by-week line with the baseline as a faint line and the latest value large.
+    """A week-by-week line, the same company under no metric as a grey line, the policy's
+    start as a dashed line, lever changes as labelled markers, and the latest value large.
 
     The x axis always spans the scenario's horizon, so the line grows across a still frame.
     """
@@ -58,7 +73,7 @@ def line_chart(
     if high - low < 1e-9:
         high = low + (abs(low) or 1.0) * 0.1
     top = high
-    high += 0.08 * (high - low)
+    high += 0.06 * (high - low)
     horizon = max(weeks, len(live), len(base), 1)
 
     def sx(week: float) -> float:
@@ -67,89 +82,126 @@ def line_chart(
     def sy(value: float) -> float:
         return H - BOTTOM - (H - TOP - BOTTOM) * (value - low) / (high - low)
 
+    text = f'font-size="{AXIS_FONT}" fill="#424242"'
     parts = [
-        f'<svg viewBox="0 0 {W} {H}" width="100%" xmlns="http://www.w3.org/2000/svg" '
-        f'role="img" aria-label="{escape(title)}" class="goodhart-chart" font-family="Roboto, sans-serif">',
-        f'<text x="4" y="17" font-size="15" font-weight="600" fill="#212121">{escape(title)}</text>',
+        f'<svg viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-label="{escape(title)}" class="goodhart-chart" font-family="Roboto, sans-serif">',
+        f'<text class="title" x="2" y="18" font-size="{TITLE_FONT}" font-weight="600" fill="#212121">'
+        f"{escape(title)}</text>",
+        f'<g class="legend" font-size="{NOTE_FONT}" fill="#616161">'
+        f'<line x1="2" y1="38" x2="20" y2="38" stroke="{BASELINE_COLOUR}" stroke-width="2.5"/>'
+        f'<text x="24" y="42">{BASELINE_LABEL}</text>'
+        f'<line x1="188" y1="32" x2="188" y2="44" stroke="#757575" stroke-dasharray="3,2"/>'
+        f'<text x="193" y="42">policy start</text></g>',
         f'<line x1="{LEFT}" y1="{H - BOTTOM}" x2="{W - RIGHT}" y2="{H - BOTTOM}" stroke="#bdbdbd"/>',
-        f'<text x="{LEFT - 4}" y="{sy(top) + 4:.1f}" font-size="11" text-anchor="end" fill="#616161">'
+        f'<text class="axis" x="{LEFT - 4}" y="{sy(top) + 6:.1f}" text-anchor="end" {text}>'
         f"{escape(fmt(top))}</text>",
         f'<line x1="{LEFT}" y1="{sy(top):.1f}" x2="{W - RIGHT}" y2="{sy(top):.1f}" stroke="#eeeeee"/>',
-        f'<text x="{LEFT - 4}" y="{H - BOTTOM:.1f}" font-size="11" text-anchor="end" fill="#616161">'
+        f'<text class="axis" x="{LEFT - 4}" y="{H - BOTTOM:.1f}" text-anchor="end" {text}>'
         f"{escape(fmt(low))}</text>",
     ]
-    for week in range(0, horizon + 1, 52 if horizon > 60 else 13):
+    step = 52 if horizon > 60 else 13
+    for week in range(0, horizon + 1, step):
+        anchor = "start" if week == 0 else ("end" if week + step > horizon else "middle")
+        x = LEFT - 2 if week == 0 else sx(week)
         parts.append(
-            f'<text x="{sx(week):.1f}" y="{H - 5}" font-size="11" text-anchor="middle" fill="#616161">'
+            f'<text class="axis" x="{x:.1f}" y="{H - 4}" text-anchor="{anchor}" {text}>'
             f"{'week ' if week == 0 else ''}{week}</text>"
         )
     if start_week is not None and 0 < start_week < horizon:
         x = sx(start_week)
         parts.append(
-            f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{H - BOTTOM}" stroke="#757575" '
-            'stroke-dasharray="3,3" stroke-width="1"/>'
+            f'<line class="policy-start" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{H - BOTTOM}" '
+            'stroke="#757575" stroke-dasharray="4,3" stroke-width="1.2"/>'
+        )
+    for k, (week, what) in enumerate(events):
+        x = sx(week)
+        anchor = "end" if week > horizon / 2 else "start"
+        dx = -3 if anchor == "end" else 3
+        parts.append(
+            f'<g class="lever-marker"><line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{H - BOTTOM}" '
+            f'stroke="{MARKER_COLOUR}" stroke-width="1.5" stroke-dasharray="1,2"/>'
+            f'<text x="{x + dx:.1f}" y="{TOP + 12 + 14 * (k % 3)}" font-size="{NOTE_FONT}" '
+            f'text-anchor="{anchor}" fill="{MARKER_COLOUR}" stroke="white" stroke-width="3" '
+            'paint-order="stroke">'
+            f"{escape(what)}</text></g>"
         )
     if len(base):
         points = _points(np.arange(len(base)), base, sx, sy)
         parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{BASELINE_COLOUR}" stroke-width="2" '
-            'stroke-opacity="0.55" class="baseline"/>'
+            f'<polyline points="{points}" fill="none" stroke="{BASELINE_COLOUR}" stroke-width="2.5" '
+            'stroke-opacity="0.7" class="baseline"/>'
         )
-    if len(live):
+    finite = np.flatnonzero(np.isfinite(live))
+    if len(finite):
         points = _points(np.arange(len(live)), live, sx, sy)
         parts.append(
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="3" '
             'stroke-linejoin="round" class="live"/>'
         )
-        finite = np.flatnonzero(np.isfinite(live))
-        if len(finite):
-            last = finite[-1]
-            parts.append(f'<circle cx="{sx(last):.1f}" cy="{sy(live[last]):.1f}" r="3.5" fill="{colour}"/>')
-            parts.append(
-                f'<text x="{W - 4}" y="{max(sy(live[last]) + 6, TOP + 8):.1f}" font-size="19" '
-                f'font-weight="700" text-anchor="end" fill="{colour}">{escape(fmt(float(live[last])))}</text>'
-            )
+        last = finite[-1]
+        parts.append(f'<circle cx="{sx(last):.1f}" cy="{sy(live[last]):.1f}" r="4" fill="{colour}"/>')
+        parts.append(
+            f'<text class="latest" x="{W - 2}" y="24" font-size="{VALUE_FONT}" font-weight="700" '
+            f'text-anchor="end" fill="{colour}">{escape(fmt(float(live[last])))}</text>'
+        )
+    elif empty:
+        parts.append(
+            f'<text x="{(LEFT + W - RIGHT) / 2}" y="{(TOP + H - BOTTOM) / 2 + 5}" text-anchor="middle" '
+            f'font-size="{AXIS_FONT}" fill="#757575">{escape(empty)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def team_layout(n: int, team_size: int) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """x, y of each post's cell, with teams as small blocks in a wide grid; and the size."""
+# -- the people ------------------------------------------------------------------------------
+CELL, GAP, TEAM_GAP = 3, 1, 2  # pixels of the PNG: a post, the gap between posts, between teams
+
+
+def team_layout(n: int, team_size: int, aspect: float = 1.0) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Pixel x, y of each post's top-left corner, teams as small blocks in a grid about
+    `aspect` times as wide as tall; and the image's width and height."""
     per_row = math.ceil(team_size / 2) if team_size <= 12 else math.ceil(math.sqrt(team_size))
     rows = math.ceil(team_size / per_row)
-    n_teams = math.ceil(n / team_size)
-    block_w, block_h = per_row * 11 + 6, rows * 11 + 6
-    teams_per_row = max(1, math.ceil(math.sqrt(n_teams * 2.6 * block_h / block_w)))
+    pitch = CELL + GAP
+    block_w, block_h = per_row * pitch + TEAM_GAP, rows * pitch + TEAM_GAP
+    n_teams = max(1, math.ceil(n / team_size))
+    teams_per_row = max(1, min(n_teams, round(math.sqrt(n_teams * aspect * block_h / block_w))))
     slot = np.arange(n)
     team, member = slot // team_size, slot % team_size
-    x = (team % teams_per_row) * block_w + (member % per_row) * 11
-    y = (team // teams_per_row) * block_h + (member // per_row) * 11
-    width = teams_per_row * block_w
-    height = math.ceil(n_teams / teams_per_row) * block_h
+    x = (team % teams_per_row) * block_w + (member % per_row) * pitch + TEAM_GAP
+    y = (team // teams_per_row) * block_h + (member // per_row) * pitch + TEAM_GAP
+    width = teams_per_row * block_w + TEAM_GAP
+    height = math.ceil(n_teams / teams_per_row) * block_h + TEAM_GAP
     return x, y, width, height
 
 
-def people_grid(states: np.ndarray, team_size: int) -> str:
-    """Every post as a square, grouped by team, coloured by its holder's state.
+_PALETTE = np.array(
+    [[int(STATE_COLOURS[s][k : k + 2], 16) for k in (1, 3, 5)] for s in STATES], dtype=np.uint8
+)
 
-    One path per state rather than one element per person keeps a 1,000-person grid to a
-    few kilobytes a week, which matters at ten redraws a second.
-    """
-    x, y, width, height = team_layout(len(states), team_size)
-    paths = []
-    for code, state in enumerate(STATES):
-        mine = states == code
-        cells = "".join(
-            f"M{a} {b}h10v10h-10z" for a, b in zip(x[mine].tolist(), y[mine].tolist(), strict=True)
-        )
-        paths.append(
-            f'<path d="{cells}" fill="{STATE_COLOURS[state]}" data-state="{escape(state)}" '
-            f'data-count="{int(mine.sum())}"/>'
-        )
+
+def people_png(states: np.ndarray, team_size: int, aspect: float = 1.0) -> bytes:
+    """Every post as a block of pixels, grouped by team, coloured by its holder's state."""
+    x, y, width, height = team_layout(len(states), team_size, aspect)
+    pixels = np.full((height, width, 3), 255, dtype=np.uint8)
+    colours = _PALETTE[states]
+    for dy in range(CELL):
+        for dx in range(CELL):
+            pixels[y + dy, x + dx] = colours
+    out = io.BytesIO()
+    mpimage.imsave(out, pixels, format="png", pil_kwargs={"compress_level": 1})
+    return out.getvalue()
+
+
+def people_grid(states: np.ndarray, team_size: int, aspect: float = 1.0) -> str:
+    """The grid as an <img> with its PNG inline (no request, nothing from a CDN)."""
+    data = base64.b64encode(people_png(states, team_size, aspect)).decode()
+    counts = np.bincount(states, minlength=len(STATES))
+    described = ", ".join(f"{int(c)} {s}" for s, c in zip(STATES[::-1], counts[::-1], strict=True))
     return (
-        f'<svg viewBox="-2 -2 {width + 4} {height + 4}" width="100%" xmlns="http://www.w3.org/2000/svg" '
-        f'role="img" aria-label="employees by team" class="goodhart-grid" data-posts="{len(states)}">'
-        f'<g stroke="#d0d0d0" stroke-width="0.6">{"".join(paths)}</g></svg>'
+        f'<img class="goodhart-grid" data-posts="{len(states)}" alt="employees by team: {escape(described)}" '
+        f'src="data:image/png;base64,{data}">'
     )
 
 
@@ -158,9 +210,8 @@ def legend(counts: np.ndarray) -> str:
     items = []
     for state, count in zip(STATES[::-1], counts[::-1], strict=True):
         items.append(
-            '<span style="display:inline-flex;align-items:center;margin-right:22px;font-size:17px">'
-            f'<span style="width:16px;height:16px;background:{STATE_COLOURS[state]};'
-            'border:1px solid #9e9e9e;display:inline-block;margin-right:7px"></span>'
+            f'<span class="goodhart-key" data-state="{escape(state)}" data-count="{int(count)}">'
+            f'<span class="goodhart-swatch" style="background:{STATE_COLOURS[state]}"></span>'
             f"{escape(state)}&nbsp;<b>{int(count)}</b></span>"
         )
     return "".join(items)

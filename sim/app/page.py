@@ -1,27 +1,42 @@
-"""The workshop page: Mesa's SolaraViz controller, preset scenarios, live levers, the
-dashboard beside reality, and the people as a grid of teams.
+"""The workshop page: run controls in the top bar, "what the dashboard shows" beside "what
+is really happening", the people as a grid of teams, and in the sidebar the scenario, the
+live levers and the set-up.
 
-Every browser tab renders its own `Page`, which makes its own `WorkshopModel` in
-component state: two people exploring at once never share a model.
+Every browser tab renders its own `WorkshopApp`, with its own `WorkshopModel` and its own
+`Runner` (the thread that steps the model at the chosen pace): two people exploring at
+once never share a model. The page never reads the model while it steps: it draws the
+`Snapshot` the model publishes under its lock at the end of each week.
+
+The run controls are ours rather than Mesa's `ModelController`: Mesa 3.3's starts a new
+stepping thread on every Run while the previous one may still be stepping, and redraws
+from that thread while the model moves, which is what broke the page mid-run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import threading
 import time
+from collections.abc import Callable
 from html import escape
 
+import ipyvuetify as v
 import numpy as np
 import solara
-from mesa.visualization.solara_viz import ModelController
-from mesa.visualization.utils import force_update, update_counter
+import traitlets
 
 from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
-from sim.app.workshop import STATES, WorkshopModel, preset_labels, presets
+from sim.app.workshop import STATES, Snapshot, WorkshopModel, preset_labels, presets, warm_up
 from sim.model.signals import SIGNALS
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_SETUP = {"preset": "token_leaderboard", "n_employees": 1000, "team_size": 8, "seed": 1}
+SPEEDS = [1, 2, 5, 10, 20]  # weeks a second
+DEFAULT_SPEED = 10
 WEIGHT_SIGNALS = ("tokens", "ai_active_days", "volume", "value", "durable_value", "rework_rate")
 WEIGHT_LABELS = {
     "tokens": "Tokens burned",
@@ -39,17 +54,52 @@ WEIGHT_LABELS = {
 }
 DASHBOARD_COLOUR = "#0072b2"
 REALITY_COLOUR = "#c0392b"
-STEP_OVERHEAD_MS = 30  # step + redraw at 1,000 people (experiments/app_benchmark.py)
+GRID_ASPECT = 1.15  # width over height of the people's area beside the panels
 
+# Sizes in vw grow with the window, so 1920x1080 reads like 1280x720 on a bigger screen
+# (1.5625vw is 20 px at 1280 wide); the charts' SVG scales the same way.
 CSS = """
-.goodhart-panel { border-radius: 10px; padding: 10px 14px; }
-.goodhart-panel h2 { font-size: 21px; white-space: nowrap; font-weight: 600; margin: 0 0 6px 0; }
+.goodhart-main { display: flex; flex-direction: column; gap: 6px; height: calc(100vh - 64px - 24px);
+  min-height: 460px; }
+.goodhart-bar { display: flex; align-items: center; gap: 8px; flex-wrap: nowrap; flex: 0 0 auto; }
+.goodhart-bar .v-btn { font-size: max(15px, 1.17vw) !important; }
+.goodhart-week { font-size: max(26px, 2.03vw); font-weight: 700; white-space: nowrap; margin: 0 12px 0 2px; }
+.goodhart-week span { font-size: max(17px, 1.33vw); font-weight: 400; }
+.goodhart-speed { font-size: max(16px, 1.25vw); margin-left: 14px; white-space: nowrap; }
+.goodhart-notice { font-size: max(16px, 1.25vw); color: #b71c1c; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; min-width: 0; }
+.goodhart-stage { flex: 1 1 0; min-height: 0; display: grid; gap: 10px;
+  grid-template-columns: minmax(0, 1fr) minmax(0, 2fr) minmax(0, 1.12fr); }
+.goodhart-panel { border-radius: 10px; padding: 6px 8px; display: flex; flex-direction: column;
+  min-height: 0; min-width: 0; height: 100%; box-sizing: border-box; }
+.goodhart-panel h2 { font-size: max(20px, 1.56vw); line-height: 1.2; font-weight: 600; margin: 0 0 4px 2px;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .goodhart-dashboard { background: #eef5fb; border: 2px solid #0072b2; }
 .goodhart-reality { background: #fdf1ef; border: 2px solid #c0392b; }
-.goodhart-charts { display: grid; gap: 6px; }
-.goodhart-charts > div { background: white; border-radius: 6px; padding: 2px 4px; }
-.goodhart-week { font-size: 26px; font-weight: 700; }
-.goodhart-notes p { font-size: 17px; margin: 4px 0; }
+.goodhart-charts { flex: 1 1 0; min-height: 0; display: grid; gap: 6px; grid-auto-rows: minmax(0, 1fr); }
+.goodhart-cell { position: relative; min-height: 0; min-width: 0; background: white; border-radius: 6px; }
+.goodhart-cell svg { position: absolute; inset: 2px; width: calc(100% - 4px); height: calc(100% - 4px); }
+.goodhart-side { display: flex; flex-direction: column; min-height: 0; min-width: 0; height: 100%; gap: 6px; }
+.goodhart-scenario { flex: 0 0 auto; }
+.goodhart-scenario h1 { font-size: max(21px, 1.64vw); line-height: 1.2; margin: 0; font-weight: 700;
+  overflow-wrap: anywhere; }
+.goodhart-scenario p { font-size: max(15px, 1.17vw); line-height: 1.3; margin: 2px 0; color: #424242;
+  overflow-wrap: anywhere; }
+.goodhart-scenario .v-btn { font-size: max(13px, 1vw) !important; }
+.goodhart-people-box { flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; }
+.goodhart-people { flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; background: white;
+  border: 1px solid #e0e0e0; border-radius: 8px; padding: 4px 6px; }
+.goodhart-people h2 { font-size: max(18px, 1.4vw); line-height: 1.2; font-weight: 600; margin: 0; }
+.goodhart-grid { flex: 1 1 0; min-height: 0; width: 100%; object-fit: contain; object-position: top;
+  image-rendering: pixelated; }
+.goodhart-key { display: inline-flex; align-items: center; margin-right: 12px; font-size: max(15px, 1.17vw);
+  line-height: 1.35; }
+.goodhart-swatch { width: 0.9em; height: 0.9em; border: 1px solid #9e9e9e; display: inline-block;
+  margin-right: 5px; }
+.goodhart-error { font-size: 16px; color: #b71c1c; padding: 6px; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.v-navigation-drawer .v-select__selection, .v-list-item__title { white-space: normal !important;
+  overflow-wrap: anywhere; }
 """
 
 
@@ -65,112 +115,382 @@ def _dollars(value: float) -> str:
     return f"${value / 1000:.0f}k" if value >= 10_000 else f"${value:,.0f}"
 
 
-# (title, weekly column or function of the weekly table, format, floor)
-DASHBOARD_CHARTS = [
-    ("Metric (x its level at the start)", "metric_index", _index, None),
-    ("Perceived productivity", "perceived_productivity_index", _index, None),
-    ("AI adoption (regular users)", "adoption", _pct, 0.0),
-]
+def one_line(error: BaseException) -> str:
+    """An error as one plain line, for the page."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+# -- what each chart draws, from a snapshot: a function of (snapshot, baseline?) --------------
+Series = Callable[[Snapshot, bool], np.ndarray]
+
+
+def column(name: str, scale: float = 1.0) -> Series:
+    return lambda snap, base: snap.column(name, base) * scale
+
+
+def per_head(name: str) -> Series:
+    return lambda snap, base: snap.column(name, base) / np.maximum(snap.column("headcount", base), 1.0)
+
+
+# What the metric counts, a head, as its dashboard would show it (signals with a weekly column).
+COUNTED: dict[str, tuple[str, Series]] = {
+    "tokens": ("Tokens a head", per_head("tokens")),
+    "token_cost": ("Token spend a head", column("token_cost_per_head")),
+    "token_cost_share": ("Token spend a head", column("token_cost_per_head")),
+    "ai_active_days": ("AI-active days", column("ai_active_days")),
+    "acceptance_rate": ("Suggestions accepted", column("acceptance_rate")),
+    "volume": ("Shipped volume a head", per_head("volume")),
+    "value": ("Value a head, as judged", per_head("value")),
+    "durable_value": ("Durable value a head", column("durable_value_per_head")),
+    "rework_rate": ("Rework rate", column("rework_rate")),
+    "hours": ("Hours logged", column("hours_mean")),
+}
+
+
+def counted(snap: Snapshot) -> tuple[str, Series]:
+    """The signal the metric weighs most, as an index of its level in week 1."""
+    weights = {k: w for k, w in snap.regime.weights.items() if w > 0 and k in COUNTED}
+    name = max(weights, key=weights.get) if weights else "ai_active_days"
+    title, series = COUNTED[name]
+
+    def indexed(s: Snapshot, base: bool) -> np.ndarray:
+        values = series(s, base)
+        reference = series(s, True) if s.baseline is not None else series(s, False)
+        first = reference[0] if len(reference) and abs(reference[0]) > 1e-12 else np.nan
+        return values / first
+
+    return f"{title} (x start)", indexed
+
+
+# (title, series, format, floor, text when there is nothing to draw)
+def dashboard_charts(snap: Snapshot) -> list[tuple[str, Series, Callable, float | None, str]]:
+    title, series = counted(snap)
+    return [
+        ("The metric (x start)", column("metric_index"), _index, None, "" if snap.measures else "no metric"),
+        (title, series, _index, None, ""),
+        ("Regular AI users", column("adoption"), _pct, 0.0, ""),
+    ]
+
+
 REALITY_CHARTS = [
-    ("Durable value per head", "durable_value_index", _index, None),
-    ("Rework (share of volume)", "rework_rate", _pct, 0.0),
-    ("Theater (share of hours)", "share_theater", _pct, 0.0),
-    ("Burned out (share of staff)", "burnout_share", _pct, 0.0),
-    ("Attrition (a year)", "attrition_annualised", _pct, 0.0),
-    ("Token cost a head, a year", lambda t: t["token_cost_per_head"] * 52, _dollars, 0.0),
+    ("Durable value a head", column("durable_value_index"), _index, None, ""),
+    ("Theater: share of hours", column("share_theater"), _pct, 0.0, ""),
+    ("Rework: share of volume", column("rework_rate"), _pct, 0.0, ""),
+    ("Burned out: share of staff", column("burnout_share"), _pct, 0.0, ""),
+    ("Attrition, a year", column("attrition_annualised"), _pct, 0.0, ""),
+    ("Token $ a head, a year", column("token_cost_per_head", 52.0), _dollars, 0.0, ""),
 ]
 
 
-def _series(table, column) -> np.ndarray:
-    if len(table) == 0:
-        return np.empty(0)
-    values = column(table) if callable(column) else table[column]
-    return np.asarray(values, dtype=float)
+def guarded(build: Callable[[], str], what: str) -> str:
+    """The HTML `build` makes, or one plain line saying what could not be drawn and why."""
+    try:
+        return build()
+    except Exception as error:  # one panel failing must not take the page down
+        logger.exception("could not draw %s", what)
+        return f'<div class="goodhart-error">Could not draw {escape(what)}: {escape(one_line(error))}</div>'
 
 
-class Pacer:
-    """Keeps Run at the chosen weeks a second. Mesa's controller sleeps `play_interval` ms
-    before each step, so the sleep must be the target period less what a step, its redraw
-    and sending it to the browser took lately (measured between redraws, smoothed)."""
+def chart_html(snap: Snapshot, spec, colour: str) -> str:
+    title, series, fmt, floor, empty = spec
 
-    def __init__(self) -> None:
-        self.last: float | None = None
-        self.work_ms = float(STEP_OVERHEAD_MS)
-
-    def interval(self, slept_ms: float, weeks_per_second: float) -> int:
-        now = time.perf_counter()
-        target = 1000.0 / weeks_per_second
-        if self.last is not None:
-            work = (now - self.last) * 1000.0 - slept_ms
-            if 0.0 <= work <= target + 500.0:  # not a pause, nor a lone Step after one
-                self.work_ms += 0.3 * (work - self.work_ms)
-        self.last = now
-        return max(1, round(target - self.work_ms))
-
-
-@solara.component
-def Charts(model: WorkshopModel, charts: list, colour: str, tick: int) -> None:
-    """One panel's charts: the live run and, faint, the same organisation under no metric."""
-    weekly, baseline = model.weekly(), model.baseline()
-    regime = model.config.regime
-    start = regime.start_week if model.metric.measures else None
-    with solara.Div(classes=["goodhart-charts"], style="grid-template-columns: 1fr;"):
-        for title, column, fmt, floor in charts:
-            svg = line_chart(
-                title,
-                _series(weekly, column),
-                _series(baseline, column),
-                weeks=model.config.org.weeks,
-                start_week=start,
-                fmt=fmt,
-                colour=colour,
-                floor=floor,
-            )
-            solara.HTML(tag="div", unsafe_innerHTML=svg)
-
-
-@solara.component
-def Panels(model: WorkshopModel, tick: int) -> None:
-    """'What the dashboard shows' beside 'What is really happening'."""
-    with solara.Row(style="gap: 14px; align-items: stretch; flex-wrap: nowrap;"):
-        with solara.Div(classes=["goodhart-panel", "goodhart-dashboard"], style="flex: 1 1 0; min-width: 0;"):
-            solara.HTML(tag="h2", unsafe_innerHTML="What the dashboard shows")
-            Charts(model, DASHBOARD_CHARTS, DASHBOARD_COLOUR, tick)
-        with solara.Div(classes=["goodhart-panel", "goodhart-reality"], style="flex: 2 1 0; min-width: 0;"):
-            solara.HTML(tag="h2", unsafe_innerHTML="What is really happening")
-            with solara.Columns([1, 1], gutters_dense=True):
-                Charts(model, REALITY_CHARTS[:3], REALITY_COLOUR, tick)
-                Charts(model, REALITY_CHARTS[3:], REALITY_COLOUR, tick)
-
-
-@solara.component
-def PeopleGrid(model: WorkshopModel, tick: int) -> None:
-    """The employees as a grid of teams, coloured by state, with a legend."""
-    states = model.person_states()
-    counts = np.bincount(states, minlength=len(STATES))
-    with solara.Card(style="margin-top: 12px;"):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f"<h2 style='font-size:22px;font-weight:600;margin:0 0 4px 0'>The people, "
-            f"team by team ({model.config.org.n_employees:,} posts, teams of {model.config.org.team_size})"
-            "</h2>",
+    def build() -> str:
+        start = snap.regime.start_week if snap.measures else None
+        return line_chart(
+            title,
+            series(snap, False),
+            series(snap, True) if snap.baseline is not None else [],
+            weeks=snap.weeks,
+            start_week=start,
+            fmt=fmt,
+            colour=colour,
+            floor=floor,
+            events=snap.events,
+            empty=empty,
         )
-        solara.HTML(tag="div", unsafe_innerHTML=grid_legend(counts), style="margin-bottom: 6px;")
-        solara.HTML(tag="div", unsafe_innerHTML=people_grid(states, model.config.org.team_size))
+
+    return f'<div class="goodhart-cell">{guarded(build, title)}</div>'
+
+
+def panel_html(snap: Snapshot, title: str, charts: list, colour: str, columns: int) -> str:
+    cells = "".join(chart_html(snap, spec, colour) for spec in charts)
+    return (
+        f"<h2>{escape(title)}</h2>"
+        f'<div class="goodhart-charts" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
+        f"{cells}</div>"
+    )
+
+
+def people_html(snap: Snapshot) -> str:
+    counts = np.bincount(snap.states, minlength=len(STATES))
+    return (
+        f"<h2>The people, team by team ({snap.n_employees:,} posts, teams of {snap.team_size})</h2>"
+        f"<div>{grid_legend(counts)}</div>{people_grid(snap.states, snap.team_size, GRID_ASPECT)}"
+    )
+
+
+# -- stepping in the background --------------------------------------------------------------
+class Runner:
+    """Steps one tab's model in a thread of its own at the chosen weeks a second.
+
+    One thread per tab, started on the first Run and kept: Pause and Run only flip
+    `playing`, so two threads never step one model. A week is stepped, its snapshot is
+    published (which redraws the page), and only then is the next week due: the page
+    never falls behind the model, and a slow redraw slows the run rather than piling up
+    weeks. Weeks fall due on a steady beat at the chosen speed: one slow week is made up by
+    the next, a long stall is not (no burst of weeks), and the beat restarts on every Run,
+    so after a pause the run goes on at the chosen speed.
+    """
+
+    def __init__(
+        self,
+        publish: Callable[[Snapshot], None],
+        on_state: Callable[[bool, str | None], None],
+        wait_until_seen: Callable[[], None] = lambda: None,
+    ):
+        self._publish_to_page = publish
+        self._on_state = on_state
+        self._wait_until_seen = wait_until_seen
+        self._cond = threading.Condition(threading.RLock())  # held briefly: clicks never wait long
+        self._publishing = threading.RLock()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.model: WorkshopModel | None = None
+        self.generation = 0
+        self.playing = False
+        self.speed = float(DEFAULT_SPEED)
+        self.error: str | None = None
+        try:
+            from solara.server import kernel_context
+
+            self._context = (
+                kernel_context.get_current_context()
+                if kernel_context.has_current_context()
+                else contextlib.nullcontext()
+            )
+        except ImportError:  # pragma: no cover - solara without its server
+            self._context = contextlib.nullcontext()
+        if hasattr(self._context, "on_close"):
+            self._context.on_close(self.close)
+
+    # -- what the page calls ---------------------------------------------------------------
+    def attach(self, model: WorkshopModel) -> None:
+        """Show and step `model` from now on (a Reset or a new preset); stops any run."""
+        with self._publishing:  # a week of the old model being drawn finishes first
+            with self._cond:
+                self.generation += 1
+                self.model = model
+                self.playing = False
+                self.error = None
+                generation = self.generation
+                self._cond.notify_all()
+            self._publish(generation, lambda: model.snapshot)
+        self._state()
+        model.when_baseline_ready(lambda: self._refresh(generation))
+
+    def play(self) -> None:
+        with self._cond:
+            if self.model is None or not self.model.running or self._closed:
+                return
+            self.playing = True
+            self.error = None
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="workshop-run", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+        self._state()
+
+    def pause(self) -> None:
+        with self._cond:
+            self.playing = False
+            self._cond.notify_all()
+        self._state()
+
+    def set_speed(self, weeks_per_second: float) -> None:
+        with self._cond:
+            self.speed = float(max(weeks_per_second, 0.1))
+            self._cond.notify_all()
+
+    def step_once(self) -> None:
+        """One week, when paused (the Step button)."""
+        with self._cond:
+            model, generation = self.model, self.generation
+            if self.playing or model is None or not model.running:
+                return
+        self._advance(model, generation)
+
+    def changed(self) -> None:
+        """A lever moved: show its new value and marker at once, running or not."""
+        with self._cond:
+            model, generation = self.model, self.generation
+        if model is not None:
+            self._publish(generation, model.refresh)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self.playing = False
+            self._cond.notify_all()
+
+    # -- the thread ------------------------------------------------------------------------
+    def _run(self) -> None:
+        due: float | None = None
+        while True:
+            with self._cond:
+                while not self.playing and not self._closed:
+                    due = None
+                    self._cond.wait()
+                if self._closed:
+                    return
+                now = time.perf_counter()
+                if due is not None and due > now:
+                    self._cond.wait(due - now)  # woken early by Pause, a speed change or Reset
+                    continue
+                model, generation, period = self.model, self.generation, 1.0 / self.speed
+            self._wait_until_seen()  # the room sees every week: the page never lags the model
+            with self._cond:
+                if not self.playing or generation != self.generation:
+                    continue  # paused or reset while the browser was drawing
+            started = time.perf_counter()
+            self._advance(model, generation)
+            # On a steady beat, so a slow week is made up by the next ones; but never more
+            # than one week behind the beat, so a long stall brings no burst of weeks.
+            due = started + period if due is None else max(due + period, time.perf_counter() - period)
+
+    def _advance(self, model: WorkshopModel, generation: int) -> None:
+        try:
+            model.step()
+        except Exception as error:
+            logger.exception("the model failed to step")
+            with self._cond:
+                if generation == self.generation:
+                    self.playing = False
+                    self.error = f"The run stopped at week {model.week}: {one_line(error)}"
+            self._state()
+            return
+        stopped = False
+        with self._cond:
+            if generation == self.generation and not model.running and self.playing:
+                self.playing = False
+                stopped = True
+        self._publish(generation, lambda: model.snapshot)
+        if stopped:
+            self._state()
+
+    def _refresh(self, generation: int) -> None:
+        with self._cond:
+            model = self.model if generation == self.generation else None
+        if model is not None:
+            self._publish(generation, model.refresh)
+
+    def _publish(self, generation: int, take: Callable[[], Snapshot]) -> None:
+        """Hand the model's latest snapshot to the page, unless a Reset has replaced the
+        model since. Taken under the publishing lock, so the page never goes back a week."""
+        with self._publishing:
+            with self._cond:
+                if generation != self.generation or self._closed:
+                    return
+            snapshot = take()
+            with self._context:
+                self._publish_to_page(snapshot)
+
+    def _state(self) -> None:
+        with self._context:
+            self._on_state(self.playing, self.error)
+
+
+# -- components ------------------------------------------------------------------------------
+class WeekCounter(v.VuetifyTemplate):
+    """The week counter. Once the browser has drawn a week it sends the week back
+    (`seen`), so the runner can wait for the room to see a week before stepping the next."""
+
+    template = traitlets.Unicode(
+        """<template>
+  <div class="goodhart-week" :data-week="week" :data-weeks="weeks">
+    Week {{ week }} <span>of {{ weeks }}</span>
+  </div>
+</template>
+<script>
+module.exports = {
+  mounted() { this.seen = this.week; },
+  watch: { week(value) { this.$nextTick(() => { this.seen = value; }); } },
+};
+</script>"""
+    ).tag(sync=True)
+    week = traitlets.Int(0).tag(sync=True)
+    weeks = traitlets.Int(0).tag(sync=True)
+    seen = traitlets.Int(-1).tag(sync=True)  # -1 until a browser has drawn one: headless, no waiting
+
+
+class Screen:
+    """The parts of one tab that change every week, as widgets updated in place.
+
+    A new week sets four widgets' HTML (week counter, two panels, the people) and nothing
+    else: no component is re-rendered, so a week costs the same however much else is on
+    the page. Only the snapshot is read, never the model.
+    """
+
+    def __init__(self, snap: Snapshot):
+        self.week = WeekCounter()
+        self._seen = threading.Condition()
+        self.week.observe(self._on_seen, "seen")
+        self.dashboard = solara.widgets.HTML(
+            tag="div", attributes={"class": "goodhart-panel goodhart-dashboard"}
+        )
+        self.reality = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-panel goodhart-reality"})
+        self.people = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-people"})
+        self.shown: Snapshot | None = None
+        self.show(snap)
+
+    def show(self, snap: Snapshot) -> None:
+        self.week.attributes = {
+            "class": "goodhart-week",
+            "data-week": str(snap.week),
+            "data-weeks": str(snap.weeks),
+        }
+        self.week.unsafe_innerHTML = f"Week {snap.week} <span>of {snap.weeks}</span>"
+        self.dashboard.unsafe_innerHTML = guarded(
+            lambda: panel_html(snap, "What the dashboard shows", dashboard_charts(snap), DASHBOARD_COLOUR, 1),
+            "the dashboard",
+        )
+        self.reality.unsafe_innerHTML = guarded(
+            lambda: panel_html(snap, "What is really happening", REALITY_CHARTS, REALITY_COLOUR, 2),
+            "what is really happening",
+        )
+        self.people.unsafe_innerHTML = guarded(lambda: people_html(snap), "the people")
+        with self.week.hold_sync():  # last, so that its echo means the browser has all of this week
+            self.week.weeks = snap.weeks
+            self.week.week = snap.week
+        self.shown = snap
+
+    def _on_seen(self, change) -> None:
+        with self._seen:
+            self._seen.notify_all()
+
+    def wait_until_seen(self, timeout: float = 1.0) -> None:
+        """Wait (at most `timeout` s) until the browser has drawn the week last shown."""
+        deadline = time.perf_counter() + timeout
+        with self._seen:
+            while 0 <= self.week.seen < self.week.week:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    return
+                self._seen.wait(left)
 
 
 @solara.component
-def ScenarioNotes(model: WorkshopModel) -> None:
-    """The preset in plain language: a question for the room first, then what to notice
-    and what to try, revealed when the facilitator chooses (predict, then play)."""
+def ScenarioNotes(scenario: solara.Reactive[tuple[str, str, str]]) -> None:
+    """The scenario in its own words, then a question for the room, and what to notice and
+    what to try, revealed when the facilitator chooses (predict, then play)."""
+    preset, name, description = scenario.value
     revealed = solara.use_reactive(False)
-    regime = model.preset_regime
-    notes = NOTES.get(model.preset)
-    with solara.Card(style="margin-bottom: 10px; padding-bottom: 2px;", classes=["goodhart-notes"]):
+    notes = NOTES.get(preset)
+    with solara.Div(classes=["goodhart-scenario"]):
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=f"<h1 style='font-size:26px;margin:0'>{escape(regime.label)}</h1>"
-            f"<p style='font-size:18px;color:#424242;margin:0'>{escape(regime.description)}</p>",
+            unsafe_innerHTML=f"<h1 class='goodhart-name'>{escape(name)}</h1>"
+            f"<p class='goodhart-description'>{escape(description)}</p>",
         )
         if notes is None:
             return
@@ -181,20 +501,17 @@ def ScenarioNotes(model: WorkshopModel) -> None:
         solara.Button(
             "Hide the notes" if revealed.value else "Reveal what to notice",
             text=True,
+            small=True,
             color="primary",
             on_click=lambda: revealed.set(not revealed.value),
         )
 
 
 @solara.component
-def Levers(model: WorkshopModel, tick: int) -> None:
-    """Levers that act on the running model from its next week."""
-    regime = model.config.regime
-
-    def act(change) -> None:
-        change()
-        force_update()
-
+def Levers(model: WorkshopModel, levers: solara.Reactive[tuple], act: Callable) -> None:
+    """Levers that act on the running model from its next week. `levers` changes only when
+    a lever does, so they are not redrawn every week."""
+    regime, weeks = levers.value
     solara.Text(f"Pressure: share of pay and career riding on the score: {regime.pressure:.2f}")
     solara.SliderFloat(
         "Pressure",
@@ -215,19 +532,19 @@ def Levers(model: WorkshopModel, tick: int) -> None:
         "Start week",
         value=regime.start_week,
         min=0,
-        max=model.config.org.weeks,
+        max=weeks,
         step=1,
         on_value=lambda w: act(lambda: model.set_start_week(w)),
         thumb_label=True,
     )
     with solara.Details("Metric formula (weights)"):
-        shown = list(dict.fromkeys([*regime.weights, *WEIGHT_SIGNALS]))
-        for name in shown:
+        shown_names = list(dict.fromkeys([*regime.weights, *WEIGHT_SIGNALS]))
+        for name in shown_names:
             if name not in SIGNALS:
                 continue
 
             def set_weight(value: float, name: str = name) -> None:
-                act(lambda: model.set_weights({**model.config.regime.weights, name: value}))
+                act(lambda: model.set_weights({**levers.value[0].weights, name: value}))
 
             solara.SliderFloat(
                 WEIGHT_LABELS.get(name, name),
@@ -244,14 +561,30 @@ def Levers(model: WorkshopModel, tick: int) -> None:
 
 
 @solara.component
-def WeekCounter(model: WorkshopModel, tick: int) -> None:
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=f"Week {model.week} <span style='font-weight:400;font-size:18px'>of "
-        f"{model.config.org.weeks}</span>",
-        classes=["goodhart-week"],
-        attributes={"data-week": str(model.week)},
-    )
+def Notice(notice: solara.Reactive[str | None]) -> None:
+    """One plain line when something went wrong; the rest of the page keeps working."""
+    if notice.value:
+        solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=["goodhart-notice"])
+
+
+@solara.component
+def RunButtons(
+    running: solara.Reactive[bool], playing: solara.Reactive[bool], runner: Runner, act: Callable
+) -> None:
+    with solara.Div(classes=["goodhart-bar"]):
+        if playing.value:
+            solara.Button("❚❚", color="primary", on_click=lambda: act(runner.pause, False))
+        else:
+            solara.Button(
+                "▶", color="primary", on_click=lambda: act(runner.play, False), disabled=not running.value
+            )
+        solara.Button(
+            "Step",
+            color="primary",
+            outlined=True,
+            on_click=lambda: act(runner.step_once, False),
+            disabled=playing.value or not running.value,
+        )
 
 
 @solara.component
@@ -261,9 +594,24 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
     own = solara.use_reactive(first)
     model = own if model is None else model
     current = model.value
-    # The one subscriber to Mesa's update counter: a step redraws the page in one pass, and
-    # `tick` tells the components below that their (same) model has moved on.
-    tick = update_counter.value
+    screen = solara.use_memo(lambda: Screen(current.snapshot), [])
+    # Plain reactive variables (not bound to this component's arguments): a change redraws
+    # only the components that read them, and they change only when a lever, the scenario
+    # or the run's state does, never merely because a week went by.
+    state = solara.use_memo(
+        lambda: {
+            "levers": solara.reactive((current.snapshot.regime, current.snapshot.weeks)),
+            "scenario": solara.reactive((current.preset, current.name, current.description)),
+            "running": solara.reactive(True),
+            "playing": solara.reactive(False),
+            "notice": solara.reactive(None),  # one plain line when something went wrong
+        },
+        [],
+    )
+    levers, scenario, running, playing, notice = (
+        state[k] for k in ("levers", "scenario", "running", "playing", "notice")
+    )
+    speed = solara.use_reactive(DEFAULT_SPEED)
     setup = solara.use_reactive(
         {
             "preset": current.preset,
@@ -272,29 +620,53 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             "seed": current.config.seed,
         }
     )
-    speed = solara.use_reactive(10)  # weeks a second while running
-    interval = solara.use_reactive(max(1, 1000 // 10 - STEP_OVERHEAD_MS))
-    render_interval = solara.use_reactive(1)
-    use_threads = solara.use_reactive(False)
-    pacer = solara.use_memo(Pacer, [])
-    solara.use_effect(lambda: interval.set(pacer.interval(interval.value, speed.value)), [tick])
+
+    def on_state(is_playing: bool, error: str | None) -> None:
+        playing.set(is_playing)
+        if error:
+            notice.set(error)
+
+    def publish(snap: Snapshot) -> None:
+        screen.show(snap)
+        levers.set((snap.regime, snap.weeks))  # equal values redraw nothing
+        scenario.set((snap.preset, snap.name, snap.description))
+        running.set(snap.running)
+
+    runner = solara.use_memo(lambda: Runner(publish, on_state, screen.wait_until_seen), [])
+    if runner.model is not current:
+        runner.attach(current)
+    solara.use_effect(lambda: runner.close, [])
+
+    def act(change: Callable[[], None], lever: bool = True) -> None:
+        """Run a click's action; a failure is one line in the top bar, never a traceback."""
+        notice.set(None)
+        try:
+            change()
+        except Exception as error:
+            logger.exception("an action failed")
+            notice.set(one_line(error))
+        if lever:
+            runner.changed()
+
+    def new_model(**settings) -> None:
+        runner.pause()
+        fresh = WorkshopModel(**settings)
+        model.value = fresh
+        runner.attach(fresh)
+
     labels = {name: preset_labels()[name] for name in ordered(presets())}
 
     def choose(label: str) -> None:
         name = next(n for n, text in labels.items() if text == label)
         setup.value = {**setup.value, "preset": name}
-        model.value = WorkshopModel(**setup.value)  # a preset starts its scenario afresh
-        force_update()
+        act(lambda: new_model(**setup.value), False)  # a preset starts its scenario afresh
 
-    def set_speed(weeks_per_second: int) -> None:
-        speed.value = weeks_per_second
-        interval.value = max(1, int(1000 / weeks_per_second) - STEP_OVERHEAD_MS)
+    def set_speed(value: int) -> None:
+        speed.set(value)
+        runner.set_speed(value)
 
     solara.Style(CSS)
     solara.Title("Goodhart's law at work")
-    with solara.AppBar():
-        solara.AppBarTitle("Goodhart's law at work: a live demonstration")
-
     with solara.Sidebar(), solara.Column(style="gap: 10px;"):
         with solara.Card("Scenario"):
             solara.Select(
@@ -303,32 +675,23 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
                 value=labels.get(current.preset, current.preset),
                 on_value=choose,
             )
-        with solara.Card("Run"):
-            WeekCounter(current, tick)
-            ModelController(
-                model,
-                model_parameters=setup,
-                play_interval=interval,
-                render_interval=render_interval,
-                use_threads=use_threads,
-            )
-            solara.SliderInt("Speed (weeks a second)", value=speed.value, min=1, max=20, on_value=set_speed)
         with solara.Card("Live levers (act from next week)"):
-            Levers(current, tick)
+            Levers(current, levers, act)
         with solara.Card("Set-up (applied on Reset)"):
 
             def set_up(key: str):
                 return lambda value: setup.set({**setup.value, key: int(value)})
 
-            solara.SliderInt(
-                f"Headcount: {setup.value['n_employees']:,}",
-                value=setup.value["n_employees"],
-                min=100,
-                max=5000,
-                step=100,
-                on_value=set_up("n_employees"),
-                thumb_label=True,
-            )
+            with solara.Div(classes=["goodhart-headcount"]):
+                solara.SliderInt(
+                    f"Headcount: {setup.value['n_employees']:,}",
+                    value=setup.value["n_employees"],
+                    min=100,
+                    max=5000,
+                    step=100,
+                    on_value=set_up("n_employees"),
+                    thumb_label=True,
+                )
             solara.SliderInt(
                 f"Team size: {setup.value['team_size']}",
                 value=setup.value["team_size"],
@@ -339,13 +702,32 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             )
             solara.InputInt("Seed", value=setup.value["seed"], on_value=set_up("seed"))
 
-    with solara.Column(style="padding: 8px 14px; gap: 0;"):
-        ScenarioNotes(current).key(f"notes-{current.preset}-{id(current)}")
-        Panels(current, tick)
-        PeopleGrid(current, tick)
+    with solara.Div(classes=["goodhart-main"]):
+        with solara.Div(classes=["goodhart-bar"]):
+            solara.Div(children=[screen.week])
+            solara.Button(
+                "Reset", color="primary", on_click=lambda: act(lambda: new_model(**setup.value), False)
+            )
+            RunButtons(running, playing, runner, act)
+            solara.Text("Weeks a second:", classes=["goodhart-speed"])
+            solara.ToggleButtonsSingle(
+                value=speed.value, values=SPEEDS, on_value=set_speed, dense=True, classes=["goodhart-speeds"]
+            )
+            Notice(notice)
+        with solara.Div(classes=["goodhart-stage"]):
+            solara.Div(children=[screen.dashboard], style="min-height: 0; min-width: 0")
+            solara.Div(children=[screen.reality], style="min-height: 0; min-width: 0")
+            with solara.Div(classes=["goodhart-side"]):
+                ScenarioNotes(scenario).key(f"notes-{scenario.value[0]}")
+                solara.Div(children=[screen.people], classes=["goodhart-people-box"])
 
 
 @solara.component
 def Page() -> None:
     """Solara's entry point: one WorkshopApp (and one model) per browser tab."""
     WorkshopApp()
+
+
+# Compose the default scenario and start its baseline as soon as the server loads the page,
+# so the first tab does not wait for them.
+threading.Thread(target=warm_up, kwargs=DEFAULT_SETUP, name="workshop-warm-up", daemon=True).start()

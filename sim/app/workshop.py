@@ -1,34 +1,44 @@
-"""The model behind the workshop app: one organisation under a preset, its baseline twin,
-and the levers a facilitator moves mid-run.
+"""The model behind the workshop app: one organisation under a scenario, its baseline twin,
+the levers a facilitator moves mid-run, and the snapshot the page draws from.
 
-`WorkshopModel` is an `OrgModel` (so Mesa's SolaraViz controller can reset and step it)
-that carries, for every chart, the same organisation from the same seed under no metric.
-The twin reads the preset's formula with no pressure on it, so the metric chart can show
-what the dashboard would read if nobody chased it; it behaves exactly like the baseline.
+`WorkshopModel` is an `OrgModel` (a `mesa.Model` with Mesa's DataCollector) that carries,
+for every chart, the same organisation from the same seed under no metric. The twin reads
+the scenario's formula with no pressure on it, so the metric chart can show what the
+dashboard would read if nobody chased it; it behaves exactly like the baseline.
+
+The page runs in other threads than the one that steps the model, so it never reads the
+model itself: at the end of each week (and after each lever) the model publishes an
+immutable `Snapshot` under its lock, and the page draws that.
 Nothing here branches on a preset's name: behaviour comes from the regime's numbers.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import copy
 import dataclasses
 import functools
 import os
 import threading
 import time
+from importlib import resources
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from sim.checks import check
 from sim.config import Config, RegimeConfig
 from sim.model import OrgModel
 from sim.model.metric import Metric
 from sim.model.production import AI, GAMING
 from sim.model.signals import observe
-from sim.presets import preset_names
+from sim.outputs import WEEKLY_COLUMNS
+from sim.presets import CONFIG_MODULE, preset_names
 from sim.run import resolve
-from sim.scenarios import load_scenario
+from sim.scenarios import Scenario, load_scenario
 
-_COMPOSE = threading.Lock()  # Hydra's compose API keeps global state: one session at a time
+_COMPOSE = threading.RLock()  # Hydra's compose API keeps global state: one session at a time
 
 SCENARIOS_ENV = "GOODHART_SCENARIOS"  # scenario files the app offers beside the presets
 FLUENT = 0.5  # AI fluency from which a regular AI user counts as AI-fluent
@@ -36,19 +46,7 @@ REGULAR_AI_SHARE = 0.1  # share of hours on AI-assisted work that makes a regula
 
 # What each person is shown as on the grid, in order of precedence.
 STATES = ("vacant", "burned out", "gaming", "AI-fluent", "working honestly")
-
-
-def workshop_config(preset: str, n_employees: int, team_size: int, seed: int) -> Config:
-    """The checked config of a scenario (a preset's name, or a scenario file as in the CLI
-    and the report) on an organisation of this size."""
-    with _COMPOSE:  # reading a preset composes with Hydra too
-        overrides = [
-            *load_scenario(preset).overrides,
-            f"org.n_employees={n_employees}",
-            f"org.team_size={team_size}",
-            f"seed={seed}",
-        ]
-        return resolve(None, overrides)
+COLUMNS = {name: k for k, name in enumerate(WEEKLY_COLUMNS)}
 
 
 def scenario_files() -> list[str]:
@@ -62,12 +60,143 @@ def presets() -> list[str]:
 
 
 @functools.cache
+def _preset_text(name: str) -> tuple[str, str]:
+    """A packaged preset's label and description, read from its YAML file (no Hydra compose,
+    so the page can list every preset at once on first load)."""
+    data = yaml.safe_load(resources.files(CONFIG_MODULE).joinpath("regime", f"{name}.yaml").read_text())
+    default = RegimeConfig()
+    return str(data.get("label", default.label)), str(data.get("description", default.description))
+
+
+_SCENARIOS: dict[str, Scenario] = {}
+_CONFIGS: dict[str, Config] = {}
+
+
+def _scenario(source: str) -> Scenario:
+    with _COMPOSE:  # checked under the lock: a tab waiting for the warm-up uses its result
+        if source not in _SCENARIOS:
+            _SCENARIOS[source] = load_scenario(source)
+        return _SCENARIOS[source]
+
+
+def scenario_text(source: str) -> tuple[str, str]:
+    """A scenario's own name and description: a preset's label, or what a file says."""
+    if source in preset_names("regime"):
+        return _preset_text(source)
+    scenario = _scenario(source)
+    return scenario.name, scenario.description
+
+
 def preset_labels() -> dict[str, str]:
-    """Each scenario's plain-language label, by name or file (read once per server)."""
-    labels = {name: workshop_config(name, 100, 8, 0).regime.label for name in preset_names("regime")}
+    """Each scenario's plain-language name, by preset name or file."""
+    return {source: scenario_text(source)[0] for source in presets()}
+
+
+def _scenario_config(source: str) -> Config:
+    """The checked config of a scenario at its own settings, composed once per server."""
     with _COMPOSE:
-        labels.update({path: load_scenario(path).name for path in scenario_files()})
-    return labels
+        if source not in _CONFIGS:
+            _CONFIGS[source] = resolve(None, list(_scenario(source).overrides))
+        return _CONFIGS[source]
+
+
+def forget_scenarios() -> None:
+    """Drop what was read from scenario files (for tests that change them)."""
+    with _COMPOSE:
+        _SCENARIOS.clear()
+        _CONFIGS.clear()
+
+
+def workshop_config(preset: str, n_employees: int, team_size: int, seed: int) -> Config:
+    """The checked config of a scenario (a preset's name, or a scenario file as in the CLI
+    and the report) on an organisation of this size: a fresh copy the model may change."""
+    cfg = copy.deepcopy(_scenario_config(preset))
+    cfg.org = dataclasses.replace(cfg.org, n_employees=int(n_employees), team_size=int(team_size))
+    cfg.seed = int(seed)
+    check(cfg)
+    return cfg
+
+
+# -- the baseline twin, computed once per organisation and formula ---------------------------
+_BASELINES: dict[str, concurrent.futures.Future] = {}
+_BASELINES_LOCK = threading.Lock()
+_BASELINE_WORKER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline")
+_BASELINES_KEPT = 32
+
+
+def _twin_config(cfg: Config) -> Config:
+    """The same organisation with nothing riding on the metric and nothing shown to
+    managers, from the policy's own start week: it runs as the baseline does."""
+    regime = dataclasses.replace(
+        cfg.regime,
+        weights=dict(cfg.regime.weights),
+        per=dict(cfg.regime.per),
+        pressure=0.0,
+        forced_ranking=0.0,
+        telemetry_visible=False,
+        noise=0.0,  # no noise drawn: the twin's random stream is the baseline's
+    )
+    return dataclasses.replace(copy.deepcopy(cfg), regime=regime)
+
+
+def _run_twin(cfg: Config) -> np.ndarray:
+    twin = OrgModel(cfg, rng=cfg.seed)
+    for _ in range(cfg.org.weeks):
+        twin.step()
+    table = twin.datacollector.get_model_vars_dataframe()
+    return table[list(WEEKLY_COLUMNS)].to_numpy(dtype=float)
+
+
+def baseline_future(cfg: Config) -> concurrent.futures.Future:
+    """The twin's weekly table (rows by week, columns as WEEKLY_COLUMNS), computed in the
+    background once per organisation, seed and formula, however many tabs ask."""
+    twin = _twin_config(cfg)
+    key = repr(twin)
+    with _BASELINES_LOCK:
+        future = _BASELINES.get(key)
+        if future is None:
+            future = _BASELINE_WORKER.submit(_run_twin, twin)
+            _BASELINES[key] = future
+            while len(_BASELINES) > _BASELINES_KEPT:
+                _BASELINES.pop(next(iter(_BASELINES)))
+        return future
+
+
+def warm_up(preset: str, n_employees: int, team_size: int, seed: int) -> None:
+    """Compose the default scenario and start its baseline, so the first tab opens fast."""
+    baseline_future(workshop_config(preset, n_employees, team_size, seed))
+    for source in scenario_files():
+        _scenario_config(source)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Snapshot:
+    """What the page draws: the model as it was at the end of a week, never changed after."""
+
+    week: int
+    weeks: int
+    table: np.ndarray  # one row per week so far, columns as WEEKLY_COLUMNS
+    baseline: np.ndarray | None  # the twin over the whole horizon, once computed
+    states: np.ndarray  # each post's state, an index into STATES
+    n_employees: int
+    team_size: int
+    seed: int
+    preset: str
+    name: str
+    description: str
+    regime: RegimeConfig  # a copy: the levers as they are now
+    measures: bool
+    events: tuple[tuple[int, str], ...]  # (week a lever change took effect, what changed)
+
+    def column(self, name: str, baseline: bool = False) -> np.ndarray:
+        source = self.baseline if baseline else self.table
+        if source is None:
+            return np.empty(0)
+        return source[:, COLUMNS[name]]
+
+    @property
+    def running(self) -> bool:
+        return self.week < self.weeks
 
 
 class WorkshopModel(OrgModel):
@@ -75,7 +204,7 @@ class WorkshopModel(OrgModel):
 
     Set-up parameters (preset, headcount, team size, seed) take effect when a new model is
     made (Reset); the levers (`set_pressure`, `set_weights`, `set_forced_ranking`,
-    `set_start_week`) act on the running model from its next week.
+    `set_start_week`) act on the running model from its next week, and leave a marker.
     """
 
     def __init__(
@@ -90,22 +219,29 @@ class WorkshopModel(OrgModel):
         cfg = config if config is not None else workshop_config(preset, n_employees, team_size, seed)
         super().__init__(cfg, rng=cfg.seed)
         self.preset = preset if config is None else cfg.regime.name
+        self.name, self.description = (
+            scenario_text(preset) if config is None else (cfg.regime.label, cfg.regime.description)
+        )
         self.preset_regime = dataclasses.replace(cfg.regime, weights=dict(cfg.regime.weights))
         self.step_seconds = 0.0
-        self._weekly: tuple[int, pd.DataFrame] | None = None
-        self.lock = threading.RLock()  # Run steps in a thread; levers arrive from the browser's
-        self._twin_config = cfg
-        self._start_twin()
+        self.lock = threading.RLock()  # the runner steps in a thread; levers arrive from the browser's
+        self._rows = np.full((cfg.org.weeks, len(WEEKLY_COLUMNS)), np.nan)
+        self.events: list[tuple[int, str, str, str]] = []  # (week, lever, was, now)
+        self._baseline = baseline_future(cfg)
+        self.snapshot = self._snapshot()
 
     # -- the week ---------------------------------------------------------------------
     def step(self) -> None:
         started = time.perf_counter()
         with self.lock:
             super().step()
-            while self.twin.steps < self.steps:  # lockstep, also past the precomputed horizon
-                self.twin.step()
-        if self.steps >= self.config.org.weeks:
-            self.running = False  # the scenario's horizon: Run stops, the charts are full
+            if self.steps > len(self._rows):
+                self._rows = np.vstack([self._rows, np.full_like(self._rows, np.nan)])
+            stats = self.week_stats
+            self._rows[self.steps - 1] = [float(stats[name]) for name in WEEKLY_COLUMNS]
+            if self.steps >= self.config.org.weeks:
+                self.running = False  # the scenario's horizon: Run stops, the charts are full
+            self.snapshot = self._snapshot()
         self.step_seconds = time.perf_counter() - started
 
     @property
@@ -113,29 +249,77 @@ class WorkshopModel(OrgModel):
         """Weeks simulated so far."""
         return self.steps
 
+    def _snapshot(self) -> Snapshot:
+        """Taken under the lock at the end of a week and after each lever."""
+        base = self._baseline.result() if self._baseline.done() and not self._baseline.exception() else None
+        regime = self.config.regime
+        return Snapshot(
+            week=self.steps,
+            weeks=self.config.org.weeks,
+            table=self._rows[: self.steps].copy(),
+            baseline=base,
+            states=self.person_states(),
+            n_employees=self.config.org.n_employees,
+            team_size=self.config.org.team_size,
+            seed=self.config.seed,
+            preset=self.preset,
+            name=self.name,
+            description=self.description,
+            regime=dataclasses.replace(regime, weights=dict(regime.weights), per=dict(regime.per)),
+            measures=self.metric.measures,
+            events=tuple((week, f"{lever} {was} → {now}") for week, lever, was, now in self.events),
+        )
+
+    def refresh(self) -> Snapshot:
+        """A new snapshot of the model as it is (after a lever, or when the baseline arrives)."""
+        with self.lock:
+            self.snapshot = self._snapshot()
+            return self.snapshot
+
+    def when_baseline_ready(self, callback) -> None:
+        """Call `callback()` once the baseline twin has been computed (at once if it has)."""
+        self._baseline.add_done_callback(lambda _: callback())
+
     def weekly(self) -> pd.DataFrame:
-        """The weekly table so far (the DataCollector's model variables, one row per week),
-        built once a week however many charts read it."""
-        if self._weekly is None or self._weekly[0] != self.steps:
-            self._weekly = (self.steps, self.datacollector.get_model_vars_dataframe())
-        return self._weekly[1]
+        """The weekly table so far (Mesa's DataCollector, one row per week), read under the lock."""
+        with self.lock:
+            return self.datacollector.get_model_vars_dataframe()
 
     def baseline(self) -> pd.DataFrame:
-        """The twin's weekly table over the whole horizon: the faint line on every chart."""
-        if self._baseline is None or len(self._baseline) < self.twin.steps:
-            self._baseline = self.twin.datacollector.get_model_vars_dataframe()
-        return self._baseline
+        """The twin's weekly table over the whole horizon: the baseline line on every chart."""
+        return pd.DataFrame(self._baseline.result(), columns=list(WEEKLY_COLUMNS))
 
     # -- live levers ------------------------------------------------------------------
+    def _mark(self, lever: str, was: str, now: str) -> None:
+        """Leave a marker at the week the change takes effect; moves within a week merge."""
+        week = self.steps
+        for k, (at, name, first, _) in enumerate(self.events):
+            if at == week and name == lever:
+                if first == now:
+                    del self.events[k]
+                else:
+                    self.events[k] = (week, lever, first, now)
+                return
+        if was != now:
+            self.events.append((week, lever, was, now))
+
     def set_pressure(self, pressure: float) -> None:
         """How much of pay, promotion and security rides on the score, from next week."""
         with self.lock:
-            self.config.regime.pressure = float(np.clip(pressure, 0.0, 1.0))
+            regime = self.config.regime
+            new = float(np.clip(pressure, 0.0, 1.0))
+            self._mark("pressure", f"{regime.pressure:.2f}", f"{new:.2f}")
+            regime.pressure = new
+            self.snapshot = self._snapshot()
 
     def set_forced_ranking(self, share: float) -> None:
         """Share let go at each review by lowest score (0 switches forced ranking off)."""
         with self.lock:
-            self.config.regime.forced_ranking = float(np.clip(share, 0.0, 0.5))
+            regime = self.config.regime
+            new = float(np.clip(share, 0.0, 0.5))
+            self._mark("forced ranking", _share(regime.forced_ranking), _share(new))
+            regime.forced_ranking = new
+            self.snapshot = self._snapshot()
 
     def set_start_week(self, week: int) -> None:
         """The week the policy starts. A week already past, for a policy not yet started,
@@ -143,23 +327,28 @@ class WorkshopModel(OrgModel):
         with self.lock:
             regime = self.config.regime
             started = self.metric.measures and self.steps > regime.start_week
-            regime.start_week = int(week) if started or week > self.steps else self.steps
+            new = int(week) if started or week > self.steps else self.steps
+            self._mark("policy start", f"week {regime.start_week}", f"week {new}")
+            regime.start_week = new
+            self.snapshot = self._snapshot()
 
     def set_weights(self, weights: dict[str, float]) -> None:
         """A new metric formula from next week: same scoring rule, new weights.
 
         The metric is rebuilt over the current workforce, its window filled with this
         week's signals and anchored to the organisation as it is now (the dashboard's index
-        restarts at 1). The baseline twin is rerun reading the new formula (about 0.2 s
-        at 1,000 people), so the metric chart's faint line stays comparable.
+        restarts at 1). The baseline twin is recomputed in the background reading the new
+        formula, so the metric chart's baseline stays comparable.
         """
         weights = {name: float(w) for name, w in weights.items() if w != 0}
         with self.lock:
+            was = _formula(self.config.regime.weights)
             regime = dataclasses.replace(self.config.regime, weights=weights)
             self.config.regime = regime
             self.metric = self._metric_for(self, regime)
-            self._twin_config = dataclasses.replace(self._twin_config, regime=regime)
-            self._start_twin()  # the baseline reads the new formula too, from week 0
+            self._mark("metric", was, _formula(weights))
+            self._baseline = baseline_future(self.config)
+            self.snapshot = self._snapshot()
 
     @staticmethod
     def _metric_for(model: OrgModel, regime: RegimeConfig) -> Metric:
@@ -177,25 +366,6 @@ class WorkshopModel(OrgModel):
         metric.start(signals)
         return metric
 
-    # -- the baseline twin --------------------------------------------------------------
-    def _start_twin(self) -> None:
-        """The same organisation and seed with nothing riding on the metric, run over the
-        horizon now so the baseline lines are drawn in full from week 0."""
-        regime = dataclasses.replace(
-            self._twin_config.regime,
-            weights=dict(self._twin_config.regime.weights),
-            pressure=0.0,
-            forced_ranking=0.0,
-            noise=0.0,  # no noise drawn: the twin's random stream is the baseline's
-        )
-        twin_config = dataclasses.replace(self._twin_config, regime=regime)
-        self.twin = OrgModel(twin_config, rng=self.config.seed)
-        for _ in range(self.config.org.weeks):
-            self.twin.step()
-        while self.twin.steps < self.steps:
-            self.twin.step()
-        self._baseline = None
-
     # -- the people, for the grid -------------------------------------------------------
     def person_states(self) -> np.ndarray:
         """Each post's state as an index into STATES."""
@@ -208,3 +378,11 @@ class WorkshopModel(OrgModel):
         state[wf.burned_out] = STATES.index("burned out")
         state[~wf.employed] = STATES.index("vacant")
         return state
+
+
+def _share(value: float) -> str:
+    return f"{100 * value:.0f}%" if value > 0 else "off"
+
+
+def _formula(weights: dict[str, float]) -> str:
+    return " + ".join(f"{w:g} {name.replace('_', ' ')}" for name, w in weights.items()) or "none"
