@@ -331,8 +331,6 @@ def adoption(lab: Lab) -> Outcome:
     )
 
 
-
-
 def _value_per_token_dollar(run: RunResult) -> float:
     weekly = run.weekly
     return float(weekly["durable_value"].sum() / max(weekly["token_cost"].sum(), 1e-9) * 1000.0)
