@@ -553,18 +553,19 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         lines.append(f"| `{name}` | {default_of(name):g} | {low:g} | {high:g} | {reason} |")
     per_run = meta["seconds"] * meta["jobs"] / max(meta["runs"], 1)
     full_runs = SIZE["samples"] * (k + 2) * len(SCENARIOS)
+    full_hours = full_runs * per_run * SIZE["weeks"] / meta["weeks"] / 3600 / 2
     lines += [
         "",
         "## Cost, and running it on a cluster",
         "",
-        f"A run costs about {per_run:.1f} s of one core at {meta['employees']} people x "
-        f"{meta['weeks']} weeks "
-        "(measured in this run, on a machine shared with other work). The default study "
+        f"A run took about {per_run:.1f} s of a worker at {meta['employees']} people x "
+        f"{meta['weeks']} weeks (wall time x workers / runs, in this run, compositions included, on a "
+        "machine shared with other agents: an idle core is faster). The default study "
         f"(`--samples {SIZE['samples']}`, {SIZE['employees']} people x {SIZE['weeks']} weeks) is "
-        f"{SIZE['samples']} x {k + 2} points x {len(SCENARIOS)} scenarios = {full_runs} runs; the time of a "
-        "run grows about linearly with the weeks and slowly with headcount, so expect roughly "
-        f"{full_runs * per_run * SIZE['weeks'] / meta['weeks'] / 3600 / 2:.1f} hours on 2 cores. "
-        "Sobol intervals shrink as 1/sqrt(N): `--samples 128` quarters their width's square.",
+        f"{SIZE['samples']} x {k + 2} points x {len(SCENARIOS)} scenarios = {full_runs} runs; a run's "
+        "time grows about linearly with the weeks and slowly with headcount, so expect roughly "
+        f"{full_hours:.1f} hours on 2 such cores. Sobol intervals shrink as 1/sqrt(N): "
+        f"`--samples {4 * SIZE['samples']}` halves them and takes four times as long.",
         "",
         "On a Ray cluster the same command sends its batches to Ray through joblib's Ray backend "
         "(`ray.util.joblib`), using every core the cluster has:",
@@ -574,10 +575,11 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         ".venv/bin/python experiments/robustness.py --ray --samples 128",
         "```",
         "",
-        "Each batch of points composes its scenarios once per worker and needs only the repository "
-        "installed on the workers (the `cluster` extra brings Ray). With C cores the time is about the "
-        "single-core time above divided by C (the runs are independent); 128 cores run the default study "
-        "in a few minutes. Every run is stored in `robustness_runs.csv`, so `--replot` redraws the table, "
+        "The workers need the project installed as on this machine (`pip install -e '.[cluster,research]'`, "
+        "the repository at the same path). Runs are independent, so with C cores the time is about the "
+        f"2-core time above x 2 / C: about {full_hours * 2 * 60 / 128:.0f} minutes for the default study "
+        f"on 128 cores, {full_hours * 4 * 2 * 60 / 128:.0f} minutes with `--samples {4 * SIZE['samples']}`. "
+        "Every run is stored in `robustness_runs.csv`, so `--replot` redraws the table, "
         "the figure and this page without running anything.",
         "",
     ]
