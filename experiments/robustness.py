@@ -265,6 +265,14 @@ CLAIMS = (
         strict=False,
     ),
     Claim(
+        "team_cuts_gaming_at_all",
+        "Team measurement cuts gaming at all (weaker)",
+        "theater share of hours: team-level token leaderboard < the individual one",
+        lambda w: (
+            _of(w, "token_leaderboard", "theater_share") - _of(w, "token_leaderboard_team", "theater_share")
+        ),
+    ),
+    Claim(
         "decoupled",
         "Decoupled beats coupled telemetry",
         "durable value per token dollar: decoupled telemetry hidden from managers > shown",
@@ -273,6 +281,17 @@ CLAIMS = (
             / _of(w, "decoupled_telemetry_shown", "value_per_token_dollar")
             - 1.0
         ),
+    ),
+    Claim(
+        "decoupled_by_a_fifth",
+        "Decoupled beats coupled telemetry by a fifth (stronger: validation target 7)",
+        "durable value per token dollar: shown <= 0.8 x hidden",
+        lambda w: (
+            0.8
+            - _of(w, "decoupled_telemetry_shown", "value_per_token_dollar")
+            / _of(w, "decoupled_telemetry", "value_per_token_dollar")
+        ),
+        strict=False,
     ),
     Claim(
         "workload",
@@ -287,6 +306,7 @@ OUTCOMES = {
     "durable_value_gap": "durable value, token leaderboard vs no metric (ratio - 1)",
     "theater_share": "theater share of hours, token leaderboard",
     "burnout_share": "burnout share of staff, token leaderboard",
+    "baseline_burnout": "burnout share of staff, no metric (does the baseline drift?)",
 }
 
 
@@ -308,6 +328,7 @@ def outcomes(wide: pd.DataFrame) -> pd.DataFrame:
     )
     frame["theater_share"] = _of(wide, "token_leaderboard", "theater_share")
     frame["burnout_share"] = _of(wide, "token_leaderboard", "burnout_share")
+    frame["baseline_burnout"] = _of(wide, "baseline", "burnout_share")
     for claim in CLAIMS:
         margin = claim.margin(wide)
         frame[f"margin_{claim.key}"] = margin
@@ -344,6 +365,7 @@ def claim_table(per_point: pd.DataFrame, k: int) -> pd.DataFrame:
                 "ci_high": float(ci.high),
                 "points": n,
                 "holds_in_90pct": bool(ci.low >= 0.9),
+                "verdict": "yes" if ci.low >= 0.9 else "no" if ci.high < 0.9 else "not established",
                 "share_all_points": float(per_point[f"holds_{claim.key}"].mean()),
                 "median_margin": float(base[f"margin_{claim.key}"].median()),
             }
@@ -413,7 +435,8 @@ def plot(claims: pd.DataFrame, sobol: pd.DataFrame, title: str) -> plt.Figure:
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the parameter space where it holds (95% interval); dashed: 90%")
     ax.set_title("Claims", fontsize=10)
-    for (outcome, label), cell in zip(OUTCOMES.items(), (grid[0, 1], grid[0, 2], grid[1, 0]), strict=True):
+    cells = (grid[0, 1], grid[0, 2], grid[1, 0])
+    for (outcome, label), cell in zip(list(OUTCOMES.items())[: len(cells)], cells, strict=True):
         ax = fig.add_subplot(cell)
         rows = sobol[sobol["outcome"] == outcome].sort_values("ST").tail(10)
         pos = np.arange(len(rows))
@@ -481,7 +504,8 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         f"The share is over the 2N = {int(claims['points'].iloc[0])} independent base points "
         "(Saltelli's A and B rows, a scrambled Sobol sequence); "
         "the interval is Wilson's 95% (`scipy.stats.binomtest`). "
-        "A claim holds in at least 90% of the space when the interval's lower end is 0.9 or more. "
+        "A claim holds in at least 90% of the space (`yes`) when the interval's lower end is 0.9 or "
+        "more, and not (`no`) when its upper end is below 0.9; otherwise this run cannot tell. "
         "`all points` is the share over every point of the design (the AB rows too: more points, "
         "but correlated within a block).",
         "",
@@ -492,7 +516,7 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
     for row in claims.itertuples():
         lines.append(
             f"| {row.text} | {row.test} | {row.share:.0%} | {row.ci_low:.0%}-{row.ci_high:.0%} | "
-            f"{'yes' if row.holds_in_90pct else 'no'} | {row.share_all_points:.0%} | "
+            f"{row.verdict} | {row.share_all_points:.0%} | "
             f"{row.median_margin:+.3g} |"
         )
     lines += [
@@ -519,6 +543,19 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
                 + ", ".join(f"`{r.parameter}` (ST {r.ST:.2f})" for r in margin.itertuples())
                 + "."
             )
+    burnout = per_point["baseline_burnout"]
+    top = sobol[sobol["outcome"] == "baseline_burnout"].sort_values("ST", ascending=False).head(3)
+    lines += [
+        "",
+        "## Does the baseline hold still?",
+        "",
+        "With no metric, burnout over the policy period is above 10% of staff at "
+        f"{(burnout > 0.1).mean():.0%} of all points (median {burnout.median():.1%}, "
+        f"largest {burnout.max():.0%}); what moves it most: "
+        + ", ".join(f"`{r.parameter}` (ST {r.ST:.2f})" for r in top.itertuples())
+        + ". Claims compare regimes with this baseline on the same seeds, so a drifting baseline "
+        "moves every comparison.",
+    ]
     lines += ["", "## What drives the main outcomes", ""]
     lines += [
         "| outcome | largest total indices (ST, 95% half-width) | largest first-order (S1) |",
