@@ -114,7 +114,8 @@ def run_points(
         context = parallel_config(backend="ray")
     rows: list[dict] = []
     with context, tqdm(total=len(points), desc=desc, unit="point", file=sys.stdout) as progress:
-        parallel = Parallel(n_jobs=-1 if ray else jobs, return_as="generator_unordered")
+        returns = "list" if ray else "generator_unordered"  # Ray's backend returns lists only
+        parallel = Parallel(n_jobs=-1 if ray else jobs, return_as=returns)
         for batch in parallel(
             task(tuple(base), scenarios, list(names), b, list(seeds), measure) for b in batches
         ):

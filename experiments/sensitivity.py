@@ -89,7 +89,7 @@ def analyse(method: str, samples: np.ndarray, outcomes: pd.DataFrame, seed: int)
             index = np.asarray(result["mu_star"])
             extra = {"mu_star_conf": result["mu_star_conf"], "sigma": result["sigma"]}
         else:
-            result = sobol.analyze(problem(), y, seed=seed)
+            result = sobol.analyze(problem(), y, seed=seed + 1)  # SALib ignores seed 0
             index = np.asarray(result["ST"])
             extra = {"ST_conf": result["ST_conf"], "S1": result["S1"]}
         order = np.argsort(-index)
