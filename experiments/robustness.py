@@ -484,18 +484,21 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "",
         "Which headline claims of the model hold across the plausible range of its assumed",
         "parameters, and which hinge on a corner of it? Written by `experiments/robustness.py`;",
-        "regenerate everything with",
+        "this page, its figure and its tables came from",
         "",
         "```",
         f"{meta['command']}",
         "```",
         "",
+        "and `.venv/bin/python experiments/robustness.py` runs the full study (its cost: below); "
+        "`--replot` redraws all of it from the stored runs.",
+        "",
         f"**This run**: {meta['employees']} people x {meta['weeks']} weeks per run, Sobol base sample N = "
         f"{meta['samples']} over {k} parameters: {meta['points']} parameter points (N x (k + 2), Saltelli "
         f"without second order), {len(SCENARIOS)} scenarios each on {len(meta['seeds'])} seed(s) "
         f"({meta['runs']} runs), on {meta['jobs']} worker(s) on {meta['date']}: "
-        f"**{meta['seconds'] / 60:.1f} minutes** ({meta['seconds'] / max(meta['runs'], 1):.2f} s a run "
-        "on this 2-core machine, shared with other work).",
+        f"**{meta['seconds'] / 60:.1f} minutes** of wall time on this 2-core machine, shared with "
+        "other work.",
         "",
     ]
     if meta.get("note"):
