@@ -31,10 +31,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from joblib import Parallel, delayed  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the repository's `sim`, when not installed
+
+import parameter_space  # noqa: E402
 
 from sim.outputs import write_atomic, write_table  # noqa: E402
 
@@ -62,32 +63,18 @@ OUTCOMES = (
 
 
 def problem() -> dict:
-    return {
-        "num_vars": len(PARAMETERS),
-        "names": [name for name, _, _ in PARAMETERS],
-        "bounds": [[low, high] for _, low, high in PARAMETERS],
-    }
+    return parameter_space.problem(PARAMETERS)
 
 
-def run_batch(base_overrides: list[str], samples: np.ndarray, seed: int) -> list[dict]:
-    """Run a batch of parameter sets in one worker: the base config is composed once."""
-    from sim.run import resolve, run_model
-
-    base = resolve(None, base_overrides)
-    names = [name for name, _, _ in PARAMETERS]
-    rows = []
-    for sample in samples:
-        cfg = resolve(base, [f"{name}={value!r}" for name, value in zip(names, sample.tolist(), strict=True)])
-        summary = run_model(cfg, seed=seed).summary
-        rows.append({key: float(summary[key]) for key, _ in OUTCOMES})
-    return rows
+def outcomes_of(result) -> dict[str, float]:
+    return {key: float(result.summary[key]) for key, _ in OUTCOMES}
 
 
 def evaluate(base_overrides: list[str], samples: np.ndarray, seed: int, jobs: int) -> pd.DataFrame:
-    """Every sample's outcomes, on all cores, in a few batches per worker."""
-    batches = np.array_split(samples, max(1, min(len(samples), jobs * 4)))
-    results = Parallel(n_jobs=jobs)(delayed(run_batch)(base_overrides, b, seed) for b in batches if len(b))
-    return pd.DataFrame([row for batch in results for row in batch])
+    """Every sample's outcomes, on all cores."""
+    names = problem()["names"]
+    runs = parameter_space.run_points(base_overrides, {"": ()}, names, samples, [seed], outcomes_of, jobs)
+    return runs[[key for key, _ in OUTCOMES]].reset_index(drop=True)
 
 
 def analyse(method: str, samples: np.ndarray, outcomes: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -102,7 +89,7 @@ def analyse(method: str, samples: np.ndarray, outcomes: pd.DataFrame, seed: int)
             index = np.asarray(result["mu_star"])
             extra = {"mu_star_conf": result["mu_star_conf"], "sigma": result["sigma"]}
         else:
-            result = sobol.analyze(problem(), y, seed=seed)
+            result = sobol.analyze(problem(), y, seed=seed + 1)  # SALib ignores seed 0
             index = np.asarray(result["ST"])
             extra = {"ST_conf": result["ST_conf"], "S1": result["S1"]}
         order = np.argsort(-index)
