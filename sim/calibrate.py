@@ -34,7 +34,8 @@ import numpy as np
 from omegaconf import OmegaConf
 
 from sim import checks
-from sim.model.production import Perception, work_week
+from sim.model.gaming import Repertoire
+from sim.model.production import AI, CRAFT, Perception, activities, work_week
 from sim.outputs import write_text
 from sim.run import replicate_seeds, resolve
 from sim.validate import (
@@ -165,14 +166,21 @@ def novice_speeds(values: dict[str, float]) -> dict[str, float]:
     ones = np.ones(3)
     setup = prod.ai_setup_hours
     ai_hours = np.array([setup, setup + 1.0, 10.0])  # set up; one AI-suited hour more; a quarter week
-    shares = np.zeros((5, 3))
-    shares[1] = ai_hours / 40.0
-    shares[0] = 1.0 - shares[1]
+    repertoire = Repertoire(cfg.gaming)
+    shares = np.zeros((len(activities(repertoire)), 3))
+    shares[AI] = ai_hours / 40.0
+    shares[CRAFT] = 1.0 - shares[AI]
     person = dict(skill=ones, fluency=np.zeros(3), token_need=ones, efficiency=ones, sloppiness=ones)
     out = {}
     for label, perception in (("real", Perception()), ("believed", seen)):
         value = work_week(
-            shares, 40 * ones, **person, team_help=np.zeros(3), prod=prod, seen=perception
+            shares,
+            40 * ones,
+            **person,
+            team_help=np.zeros(3),
+            prod=prod,
+            repertoire=repertoire,
+            seen=perception,
         ).value
         craft_hour = 1.0 / 40.0
         out[f"{label}_hour"] = (value[1] - value[0] + craft_hour) / craft_hour
