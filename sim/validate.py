@@ -507,6 +507,10 @@ TARGETS = (
         "about 2x the output at about 10x the token cost of the median.",
         "Jellyfish Q1 2026 (7,548 engineers) [S]; Huang, March 2026 [S]",
         consumption,
+        note="Top-decile spenders ship about 1.3x the median's output, not 2x. The calibration's "
+        "search for the AI economics ends at the edge of its grid (token need sd 1.2, the largest "
+        "value tried) with a loss of 0.19: under Model 2.0, heavy token users include people whose "
+        "tokens come from gaming, not output. Refitting with a wider grid is part of issue 12.",
     ),
     Target(
         4,
@@ -535,6 +539,12 @@ TARGETS = (
         "telemetry visible to managers (at least 20% on the same seeds).",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
+        note="Showing managers the telemetry costs 19% of durable value per token dollar (0.81 of "
+        "the hidden case, paired by seed), just short of the 20% the target asks. The size rests "
+        "on `behaviour.telemetry_visibility` (how far managers' impression leans on AI telemetry), "
+        "an assumption: docs/robustness.md finds the 20% holds in about two thirds of the space, "
+        "mostly where that weight is high. Adoption still grows, gaming stays at the baseline's "
+        "level, and the hidden case beats every regime that scores AI use.",
     ),
     Target(
         8,
@@ -548,6 +558,10 @@ TARGETS = (
         "through who stays and who is hired.",
         "Smaldino & McElreath 2016; Scullen et al. 2005",
         selection,
+        note="With adaptation off, hires bring their own habits and the repertoire spreads a "
+        "hire's small gaming habit over seven actions, most of which the token leaderboard does "
+        "not reward: forced ranking raises gaming by under 0.1% of hours. Hires who copy the "
+        "survivors (Braganza 2022) are part of issue 12.",
     ),
     Target(
         10,
@@ -564,7 +578,8 @@ TARGETS = (
         measurement_has_a_purpose,
         note="The gain of measuring comes from rewards that track contribution: the best keep more of "
         "what they could earn elsewhere and stay, and incentives reach people whose manager cannot see "
-        "their work. It is small, and it shrinks or vanishes where those channels are weak.",
+        "their work. It is small (1-2% of durable value), so it takes the report's 12 seeds to "
+        "resolve; with the 3-6 seeds of the test suite it is within the noise.",
     ),
 )
 
