@@ -19,7 +19,7 @@ from sim.report import MAX_BYTES, main
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 
-SMALL = ["--employees", "150", "--weeks", "40", "--seeds", "2", "--seed", "3"]
+SMALL = ["--employees", "150", "--weeks", "40", "--seeds", "3", "--seed", "3"]
 HOSTILE = "<script>alert('x')</script> leaderboard"
 
 
@@ -178,12 +178,12 @@ def test_the_data_download_is_the_table(built):
     first = table.set_index("row").loc["s1", "durable_value_per_head"]
     assert page.cells["s1"][1].startswith(f"{first:.3f}")  # after the name: durable value
     runs = pd.read_csv(io.BytesIO(base64.b64decode(links["runs.csv"].split(",", 1)[1])))
-    assert len(runs) == (len(baselines) + 2) * 2  # baselines and two scenarios, two seeds each
+    assert len(runs) == (len(baselines) + 2) * 3  # baselines and two scenarios, three seeds each
 
 
 def test_the_report_says_how_to_reproduce_it(built):
     _, text, scenario = built
-    command = "python -m sim.report hostile.yaml team_outcome --seeds 2 --seed 3 --employees 150 --weeks 40"
+    command = "python -m sim.report hostile.yaml team_outcome --seeds 3 --seed 3 --employees 150 --weeks 40"
     assert f"<pre>{command}</pre>" in text  # named as seen from where it ran
     assert str(scenario.parent) not in text  # never the building machine's own paths
     assert "the scenario file hostile.yaml:" in text
