@@ -395,7 +395,8 @@ def difference_figure(study: Study) -> plt.Figure:
     for ax, (column, title, unit, relative) in zip(axes, DIFFERENCE_PANELS, strict=True):
         for y, verdict in enumerate(order):
             row = study.row(verdict.row)
-            scale = 100 / study.row(row.baseline).stats[column][0] if relative else 100
+            base_mean = study.row(row.baseline).stats[column][0]
+            scale = (100 / base_mean if base_mean else np.nan) if relative else 100
             mean, low, high = (x * scale for x in row.stats[f"{column}_diff"])
             outcome = next(j.outcome for j in verdict.judgements if j.criterion.column == column)
             c = CALL_COLOURS.get(outcome, "#777777")

@@ -24,6 +24,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.presets import load_regime, preset_names  # noqa: E402
+from sim.run import replicate_seeds  # noqa: E402
 from sim.verdict import BETTER, SAME, UNKNOWN, WORSE, call, mean_interval, paired_difference  # noqa: E402
 
 CONFIRM_SEEDS = 3  # at least this many fresh seeds, so an interval can be had
@@ -43,8 +44,6 @@ class Check:
 def fresh_seeds(seed: int, seeds: int) -> tuple[list[int], list[int]]:
     """The search's seeds and as many fresh ones (at least CONFIRM_SEEDS), from one seed:
     SeedSequence's children do not depend on how many are drawn, so these never overlap."""
-    from sim.run import replicate_seeds
-
     n = max(seeds, CONFIRM_SEEDS)
     every = replicate_seeds(seed, seeds + n)
     return every[:seeds], every[seeds:]
