@@ -12,16 +12,15 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from sim.config import Config, GamingAction, ProductionConfig
+from sim.config import Config, GamingAction
 from sim.model import OrgModel
-from sim.model.gaming import Repertoire
-from sim.model.production import activities, work_week
 from sim.model.trust import intrinsic_motivation
 from sim.model.turnover import quit_probability
 from sim.presets import load_config
 from sim.run import resolve
 
 from .conftest import SEEDS, summaries
+from .test_mechanisms import REPERTOIRE, _one_person_week
 
 
 def _judgement_correlation(noise: float, seed: int) -> float:
@@ -60,41 +59,23 @@ def test_trust_erodes_under_monitoring_and_costs_motivation_and_people():
     assert np.all(intrinsic_motivation(wf, cfg.trust) < before_motivation)
 
 
-REPERTOIRE = Repertoire(Config().gaming)
-
-
-def _week(split: dict[str, float], hours: float = 40.0):
-    shares = np.array([[split.get(a, 0.0)] for a in activities(REPERTOIRE)])
-    ones = np.ones(1)
-    return work_week(
-        shares,
-        np.array([hours]),
-        skill=ones,
-        fluency=np.array([0.5]),
-        token_need=ones,
-        efficiency=ones,
-        sloppiness=ones,
-        team_help=np.zeros(1),
-        prod=ProductionConfig(),
-        repertoire=REPERTOIRE,
-    )
-
-
 def test_gaming_moves_the_records_never_real_value():
-    honest = _week({"craft": 0.6, "ai": 0.2, "quality": 0.2})
+    honest = _one_person_week({"craft": 0.6, "ai": 0.2, "quality": 0.2})
     for action in REPERTOIRE.names:
-        gamed = _week({"craft": 0.5, "ai": 0.2, "quality": 0.2, action: 0.1})
-        less = _week({"craft": 0.5, "ai": 0.2, "quality": 0.2})  # the same week without those hours
+        gamed = _one_person_week({"craft": 0.5, "ai": 0.2, "quality": 0.2, action: 0.1})
+        less = _one_person_week(
+            {"craft": 0.5, "ai": 0.2, "quality": 0.2}
+        )  # the same week without those hours
         assert gamed.durable_value[0] <= less.durable_value[0] + 1e-12, action
         assert gamed.durable_value[0] < honest.durable_value[0], action
     # Deferring defects: the window credits more than lasts, and what lasts is less.
-    deferred = _week({"craft": 0.5, "ai": 0.3, "deferring_defects": 0.1, "learning": 0.1})
-    plain = _week({"craft": 0.5, "ai": 0.3, "learning": 0.2})
+    deferred = _one_person_week({"craft": 0.5, "ai": 0.3, "deferring_defects": 0.1, "learning": 0.1})
+    plain = _one_person_week({"craft": 0.5, "ai": 0.3, "learning": 0.2})
     assert deferred.seen_durable[0] > deferred.durable_value[0]
     assert deferred.seen_rework_rate[0] < plain.seen_rework_rate[0]
     assert deferred.durable_value[0] < plain.durable_value[0]
     # Claiming credit: one's own records rise by what teammates' records lose.
-    claimed = _week({"craft": 0.8, "claiming_credit": 0.2})
+    claimed = _one_person_week({"craft": 0.8, "claiming_credit": 0.2})
     assert claimed.claimed_durable[0] > 0 and claimed.claimed_value[0] > 0
 
 
