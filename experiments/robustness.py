@@ -108,7 +108,12 @@ PARAMETERS = (
         0.25,
         "exhaustion from theater against one's integrity: none to 2.5x",
     ),
-    ("wellbeing.oversight_strain", 0.0, 0.2, "exhaustion from overseeing AI output: none to 2.5x"),
+    (
+        "production.peer_review_share",
+        0.2,
+        0.8,
+        "share of the review of one's output that teammates must do: a fifth to most of it",
+    ),
     ("wellbeing.recovery", 0.03, 0.12, "weekly recovery: half-life of about 6 to 23 weeks"),
     (
         "wellbeing.ratchet",
@@ -170,17 +175,8 @@ QUICK = {"employees": 40, "weeks": 20, "samples": 1}
 
 
 def without_ai() -> tuple[str, ...]:
-    """The counterfactual organisation without AI, for the workload paradox.
-
-    Until the model has a switch for it (issue 12's `production` counterfactual), nobody's
-    own habits include AI and the default split's AI hours go to craft. Adaptation may
-    still move hours into AI later.
-    """
-    return (
-        "regime=baseline",
-        "workforce.initial_split={craft: 0.67, ai: 0.0, quality: 0.25, learning: 0.08}",
-        "workforce.non_adopter_share=1.0",
-    )
+    """The counterfactual organisation without AI tools, for the workload paradox."""
+    return ("regime=baseline", "production.ai_available=false")
 
 
 SCENARIOS: dict[str, tuple[str, ...]] = {

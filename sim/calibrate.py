@@ -37,15 +37,8 @@ from sim import checks
 from sim.model.gaming import Repertoire
 from sim.model.production import AI, CRAFT, Perception, activities, work_week
 from sim.outputs import write_text
-from sim.run import replicate_seeds, resolve
-from sim.validate import (
-    GAMEABLE,
-    HEAVY_UNREVIEWED_AI,
-    REVIEWED_CRAFT,
-    Lab,
-    _decile_ratios,
-    interval,
-)
+from sim.run import RunResult, replicate_seeds, resolve
+from sim.validate import GAMEABLE, Lab, interval
 
 TARGETS = {
     "top_decile_output": 2.0,
@@ -55,7 +48,7 @@ TARGETS = {
     "burnout_quit_ratio": (2.0 + 2.7) / 2,
 }
 GRIDS = {
-    "workforce.token_need_sd": (0.8, 0.9, 1.0, 1.1, 1.2),
+    "workforce.token_need_sd": (0.9, 1.0, 1.1, 1.2, 1.3, 1.4),
     "production.ai_volume_inflation": (1.5, 2.0, 2.5, 3.0),
     "production.ai_multiplier_expert": (1.9, 2.2, 2.5, 2.8),
     "production.rework_ai": (0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.25, 0.30),
@@ -78,7 +71,23 @@ START = {
     "turnover.burnout_quit_multiplier": 2.3,
 }
 REWORK_EXPERIMENT = ("regime=baseline", "behaviour.adaptation=false", "workforce.non_adopter_share=0")
-REWORK_EXPERIMENT += ("workforce.theater_habit=0",)
+REWORK_EXPERIMENT += ("workforce.theater_habit=0", "production.peer_review_share=0")
+
+
+HEAVY_UNREVIEWED_AI = "workforce.initial_split={craft: 0.3, ai: 0.7, quality: 0.0, learning: 0.0}"
+REVIEWED_CRAFT = "workforce.initial_split={craft: 0.75, ai: 0.0, quality: 0.25, learning: 0.0}"
+
+
+def _decile_ratios(run: RunResult) -> tuple[float, float]:
+    """Top decile of token spenders against the median spenders: (output, token cost)."""
+    staff = run.employees[run.employees["exit"] == "employed"]
+    spend = staff["token_cost_per_week"]
+    top = staff[spend >= spend.quantile(0.9)]
+    middle = staff[(spend >= spend.quantile(0.45)) & (spend <= spend.quantile(0.55))]
+    return (
+        top["volume_per_week"].mean() / middle["volume_per_week"].mean(),
+        top["token_cost_per_week"].mean() / middle["token_cost_per_week"].mean(),
+    )
 
 
 def _overrides(values: dict[str, float]) -> tuple[str, ...]:

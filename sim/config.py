@@ -57,8 +57,8 @@ class WorkforceConfig:
     habit_noise: float = 0.04  # sd of a hire's own split around the default split
     initial_split: dict[str, float] = field(
         default_factory=lambda: {
-            "craft": 0.55,
-            "ai": 0.12,
+            "craft": 0.42,
+            "ai": 0.25,
             "quality": 0.25,
             "learning": 0.08,
         }
@@ -99,6 +99,9 @@ class ProductionConfig:
     long_hours_start: float = 45.0  # hours after which each extra hour yields less
     long_hours_yield: float = 0.5  # yield of an hour past long_hours_start
     late_defect_cost: float = 0.5  # extra loss per unit of rework pushed past the window (late fixes)
+    peer_review_share: float = 0.5  # share of the review a person's output needs that teammates must do
+    fluency_obsolescence: float = 0.0133  # weekly share of AI fluency lost as tools change (half-life a year)
+    ai_available: bool = True  # false: the same organisation without AI tools (the counterfactual)
 
 
 @dataclass
@@ -213,7 +216,7 @@ class BehaviourConfig:
     gaming_threshold: float = 0.05  # theater share of hours at which teammates see someone as gaming
     contribution_memory: float = 8.0  # weeks over which managers' picture of contribution is smoothed
     imitation: float = 0.3  # share of a better-rewarded teammate's split copied at reviews
-    onboarding_conformity: float = 0.6  # weight of the team's habits in a new hire's split
+    onboarding_conformity: float = 0.6  # weight of the best-rewarded teammate's habits in a hire's split
     min_hours: float = 30.0
     max_hours: float = 70.0
 
@@ -239,8 +242,6 @@ class WellbeingConfig:
     overwork_strain: float = 0.35  # inflow per 100% of hours above sustainable
     anxiety_strain: float = 0.06  # inflow per unit of pressure x career concern x score gap
     dissonance_strain: float = 0.10  # inflow per unit of integrity x theater share
-    oversight_strain: float = 0.08  # inflow per unit of AI-time share above healthy
-    healthy_ai_share: float = 0.25
     expectation_strain: float = 0.15  # inflow per unit of shortfall against expectations
     imbalance_strain: float = 0.05  # inflow per unit of effort-reward ratio above 1
     recovery: float = 0.06  # share of exhaustion recovered a week at median resilience
@@ -251,7 +252,9 @@ class WellbeingConfig:
     burnout_productivity: float = 0.35  # productivity lost while burned out
     burnout_sloppiness: float = 0.5  # extra rework while burned out (relative)
     ratchet: float = 0.5  # share of output above expectations that becomes the new norm
-    ratchet_stretch: float = 0.02  # further rise in expectations at every review (a stretch)
+    ratchet_stretch: float = 0.02  # further rise at a review for those who met expectations (a stretch)
+    relief: float = 0.25  # share of a shortfall against expectations forgiven at a review
+    burnout_relief: float = 0.2  # further cut in the expectations of someone burned out at a review
 
 
 @dataclass

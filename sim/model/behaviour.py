@@ -47,6 +47,7 @@ class Situation:
     gaming_norm: np.ndarray  # share of teammates who game
     expected_volume: np.ndarray  # the manager's expectation, adjusted for ramp-up
     motivation: np.ndarray  # weight of real contribution in utility (trust)
+    review_demand: np.ndarray  # hours of review teammates' output asks of each person
 
 
 def imagine(
@@ -67,6 +68,7 @@ def imagine(
         team_help=s.team_help,
         prod=s.cfg.production,
         repertoire=s.repertoire,
+        review_demand=s.review_demand,
         seen=seen,
     )
 
@@ -90,7 +92,11 @@ def utility(
     wf = s.wf
     moral = b.moral_weight * wf.integrity * week.gaming["moral_cost"] / WEEK
     moral *= 1.0 - b.norm_strength * s.gaming_norm
-    effort = b.effort_weight * (hours / WEEK) ** 2 * (1.0 + b.exhaustion_effort * wf.exhaustion)
+    effort = (
+        b.effort_weight
+        * ((hours + week.review_given) / WEEK) ** 2
+        * (1.0 + b.exhaustion_effort * wf.exhaustion)
+    )
     has_norm = s.expected_volume > 0
     shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, s.expected_volume, 1.0), 0.0)
     return (
@@ -153,6 +159,8 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
     target = (source + rng.integers(1, k, n)) % k
     rows = np.arange(n)
     moved = np.where(try_hours, 0.0, np.abs(rng.normal(0.0, b.search_step, n)))
+    if not s.cfg.production.ai_available:
+        moved = np.where(wf.needs_ai[target], 0.0, moved)
     moved = np.minimum(moved, shares[source, rows])
     trial_shares = shares.copy()
     trial_shares[source, rows] -= moved

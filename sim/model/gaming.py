@@ -64,6 +64,8 @@ class Repertoire:
                 }
             )
         self.matrix = np.array([[row[t] for row in rows] for t in TOTALS]).reshape(len(TOTALS), len(rows))
+        # Actions that need AI tools: an organisation without them cannot perform them.
+        self.uses_ai = np.array([a.tokens > 0 or a.prompts > 0 or a.tool_hours > 0 for a in actions.values()])
 
     def __len__(self) -> int:
         return len(self.names)

@@ -43,7 +43,7 @@ class Judgement:
 
     def visible(self, week: WeekOfWork, hours: np.ndarray) -> np.ndarray:
         """The part of what a manager sees that is not contribution: hours, telemetry."""
-        seen = self.cfg.hours_visibility * (hours / WEEK - 1.0)
+        seen = self.cfg.hours_visibility * ((hours + week.review_given) / WEEK - 1.0)
         if self.telemetry_shown and self.cfg.telemetry_visibility:
             seen = seen + self.cfg.telemetry_visibility * telemetry(week, self.typical_tokens)
         return self.typical * seen

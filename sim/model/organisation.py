@@ -23,13 +23,25 @@ import mesa
 import numpy as np
 from omegaconf import DictConfig
 
-from sim.config import Config
+from sim.config import Config, ProductionConfig
 from sim.model.agents import Employee
 from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement, percentile
 from sim.model.metric import Metric
-from sim.model.production import GAMING, QUALITY, REALITY, WORK, WeekOfWork, activities, work_week
+from sim.model.production import (
+    AI,
+    GAMING,
+    LEARNING,
+    QUALITY,
+    REALITY,
+    WORK,
+    WeekOfWork,
+    activities,
+    learning,
+    needs_ai_tools,
+    work_week,
+)
 from sim.model.signals import observe
 from sim.model.trust import intrinsic_motivation, update_trust
 from sim.model.turnover import forced_ranking, quits
@@ -39,6 +51,7 @@ from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import as_config
 
 REGULAR_AI_DAYS = 3.0  # AI-active days a week that count as adoption
+LONG_WEEK = 45.0  # hours a week above which a week counts as long
 CORRELATION_SAMPLE = 10_000  # people over whom the score-value correlation is estimated
 
 
@@ -52,7 +65,9 @@ class OrgModel(mesa.Model):
         self.repertoire = Repertoire(cfg.gaming)
         self.activities = activities(self.repertoire)
         self.weekly_columns = WEEKLY_COLUMNS + tuple(f"theater_{name}" for name in self.repertoire.names)
-        self.workforce = Workforce(cfg.org.n_employees, cfg.org.team_size, len(self.activities))
+        self.workforce = Workforce(
+            cfg.org.n_employees, cfg.org.team_size, len(self.activities), needs_ai_tools(self.repertoire)
+        )
         self.metric = Metric(cfg.regime, self.workforce)
         self.employees: list[Employee | None] = [None] * cfg.org.n_employees
         self._departed: list[dict[str, np.ndarray]] = []
@@ -68,6 +83,7 @@ class OrgModel(mesa.Model):
         self._hire(np.arange(n), week=0)
         wf = self.workforce
         wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
+        wf.fluency[:] = settled_fluency(wf, cfg.production)
         wf.exhaustion[:] = cfg.wellbeing.base_strain / (cfg.wellbeing.recovery * wf.resilience)
         self.last_week: WeekOfWork | None = None
         self.judgement = Judgement(cfg.behaviour)
@@ -114,6 +130,7 @@ class OrgModel(mesa.Model):
         if cfg.behaviour.adaptation:
             adapt(situation, self.rng)
         outcome = self._work(situation)
+        wf.worked_hours = (wf.hours + outcome.review_given) * wf.employed
         self._share_credit(outcome)
         durable, seen_durable, seen_rework, rework = self._advance_pipelines(outcome)
 
@@ -137,7 +154,7 @@ class OrgModel(mesa.Model):
             cfg=cfg.wellbeing,
             rng=self.rng,
         )
-        wf.fluency = np.minimum(wf.fluency + outcome.fluency_gain, 1.0)
+        wf.fluency = np.clip(wf.fluency + outcome.fluency_gain, 0.0, 1.0)
         self._accumulate(outcome, durable)
 
         fired = np.empty(0, dtype=np.int64)
@@ -176,10 +193,10 @@ class OrgModel(mesa.Model):
         """What everyone takes as given this week, from last week's organisation."""
         cfg, wf = self.config, self.workforce
         last = self.last_week
-        if last is None:  # before the first week: nobody has helped or gamed yet
-            help_given = value = gaming = np.zeros(wf.n)
+        if last is None:  # before the first week: nobody has helped, gamed or asked for review
+            help_given = value = gaming = review_need = np.zeros(wf.n)
         else:
-            help_given, value = last.help_given, last.value
+            help_given, value, review_need = last.help_given, last.value, last.review_need
             gaming = self._gaming(last) * 1.0
         ramp = self._ramp()
         return Situation(
@@ -196,6 +213,7 @@ class OrgModel(mesa.Model):
             gaming_norm=wf.teammates_mean(gaming),
             expected_volume=wf.expectation * ramp,
             motivation=intrinsic_motivation(wf, cfg.trust),
+            review_demand=cfg.production.peer_review_share * wf.teammates_mean(review_need),
         )
 
     def _gaming(self, week: WeekOfWork) -> np.ndarray:
@@ -237,6 +255,7 @@ class OrgModel(mesa.Model):
             team_help=s.team_help,
             prod=self.config.production,
             repertoire=self.repertoire,
+            review_demand=s.review_demand,
             seen=REALITY,
         )
 
@@ -289,6 +308,7 @@ class OrgModel(mesa.Model):
         wf.weeks_worked += on
         wf.weeks_burned_out += wf.burned_out
         wf.activity_hours_total += week.activity_hours * on
+        wf.review_total += week.review_given * on
         wf.value_total += week.value * on
         wf.durable_total += durable * on
         wf.volume_total += week.volume * on
@@ -345,7 +365,9 @@ class OrgModel(mesa.Model):
             record[trait] = getattr(wf, trait)[slots]
         record["fluency_at_hire"] = wf.fluency_at_hire[slots]
         record["fluency"] = wf.fluency[slots]
-        record["hours_mean"] = wf.activity_hours_total[:, slots].sum(axis=0) / worked
+        record["hours_mean"] = (
+            wf.activity_hours_total[:, slots].sum(axis=0) + wf.review_total[slots]
+        ) / worked
         for k, activity in enumerate(WORK):
             record[f"share_{activity}"] = wf.activity_hours_total[k, slots] / hours_total
         record["share_theater"] = wf.activity_hours_total[GAMING:, slots].sum(axis=0) / hours_total
@@ -411,7 +433,7 @@ class OrgModel(mesa.Model):
             "pressure": situation.pressure,
             "headcount": heads,
             "vacancies": wf.n - heads,
-            "hours_mean": float(wf.hours[on].mean()) if heads else 0.0,
+            "hours_mean": float(wf.worked_hours[on].mean()) if heads else 0.0,
         }
         for k, activity in enumerate(WORK):
             stats[f"share_{activity}"] = float(hours[k].sum() / total_hours)
@@ -436,6 +458,8 @@ class OrgModel(mesa.Model):
             burnout_share=float(wf.burned_out[on].mean()) if heads else 0.0,
             trust=float(wf.trust[on].mean()) if heads else 1.0,
             quality_hours=float(hours[QUALITY].sum() / per_head),
+            review_hours=float(outcome.review_given[on].sum() / per_head),
+            long_hours_share=float((wf.worked_hours[on] > LONG_WEEK).mean()) if heads else 0.0,
             metric_index=self.metric.index(composite) if active else float("nan"),
             score_mean=float(wf.score[on].mean()) if heads else 0.0,
             score_value_correlation=_rank_correlation(composite, wf.contribution, on)
@@ -452,6 +476,15 @@ class OrgModel(mesa.Model):
         stats["cost"] = salary_cost + token_cost
         stats["cost_per_durable_value"] = stats["cost"] / durable_total if durable_total > 0 else float("nan")
         self.week_stats = stats
+
+
+def settled_fluency(wf: Workforce, prod: ProductionConfig) -> np.ndarray:
+    """AI fluency of an established team: each person's fluency at hire carried forward over
+    their tenure, learning at the pace of their split and losing what tools make obsolete."""
+    gain = learning(wf.shares[LEARNING] * wf.hours, wf.shares[AI] * wf.hours, prod)
+    rate = gain + prod.fluency_obsolescence
+    settled = np.where(rate > 0, gain / np.maximum(rate, 1e-12), wf.fluency)
+    return settled + (wf.fluency - settled) * np.exp(-rate * wf.tenure)
 
 
 def _percentile_among(values: np.ndarray, slots: np.ndarray, mask: np.ndarray) -> np.ndarray:

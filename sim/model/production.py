@@ -28,6 +28,11 @@ def activities(repertoire: Repertoire) -> tuple[str, ...]:
     return WORK + repertoire.names
 
 
+def needs_ai_tools(repertoire: Repertoire) -> np.ndarray:
+    """Which activities (rows of a split) take AI tools: AI work and some gaming actions."""
+    return np.r_[np.arange(len(WORK)) == AI, repertoire.uses_ai]
+
+
 @dataclass(frozen=True)
 class Perception:
     """How an employee sees their own work: AI-assisted work looks worth more than it is,
@@ -55,6 +60,8 @@ class WeekOfWork:
     ai_potential: np.ndarray  # value of the AI hours per unit of AI multiplier
     durable_value: np.ndarray  # real value that lasts: after all rework, late fixes included
     help_given: np.ndarray  # quality hours that raise teammates' productivity (gaming can lower it)
+    review_need: np.ndarray  # hours of review one's output needs, teammates' share included
+    review_given: np.ndarray  # hours spent reviewing teammates' output, as they asked
     volume: np.ndarray  # shipped volume, padding included
     rework_rate: np.ndarray  # share of shipped volume reworked, sooner or later
     seen_value: np.ndarray  # first-judged value of one's own records: real plus apparent
@@ -118,6 +125,11 @@ def effective_hours(hours: np.ndarray, prod: ProductionConfig) -> np.ndarray:
     return hours - excess * (1.0 - prod.long_hours_yield)
 
 
+def learning(learning_hours: np.ndarray, ai_hours: np.ndarray, prod: ProductionConfig) -> np.ndarray:
+    """Weekly fluency gain at fluency 0: from deliberate learning and from practice."""
+    return (prod.learning_rate * learning_hours + prod.practice_rate * ai_hours) / 10.0
+
+
 def ai_multiplier(fluency: np.ndarray, prod: ProductionConfig) -> np.ndarray:
     """Value of an AI-assisted hour relative to a craft hour: below 1 for novices."""
     return prod.ai_multiplier_novice + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
@@ -135,16 +147,21 @@ def work_week(
     team_help: np.ndarray,
     prod: ProductionConfig,
     repertoire: Repertoire,
+    review_demand: np.ndarray | float = 0.0,
     seen: Perception = REALITY,
 ) -> WeekOfWork:
     """Turn a split of hours into the week's results.
 
     `efficiency` carries ramp-up and burnout; `sloppiness` multiplies rework (burnout);
-    `team_help` is the productivity gain from teammates' quality work.
+    `team_help` is the productivity gain from teammates' quality work. `hours` are the
+    hours a person plans for their own work, shared out by their split; `review_demand` is
+    the review that teammates' output asks of them, done on top (work that spills over).
     """
-    worked = effective_hours(hours, prod)
+    review = np.broadcast_to(review_demand, np.shape(hours))
+    total = hours + review
+    worked = effective_hours(total, prod)
     activity_hours = shares * hours
-    productive = activity_hours * (worked / np.maximum(hours, 1e-9))
+    productive = activity_hours * (worked / np.maximum(total, 1e-9))
     craft_h, ai_h, quality_h, learning_h = productive[:GAMING]
     gaming = repertoire.totals(productive[GAMING:])
 
@@ -163,8 +180,11 @@ def work_week(
     padding = gaming["volume"] / WEEK
     volume = craft_volume + ai_volume + padding
 
+    # Teammates review their share of one's output (it is asked of them); one's own quality
+    # hours cover the rest.
     needs_review = prod.review_need * ai_h + prod.review_need_craft * craft_h
-    coverage = np.minimum(quality_h / np.maximum(needs_review, 1e-9), 1.0)
+    own_review = quality_h / np.maximum(needs_review, 1e-9)
+    coverage = np.minimum(own_review + prod.peer_review_share, 1.0)
     reviewed = 1.0 - (1.0 - prod.rework_reviewed) * coverage
     slop = sloppiness * seen.rework_awareness
     rework_craft = np.minimum(prod.rework_craft * reviewed * slop, 1.0)
@@ -183,7 +203,7 @@ def work_week(
     seen_durable = value - lost_to_rework + hidden + gaming["durable"] / WEEK
     safe_volume = np.maximum(volume, 1e-9)
 
-    fluency_gain = (prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency)
+    fluency_gain = learning(learning_h, ai_h, prod) * (1.0 - fluency) - prod.fluency_obsolescence * fluency
     return WeekOfWork(
         activity_hours=activity_hours,
         productive_hours=productive,
@@ -191,6 +211,8 @@ def work_week(
         ai_potential=ai_potential,
         durable_value=durable_value,
         help_given=quality_h + gaming["help"],
+        review_need=needs_review,
+        review_given=review,
         volume=volume,
         rework_rate=(reworked + reworked_padding) / safe_volume,
         seen_value=value + apparent,

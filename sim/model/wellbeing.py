@@ -5,7 +5,7 @@ Each week exhaustion X gains the strain of the week and loses a share of itself:
     X += strain - recovery * resilience * (1 + rest + support) * X
 Strain comes from ordinary demands and life, hours over the sustainable level, evaluation
 anxiety (pressure x career concern x gap to a full score), the dissonance of gaming for
-people of integrity, the oversight of much AI work, falling short of expectations, and
+people of integrity, falling short of expectations, and
 effort-reward imbalance. Above a threshold a person is burned out until X falls back
 below a lower one.
 """
@@ -22,7 +22,7 @@ from sim.model.workforce import Workforce
 def effort_reward_ratio(wf: Workforce, sustainable_hours: float) -> np.ndarray:
     """Effort (hours against the sustainable level) over reward (1 at a median evaluation,
     0.5 at the bottom, 1.5 at the top): above 1, people give more than they get."""
-    return (wf.hours / sustainable_hours) / (0.5 + wf.reward)
+    return (wf.worked_hours / sustainable_hours) / (0.5 + wf.reward)
 
 
 def strain_and_recover(
@@ -35,11 +35,11 @@ def strain_and_recover(
     cfg: WellbeingConfig,
     rng: np.random.Generator,
 ) -> None:
-    hours = np.maximum(wf.hours, 1e-9)
-    over = np.maximum(wf.hours - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
-    under = np.maximum(cfg.sustainable_hours - wf.hours, 0.0) / cfg.sustainable_hours
+    worked = wf.worked_hours
+    hours = np.maximum(worked, 1e-9)
+    over = np.maximum(worked - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
+    under = np.maximum(cfg.sustainable_hours - worked, 0.0) / cfg.sustainable_hours
     gaming_share = week.gaming["moral_cost"] / hours  # gaming hours, weighted by how wrong they feel
-    ai_share = week.tool_hours / hours
     has_norm = expected_volume > 0
     shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, expected_volume, 1.0), 0.0)
     imbalance = np.maximum(effort_reward_ratio(wf, cfg.sustainable_hours) - 1.0, 0.0)
@@ -49,7 +49,6 @@ def strain_and_recover(
         + cfg.overwork_strain * over
         + cfg.anxiety_strain * pressure * wf.career_concern * (1.0 - wf.score)
         + cfg.dissonance_strain * wf.integrity * gaming_share
-        + cfg.oversight_strain * np.maximum(ai_share - cfg.healthy_ai_share, 0.0)
         + cfg.expectation_strain * np.maximum(shortfall, 0.0)
         + cfg.imbalance_strain * imbalance
     )
@@ -62,8 +61,13 @@ def strain_and_recover(
 
 
 def ratchet_expectations(wf: Workforce, weeks: int, cfg: WellbeingConfig) -> None:
-    """At a review, part of what was delivered above the norm becomes the new norm."""
+    """At a review, expectations move toward what was delivered (Homer 1985): part of any
+    excess becomes the new norm, and those who met it are stretched further; part of a
+    shortfall is forgiven, and more for someone burned out."""
     delivered = wf.volume_this_review / max(weeks, 1)
-    above = np.maximum(delivered - wf.expectation, 0.0)
-    wf.expectation = wf.expectation + cfg.ratchet * above + cfg.ratchet_stretch * wf.expectation
+    gap = delivered - wf.expectation
+    met = gap >= 0
+    moved = np.where(met, cfg.ratchet * gap + cfg.ratchet_stretch * wf.expectation, cfg.relief * gap)
+    expectation = wf.expectation + moved
+    wf.expectation = np.where(wf.burned_out, (1.0 - cfg.burnout_relief) * expectation, expectation)
     wf.volume_this_review[:] = 0.0

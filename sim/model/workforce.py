@@ -17,8 +17,13 @@ TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "o
 class Workforce:
     """Traits and state of everyone employed, as NumPy arrays indexed by slot."""
 
-    def __init__(self, n_slots: int, team_size: int, n_activities: int = len(WORK)):
+    def __init__(
+        self, n_slots: int, team_size: int, n_activities: int = len(WORK), needs_ai: np.ndarray | None = None
+    ):
         self.n = n_slots
+        self.team_size = team_size
+        # Activities that need AI tools, closed to hires where there are none.
+        self.needs_ai = np.arange(n_activities) == AI if needs_ai is None else needs_ai
         self.team = np.arange(n_slots) // team_size
         self.n_teams = int(self.team[-1]) + 1
         self.team_headcount_max = np.bincount(self.team)
@@ -32,7 +37,8 @@ class Workforce:
         self.fluency = zeros()
         self.fluency_at_hire = zeros()
         self.shares = np.zeros((n_activities, n_slots))  # activity-major: rows are contiguous
-        self.hours = zeros()
+        self.hours = zeros()  # hours planned for one's own work (chosen)
+        self.worked_hours = zeros()  # the same plus the review teammates' output asked for
         self.exhaustion = zeros()
         self.burned_out = np.zeros(n_slots, dtype=bool)
         self.tenure = zeros()
@@ -48,6 +54,7 @@ class Workforce:
         # Running totals for the per-employee table.
         self.activity_hours_total = np.zeros((n_activities, n_slots))
         self.rewards_total = zeros()
+        self.review_total = zeros()
         self.weeks_worked = zeros()
         self.weeks_burned_out = zeros()
         self.value_total = zeros()
@@ -75,6 +82,14 @@ class Workforce:
         count = self.team_headcount()[self.team] - self.employed
         return np.where(count > 0, others / np.maximum(count, 1), 0.0)
 
+    def best_rewarded(self) -> np.ndarray:
+        """Per team, the slot of its best-rewarded employed member (any slot if none)."""
+        reward = np.full(self.n_teams * self.team_size, -np.inf)  # teams are consecutive slots
+        reward[: self.n] = np.where(self.employed, self.reward, -np.inf)
+        rows = reward.reshape(self.n_teams, self.team_size)[:, ::-1]  # ties: the last slot
+        best = self.team_size - 1 - rows.argmax(axis=1)
+        return np.minimum(np.arange(self.n_teams) * self.team_size + best, self.n - 1)
+
     def hire(
         self, slots: np.ndarray, ids: np.ndarray, week: int, cfg: Config, rng: np.random.Generator
     ) -> None:
@@ -98,15 +113,17 @@ class Workforce:
         if w.theater_habit > 0 and n_activities > GAMING:
             own[GAMING:] = rng.exponential(w.theater_habit, (n_activities - GAMING, k))
         own[AI] *= rng.random(k) >= w.non_adopter_share
+        if not cfg.production.ai_available:
+            own[self.needs_ai] = 0.0
         own /= own.sum(axis=0)
         team = self.team[slots]
         has_team = self.team_headcount()[team] > 0
-        team_split = np.stack([self.team_mean(row) for row in self.shares])[:, team]
-        team_split /= np.maximum(team_split.sum(axis=0), 1e-12)
+        mentor = self.best_rewarded()[team]  # whose way of working a hire is shown (Braganza 2022)
         conform = np.where(has_team, cfg.behaviour.onboarding_conformity, 0.0)
-        self.shares[:, slots] = conform * team_split + (1.0 - conform) * own
+        self.shares[:, slots] = conform * self.shares[:, mentor] + (1.0 - conform) * own
         team_hours = self.team_mean(self.hours)[team]
         self.hours[slots] = np.where(has_team, team_hours, cfg.wellbeing.sustainable_hours - 2.0)
+        self.worked_hours[slots] = self.hours[slots]
         team_expectation = self.team_mean(self.expectation)[team]
         self.expectation[slots] = np.where(has_team, team_expectation, 0.0)
         self.exhaustion[slots] = 0.0
@@ -123,6 +140,7 @@ class Workforce:
         for total in (
             self.activity_hours_total,
             self.rewards_total,
+            self.review_total,
             self.weeks_worked,
             self.weeks_burned_out,
             self.value_total,
@@ -146,4 +164,5 @@ class Workforce:
         self.employed[slots] = False
         self.person_id[slots] = -1
         self.hours[slots] = 0.0
+        self.worked_hours[slots] = 0.0
         self.refill_week[slots] = refill_week

@@ -1,0 +1,114 @@
+"""The mechanisms of Model 2.0 part 2: a baseline that settles, review work that teammates'
+output demands, an organisation without AI, and hires who copy the survivors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import Config, ProductionConfig, WellbeingConfig
+from sim.model.organisation import OrgModel, settled_fluency
+from sim.model.production import AI, LEARNING, learning
+from sim.model.wellbeing import ratchet_expectations
+from sim.model.workforce import Workforce
+from sim.run import resolve
+
+from .conftest import summaries
+from .test_mechanisms import _one_person_week
+
+
+def _workforce(n: int = 4, team_size: int = 4) -> Workforce:
+    wf = Workforce(n, team_size)
+    wf.employed[:] = True
+    wf.hours[:] = 40.0
+    return wf
+
+
+def test_expectations_fall_after_a_shortfall_and_more_after_burnout():
+    wf = _workforce(3)
+    wf.expectation[:] = 1.0
+    wf.volume_this_review[:] = np.array([1.2, 0.8, 0.8]) * 13  # above, short, short and burned out
+    wf.burned_out[:] = [False, False, True]
+    cfg = WellbeingConfig()
+    ratchet_expectations(wf, 13, cfg)
+    above, short, burned = wf.expectation
+    assert above > 1.0 + cfg.ratchet * 0.2  # part of the excess, and a stretch
+    assert short == 1.0 - cfg.relief * 0.2  # part of the shortfall is forgiven
+    assert burned < short  # and more for someone burned out
+
+
+def test_review_that_teammates_ask_for_comes_on_top_of_ones_own_work():
+    own = _one_person_week({"craft": 0.75, "quality": 0.25})
+    from sim.model.gaming import Repertoire
+    from sim.model.production import activities, work_week
+
+    repertoire = Repertoire(Config().gaming)
+    shares = np.array([[{"craft": 0.75, "quality": 0.25}.get(a, 0.0)] for a in activities(repertoire)])
+    ones = np.ones(1)
+    asked = work_week(
+        shares,
+        np.array([40.0]),
+        skill=ones,
+        fluency=np.array([0.5]),
+        token_need=ones,
+        efficiency=ones,
+        sloppiness=ones,
+        team_help=np.zeros(1),
+        prod=ProductionConfig(),
+        repertoire=repertoire,
+        review_demand=np.array([6.0]),
+    )
+    assert asked.review_given[0] == 6.0 and own.review_given[0] == 0.0
+    # The hours of one's own work are the same; past 45 hours in all, each yields less.
+    assert np.allclose(asked.activity_hours, own.activity_hours)
+    assert asked.value[0] < own.value[0]
+
+
+def test_ai_output_asks_more_review_of_teammates_than_craft():
+    craft = _one_person_week({"craft": 0.75, "quality": 0.25})
+    ai = _one_person_week({"craft": 0.35, "ai": 0.4, "quality": 0.25})
+    assert ai.review_need[0] > 2 * craft.review_need[0]
+
+
+def test_without_ai_nobody_uses_it_and_review_hours_are_lower():
+    with_ai = summaries(["regime=baseline", "org.weeks=26"])
+    without = summaries(["regime=baseline", "org.weeks=26", "production.ai_available=false"])
+    assert (without["token_cost_per_head_year"] == 0).all()
+    assert with_ai["review_hours"].mean() > 1.5 * without["review_hours"].mean()
+
+
+def test_fluency_settles_where_learning_balances_obsolescence():
+    prod = ProductionConfig()
+    wf = _workforce(2)
+    wf.shares[LEARNING] = 0.1
+    wf.shares[AI] = 0.25
+    wf.fluency[:] = [0.0, 1.0]
+    wf.tenure[:] = 10_000.0  # long enough to settle from either end
+    settled = settled_fluency(wf, prod)
+    gain = learning(wf.shares[LEARNING] * wf.hours, wf.shares[AI] * wf.hours, prod)
+    assert np.allclose(settled, gain / (gain + prod.fluency_obsolescence))
+    # At that level a week of the same work leaves fluency where it is.
+    change = gain * (1 - settled) - prod.fluency_obsolescence * settled
+    assert np.allclose(change, 0.0)
+
+
+def test_a_baseline_organisation_starts_near_its_settled_fluency():
+    model = OrgModel(resolve(None, ["regime=baseline", "org.n_employees=200", "org.weeks=104"]), rng=3)
+    start = model.workforce.fluency.mean()
+    for _ in range(104):
+        model.step()
+    assert abs(model.workforce.fluency.mean() - start) < 0.08
+
+
+def test_hires_copy_the_best_rewarded_survivor_of_their_team():
+    cfg = resolve(None, ["behaviour.onboarding_conformity=1", "org.n_employees=8", "org.team_size=4"])
+    wf = Workforce(8, 4, n_activities=Config().gaming.__len__() + 4)
+    wf.employed[:] = True
+    wf.shares[:] = 0.0
+    wf.shares[0] = 1.0
+    wf.shares[:, 2] = 0.0
+    wf.shares[1, 2] = 1.0  # slot 2 works only with AI, and is the best rewarded of team 0
+    wf.reward[:] = 0.5
+    wf.reward[2] = 0.9
+    wf.employed[0] = False
+    wf.hire(np.array([0]), np.array([99]), week=5, cfg=cfg, rng=np.random.default_rng(1))
+    assert np.allclose(wf.shares[:, 0], wf.shares[:, 2])
