@@ -246,6 +246,7 @@ def test_bad_calibrate_arguments(place, capsys, args, key):
         (["--weeks", "0"], "--weeks=0"),
         (["--weeks", "10"], "--weeks=10"),
         (["--seed", "-3"], "--seed=-3"),
+        (["--horizon-weeks", "10"], "--horizon-weeks=10"),
         (["--out", "victim.txt/validation.md"], "--out"),
     ],
 )

@@ -112,3 +112,17 @@ def test_hires_copy_the_best_rewarded_survivor_of_their_team():
     wf.employed[0] = False
     wf.hire(np.array([0]), np.array([99]), week=5, cfg=cfg, rng=np.random.default_rng(1))
     assert np.allclose(wf.shares[:, 0], wf.shares[:, 2])
+
+
+def test_the_validation_report_gives_each_headline_at_every_horizon():
+    from sim.validate import Lab, horizons, report
+
+    lab = Lab(16, 60, [1])
+    rows = horizons(lab, weeks=104)
+    assert {regime for regime, _ in rows} >= {"baseline", "token_leaderboard", "decoupled_telemetry"}
+    for regime, figures in rows:
+        names = [f.name for f in figures]
+        assert any(n.startswith("year 1:") for n in names) and any(n.startswith("year 2:") for n in names)
+        assert not any(n.startswith("year 4:") for n in names)  # beyond the runs: not reported
+    text = report([], lab, rows, 104)
+    assert "## The headlines at one, two and four years" in text and "| token_leaderboard |" in text
