@@ -4,8 +4,9 @@ This exists only for `experiments/benchmark.py`. DESIGN says the weekly dynamics
 vectorised NumPy over the whole workforce because per-agent Python loops are orders of
 magnitude slower; the benchmark measures that claim against this module. Here every
 employee is a `mesa.Agent` holding its own scalar state, and the model steps them one by
-one in stages. Everyone first takes stock of last week's organisation and of the week they
-now expect. Then (`shuffle_do("step")`) each weighs one trial change of their split of
+one in stages. Everyone first takes stock of last week's organisation (the review
+teammates' output now asks of them, done on top of their own hours, included) and of the
+week they now expect. Then (`shuffle_do("step")`) each weighs one trial change of their split of
 hours, over real work and every gaming action of `Config.gaming`, or of their hours,
 against the leaderboard and their manager's impressions as they stood at the start of the
 week, and works. The organisation hands claimed credit back to whom it was taken from;
@@ -36,8 +37,8 @@ import mesa
 
 from sim.config import Config, ProductionConfig, RegimeConfig
 from sim.model.gaming import TOTALS, Repertoire
-from sim.model.organisation import CORRELATION_SAMPLE, REGULAR_AI_DAYS
-from sim.model.production import AI, GAMING, QUALITY, WEEK, WORK, activities
+from sim.model.organisation import CORRELATION_SAMPLE, LONG_WEEK, REGULAR_AI_DAYS
+from sim.model.production import AI, GAMING, LEARNING, QUALITY, WEEK, WORK, activities, needs_ai_tools
 from sim.model.signals import SIGNAL_NAMES
 from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import as_config
@@ -75,6 +76,8 @@ class Week(NamedTuple):
     ai_potential: float  # value of the AI hours per unit of AI multiplier
     durable_value: float
     help_given: float
+    review_need: float  # hours of review one's output needs, teammates' share included
+    review_given: float  # hours spent reviewing teammates' output, as they asked
     volume: float
     rework_rate: float
     seen_value: float
@@ -135,16 +138,20 @@ def work_week(
     team_help: float,
     prod: ProductionConfig,
     actions: list[list[tuple[int, float]]],
+    review_demand: float = 0.0,
     ai_optimism: float = 0.0,
     rework_awareness: float = 1.0,
 ) -> Week:
     """`sim.model.production.work_week` for one person; `actions` holds each gaming action's
     effects per hour, as (row of TOTALS, effect). Optimism about AI raises the value people
-    believe their AI hours have, not the volume they ship."""
-    excess = max(hours - prod.long_hours_start, 0.0)
-    worked = hours - excess * (1.0 - prod.long_hours_yield)
+    believe their AI hours have, not the volume they ship. `hours` are shared out by the
+    split; the review teammates ask for (`review_demand`) comes on top, and long hours
+    discount both."""
+    total = hours + review_demand
+    excess = max(total - prod.long_hours_start, 0.0)
+    worked = total - excess * (1.0 - prod.long_hours_yield)
     activity_hours = [share * hours for share in shares]
-    factor = worked / max(hours, EPS)
+    factor = worked / max(total, EPS)
     productive = [h * factor for h in activity_hours]
     craft_h, ai_h, quality_h, learning_h = productive[:GAMING]
     gaming = [0.0] * len(TOTALS)
@@ -168,7 +175,8 @@ def work_week(
     volume = craft_value + ai_volume + padding
 
     needs_review = prod.review_need * ai_h + prod.review_need_craft * craft_h
-    coverage = min(quality_h / max(needs_review, EPS), 1.0)
+    # Teammates review their share of one's output; one's own quality hours cover the rest.
+    coverage = min(quality_h / max(needs_review, EPS) + prod.peer_review_share, 1.0)
     reviewed = 1.0 - (1.0 - prod.rework_reviewed) * coverage
     slop = sloppiness * rework_awareness
     rework_craft = min(prod.rework_craft * reviewed * slop, 1.0)
@@ -189,6 +197,8 @@ def work_week(
         ai_potential=ai_potential,
         durable_value=value - lost_to_rework - prod.late_defect_cost * hidden,
         help_given=quality_h + gaming[HELP],
+        review_need=needs_review,
+        review_given=review_demand,
         volume=volume,
         rework_rate=(reworked + reworked_padding) / safe_volume,
         seen_value=value + gaming[VALUE] / WEEK,
@@ -196,7 +206,8 @@ def work_week(
         seen_rework_rate=(reworked * (1.0 - hidden_share) + reworked_padding) / safe_volume,
         claimed=(gaming[TAKEN_VOLUME] / WEEK, gaming[TAKEN_VALUE] / WEEK, gaming[TAKEN_DURABLE] / WEEK),
         gaming=gaming,
-        fluency_gain=(prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency),
+        fluency_gain=(prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency)
+        - prod.fluency_obsolescence * fluency,
         fluency=fluency,
         token_need=token_need,
         prod=prod,
@@ -338,15 +349,16 @@ class AgentEmployee(mesa.Agent):
             own.append(r.expovariate(1.0 / w.theater_habit) if w.theater_habit > 0 else 0.0)
         if r.random() < w.non_adopter_share:  # their own habits include no AI at all
             own[AI] = 0.0
+        if not cfg.production.ai_available:  # no AI tools: nothing that needs them
+            own = [0.0 if needs else s for s, needs in zip(own, model.needs_ai, strict=True)]
         total = sum(own)
         own = [s / total for s in own]
         mates = model.teammates(self) if join_team else []
-        if mates:  # onboarding: the team's habits, hours, norms and standing
+        if mates:  # onboarding: the best-rewarded teammate's habits, the team's hours, norms and standing
             n = len(mates)
-            team_split = [sum(m.shares[a] for m in mates) / n for a in range(k)]
-            total = max(sum(team_split), 1e-12)
+            mentor = max(reversed(mates), key=lambda m: m.reward)  # ties: the last slot
             c = cfg.behaviour.onboarding_conformity
-            self.shares = [c * t / total + (1.0 - c) * o for t, o in zip(team_split, own, strict=True)]
+            self.shares = [c * t + (1.0 - c) * o for t, o in zip(mentor.shares, own, strict=True)]
             self.hours = sum(m.hours for m in mates) / n
             self.expectation = sum(m.expectation for m in mates) / n
             self.contribution = sum(m.contribution for m in mates) / n
@@ -361,6 +373,7 @@ class AgentEmployee(mesa.Agent):
             self.impression = 0.0
             self.alignment = math.nan
             self.influence = math.nan
+        self.worked_hours = self.hours  # no review asked of them yet
         self.trust = 1.0
         self.exhaustion = 0.0
         self.burned_out = False
@@ -369,7 +382,7 @@ class AgentEmployee(mesa.Agent):
         self.reward = 0.5
         self.quitting = False
         # Last week as teammates see it: the post was vacant.
-        self.last_help = self.last_value = 0.0
+        self.last_help = self.last_value = self.last_need = 0.0
         self.last_gaming = False
         self.lost = NO_LOSS
         lag = max(cfg.production.durability_weeks, 1)
@@ -383,10 +396,21 @@ class AgentEmployee(mesa.Agent):
         self.token_cost_total = self.score_total = self.contribution_total = 0.0
         self.hired_week = model.steps
 
+    def settled_fluency(self) -> float:
+        """`sim.model.organisation.settled_fluency` for one founder: fluency at hire carried
+        forward over their tenure, learning at the pace of their split and losing what tools
+        make obsolete."""
+        prod = self.model.config.production
+        learning_h, ai_h = self.shares[LEARNING] * self.hours, self.shares[AI] * self.hours
+        gain = (prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0
+        rate = gain + prod.fluency_obsolescence
+        settled = gain / max(rate, 1e-12) if rate > 0 else self.fluency
+        return settled + (self.fluency - settled) * math.exp(-rate * self.tenure)
+
     # -- taking stock ---------------------------------------------------------------
     def take_stock(self) -> None:
         """`OrgModel._situation` for one person: ramp-up, burnout, trust, teammates' help,
-        value and gaming last week, and the volume now expected."""
+        value, gaming and the review their output needed last week, and the volume now expected."""
         m = self.model
         cfg = m.config
         org, wb = cfg.org, cfg.wellbeing
@@ -395,6 +419,8 @@ class AgentEmployee(mesa.Agent):
         help_mean = sum(a.last_help for a in mates) / n if n else 0.0
         self.teammates_value = sum(a.last_value for a in mates) / n if n else 0.0
         self.gaming_norm = sum(a.last_gaming for a in mates) / n if n else 0.0
+        need = sum(a.last_need for a in mates) / n if n else 0.0
+        self.review_demand = cfg.production.peer_review_share * need
         self.team_help = cfg.production.help_effect * help_mean / 10.0
         ramp = 1.0
         if org.ramp_weeks > 0:
@@ -426,6 +452,7 @@ class AgentEmployee(mesa.Agent):
             team_help=self.team_help,
             prod=self.model.config.production,
             actions=self.model.actions,
+            review_demand=self.review_demand,
             ai_optimism=ai_optimism,
             rework_awareness=rework_awareness,
         )
@@ -457,7 +484,7 @@ class AgentEmployee(mesa.Agent):
         """`Judgement.visible`: what the manager sees besides contribution (hours, telemetry)."""
         m = self.model
         b = m.config.behaviour
-        seen = b.hours_visibility * (hours / WEEK - 1.0)
+        seen = b.hours_visibility * ((hours + week.review_given) / WEEK - 1.0)
         if m.telemetry_shown and b.telemetry_visibility:
             tokens = week.tokens
             telemetry = 0.5 * week.ai_active_days / 5.0 + 0.5 * tokens / (tokens + max(m.typical_tokens, EPS))
@@ -490,7 +517,8 @@ class AgentEmployee(mesa.Agent):
         b = self.model.config.behaviour
         moral = b.moral_weight * self.integrity * week.gaming[MORAL] / WEEK
         moral *= 1.0 - b.norm_strength * self.gaming_norm
-        effort = b.effort_weight * (hours / WEEK) ** 2 * (1.0 + b.exhaustion_effort * self.exhaustion)
+        worked = hours + week.review_given
+        effort = b.effort_weight * (worked / WEEK) ** 2 * (1.0 + b.exhaustion_effort * self.exhaustion)
         shortfall = 1.0 - week.volume / self.expected_volume if self.expected_volume > 0 else 0.0
         return (
             self.motivation * (1.0 - self.career_concern) * self.contribution_of(week)
@@ -515,6 +543,8 @@ class AgentEmployee(mesa.Agent):
             source = r.randrange(k)
             target = (source + r.randrange(1, k)) % k
             moved = min(abs(r.gauss(0.0, b.search_step)), self.shares[source])
+            if not self.model.config.production.ai_available and self.model.needs_ai[target]:
+                moved = 0.0
             trial_shares = list(self.shares)
             trial_shares[source] -= moved
             trial_shares[target] += moved
@@ -553,6 +583,7 @@ class AgentEmployee(mesa.Agent):
         if self.model.config.behaviour.adaptation:
             self.adapt()
         self.week = self.work(self.shares, self.hours)
+        self.worked_hours = self.hours + self.week.review_given
         self.lost = NO_LOSS
 
     def record(self) -> None:
@@ -584,8 +615,8 @@ class AgentEmployee(mesa.Agent):
         week = self.week
         self.update_trust()
         self.strain_and_recover(week)
-        self.fluency = min(self.fluency + week.fluency_gain, 1.0)
-        self.last_help, self.last_value = week.help_given, week.value
+        self.fluency = min(max(self.fluency + week.fluency_gain, 0.0), 1.0)
+        self.last_help, self.last_value, self.last_need = week.help_given, week.value, week.review_need
         self.last_gaming = self.model.games(week, self.hours)
         self.accumulate(week, self.durable, self.rework)
         self.quitting = self.random.random() < self.quit_probability()
@@ -602,16 +633,16 @@ class AgentEmployee(mesa.Agent):
         self.trust = min(max(trust, 0.0), 1.0)
 
     def effort_reward_ratio(self) -> float:
-        return (self.hours / self.model.config.wellbeing.sustainable_hours) / (0.5 + self.reward)
+        return (self.worked_hours / self.model.config.wellbeing.sustainable_hours) / (0.5 + self.reward)
 
     def strain_and_recover(self, week: Week) -> None:
         """`sim.model.wellbeing.strain_and_recover` for one person."""
         cfg = self.model.config.wellbeing
-        hours = max(self.hours, EPS)
-        over = max(self.hours - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
-        under = max(cfg.sustainable_hours - self.hours, 0.0) / cfg.sustainable_hours
+        worked = self.worked_hours
+        hours = max(worked, EPS)
+        over = max(worked - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
+        under = max(cfg.sustainable_hours - worked, 0.0) / cfg.sustainable_hours
         gaming_share = week.gaming[MORAL] / hours  # gaming hours, weighted by how wrong they feel
-        ai_share = week.tool_hours / hours
         shortfall = 1.0 - week.volume / self.expected_volume if self.expected_volume > 0 else 0.0
         imbalance = max(self.effort_reward_ratio() - 1.0, 0.0)
         strain = (
@@ -620,7 +651,6 @@ class AgentEmployee(mesa.Agent):
             + cfg.overwork_strain * over
             + cfg.anxiety_strain * self.model.pressure * self.career_concern * (1.0 - self.score)
             + cfg.dissonance_strain * self.integrity * gaming_share
-            + cfg.oversight_strain * max(ai_share - cfg.healthy_ai_share, 0.0)
             + cfg.expectation_strain * max(shortfall, 0.0)
             + cfg.imbalance_strain * imbalance
         )
@@ -685,6 +715,9 @@ class AgentEmployee(mesa.Agent):
         t["burned_out"] += self.burned_out
         t["trust"] += self.trust
         t["perceived"] += week.value + m.config.behaviour.ai_optimism * week.ai_potential
+        t["review"] += week.review_given
+        t["worked"] += self.worked_hours
+        t["long_weeks"] += self.worked_hours > LONG_WEEK
 
 
 TALLIES = (
@@ -703,6 +736,9 @@ TALLIES = (
     "burned_out",
     "trust",
     "perceived",
+    "review",
+    "worked",
+    "long_weeks",
 )
 
 
@@ -719,6 +755,7 @@ class PerAgentOrgModel(mesa.Model):
         self.action_names = repertoire.names
         # Each action's effects per hour: (row of TOTALS, effect) where the effect is not nil.
         self.actions = [[(t, e) for t, e in enumerate(row) if e] for row in repertoire.matrix.T.tolist()]
+        self.needs_ai = needs_ai_tools(repertoire).tolist()  # activities closed where there are no AI tools
         self.weekly_columns = WEEKLY_COLUMNS + tuple(f"theater_{name}" for name in repertoire.names)
         self.formula = Formula(cfg.regime)
         n, org, wb, b = cfg.org.n_employees, cfg.org, cfg.wellbeing, cfg.behaviour
@@ -740,12 +777,13 @@ class PerAgentOrgModel(mesa.Model):
         people = list(self.agents)
         for a in people:
             a.tenure = self.random.uniform(org.ramp_weeks, 5 * 52)
+            a.fluency = a.settled_fluency()
             a.exhaustion = wb.base_strain / (wb.recovery * a.resilience)
         for _ in range(2):  # a week without teammates' help, then one with it
             self.agents.do("take_stock")
             weeks = [a.work(a.shares, a.hours) for a in people]
             for a, week in zip(people, weeks, strict=True):
-                a.last_help, a.last_value = week.help_given, week.value
+                a.last_help, a.last_value, a.last_need = week.help_given, week.value, week.review_need
                 a.last_gaming = self.games(week, a.hours)
         self.agents.do("take_stock")  # teammates as they were in that steady week
         steady = []
@@ -888,8 +926,8 @@ class PerAgentOrgModel(mesa.Model):
             a.reward = (1.0 - p) * informal + p * a.score
 
     def review(self, people: list[AgentEmployee]) -> list[AgentEmployee]:
-        """Rewards paid, imitation of a better-rewarded teammate, expectations ratchet, goals
-        reset, forced ranking. Returns those let go."""
+        """Rewards paid, imitation of a better-rewarded teammate, expectations move toward what
+        was delivered, goals reset, forced ranking. Returns those let go."""
         cfg = self.config
         b, wb, org, regime = cfg.behaviour, cfg.wellbeing, cfg.org, cfg.regime
         for a in people:
@@ -908,9 +946,13 @@ class PerAgentOrgModel(mesa.Model):
             for a, shares in copies:  # everyone copies what the others did before the review
                 a.shares = shares
         for a in people:
-            delivered = a.volume_this_review / max(org.review_period, 1)
-            above = max(delivered - a.expectation, 0.0)
-            a.expectation += wb.ratchet * above + wb.ratchet_stretch * a.expectation
+            gap = a.volume_this_review / max(org.review_period, 1) - a.expectation
+            if gap >= 0:  # met: part of the excess becomes the norm, and a stretch on top
+                a.expectation += wb.ratchet * gap + wb.ratchet_stretch * a.expectation
+            else:  # missed: part of the shortfall is forgiven
+                a.expectation += wb.relief * gap
+            if a.burned_out:
+                a.expectation *= 1.0 - wb.burnout_relief
             a.volume_this_review = 0.0
         if self.active and regime.reset_each_review:
             self.formula.reset([a.window_mean() for a in people])
@@ -974,7 +1016,7 @@ class PerAgentOrgModel(mesa.Model):
             "pressure": self.pressure,
             "headcount": heads,
             "vacancies": cfg.org.n_employees - heads,
-            "hours_mean": sum(a.hours for a in people) / per_head,
+            "hours_mean": t["worked"] / per_head,
             **{f"share_{a}": hours[k] / total_hours for k, a in enumerate(WORK)},
             "share_theater": sum(hours[GAMING:]) / total_hours,
             **{f"theater_{a}": hours[GAMING + k] / total_hours for k, a in enumerate(self.action_names)},
@@ -995,6 +1037,8 @@ class PerAgentOrgModel(mesa.Model):
             "burnout_share": t["burned_out"] / per_head,
             "trust": t["trust"] / heads if heads else 1.0,
             "quality_hours": hours[QUALITY] / per_head,
+            "review_hours": t["review"] / per_head,
+            "long_hours_share": t["long_weeks"] / per_head,
             "metric_index": sum(composites) / heads / f.start_reference
             if self.active and heads and abs(f.start_reference) >= EPS
             else float("nan"),
