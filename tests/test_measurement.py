@@ -164,9 +164,12 @@ def _share_at_cap(*overrides: str) -> float:
     return float(np.mean(at_cap))
 
 
-def test_okr_targets_reset_each_review_so_scores_do_not_saturate():
+def test_okr_scores_do_not_saturate():
+    # Issue 11: with a baseline whose volume grew 168% in two years, absolute scores anchored
+    # once put 45% of staff at the cap. Targets reset each review, and a baseline that settles
+    # (issue 12), keep scores spread out, with resets or without.
     assert _share_at_cap() < 0.10
-    assert _share_at_cap("regime.reset_each_review=false") > 0.2
+    assert _share_at_cap("regime.reset_each_review=false") < 0.10
 
 
 def test_a_regime_file_without_a_name_is_named_after_the_file(tmp_path):
