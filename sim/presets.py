@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, MissingConfigException
@@ -150,6 +151,57 @@ def one_line(error: Exception) -> str:
 def load_regime(name: str, config_dirs: Iterable[str | Path] = ()) -> DictConfig:
     """A regime preset by name, as a config node."""
     return load_config([f"regime={name}"], config_dirs).regime
+
+
+# The model's keyword levers (`OrgModel(n_employees=..., pressure=...)`) and the keys they set.
+LEVERS = {
+    "n_employees": "org.n_employees",
+    "team_size": "org.team_size",
+    "weeks": "org.weeks",
+    "pressure": "regime.pressure",
+    "forced_ranking": "regime.forced_ranking",
+    "start_week": "regime.start_week",
+    "judgement_noise": "behaviour.judgement_noise",
+}
+
+
+def with_levers(
+    config: Config | DictConfig | dict | None,
+    regime: str | RegimeConfig | None = None,
+    **levers: float | None,
+) -> Config:
+    """A checked copy of `config` with a regime (preset name or RegimeConfig) and the levers
+    that are not None set on it; `config` itself when none is given.
+
+    The regime comes first, so `pressure`, `forced_ranking` and `start_week` apply to it.
+    Raises ConfigError naming the lever and what is allowed.
+    """
+    cfg = as_config(config)
+    given = {name: value for name, value in levers.items() if value is not None}
+    if regime is None and not given:
+        return cfg
+    unknown = sorted(set(given) - set(LEVERS))
+    if unknown:
+        raise ConfigError(f"{unknown[0]}: unknown lever; allowed: {', '.join(LEVERS)}")
+    node = OmegaConf.structured(cfg)
+    if isinstance(regime, str):
+        node.regime = load_regime(regime)
+    elif isinstance(regime, RegimeConfig):
+        node.regime = OmegaConf.structured(regime)
+    elif regime is not None:
+        raise ConfigError(f"regime={regime!r}: allowed: a preset name or a RegimeConfig")
+    for name, value in given.items():
+        section, key = LEVERS[name].split(".")
+        if isinstance(value, np.generic):  # from NumPy ranges (batch_run parameters)
+            value = value.item()
+        try:
+            node[section][key] = value
+        except OmegaConfBaseException as error:
+            allowed = type(getattr(node[section], key)).__name__
+            raise ConfigError(f"{name}={value!r}: allowed: a {allowed} ({one_line(error)})") from None
+    checked = as_config(node)
+    check(checked)
+    return checked
 
 
 def as_config(config: Config | DictConfig | dict | None) -> Config:

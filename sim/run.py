@@ -71,7 +71,7 @@ def run_model(cfg: Config, seed: int | None = None) -> RunResult:
     model = OrgModel(cfg, rng=seed)
     for _ in range(cfg.org.weeks):
         model.step()
-    weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    weekly = model.weekly()
     employees = pd.DataFrame(model.employee_records())
     facts = {
         "start_week": cfg.regime.start_week,

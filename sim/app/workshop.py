@@ -143,7 +143,7 @@ def _run_twin(cfg: Config) -> np.ndarray:
     twin = OrgModel(cfg, rng=cfg.seed)
     for _ in range(cfg.org.weeks):
         twin.step()
-    table = twin.datacollector.get_model_vars_dataframe()
+    table = twin.weekly()
     return table[list(WEEKLY_COLUMNS)].to_numpy(dtype=float)
 
 
@@ -283,7 +283,7 @@ class WorkshopModel(OrgModel):
     def weekly(self) -> pd.DataFrame:
         """The weekly table so far (Mesa's DataCollector, one row per week), read under the lock."""
         with self.lock:
-            return self.datacollector.get_model_vars_dataframe()
+            return super().weekly()
 
     def baseline(self) -> pd.DataFrame:
         """The twin's weekly table over the whole horizon: the baseline line on every chart."""
