@@ -30,9 +30,9 @@ class RunResult:
         folder = Path(folder)
         suffix = ".parquet" if fmt == "parquet" else ".csv"
         return [
-            write_table(self.weekly, folder / f"weekly{suffix}"),
-            write_table(self.employees, folder / f"employees{suffix}"),
-            write_table(self.summary.to_frame().T, folder / f"summary{suffix}"),
+            write_table(self.weekly, folder / f"weekly{suffix}", "weekly"),
+            write_table(self.employees, folder / f"employees{suffix}", "employees"),
+            write_table(self.summary.to_frame().T, folder / f"summary{suffix}", "summary"),
             write_text(OmegaConf.to_yaml(OmegaConf.structured(self.config)), folder / "config.yaml"),
         ]
 

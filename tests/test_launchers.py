@@ -36,7 +36,7 @@ def free_port() -> int:
 def check_two_jobs_of_two_runs(folder: Path) -> pd.DataFrame:
     tables = collect(folder)
     assert list(tables.jobs["status"]) == ["done", "done"]
-    assert sorted(tables.runs["regime.pressure"]) == [0.3, 0.3, 0.7, 0.7]
+    assert sorted(tables.runs["regime_pressure"]) == [0.3, 0.3, 0.7, 0.7]
     assert len(tables.weekly) == 4 * 14
     return tables.runs
 
