@@ -26,6 +26,7 @@ import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from omegaconf import OmegaConf
@@ -39,6 +40,8 @@ from sim.sweep import DONE, FAILED, expand_grid, job_dir_name, read_marker
 # parameter is then named `config_KEY`, and the column keeps the run's value (its
 # replicate's seed, its regime's name).
 SUMMARY_KEYS = ("regime", "label", "pressure", "seed", "n_employees", "weeks", "replicate", "week")
+
+T = TypeVar("T", list, dict)
 
 DONE_STATUS, FAILED_STATUS, UNFINISHED, NOT_STARTED = "done", "failed", "unfinished", "not started"
 
@@ -108,7 +111,7 @@ def read_job(job: Path) -> dict:
         }
 
 
-def _load(path: Path, kind: type) -> object:
+def _load(path: Path, kind: type[T]) -> T:
     """A YAML file Hydra wrote, as a plain container of the expected kind."""
     try:
         data = OmegaConf.to_container(OmegaConf.load(path))

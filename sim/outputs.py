@@ -130,7 +130,7 @@ def summarise(weekly: pd.DataFrame, employees: pd.DataFrame, model_facts: dict) 
     }
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename it into place.
 
     The temporary file is `.NAME.PID.XXXX.part`; those a killed writer left behind for the

@@ -75,21 +75,21 @@ def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path]
 
     Raises ConfigError with a one-line message naming the key at fault.
     """
-    config_dirs = [str(Path(d).resolve()) for d in config_dirs]
-    for folder in config_dirs:
+    folders = [str(Path(d).resolve()) for d in config_dirs]
+    for folder in folders:
         if not Path(folder).is_dir():
             raise ConfigError(f"config dir {folder}: no such folder")
     overrides = list(overrides)
-    if config_dirs:
-        overrides.append("hydra.searchpath=[" + ",".join(f"file://{d}" for d in config_dirs) + "]")
+    if folders:
+        overrides.append("hydra.searchpath=[" + ",".join(f"file://{d}" for d in folders) + "]")
     if GlobalHydra.instance().is_initialized():
-        cfg = _compose(overrides, config_dirs)
+        cfg = _compose(overrides, folders)
     else:
         with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-            cfg = _compose(overrides, config_dirs)
+            cfg = _compose(overrides, folders)
     checked = as_config(cfg)
     check(checked)
-    known = preset_names("regime", config_dirs)
+    known = preset_names("regime", folders)
     for name in checked.compare:
         if name not in known:
             raise ConfigError(f"compare: unknown regime {name!r}; allowed: {', '.join(known)}")
@@ -209,10 +209,10 @@ def as_config(config: Config | DictConfig | dict | None) -> Config:
     if isinstance(config, Config):
         return config
     schema = OmegaConf.structured(Config)
-    if config is None:
-        return OmegaConf.to_object(schema)
     try:
-        merged = OmegaConf.merge(schema, config)
-        return OmegaConf.to_object(merged)
+        typed = OmegaConf.to_object(schema if config is None else OmegaConf.merge(schema, config))
     except OmegaConfBaseException as error:
         raise ConfigError(one_line(error)) from None
+    if not isinstance(typed, Config):  # a structured Config schema gives a Config
+        raise ConfigError(f"config: a mapping of the model's sections, not {type(config).__name__}")
+    return typed

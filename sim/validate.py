@@ -246,7 +246,11 @@ REVIEWED_CRAFT = "workforce.initial_split={craft: 0.75, ai: 0.0, quality: 0.25, 
 
 
 def rework(lab: Lab) -> Outcome:
-    fixed = ("regime=baseline", "behaviour.adaptation=false", "workforce.non_adopter_share=0")
+    fixed: tuple[str, ...] = (
+        "regime=baseline",
+        "behaviour.adaptation=false",
+        "workforce.non_adopter_share=0",
+    )
     fixed += ("workforce.theater_habit=0",)
     heavy = lab.summary(*fixed, HEAVY_UNREVIEWED_AI)["rework_rate"].to_numpy()
     craft = lab.summary(*fixed, REVIEWED_CRAFT)["rework_rate"].to_numpy()

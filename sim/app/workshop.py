@@ -354,6 +354,8 @@ class WorkshopModel(OrgModel):
     def _metric_for(model: OrgModel, regime: RegimeConfig) -> Metric:
         metric = Metric(regime, model.workforce)
         wf, cfg = model.workforce, model.config
+        if model.last_week is None:
+            raise ValueError("the model has not worked a week yet")  # OrgModel() works two
         signals = observe(
             metric.names,
             model.last_week,

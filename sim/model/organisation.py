@@ -106,9 +106,9 @@ class OrgModel(mesa.Model):
         self.last_week: WeekOfWork | None = None
         self.judgement = Judgement(cfg.behaviour)
         for _ in range(2):  # a week without teammates' help, then one with it
-            self.last_week = self._work(self._situation(0.0))
-            self._share_credit(self.last_week)
-        steady = self.last_week
+            steady = self._work(self._situation(0.0))
+            self._share_credit(steady)
+            self.last_week = steady
         self._start_pipelines(steady)
         wf.expectation = steady.volume.copy()
         wf.contribution[:] = contribution(steady, self._situation(0.0))
