@@ -196,9 +196,10 @@ def with_levers(
             value = value.item()
         try:
             node[section][key] = value
-        except OmegaConfBaseException as error:
-            allowed = type(getattr(node[section], key)).__name__
-            raise ConfigError(f"{name}={value!r}: allowed: a {allowed} ({one_line(error)})") from None
+        except OmegaConfBaseException:
+            allowed = {int: "a whole number", float: "a number", bool: "true or false"}
+            kind = allowed.get(type(getattr(node[section], key)), "a value of its type")
+            raise ConfigError(f"{name}={value!r}: must be {kind} (sets {LEVERS[name]})") from None
     checked = as_config(node)
     check(checked)
     return checked

@@ -102,7 +102,8 @@ def test_levers_are_the_same_as_the_config_keys():
     [
         ({"pressure": 1.5}, "regime.pressure"),
         ({"n_employees": 0}, "org.n_employees"),
-        ({"weeks": 2.5}, "weeks=2.5"),
+        ({"weeks": 2.5}, r"weeks=2.5: must be a whole number \(sets org.weeks\)"),
+        ({"pressure": "high"}, "pressure='high': must be a number"),
         ({"regime": "nope"}, "regime=nope: unknown regime; allowed: "),
     ],
 )
