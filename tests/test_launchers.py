@@ -123,9 +123,9 @@ def test_the_ray_launcher_runs_the_sweep_on_a_local_ray_head(ray_head, tmp_path)
     # The same seeds give the same results as on local cores.
     local = tmp_path / "local"
     assert sweep_cli(*GRID, "hydra/launcher=basic", f"hydra.sweep.dir={local}", cwd=tmp_path).returncode == 0
-    columns = ["regime.pressure", "seed", "durable_value_per_head", "theater_share", "burnout_share"]
-    ordered = runs[columns].sort_values(["regime.pressure", "seed"]).reset_index(drop=True)
-    expected = collect(local).runs[columns].sort_values(["regime.pressure", "seed"]).reset_index(drop=True)
+    columns = ["regime_pressure", "seed", "durable_value_per_head", "theater_share", "burnout_share"]
+    ordered = runs[columns].sort_values(["regime_pressure", "seed"]).reset_index(drop=True)
+    expected = collect(local).runs[columns].sort_values(["regime_pressure", "seed"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(ordered, expected)
 
 
