@@ -17,6 +17,7 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy sim
 	$(BIN)/python -m pytest
 
 app: $(BIN)/.installed

@@ -244,7 +244,7 @@ def phase_diagram(size: Size, sweeps: Path, out: Path) -> tuple[Path, Path]:
         ],
     )
     runs = tables.runs
-    runs = runs.assign(integrity_mean=runs["workforce.integrity_a"] / (runs["workforce.integrity_a"] + 2.5))
+    runs = runs.assign(integrity_mean=runs["workforce_integrity_a"] / (runs["workforce_integrity_a"] + 2.5))
     table = summarise(runs, ["pressure", "integrity_mean"], ["theater_share", "burnout_share"])
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
     for ax, measure, title, cmap in (
@@ -329,7 +329,7 @@ def selection(size: Size, sweeps: Path, out: Path) -> tuple[Path, Path]:
         condition=[
             CONDITIONS[(bool(a), round(float(f), 2))]
             for a, f in zip(
-                tables.weekly["behaviour.adaptation"], tables.weekly["regime.forced_ranking"], strict=True
+                tables.weekly["behaviour_adaptation"], tables.weekly["regime_forced_ranking"], strict=True
             )
         ]
     )

@@ -70,7 +70,11 @@ START = {
     "turnover.base_attrition": 0.08,
     "turnover.burnout_quit_multiplier": 2.3,
 }
-REWORK_EXPERIMENT = ("regime=baseline", "behaviour.adaptation=false", "workforce.non_adopter_share=0")
+REWORK_EXPERIMENT: tuple[str, ...] = (
+    "regime=baseline",
+    "behaviour.adaptation=false",
+    "workforce.non_adopter_share=0",
+)
 REWORK_EXPERIMENT += ("workforce.theater_habit=0", "production.peer_review_share=0")
 
 
@@ -139,7 +143,8 @@ class Calibration:
 
     def stage(self, name: str, parameters: list[str], targets: list[str]) -> None:
         """Grid search over `parameters`, minimising the squared log errors on `targets`."""
-        best, best_loss = None, float("inf")
+        best: dict[str, float] = {}
+        best_loss = float("inf")
         for combo in itertools.product(*(GRIDS[p] for p in parameters)):
             trial = dict(zip(parameters, combo, strict=True))
             figures = {t: value[0] for t, value in self.figures(trial, tuple(targets)).items()}

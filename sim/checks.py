@@ -10,10 +10,14 @@ import sys
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.config import Config, RegimeConfig
 from sim.model.production import WORK
 from sim.model.signals import SIGNAL_NAMES
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class ConfigError(ValueError):
@@ -101,11 +105,11 @@ CHOICES = {
 }
 
 
-def _leaves(node: object, prefix: str = ""):
+def _leaves(node: DataclassInstance, prefix: str = ""):
     for f in fields(node):
         value = getattr(node, f.name)
         key = f"{prefix}{f.name}"
-        if is_dataclass(value):
+        if is_dataclass(value) and not isinstance(value, type):
             yield from _leaves(value, key + ".")
         else:
             yield key, value

@@ -8,8 +8,10 @@ Writes into the sweep folder (or `--out`):
 
 Parameters are the keys any job overrode, with each job's value taken from its resolved
 config (`.hydra/config.yaml`), so a job that left a key at its default shows the default.
-A parameter named like a column of the run's own (`seed`, `regime`) is called `config.KEY`:
-`seed` stays the replicate's seed and `regime` the regime's name.
+Their columns are plain identifiers (`regime.pressure` -> `regime_pressure`); one named like
+a column of the run's own (`seed`, `regime`) is called `config_KEY`: `seed` stays the
+replicate's seed and `regime` the regime's name. Every Parquet column carries its unit and
+meaning (docs/data-contract.md) in its field metadata.
 
 It reads each job folder that `python -m sim.sweep` wrote, needs no end-of-sweep step, and
 works on a sweep that was interrupted or where jobs failed: the finished jobs are kept,
@@ -24,18 +26,22 @@ import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.checks import ConfigError, Parser, output_folder
+from sim.contract import parameter_column
 from sim.outputs import write_table
 from sim.sweep import DONE, FAILED, expand_grid, job_dir_name, read_marker
 
 # Columns of a run's own that a swept parameter may share a name with (`seed`, `regime`): the
-# parameter is then named `config.KEY`, and the column keeps the run's value (its
+# parameter is then named `config_KEY`, and the column keeps the run's value (its
 # replicate's seed, its regime's name).
 SUMMARY_KEYS = ("regime", "label", "pressure", "seed", "n_employees", "weeks", "replicate", "week")
+
+T = TypeVar("T", list, dict)
 
 DONE_STATUS, FAILED_STATUS, UNFINISHED, NOT_STARTED = "done", "failed", "unfinished", "not started"
 
@@ -47,8 +53,13 @@ class SweepTables:
     runs: pd.DataFrame
     weekly: pd.DataFrame
     jobs: pd.DataFrame
-    parameters: list[str]
+    parameters: list[str]  # the config keys any job overrode
     notes: list[str] = field(default_factory=list)  # what could not be read, besides the jobs
+
+    @property
+    def parameter_columns(self) -> dict[str, str]:
+        """The runs and weekly tables' parameter columns, and the config key of each."""
+        return {parameter_column(key, SUMMARY_KEYS): key for key in self.parameters}
 
     def problems(self) -> pd.DataFrame:
         """The jobs that did not finish: failed, unfinished or never started."""
@@ -100,7 +111,7 @@ def read_job(job: Path) -> dict:
         }
 
 
-def _load(path: Path, kind: type) -> object:
+def _load(path: Path, kind: type[T]) -> T:
     """A YAML file Hydra wrote, as a plain container of the expected kind."""
     try:
         data = OmegaConf.to_container(OmegaConf.load(path))
@@ -204,7 +215,6 @@ def collect(sweep_dir: str | Path) -> SweepTables:
             if key and key not in parameters:
                 parameters.append(key)
 
-    clashing = set(parameters) & set(SUMMARY_KEYS)
     runs, weekly = [], []
     for job in jobs:
         if job["status"] != DONE_STATUS:
@@ -216,7 +226,7 @@ def collect(sweep_dir: str | Path) -> SweepTables:
             job["status"], job["error"] = FAILED_STATUS, f"unreadable results: {error}"
             continue
         values = {
-            f"config.{key}" if key in clashing else key: parameter_value(job["config"], key, job["choices"])
+            parameter_column(key, SUMMARY_KEYS): parameter_value(job["config"], key, job["choices"])
             for key in parameters
         }
         names = summary.set_index("seed")["regime"]
@@ -282,9 +292,9 @@ def report(tables: SweepTables) -> str:
 def write(tables: SweepTables, out: Path, fmt: str = "parquet") -> list[Path]:
     suffix = ".parquet" if fmt == "parquet" else ".csv"
     return [
-        write_table(tables.runs, out / f"runs{suffix}"),
-        write_table(tables.weekly, out / f"weekly{suffix}"),
-        write_table(tables.jobs, out / f"jobs{suffix}"),
+        write_table(tables.runs, out / f"runs{suffix}", "summary", tables.parameter_columns),
+        write_table(tables.weekly, out / f"weekly{suffix}", "weekly", tables.parameter_columns),
+        write_table(tables.jobs, out / f"jobs{suffix}", "jobs"),
     ]
 
 

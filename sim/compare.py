@@ -135,9 +135,9 @@ def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
     weekly, employees, summary = run_comparison(cfg)
     (out / DONE).unlink(missing_ok=True)  # a rerun into the same folder is incomplete until it ends
     suffix = ".parquet" if cfg.output.format == "parquet" else ".csv"
-    write_table(weekly, out / f"weekly{suffix}")
-    write_table(employees, out / f"employees{suffix}")
-    write_table(summary, out / f"summary{suffix}")
+    write_table(weekly, out / f"weekly{suffix}", "weekly")
+    write_table(employees, out / f"employees{suffix}", "employees")
+    write_table(summary, out / f"summary{suffix}", "summary")
     write_text(OmegaConf.to_yaml(OmegaConf.structured(cfg)), out / "config.yaml")
     figure = (
         plot_dashboard(weekly, out / "dashboard.png", start_week=cfg.regime.start_week)

@@ -17,7 +17,10 @@ from omegaconf import OmegaConf
 def _calibrated() -> dict[str, dict[str, float]]:
     """The free parameters' values chosen by `python -m sim.calibrate` (configs/calibrated.yaml)."""
     text = resources.files("sim.configs").joinpath("calibrated.yaml").read_text()
-    return OmegaConf.to_container(OmegaConf.create(text))
+    values = OmegaConf.to_container(OmegaConf.create(text))
+    if not isinstance(values, dict):
+        raise ValueError("configs/calibrated.yaml: not a mapping of sections to values")
+    return {str(section): dict(params) for section, params in values.items()}
 
 
 CALIBRATED = _calibrated()

@@ -26,7 +26,8 @@ def plot_dashboard(weekly: pd.DataFrame, path: str | Path, start_week: int = 0) 
     """One line per regime (mean over seeds, band = range over seeds); baseline dashed grey."""
     fig, axes = plt.subplots(2, 3, figsize=(15, 8), constrained_layout=True)
     regimes = list(dict.fromkeys(weekly["regime"]))
-    colours = iter(plt.get_cmap("tab10").colors)
+    palette = plt.get_cmap("tab10")
+    colours = (palette(k) for k in range(palette.N))
     for regime in regimes:
         runs = weekly[weekly["regime"] == regime]
         is_base = regime == "baseline"

@@ -9,11 +9,15 @@ from __future__ import annotations
 import glob
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.contract import field_metadata
 
 WEEKLY_COLUMNS: tuple[str, ...] = (
     "week",
@@ -130,7 +134,7 @@ def summarise(weekly: pd.DataFrame, employees: pd.DataFrame, model_facts: dict) 
     }
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename it into place.
 
     The temporary file is `.NAME.PID.XXXX.part`; those a killed writer left behind for the
@@ -171,11 +175,29 @@ def _running(pid: int) -> bool:
     return True
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a table as Parquet or CSV, chosen by the file's suffix."""
+def write_table(
+    frame: pd.DataFrame,
+    path: Path,
+    table: str | None = None,
+    parameters: Mapping[str, str] | None = None,
+) -> Path:
+    """Write a table as Parquet or CSV, chosen by the file's suffix.
+
+    In Parquet, each column of the data contract's `table` (weekly, employees, summary, jobs;
+    `parameters` maps a sweep's parameter columns to their config keys) carries its unit and
+    meaning as field metadata.
+    """
     path = Path(path)
     if path.suffix == ".parquet":
-        write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        if table is not None:
+            metadata = field_metadata(table, arrow.column_names, parameters)
+            schema = pa.schema(
+                [field.with_metadata(metadata.get(field.name)) for field in arrow.schema],
+                metadata=arrow.schema.metadata,
+            )
+            arrow = arrow.cast(schema)
+        write_atomic(path, lambda tmp: pq.write_table(arrow, tmp))
     else:
         write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
     return path

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, MissingConfigException
@@ -74,21 +75,21 @@ def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path]
 
     Raises ConfigError with a one-line message naming the key at fault.
     """
-    config_dirs = [str(Path(d).resolve()) for d in config_dirs]
-    for folder in config_dirs:
+    folders = [str(Path(d).resolve()) for d in config_dirs]
+    for folder in folders:
         if not Path(folder).is_dir():
             raise ConfigError(f"config dir {folder}: no such folder")
     overrides = list(overrides)
-    if config_dirs:
-        overrides.append("hydra.searchpath=[" + ",".join(f"file://{d}" for d in config_dirs) + "]")
+    if folders:
+        overrides.append("hydra.searchpath=[" + ",".join(f"file://{d}" for d in folders) + "]")
     if GlobalHydra.instance().is_initialized():
-        cfg = _compose(overrides, config_dirs)
+        cfg = _compose(overrides, folders)
     else:
         with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-            cfg = _compose(overrides, config_dirs)
+            cfg = _compose(overrides, folders)
     checked = as_config(cfg)
     check(checked)
-    known = preset_names("regime", config_dirs)
+    known = preset_names("regime", folders)
     for name in checked.compare:
         if name not in known:
             raise ConfigError(f"compare: unknown regime {name!r}; allowed: {', '.join(known)}")
@@ -152,15 +153,67 @@ def load_regime(name: str, config_dirs: Iterable[str | Path] = ()) -> DictConfig
     return load_config([f"regime={name}"], config_dirs).regime
 
 
+# The model's keyword levers (`OrgModel(n_employees=..., pressure=...)`) and the keys they set.
+LEVERS = {
+    "n_employees": "org.n_employees",
+    "team_size": "org.team_size",
+    "weeks": "org.weeks",
+    "pressure": "regime.pressure",
+    "forced_ranking": "regime.forced_ranking",
+    "start_week": "regime.start_week",
+    "judgement_noise": "behaviour.judgement_noise",
+}
+
+
+def with_levers(
+    config: Config | DictConfig | dict | None,
+    regime: str | RegimeConfig | None = None,
+    **levers: float | None,
+) -> Config:
+    """A checked copy of `config` with a regime (preset name or RegimeConfig) and the levers
+    that are not None set on it; `config` itself when none is given.
+
+    The regime comes first, so `pressure`, `forced_ranking` and `start_week` apply to it.
+    Raises ConfigError naming the lever and what is allowed.
+    """
+    cfg = as_config(config)
+    given = {name: value for name, value in levers.items() if value is not None}
+    if regime is None and not given:
+        return cfg
+    unknown = sorted(set(given) - set(LEVERS))
+    if unknown:
+        raise ConfigError(f"{unknown[0]}: unknown lever; allowed: {', '.join(LEVERS)}")
+    node = OmegaConf.structured(cfg)
+    if isinstance(regime, str):
+        node.regime = load_regime(regime)
+    elif isinstance(regime, RegimeConfig):
+        node.regime = OmegaConf.structured(regime)
+    elif regime is not None:
+        raise ConfigError(f"regime={regime!r}: allowed: a preset name or a RegimeConfig")
+    for name, value in given.items():
+        section, key = LEVERS[name].split(".")
+        if isinstance(value, np.generic):  # from NumPy ranges (batch_run parameters)
+            value = value.item()
+        try:
+            node[section][key] = value
+        except OmegaConfBaseException:
+            allowed = {int: "a whole number", float: "a number", bool: "true or false"}
+            kind = allowed.get(type(getattr(node[section], key)), "a value of its type")
+            raise ConfigError(f"{name}={value!r}: must be {kind} (sets {LEVERS[name]})") from None
+    checked = as_config(node)
+    check(checked)
+    return checked
+
+
 def as_config(config: Config | DictConfig | dict | None) -> Config:
     """Any config form (dataclass, DictConfig, dict, None for defaults) as a checked-type Config."""
     if isinstance(config, Config):
         return config
     schema = OmegaConf.structured(Config)
-    if config is None:
-        return OmegaConf.to_object(schema)
     try:
-        merged = OmegaConf.merge(schema, config)
-        return OmegaConf.to_object(merged)
+        typed = OmegaConf.to_object(schema if config is None else OmegaConf.merge(schema, config))
     except OmegaConfBaseException as error:
         raise ConfigError(one_line(error)) from None
+    if not isinstance(typed, Config):  # a structured Config schema gives a Config
+        raise ConfigError(f"config: a mapping of the model's sections, not {type(config).__name__}")
+    return typed

@@ -23,6 +23,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -85,6 +86,12 @@ class Study:
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
+
+    def baseline_of(self, row: Row) -> Row:
+        """The baseline row a scenario's row is compared with."""
+        if row.baseline is None:
+            raise ValueError(f"row {row.key} is a baseline: it is compared with nothing")
+        return self.row(row.baseline)
 
     @property
     def baselines(self) -> list[Row]:
@@ -169,16 +176,16 @@ def _tabulate(study: Study) -> None:
             row.stats[m.column] = (mean, max(low, 0.0), high)  # none of these can be negative
             row.cells[m.column] = _fmt(m, row.stats[m.column][0])
     for row in study.scenarios:
-        base = study.row(row.baseline)
-        mean = lambda r, c: r.stats[c][0]  # noqa: E731
+        base = study.baseline_of(row)
+        level = lambda r, c: r.stats[c][0]  # noqa: E731
         row.cells["value_change"] = _change(
-            mean(row, "durable_value_per_head") / mean(base, "durable_value_per_head") - 1
+            level(row, "durable_value_per_head") / level(base, "durable_value_per_head") - 1
         )
         row.cells["cost_change"] = _change(
-            mean(row, "cost_per_durable_value") / mean(base, "cost_per_durable_value") - 1
+            level(row, "cost_per_durable_value") / level(base, "cost_per_durable_value") - 1
         )
-        spend = mean(base, "token_cost_per_head_year")
-        row.cells["token_ratio"] = _times(mean(row, "token_cost_per_head_year") / spend if spend else np.nan)
+        spend = level(base, "token_cost_per_head_year")
+        row.cells["token_ratio"] = _times(level(row, "token_cost_per_head_year") / spend if spend else np.nan)
         paired = _values(study, row.key, "durable_value_per_head") / _values(
             study, base.key, "durable_value_per_head"
         )
@@ -208,7 +215,7 @@ def _one_in(share: float) -> str | None:
 def _write_findings(study: Study) -> None:
     """Plain sentences per scenario, quoting only the formatted cells of the table."""
     for row in study.scenarios:
-        b = study.row(row.baseline)
+        b = study.baseline_of(row)
         c, bc = row.cells, b.cells
         value = row.stats["durable_value_per_head"][0] / b.stats["durable_value_per_head"][0] - 1
         verb = "held level" if c["value_change"] == "0%" else "rose" if value > 0 else "fell"
@@ -333,7 +340,7 @@ def _style(ax: plt.Axes) -> None:
 def policy_figure(study: Study, row: Row, bands: list[dict[str, pd.DataFrame]]) -> plt.Figure:
     """Small multiples of one policy against its baseline over time, on the scales every
     policy shares, with the week this policy starts marked and a legend inside the picture."""
-    base = study.row(row.baseline)
+    base = study.baseline_of(row)
     colour = _colour(study, row)
     start = row.config.regime.start_week if row.config is not None else None
     fig, axes = plt.subplots(2, 3, figsize=(CHART_WIDTH, 4.9), dpi=CHART_DPI, sharex=True)
@@ -395,7 +402,7 @@ def difference_figure(study: Study) -> plt.Figure:
     for ax, (column, title, unit, relative) in zip(axes, DIFFERENCE_PANELS, strict=True):
         for y, verdict in enumerate(order):
             row = study.row(verdict.row)
-            base_mean = study.row(row.baseline).stats[column][0]
+            base_mean = study.baseline_of(row).stats[column][0]
             scale = (100 / base_mean if base_mean else np.nan) if relative else 100
             mean, low, high = (x * scale for x in row.stats[f"{column}_diff"])
             outcome = next(j.outcome for j in verdict.judgements if j.criterion.column == column)
@@ -437,7 +444,7 @@ def table_frame(study: Study) -> pd.DataFrame:
     """The comparison table as data: means and 95% intervals of every headline figure."""
     records = []
     for row in study.rows:
-        record = {"row": row.key, "scenario": row.name, "compared_with": row.baseline or ""}
+        record: dict[str, Any] = {"row": row.key, "scenario": row.name, "compared_with": row.baseline or ""}
         if row.baseline is not None and row.config is not None:
             record["start_week"] = row.config.regime.start_week
         for column, (mean, low, high) in row.stats.items():
@@ -632,7 +639,7 @@ def _colour(study: Study, row: Row) -> str:
 
 
 def _scenario_section(study: Study, row: Row, chart: str = "") -> str:
-    base = study.row(row.baseline)
+    base = study.baseline_of(row)
     cards = []
     for m in MEASURES:
         mean, low, high = row.stats[m.column]

@@ -30,9 +30,9 @@ class RunResult:
         folder = Path(folder)
         suffix = ".parquet" if fmt == "parquet" else ".csv"
         return [
-            write_table(self.weekly, folder / f"weekly{suffix}"),
-            write_table(self.employees, folder / f"employees{suffix}"),
-            write_table(self.summary.to_frame().T, folder / f"summary{suffix}"),
+            write_table(self.weekly, folder / f"weekly{suffix}", "weekly"),
+            write_table(self.employees, folder / f"employees{suffix}", "employees"),
+            write_table(self.summary.to_frame().T, folder / f"summary{suffix}", "summary"),
             write_text(OmegaConf.to_yaml(OmegaConf.structured(self.config)), folder / "config.yaml"),
         ]
 
@@ -71,7 +71,7 @@ def run_model(cfg: Config, seed: int | None = None) -> RunResult:
     model = OrgModel(cfg, rng=seed)
     for _ in range(cfg.org.weeks):
         model.step()
-    weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    weekly = model.weekly()
     employees = pd.DataFrame(model.employee_records())
     facts = {
         "start_week": cfg.regime.start_week,

@@ -166,7 +166,7 @@ def _settable(key: Any, value: Any, source: str) -> None:
         raise ConfigError(f"{source}: set.{key}: not allowed; a scenario may only set {allowed}")
     if parts[0] not in MODEL_SECTIONS:
         raise ConfigError(f"{source}: set.{key}: not allowed; a scenario may only set {allowed}")
-    section = {f.name: f for f in fields(Config)}[parts[0]].default_factory()
+    section = getattr(Config(), parts[0])  # the section with its defaults
     known = {f.name: getattr(section, f.name) for f in fields(section)}
     if parts[1] not in known:
         raise ConfigError(
@@ -249,7 +249,9 @@ def _regime(
 def _regime_mapping(name: str, config_dirs: Iterable[str | Path]) -> dict[str, Any]:
     from omegaconf import OmegaConf
 
-    return OmegaConf.to_container(load_regime(name, config_dirs))
+    mapping = OmegaConf.to_container(load_regime(name, config_dirs))
+    assert isinstance(mapping, dict)  # a regime preset is a mapping
+    return {str(key): value for key, value in mapping.items()}
 
 
 def _plain(message: str) -> str:

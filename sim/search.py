@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import matplotlib
 
@@ -135,8 +135,8 @@ def describe(policy: dict[str, Any]) -> str:
 
     if not policy["weights"]:
         return "No metric: people are judged informally on what they contribute."
-    scored = [f"{PLAIN_SIGNALS[s]} (weight {w:g})" for s, w in policy["weights"].items()]
-    scored = scored[0] if len(scored) == 1 else ", ".join(scored[:-1]) + " and " + scored[-1]
+    terms = [f"{PLAIN_SIGNALS[s]} (weight {w:g})" for s, w in policy["weights"].items()]
+    scored = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
     per = f", per dollar of {' and '.join(PLAIN_SIGNALS[s] for s in policy['per'])}" if policy["per"] else ""
     how = "ranked against each other" if policy["scoring"] == "rank" else "judged against where they started"
     stakes = (
@@ -156,9 +156,23 @@ def describe(policy: dict[str, Any]) -> str:
     )
 
 
-def evaluate(
-    policy: dict[str, Any] | str, base: Sequence[str], seeds: Sequence[int]
-) -> dict[str, float | list[float]]:
+class Outcome(TypedDict):
+    """A policy's mean outcomes over seeds, and its two objectives seed by seed."""
+
+    value_per_million: float
+    value_per_million_se: float
+    cost_per_durable_value: float
+    burnout: float
+    attrition: float
+    regretted_share: float
+    token_spend: float
+    theater: float
+    durable_value_per_head: float
+    value_per_million_runs: list[float]
+    burnout_runs: list[float]
+
+
+def evaluate(policy: dict[str, Any] | str, base: Sequence[str], seeds: Sequence[int]) -> Outcome:
     """Mean outcomes of a policy (a regime mapping or a preset's name) over the seeds, and the
     runs' own values of the two objectives, seed by seed, for paired comparisons."""
     cfg = scenario_from_mapping({"name": "trial", "regime": policy}, source="search").config(base)

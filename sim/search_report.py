@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,10 +50,10 @@ def fresh_seeds(seed: int, seeds: int) -> tuple[list[int], list[int]]:
 
 
 def evaluate_presets(
-    evaluate: Callable[[Any, Sequence[str], Sequence[int]], dict[str, Any]],
+    evaluate: Callable[[Any, Sequence[str], Sequence[int]], Mapping[str, Any]],
     base: Sequence[str],
     seeds: Sequence[int],
-    feasible: Callable[[dict[str, Any]], bool],
+    feasible: Callable[[Mapping[str, Any]], bool],
     presets: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
@@ -72,7 +72,7 @@ def evaluate_presets(
 def check_search(
     best: pd.DataFrame,
     presets: pd.DataFrame,
-    evaluate: Callable[[Any, Sequence[str], Sequence[int]], dict[str, Any]],
+    evaluate: Callable[[Any, Sequence[str], Sequence[int]], Mapping[str, Any]],
     base: Sequence[str],
     seeds: Sequence[int],
     search_seeds: Sequence[int] = (),
@@ -226,10 +226,11 @@ def front_figure(
 
     fig, ax = plt.subplots(figsize=(CHART_WIDTH, 5.0), dpi=CHART_DPI)
     policies = table[~table["no_metric"]]
-    for feasible, style in (
+    styles: list[tuple[bool, dict[str, Any]]] = [
         (False, dict(facecolors="none", edgecolors="#aaaaaa")),
         (True, dict(color="#56B4E9")),
-    ):
+    ]
+    for feasible, style in styles:
         part = policies[policies["feasible"] == feasible]
         xy = [point(r["_value_runs"], r["_burnout_runs"]) for _, r in part.iterrows()]
         ax.scatter([p[0] for p in xy], [p[1] for p in xy], s=22, zorder=2,

@@ -213,13 +213,14 @@ def run_job(
             if config.sweep.employees:
                 employees.append(result.employees.assign(seed=seed, replicate=replicate))
         written = [
-            write_table(_front(pd.concat(summaries, ignore_index=True)), job_dir / f"summary{suffix}"),
-            write_table(_front(pd.concat(weekly, ignore_index=True)), job_dir / f"weekly{suffix}"),
+            write_table(
+                _front(pd.concat(summaries, ignore_index=True)), job_dir / f"summary{suffix}", "summary"
+            ),
+            write_table(_front(pd.concat(weekly, ignore_index=True)), job_dir / f"weekly{suffix}", "weekly"),
         ]
         if employees:
-            written.append(
-                write_table(_front(pd.concat(employees, ignore_index=True)), job_dir / f"employees{suffix}")
-            )
+            table = _front(pd.concat(employees, ignore_index=True))
+            written.append(write_table(table, job_dir / f"employees{suffix}", "employees"))
         seconds = time.perf_counter() - start
         marker = {
             "config_hash": key,

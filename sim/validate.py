@@ -307,7 +307,7 @@ def decoupled_telemetry(lab: Lab) -> Outcome:
     theater = lab.summary(DURABLE)["theater_share"].to_numpy()
     base_theater = lab.summary("regime=baseline")["theater_share"].to_numpy()
     usage_metrics = max(
-        lab.per_seed(_value_per_token_dollar, f"regime={name}").mean()
+        float(lab.per_seed(_value_per_token_dollar, f"regime={name}").mean())
         for name in ("adoption", "consumption", "token_leaderboard")
     )
     return Outcome(

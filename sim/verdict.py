@@ -41,7 +41,9 @@ def mean_interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, f
     return mean, float(low), float(high)
 
 
-def paired_difference(policy: Sequence[float], baseline: Sequence[float]) -> tuple[float, float, float]:
+def paired_difference(
+    policy: Sequence[float] | np.ndarray, baseline: Sequence[float] | np.ndarray
+) -> tuple[float, float, float]:
     """Mean and 95% t interval of policy minus baseline, run by run (the runs share seeds)."""
     a, b = np.asarray(policy, dtype=float), np.asarray(baseline, dtype=float)
     if a.shape != b.shape:

@@ -189,7 +189,7 @@ def test_baseline_twin_is_the_no_metric_run():
     plain = OrgModel(workshop_config("baseline", **SMALL), rng=SMALL["seed"])
     for _ in range(plain.config.org.weeks):
         plain.step()
-    ours, theirs = model.baseline(), plain.datacollector.get_model_vars_dataframe()
+    ours, theirs = model.baseline(), plain.weekly()
     for column in ("durable_value", "share_theater", "burnout_share", "headcount", "token_cost"):
         np.testing.assert_array_equal(ours[column].to_numpy(), theirs[column].to_numpy())
     assert ours.metric_index.iloc[-1] > 0  # the metric as it would read if nobody chased it

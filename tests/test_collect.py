@@ -50,7 +50,7 @@ def test_collect_keeps_the_other_rows_and_reports_the_failure(broken_sweep):
     assert "1 failed:" in done.stdout and "must be below behaviour.max_hours" in done.stdout
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 6
-    pairs = set(zip(runs["behaviour.min_hours"], runs["behaviour.max_hours"], strict=True))
+    pairs = set(zip(runs["behaviour_min_hours"], runs["behaviour_max_hours"], strict=True))
     assert pairs == {(30.0, 60.0), (30.0, 40.0), (50.0, 60.0)}
     jobs = pd.read_parquet(out / "jobs.parquet").set_index("job")
     assert jobs.loc[job(folder, 50, 40).name, "status"] == "failed"

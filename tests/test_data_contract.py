@@ -7,17 +7,43 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
+from sim import contract
+
+from .test_sweep import collect_cli, sweep_cli
+
 CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "data-contract.md"
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def rows(section: str) -> dict[str, list[str]]:
+    """Column name -> its cells (unit, range, meaning), from the table under `## {section}`."""
+    text = CONTRACT.read_text()
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line.split("|")[1:-1] for line in body.splitlines() if line.startswith("| ")]
+    return {
+        cells[0].strip(): [c.strip() for c in cells[1:]]
+        for cells in lines[1:]
+        if cells[0].strip() != "column"
+    }
 
 
 def documented(section: str) -> dict[str, str]:
     """Column name -> documented range, from the table under `## {section}`."""
-    text = CONTRACT.read_text()
-    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
-    rows = [line.split("|")[1:-1] for line in body.splitlines() if line.startswith("| ")]
-    return {cells[0].strip(): cells[2].strip() for cells in rows[1:] if cells[0].strip() != "column"}
+    return {column: cells[1] for column, cells in rows(section).items()}
+
+
+# The data contract's sections, and the same tables in code (written into the Parquet files).
+SECTIONS = {
+    "Weekly table": contract.WEEKLY,
+    "Employee table": contract.EMPLOYEES,
+    "Summary table": contract.SUMMARY,
+    "Sweep columns": contract.SWEEP,
+    "Parameter units": contract.PARAMETERS,
+    "Jobs table": contract.JOBS,
+}
 
 
 def out_of_range(values: pd.Series, allowed: str) -> pd.Series:
@@ -75,3 +101,90 @@ def test_tables_hang_together(main_job):
         ] - runs["fired"].iloc[-1] + runs["hires"].iloc[-1]
         assert row["people_ever_employed"] == len(people)
         assert people["employee_id"].is_unique
+
+
+@pytest.mark.parametrize("section", list(SECTIONS))
+def test_the_units_in_the_files_are_the_data_contracts(section):
+    """What the Parquet files carry is what docs/data-contract.md says, word for word."""
+    in_docs = {column: contract.Column(cells[0], cells[2]) for column, cells in rows(section).items()}
+    assert SECTIONS[section] == in_docs
+
+
+def units(path: Path) -> dict[str, dict[str, str]]:
+    """Each column of a Parquet file: its field metadata, as text."""
+    schema = pq.read_schema(path)
+    return {
+        field.name: {k.decode(): v.decode() for k, v in (field.metadata or {}).items()} for field in schema
+    }
+
+
+def assert_described(path: Path, sections: list[str], parameters: set[str] = frozenset()) -> None:
+    """Every column of the file is a plain identifier with a unit and meaning in its metadata:
+    those of its row in one of `sections` of the data contract, or of a swept parameter; and
+    every value lies in the documented range."""
+    contract_rows: dict[str, list[str]] = {}
+    for section in reversed(sections):
+        contract_rows.update(rows(section))
+    table = pd.read_parquet(path)
+    for column, meta in units(path).items():
+        where = f"{path.parent.name}/{path.name}:{column}"
+        assert IDENTIFIER.fullmatch(column), f"{where}: not a plain identifier"
+        assert meta.get("unit") and meta.get("description"), f"{where}: no unit in the file"
+        if column in parameters:
+            continue
+        assert column in contract_rows, f"{where}: not in the data contract"
+        unit, allowed, meaning = contract_rows[column]
+        assert (meta["unit"], meta["description"]) == (unit, meaning), where
+        bad = out_of_range(table[column], allowed)
+        assert bad.empty, f"{where} outside {allowed}: {bad.head().tolist()}"
+
+
+def test_the_main_jobs_files_carry_units(main_job):
+    _, out = main_job
+    assert_described(out / "weekly.parquet", ["Weekly table"])
+    assert_described(out / "employees.parquet", ["Employee table"])
+    assert_described(out / "summary.parquet", ["Summary table"])
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """A two-job sweep with per-employee tables, collected."""
+    work = tmp_path_factory.mktemp("sweep_contract")
+    folder = work / "sweep"
+    grid = ["regime=token_leaderboard", "org.n_employees=30", "org.weeks=14", "replicates=2", "seed=5"]
+    options = ["sweep.employees=true", "hydra/launcher=basic", f"hydra.sweep.dir={folder}"]
+    done = sweep_cli("--multirun", *grid, "regime.pressure=0.2,0.8", *options, cwd=work)
+    assert done.returncode == 0, done.stderr[-3000:]
+    collected = collect_cli(str(folder), cwd=work)
+    assert collected.returncode == 0, collected.stderr
+    return folder
+
+
+def test_sweep_tables_have_plain_names_units_and_contract_rows(sweep):
+    jobs = sorted(p.parent for p in sweep.glob("*/done"))
+    assert len(jobs) == 2
+    for job in jobs:
+        assert_described(job / "summary.parquet", ["Sweep columns", "Summary table"])
+        assert_described(job / "weekly.parquet", ["Sweep columns", "Weekly table"])
+        assert_described(job / "employees.parquet", ["Sweep columns", "Employee table"])
+    parameters = {
+        "regime_pressure",
+        "org_n_employees",
+        "org_weeks",
+        "replicates",
+        "config_seed",
+        "config_regime",
+        "sweep_employees",
+    }
+    runs, weekly = pd.read_parquet(sweep / "runs.parquet"), pd.read_parquet(sweep / "weekly.parquet")
+    assert parameters <= set(runs.columns) and parameters <= set(weekly.columns)
+    assert not any("." in column for column in [*runs.columns, *weekly.columns])
+    assert_described(sweep / "runs.parquet", ["Sweep columns", "Summary table"], parameters)
+    assert_described(sweep / "weekly.parquet", ["Sweep columns", "Weekly table"], parameters)
+    assert_described(sweep / "jobs.parquet", ["Jobs table"])
+    # Swept keys carry their own units: from the contract's table, or a share's.
+    meta = units(sweep / "runs.parquet")
+    for column in parameters - {"regime_pressure"}:
+        assert meta[column]["unit"] == rows("Parameter units")[column][0], column
+    assert meta["regime_pressure"]["unit"] == "share"
+    assert sorted(runs["regime_pressure"]) == [0.2, 0.2, 0.8, 0.8] and (runs["config_seed"] == 5).all()

@@ -36,7 +36,7 @@ def free_port() -> int:
 def check_two_jobs_of_two_runs(folder: Path) -> pd.DataFrame:
     tables = collect(folder)
     assert list(tables.jobs["status"]) == ["done", "done"]
-    assert sorted(tables.runs["regime.pressure"]) == [0.3, 0.3, 0.7, 0.7]
+    assert sorted(tables.runs["regime_pressure"]) == [0.3, 0.3, 0.7, 0.7]
     assert len(tables.weekly) == 4 * 14
     return tables.runs
 
@@ -123,9 +123,9 @@ def test_the_ray_launcher_runs_the_sweep_on_a_local_ray_head(ray_head, tmp_path)
     # The same seeds give the same results as on local cores.
     local = tmp_path / "local"
     assert sweep_cli(*GRID, "hydra/launcher=basic", f"hydra.sweep.dir={local}", cwd=tmp_path).returncode == 0
-    columns = ["regime.pressure", "seed", "durable_value_per_head", "theater_share", "burnout_share"]
-    ordered = runs[columns].sort_values(["regime.pressure", "seed"]).reset_index(drop=True)
-    expected = collect(local).runs[columns].sort_values(["regime.pressure", "seed"]).reset_index(drop=True)
+    columns = ["regime_pressure", "seed", "durable_value_per_head", "theater_share", "burnout_share"]
+    ordered = runs[columns].sort_values(["regime_pressure", "seed"]).reset_index(drop=True)
+    expected = collect(local).runs[columns].sort_values(["regime_pressure", "seed"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(ordered, expected)
 
 

@@ -37,7 +37,7 @@ def test_stepping_by_hand_counts_weeks_and_keeps_agents_in_step_with_posts():
     employed = int(model.workforce.employed.sum())
     assert len(model.agents_by_type[Employee]) == employed
     assert {a.slot for a in model.agents_by_type[Employee]} == set(np.flatnonzero(model.workforce.employed))
-    frame = model.datacollector.get_model_vars_dataframe()
+    frame = model.weekly()
     assert len(frame) == 30 and frame["quits"].sum() > 0
     # People who left are no longer agents of the model, but stay in the employee table.
     records = pd.DataFrame(model.employee_records())

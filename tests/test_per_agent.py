@@ -27,7 +27,7 @@ def test_the_per_agent_formulation_runs_the_same_week():
     for _ in range(30):
         vectorised.step()
         per_agent.step()
-    weekly = [model.datacollector.get_model_vars_dataframe() for model in (vectorised, per_agent)]
+    weekly = [vectorised.weekly(), per_agent.datacollector.get_model_vars_dataframe()]
     # The same table: the data contract's columns, one per gaming action of the config.
     assert list(weekly[1].columns) == list(vectorised.weekly_columns)
     assert {"trust", "theater_agents_running", "theater_claiming_credit"} <= set(weekly[1].columns)

@@ -120,7 +120,7 @@ def test_the_validation_report_gives_each_headline_at_every_horizon():
     lab = Lab(16, 60, [1])
     rows = horizons(lab, weeks=104)
     assert {regime for regime, _ in rows} >= {"baseline", "token_leaderboard", "decoupled_telemetry"}
-    for regime, figures in rows:
+    for _regime, figures in rows:
         names = [f.name for f in figures]
         assert any(n.startswith("year 1:") for n in names) and any(n.startswith("year 2:") for n in names)
         assert not any(n.startswith("year 4:") for n in names)  # beyond the runs: not reported

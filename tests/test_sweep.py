@@ -67,14 +67,14 @@ def test_collect_gives_one_row_per_run_with_parameters_and_summary(collected):
     assert done.returncode == 0, done.stderr
     assert "4 runs from 2 finished jobs of 2" in done.stdout
     assert len(runs) == 4
-    for column in ("job", "config_hash", "regime.pressure", "replicates", "org.n_employees", "config.seed"):
+    for column in ("job", "config_hash", "regime_pressure", "replicates", "org_n_employees", "config_seed"):
         assert column in runs.columns
     for column in ("regime", "seed", "replicate", "durable_value_per_head", "theater_share", "burnout_share"):
         assert column in runs.columns
-    assert sorted(runs["regime.pressure"]) == [0.2, 0.2, 0.8, 0.8]
-    assert (runs["pressure"] == runs["regime.pressure"]).all()
+    assert sorted(runs["regime_pressure"]) == [0.2, 0.2, 0.8, 0.8]
+    assert (runs["pressure"] == runs["regime_pressure"]).all()
     assert set(runs["regime"]) == {"token_leaderboard"}
-    assert (runs["config.seed"] == 5).all() and (runs["org.n_employees"] == 60).all()
+    assert (runs["config_seed"] == 5).all() and (runs["org_n_employees"] == 60).all()
     seeds = replicate_seeds(5, 2)
     for _, group in runs.groupby("job"):
         assert list(group.sort_values("replicate")["seed"]) == seeds
@@ -83,7 +83,7 @@ def test_collect_gives_one_row_per_run_with_parameters_and_summary(collected):
 def test_collected_values_are_the_runs_own(collected):
     """Same seed, same output: a row equals the run made directly from Python."""
     _, runs, weekly = collected
-    row = runs[(runs["regime.pressure"] == 0.8) & (runs["replicate"] == 1)].iloc[0]
+    row = runs[(runs["regime_pressure"] == 0.8) & (runs["replicate"] == 1)].iloc[0]
     cfg = resolve(None, [*SMALL, "regime.pressure=0.8"])
     direct = run_model(cfg, seed=int(row["seed"]))
     for column in ("durable_value_per_head", "theater_share", "burnout_share", "attrition", "metric_index"):

@@ -63,9 +63,9 @@ def line_chart(
 
     The x axis always spans the scenario's horizon, so the line grows across a still frame.
     """
-    live = np.asarray(live, dtype=float)
+    values = np.asarray(live, dtype=float)
     base = np.asarray(baseline, dtype=float)
-    both = np.concatenate([live[np.isfinite(live)], base[np.isfinite(base)]])
+    both = np.concatenate([values[np.isfinite(values)], base[np.isfinite(base)]])
     low = float(both.min()) if len(both) else 0.0
     high = float(both.max()) if len(both) else 1.0
     if floor is not None:
@@ -74,7 +74,7 @@ def line_chart(
         high = low + (abs(low) or 1.0) * 0.1
     top = high
     high += 0.06 * (high - low)
-    horizon = max(weeks, len(live), len(base), 1)
+    horizon = max(weeks, len(values), len(base), 1)
 
     def sx(week: float) -> float:
         return LEFT + (W - LEFT - RIGHT) * week / horizon
@@ -132,18 +132,18 @@ def line_chart(
             f'<polyline points="{points}" fill="none" stroke="{BASELINE_COLOUR}" stroke-width="2.5" '
             'stroke-opacity="0.7" class="baseline"/>'
         )
-    finite = np.flatnonzero(np.isfinite(live))
+    finite = np.flatnonzero(np.isfinite(values))
     if len(finite):
-        points = _points(np.arange(len(live)), live, sx, sy)
+        points = _points(np.arange(len(values)), values, sx, sy)
         parts.append(
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="3" '
             'stroke-linejoin="round" class="live"/>'
         )
         last = finite[-1]
-        parts.append(f'<circle cx="{sx(last):.1f}" cy="{sy(live[last]):.1f}" r="4" fill="{colour}"/>')
+        parts.append(f'<circle cx="{sx(last):.1f}" cy="{sy(values[last]):.1f}" r="4" fill="{colour}"/>')
         parts.append(
             f'<text class="latest" x="{W - 2}" y="24" font-size="{VALUE_FONT}" font-weight="700" '
-            f'text-anchor="end" fill="{colour}">{escape(fmt(float(live[last])))}</text>'
+            f'text-anchor="end" fill="{colour}">{escape(fmt(float(values[last])))}</text>'
         )
     elif empty:
         parts.append(

@@ -15,11 +15,13 @@ from that thread while the model moves, which is what broke the page mid-run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
 import time
 from collections.abc import Callable
 from html import escape
+from typing import Any, cast
 
 import ipyvuetify as v
 import numpy as np
@@ -30,11 +32,17 @@ from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
 from sim.app.workshop import STATES, Snapshot, WorkshopModel, preset_labels, presets, warm_up
+from sim.config import RegimeConfig
 from sim.model.signals import SIGNALS
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SETUP = {"preset": "token_leaderboard", "n_employees": 1000, "team_size": 8, "seed": 1}
+DEFAULT_SETUP: dict[str, Any] = {
+    "preset": "token_leaderboard",
+    "n_employees": 1000,
+    "team_size": 8,
+    "seed": 1,
+}
 SPEEDS = [1, 2, 5, 10, 20]  # weeks a second
 DEFAULT_SPEED = 10
 WEIGHT_SIGNALS = ("tokens", "ai_active_days", "volume", "value", "durable_value", "rework_rate")
@@ -151,7 +159,7 @@ COUNTED: dict[str, tuple[str, Series]] = {
 def counted(snap: Snapshot) -> tuple[str, Series]:
     """The signal the metric weighs most, as an index of its level in week 1."""
     weights = {k: w for k, w in snap.regime.weights.items() if w > 0 and k in COUNTED}
-    name = max(weights, key=weights.get) if weights else "ai_active_days"
+    name = max(weights, key=lambda k: weights[k]) if weights else "ai_active_days"
     title, series = COUNTED[name]
 
     def indexed(s: Snapshot, base: bool) -> np.ndarray:
@@ -348,6 +356,7 @@ class Runner:
                     self._cond.wait(due - now)  # woken early by Pause, a speed change or Reset
                     continue
                 model, generation, period = self.model, self.generation, 1.0 / self.speed
+                assert model is not None  # play() starts only with a model; attach() never removes it
             self._wait_until_seen()  # the room sees every week: the page never lags the model
             with self._cond:
                 if not self.playing or generation != self.generation:
@@ -587,32 +596,48 @@ def RunButtons(
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class PageState:
+    """What a tab's components read, each redrawn only when its own value changes."""
+
+    levers: solara.Reactive[tuple[RegimeConfig, int]]
+    scenario: solara.Reactive[tuple[str, str, str]]
+    running: solara.Reactive[bool]
+    playing: solara.Reactive[bool]
+    notice: solara.Reactive[str | None]
+
+
 @solara.component
 def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
     """The whole app for one browser tab. Pass `model` to drive it from a test."""
     first = solara.use_memo(lambda: WorkshopModel(**DEFAULT_SETUP) if model is None else None, [])
     own = solara.use_reactive(first)
-    model = own if model is None else model
+    # Without a `model` argument, `first` is the tab's own model, so `own` always holds one.
+    model = cast("solara.Reactive[WorkshopModel]", own) if model is None else model
     current = model.value
     screen = solara.use_memo(lambda: Screen(current.snapshot), [])
     # Plain reactive variables (not bound to this component's arguments): a change redraws
     # only the components that read them, and they change only when a lever, the scenario
     # or the run's state does, never merely because a week went by.
     state = solara.use_memo(
-        lambda: {
-            "levers": solara.reactive((current.snapshot.regime, current.snapshot.weeks)),
-            "scenario": solara.reactive((current.preset, current.name, current.description)),
-            "running": solara.reactive(True),
-            "playing": solara.reactive(False),
-            "notice": solara.reactive(None),  # one plain line when something went wrong
-        },
+        lambda: PageState(
+            levers=solara.reactive((current.snapshot.regime, current.snapshot.weeks)),
+            scenario=solara.reactive((current.preset, current.name, current.description)),
+            running=solara.reactive(True),
+            playing=solara.reactive(False),
+            notice=solara.Reactive[str | None](None),  # one plain line when something went wrong
+        ),
         [],
     )
     levers, scenario, running, playing, notice = (
-        state[k] for k in ("levers", "scenario", "running", "playing", "notice")
+        state.levers,
+        state.scenario,
+        state.running,
+        state.playing,
+        state.notice,
     )
     speed = solara.use_reactive(DEFAULT_SPEED)
-    setup = solara.use_reactive(
+    setup: solara.Reactive[dict[str, Any]] = solara.use_reactive(
         {
             "preset": current.preset,
             "n_employees": current.config.org.n_employees,

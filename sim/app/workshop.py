@@ -143,7 +143,7 @@ def _run_twin(cfg: Config) -> np.ndarray:
     twin = OrgModel(cfg, rng=cfg.seed)
     for _ in range(cfg.org.weeks):
         twin.step()
-    table = twin.datacollector.get_model_vars_dataframe()
+    table = twin.weekly()
     return table[list(WEEKLY_COLUMNS)].to_numpy(dtype=float)
 
 
@@ -283,7 +283,7 @@ class WorkshopModel(OrgModel):
     def weekly(self) -> pd.DataFrame:
         """The weekly table so far (Mesa's DataCollector, one row per week), read under the lock."""
         with self.lock:
-            return self.datacollector.get_model_vars_dataframe()
+            return super().weekly()
 
     def baseline(self) -> pd.DataFrame:
         """The twin's weekly table over the whole horizon: the baseline line on every chart."""
@@ -354,6 +354,8 @@ class WorkshopModel(OrgModel):
     def _metric_for(model: OrgModel, regime: RegimeConfig) -> Metric:
         metric = Metric(regime, model.workforce)
         wf, cfg = model.workforce, model.config
+        if model.last_week is None:
+            raise ValueError("the model has not worked a week yet")  # OrgModel() works two
         signals = observe(
             metric.names,
             model.last_week,

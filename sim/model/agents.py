@@ -73,5 +73,14 @@ class Employee(mesa.Agent):
         """Share of hours in gaming actions of any kind."""
         return float(self.model.workforce.shares[GAMING:, self.slot].sum())
 
+    def step(self) -> None:
+        """Raises: an employee has no week of their own to run. The model is vectorised, so
+        `agents.shuffle_do("step")` would silently do nothing; step the model instead.
+        (`experiments/per_agent_model.py` is the formulation where each agent steps.)"""
+        raise NotImplementedError(
+            "Employee agents view their row of the workforce; their week is computed with "
+            "everyone else's in OrgModel.step(): call model.step(), not agents.do('step')"
+        )
+
     def __repr__(self) -> str:
         return f"Employee({self.unique_id}, team={self.team}, exhaustion={self.exhaustion:.2f})"

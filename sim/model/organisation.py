@@ -21,9 +21,11 @@ from collections import deque
 
 import mesa
 import numpy as np
+import pandas as pd
+from mesa.model import RNGLike, SeedLike
 from omegaconf import DictConfig
 
-from sim.config import Config, ProductionConfig
+from sim.config import Config, ProductionConfig, RegimeConfig
 from sim.model.agents import Employee
 from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment
 from sim.model.gaming import Repertoire
@@ -48,7 +50,7 @@ from sim.model.turnover import forced_ranking, quits
 from sim.model.wellbeing import ratchet_expectations, strain_and_recover
 from sim.model.workforce import TRAITS, Workforce
 from sim.outputs import WEEKLY_COLUMNS
-from sim.presets import as_config
+from sim.presets import with_levers
 
 REGULAR_AI_DAYS = 3.0  # AI-active days a week that count as adoption
 LONG_WEEK = 45.0  # hours a week above which a week counts as long
@@ -56,11 +58,43 @@ CORRELATION_SAMPLE = 10_000  # people over whom the score-value correlation is e
 
 
 class OrgModel(mesa.Model):
-    """An organisation of `org.n_employees` posts in teams, under `regime`."""
+    """An organisation of `org.n_employees` posts in teams, under `regime`.
 
-    def __init__(self, config: Config | DictConfig | None = None, *, rng: int | None = None):
-        cfg = as_config(config)
-        super().__init__(rng=cfg.seed if rng is None else rng)
+    Like Mesa's own models, it takes its common levers as keyword parameters, so
+    `mesa.batch_run` and SolaraViz's `model_params` can drive it; they are set on top of
+    `config` (defaults when None), the regime first. `rng=None` is fresh entropy, as in Mesa:
+    pass `rng=config.seed` (or any seed) for a reproducible run. `running` turns False at
+    the horizon (`org.weeks`). The DataCollector holds the initial state (the steady week
+    before the run, `week` -1) and then one row per step: row k is Mesa's step k and
+    week k - 1. `weekly()` gives the weeks alone, as the data contract's weekly table.
+    """
+
+    def __init__(
+        self,
+        config: Config | DictConfig | dict | None = None,
+        *,
+        n_employees: int | None = None,
+        team_size: int | None = None,
+        weeks: int | None = None,
+        regime: str | RegimeConfig | None = None,
+        pressure: float | None = None,
+        forced_ranking: float | None = None,
+        start_week: int | None = None,
+        judgement_noise: float | None = None,
+        rng: RNGLike | SeedLike | None = None,
+    ):
+        cfg = with_levers(
+            config,
+            regime,
+            n_employees=n_employees,
+            team_size=team_size,
+            weeks=weeks,
+            pressure=pressure,
+            forced_ranking=forced_ranking,
+            start_week=start_week,
+            judgement_noise=judgement_noise,
+        )
+        super().__init__(rng=rng)
         self.config = cfg
         self.repertoire = Repertoire(cfg.gaming)
         self.activities = activities(self.repertoire)
@@ -88,9 +122,9 @@ class OrgModel(mesa.Model):
         self.last_week: WeekOfWork | None = None
         self.judgement = Judgement(cfg.behaviour)
         for _ in range(2):  # a week without teammates' help, then one with it
-            self.last_week = self._work(self._situation(0.0))
-            self._share_credit(self.last_week)
-        steady = self.last_week
+            steady = self._work(self._situation(0.0))
+            self._share_credit(steady)
+            self.last_week = steady
         self._start_pipelines(steady)
         wf.expectation = steady.volume.copy()
         wf.contribution[:] = contribution(steady, self._situation(0.0))
@@ -114,6 +148,25 @@ class OrgModel(mesa.Model):
             model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in self.weekly_columns}
         )
         self.week_stats: dict[str, float] = {}
+        self._record_initial_state(steady)
+        self.datacollector.collect(self)
+
+    def _record_initial_state(self, steady: WeekOfWork) -> None:
+        """The steady week the run starts from, as week -1: nobody has quit, been let go or
+        hired yet; the policy is in force only if it starts before week 0. Reads, draws nothing."""
+        cfg = self.config
+        active = self.metric.measures and cfg.regime.start_week <= -1
+        situation = self._situation(cfg.regime.pressure if active else 0.0)
+        composite = self.metric.per_person(self.metric.composites()[0])
+        durable, _, _, rework = self._pipelines[:, 0].copy()
+        self._quits_recent.append(0)  # the attrition of the last 13 weeks, of which there are none
+        self._record_stats(-1, situation, steady, durable, rework, composite, active)
+        self._quits_recent.clear()
+        self.week_stats.update(quits=0, fired=0, hires=0)
+
+    def weekly(self) -> pd.DataFrame:
+        """The weeks run so far, one row each (the DataCollector's rows after the initial state)."""
+        return self.datacollector.get_model_vars_dataframe().iloc[1:].reset_index(drop=True)
 
     # -- the week -------------------------------------------------------------------
     def step(self) -> None:
@@ -180,6 +233,8 @@ class OrgModel(mesa.Model):
         self.week_stats.update(quits=len(leaving), fired=len(fired), hires=len(refill))
         self.last_week = outcome
         self.datacollector.collect(self)
+        if self.steps >= cfg.org.weeks:
+            self.running = False  # the horizon: Mesa's runners and SolaraViz stop here
 
     # -- parts of the week ----------------------------------------------------------
     def _ramp(self) -> np.ndarray:

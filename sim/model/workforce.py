@@ -17,6 +17,14 @@ TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "o
 class Workforce:
     """Traits and state of everyone employed, as NumPy arrays indexed by slot."""
 
+    # The traits drawn at hire (TRAITS), set in a loop below.
+    skill: np.ndarray
+    integrity: np.ndarray
+    career_concern: np.ndarray
+    resilience: np.ndarray
+    token_need: np.ndarray
+    outside_option: np.ndarray
+
     def __init__(
         self, n_slots: int, team_size: int, n_activities: int = len(WORK), needs_ai: np.ndarray | None = None
     ):
