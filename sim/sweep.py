@@ -111,11 +111,14 @@ def as_sweep_config(cfg: DictConfig | Config) -> SweepConfig:
     if isinstance(cfg, SweepConfig):
         return cfg
     try:
-        if OmegaConf.get_type(cfg) is not SweepConfig:  # Hydra's configs are typed already
-            cfg = OmegaConf.merge(OmegaConf.structured(SweepConfig), cfg)
-        config = OmegaConf.to_object(cfg)
+        typed = OmegaConf.get_type(cfg) is SweepConfig  # Hydra's configs are typed already
+        config = OmegaConf.to_object(
+            cfg if typed else OmegaConf.merge(OmegaConf.structured(SweepConfig), cfg)
+        )
     except OmegaConfBaseException as error:
         raise ConfigError(one_line(error)) from None
+    if not isinstance(config, SweepConfig):
+        raise ConfigError(f"config: a sweep job's config, not {type(config).__name__}")
     check(config)
     return config
 
@@ -143,7 +146,7 @@ def read_marker(path: Path) -> dict | None:
 def is_done(job_dir: Path, key: str) -> bool:
     """Whether this folder already holds the finished, intact results of the config `key`."""
     marker = read_marker(job_dir / DONE)
-    return bool(marker) and marker.get("config_hash") == key and results_intact(job_dir, marker)
+    return marker is not None and marker.get("config_hash") == key and results_intact(job_dir, marker)
 
 
 def results_intact(job_dir: Path, marker: dict) -> bool:
@@ -345,6 +348,7 @@ class SweepProgress(Callback):
         self._thread = None
 
     def _watch(self) -> None:
+        assert self.sweep_dir is not None  # set by on_multirun_start, which starts this thread
         interactive = sys.stderr.isatty()
         # On a terminal, a bar on the first line (a job run in this process draws its own
         # bar of replicates below it); otherwise a plain line now and then.
@@ -374,6 +378,8 @@ class SweepProgress(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         self.stop()
+        if self.sweep_dir is None:  # the sweep never started
+            return
         state = sweep_state(self.sweep_dir, self.started)
         if state["done"] + state["earlier"] + state["failed"] != self._last_count:
             print(progress_line(state, self.total, time.time() - self.started), file=sys.stderr, flush=True)

@@ -150,7 +150,7 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
                 s.judgement.visible(week, trial_hours) - visible_now,
             )
             total = (1.0 - s.pressure) * informal
-        if signals is not None:
+        if signals is not None and signals_now is not None:
             total = total + s.pressure * s.metric.expected_score(signals, signals_now, field)
         return total
 

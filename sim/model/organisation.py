@@ -337,7 +337,9 @@ class OrgModel(mesa.Model):
         durable: np.ndarray | None = None,
         rework: np.ndarray | None = None,
     ) -> np.ndarray:
-        lagged = None if steady else {"durable_value": durable, "rework_rate": rework}
+        lagged = None
+        if not steady and durable is not None and rework is not None:
+            lagged = {"durable_value": durable, "rework_rate": rework}
         wf = self.workforce
         return observe(
             self.metric.names,
