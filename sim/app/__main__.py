@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="FILE",
-        help="a scenario file to offer beside the presets (the same files as python -m sim --scenario)",
+        help="a scenario file or example:NAME to offer beside the presets (as python -m sim --scenario)",
     )
     args = parser.parse_args(argv)
     try:
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"Workshop app: open http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
     env = offline_env()
-    env[SCENARIOS_ENV] = os.pathsep.join(
+    env[SCENARIOS_ENV] = "\n".join(  # not os.pathsep: `example:NAME` holds a colon
         str(Path(source).resolve()) if Path(source).is_file() else source for source in args.scenario
     )
     os.execve(sys.executable, command(args.host, args.port), env)
