@@ -26,6 +26,7 @@ import numpy as np
 import solara
 import traitlets
 
+from sim.app import assets
 from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
@@ -33,6 +34,7 @@ from sim.app.workshop import STATES, Snapshot, WorkshopModel, preset_labels, pre
 from sim.model.signals import SIGNALS
 
 logger = logging.getLogger(__name__)
+assets.ensure_under_solara_run()  # a bare `solara run sim.app.page` fetches missing front-end files
 
 DEFAULT_SETUP = {"preset": "token_leaderboard", "n_employees": 1000, "team_size": 8, "seed": 1}
 SPEEDS = [1, 2, 5, 10, 20]  # weeks a second
