@@ -966,7 +966,7 @@ def reproduce_command(
 
 
 def _shell(text: str) -> str:
-    return text if re.fullmatch(r"[\w./-]+", text) else "'" + text.replace("'", "'\\''") + "'"
+    return text if re.fullmatch(r"[\w./:-]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
