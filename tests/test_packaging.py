@@ -133,3 +133,31 @@ def test_the_installed_package_also_runs_from_the_repository_root(clean_venv):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith(str(REPO))
+
+
+def test_calibrate_writes_to_the_current_folder_not_into_the_package(tmp_path, monkeypatch, capsys):
+    """The search itself is replaced by a stand-in: what matters here is where it writes."""
+    from sim import calibrate
+
+    class Quick:
+        values = {"turnover.base_attrition": 0.07}
+
+        def __init__(self, lab):
+            pass
+
+        def run(self):
+            pass
+
+    package_file = REPO / "sim" / "configs" / "calibrated.yaml"
+    before = package_file.read_bytes()
+    monkeypatch.setattr(calibrate, "Lab", lambda *args: None)
+    monkeypatch.setattr(calibrate, "Calibration", Quick)
+    monkeypatch.setattr(calibrate, "fit_table", lambda lab, values: [("rework_ratio", 9.5, (9.0, 8.0, 10.0))])
+    monkeypatch.setattr(calibrate, "report", lambda *args: "# the fit\n")
+    monkeypatch.chdir(tmp_path)
+    assert calibrate.main([]) == 0
+    assert "base_attrition: 0.07" in (tmp_path / "calibrated.yaml").read_text()
+    assert (tmp_path / "calibration.md").read_text() == "# the fit\n"
+    assert package_file.read_bytes() == before
+    out = capsys.readouterr().out
+    assert f"the model still reads {package_file}" in out and "make calibrate" in out
