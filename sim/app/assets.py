@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import http.client
 import io
 import json
 import os
@@ -123,7 +124,7 @@ def fetch(folder: Path | None = None, get: Downloader | None = None, progress: b
             bar.set_postfix_str(spec)
             try:
                 fetch_package(spec, folder, get)
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as error:
                 reason = getattr(error, "reason", None) or error
                 raise FetchError(f"cannot reach {REGISTRY} for {spec} ({reason})") from None
             except OSError as error:
