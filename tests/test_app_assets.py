@@ -143,3 +143,21 @@ def test_a_bare_solara_run_offline_warns_and_goes_on(tmp_path, monkeypatch, caps
     monkeypatch.setenv("SOLARA_ASSETS_PROXY_CACHE_DIR", str(tmp_path))
     assert assets.ensure_under_solara_run(["/venv/bin/solara", "run", "sim.app.page"], get=offline) is False
     assert "warning: the app's front-end files could not be fetched" in capsys.readouterr().err
+
+
+def test_an_example_reaches_the_page_whole_beside_a_file(tmp_path, monkeypatch):
+    """`example:NAME` holds a colon, so the scenarios pass to the page one a line, not by os.pathsep."""
+    from sim.app import workshop
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("regime: team_outcome\n")
+    monkeypatch.setenv("SOLARA_ASSETS_PROXY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(assets, "_get", FakeRegistry())
+    started = []
+    monkeypatch.setattr(launcher.os, "execve", lambda path, args, env: started.append(env))
+    example = "example:token_usage_on_rubric"
+    argv = ["--port", str(free_port()), "--scenario", example, "--scenario", str(mine)]
+    assert launcher.main(argv) == 0
+    monkeypatch.setenv(workshop.SCENARIOS_ENV, started[0][workshop.SCENARIOS_ENV])
+    assert workshop.scenario_files() == [example, str(mine.resolve())]
+    assert workshop.scenario_text(example)[0] == "Token usage on next year's rubric"
