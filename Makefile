@@ -1,12 +1,15 @@
 # One command to set up and run the main job, one to set up and run the tests.
-PYTHON ?= python3
+# Python 3.12 or newer where the machine has one (Mesa 3.5 needs it; pyenv's count too), else python3.
+PYTHON ?= $(firstword $(shell for p in python3.12 python3.13; do \
+	{ $$p -c '' 2>/dev/null && command -v $$p; } || pyenv whence --path $$p 2>/dev/null | tail -n 1; \
+	done) python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test app benchmark figures
+.PHONY: run test app benchmark figures calibrate
 
 $(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)  # an existing venv keeps its Python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev,cluster,research]"
 	$(BIN)/python -m sim.app.assets  # the workshop app's front-end files, so it runs offline
@@ -30,3 +33,8 @@ benchmark: $(BIN)/.installed
 figures: $(BIN)/.installed
 	$(BIN)/python experiments/figures.py all
 	$(BIN)/python experiments/sensitivity.py
+
+# Writes the model's calibrated defaults in this checkout (plain `python -m sim.calibrate`
+# writes ./calibrated.yaml, never into the installed package).
+calibrate: $(BIN)/.installed
+	$(BIN)/python -m sim.calibrate --out sim/configs/calibrated.yaml --report docs/calibration.md

@@ -121,10 +121,18 @@ def in_subprocess(kind: str, n: int, weeks: int, tree: Path | None = None, repea
 
 
 def extract(commit: str, into: Path) -> Path:
-    """The `sim` package of `commit`, importable from `into`: older commits keep the presets in
-    `configs/`, which setuptools maps to `sim.configs`, so they are copied there."""
+    """The `sim` package of `commit`, importable from `into`. Older commits keep the presets in a
+    top-level `configs/`, which setuptools mapped to `sim.configs`, so they are copied there;
+    newer ones have them in `sim/configs/` already."""
+    top = subprocess.run(
+        ["git", "-C", str(REPOSITORY), "ls-tree", "--name-only", commit],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    paths = ["sim", "configs"] if "configs" in top else ["sim"]
     archive = subprocess.run(
-        ["git", "-C", str(REPOSITORY), "archive", "--format=tar", commit, "sim", "configs"],
+        ["git", "-C", str(REPOSITORY), "archive", "--format=tar", commit, *paths],
         capture_output=True,
         check=True,
     )

@@ -18,7 +18,7 @@ say what drives each outcome and each claim's failures, use every point. Writes:
     OUT/robustness_sobol.csv    per outcome and parameter: S1, ST and their 95% intervals
     DOC (docs/robustness.md) and IMAGE (docs/images/robustness.png)
 
-The calibrated parameters (configs/calibrated.yaml) stay at their fitted values: they are
+The calibrated parameters (sim/configs/calibrated.yaml) stay at their fitted values: they are
 fitted to facts, not assumed. Organisations are small (200 people by default) to keep the
 cost practical; claims are about directions and ratios, which organisation size barely moves.
 """
@@ -580,7 +580,7 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "## The parameter ranges",
         "",
         "Each assumed parameter varies uniformly over its range; the defaults of `sim/config.py` lie "
-        "inside every range. The calibrated parameters (`configs/calibrated.yaml`: "
+        "inside every range. The calibrated parameters (`sim/configs/calibrated.yaml`: "
         + ", ".join(f"`{group}.{name}`" for group, values in CALIBRATED.items() for name in values)
         + ") stay at their fitted values.",
         "",

@@ -1,6 +1,11 @@
 """Calibrating the free parameters: the few that no source gives directly.
 
-    python -m sim.calibrate            # writes configs/calibrated.yaml and docs/calibration.md
+    python -m sim.calibrate            # writes ./calibrated.yaml and ./calibration.md
+    make calibrate                     # in a checkout: sim/configs/calibrated.yaml and docs/calibration.md
+
+By default nothing is written inside the installed package (which may be a shared site-packages):
+the model keeps reading `sim/configs/calibrated.yaml` until the new file is copied there or
+written there with `--out`.
 
 Each stage searches a grid for one group of parameters against the targets with numbers,
 measured exactly as `sim.validate` measures them:
@@ -18,7 +23,7 @@ measured exactly as `sim.validate` measures them:
 The fifth target, novices slower with AI while believing otherwise, is read from METR (19%
 slower, believed 20% faster): `production.ai_multiplier_novice` = 1/1.19 and
 `behaviour.ai_optimism` = 1.20 - 1/1.19; the script checks it rather than searching it.
-The chosen values become the defaults of sim/config.py through configs/calibrated.yaml.
+The chosen values become the defaults of sim/config.py through sim/configs/calibrated.yaml.
 """
 
 from __future__ import annotations
@@ -235,7 +240,7 @@ def report(cal: Calibration, fit, lab: Lab, fit_lab: Lab) -> str:
         "",
         "Written by `python -m sim.calibrate`. The free parameters, the ones no source gives directly,",
         "are searched on grids against the targets that have numbers; the chosen values are the",
-        "defaults of the model (`configs/calibrated.yaml`, read by `sim/config.py`).",
+        "defaults of the model (`sim/configs/calibrated.yaml`, read by `sim/config.py`).",
         "",
         f"Search: {lab.size} employees, {lab.weeks} weeks, {len(lab.seeds)} seeds per point. "
         f"Fit: {fit_lab.size} employees, {fit_lab.weeks} weeks, {len(fit_lab.seeds)} fresh seeds.",
@@ -298,16 +303,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=500, help="employees")
     parser.add_argument("--weeks", type=int, default=104, help="horizon in weeks")
     parser.add_argument("--fit-seeds", type=int, default=10, help="fresh seeds for the final fit")
-    parser.add_argument("--out", type=Path, default=None, help="calibrated YAML (default: the package's)")
-    parser.add_argument("--report", type=Path, default=Path("docs/calibration.md"))
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("calibrated.yaml"),
+        help="calibrated YAML (default ./calibrated.yaml; the model reads sim/configs/calibrated.yaml)",
+    )
+    parser.add_argument(
+        "--report", type=Path, default=Path("calibration.md"), help="the fit table (default ./calibration.md)"
+    )
     args = parser.parse_args(argv)
     try:
         for flag, value in (("--seeds", args.seeds), ("--fit-seeds", args.fit_seeds)):
             checks.whole_number(flag, value, 1, checks.MAX_REPLICATES)
         checks.organisation(args.size, args.weeks, size_flag="--size")
         checks.after_start(args.weeks)
-        if args.out is not None:
-            checks.output_file("--out", args.out)
+        checks.output_file("--out", args.out)
         checks.output_file("--report", args.report)
     except checks.ConfigError as error:
         checks.fail(str(error))
@@ -317,12 +328,18 @@ def main(argv: list[str] | None = None) -> int:
     cal.run()
     fit_lab = Lab(args.size, args.weeks, replicate_seeds(202, args.fit_seeds))
     fit = fit_table(fit_lab, cal.values)
-    out = args.out or Path(str(resources.files("sim.configs").joinpath("calibrated.yaml")))
+    out = args.out
     write_text(calibrated_yaml(cal.values), out)
     write_text(report(cal, fit, lab, fit_lab), args.report)
     for name, target, (mean, low, high) in fit:
         print(f"{name}: target {target:.3g}, simulated {mean:.3g} [{low:.3g}, {high:.3g}]")
     print(f"wrote {out} and {args.report} in {time.perf_counter() - started:.0f} s")
+    package = Path(str(resources.files("sim.configs").joinpath("calibrated.yaml")))
+    if out.resolve() != package.resolve():
+        print(
+            f"the model still reads {package}; to make these values its defaults, copy {out} there "
+            "(in a checkout: `make calibrate`, which writes it with --out)"
+        )
     return 0
 
 

@@ -1,6 +1,6 @@
 """Every parameter of the model and its default, as typed dataclasses.
 
-These dataclasses are the single source of truth; the YAML files under `configs/` only
+These dataclasses are the single source of truth; the YAML files under `sim/configs/` only
 select presets and override values. They are registered in Hydra's ConfigStore so that
 Hydra type-checks every override against them.
 """
@@ -15,7 +15,7 @@ from omegaconf import OmegaConf
 
 
 def _calibrated() -> dict[str, dict[str, float]]:
-    """The free parameters' values chosen by `python -m sim.calibrate` (configs/calibrated.yaml)."""
+    """The free parameters' values chosen by `python -m sim.calibrate` (sim/configs/calibrated.yaml)."""
     text = resources.files("sim.configs").joinpath("calibrated.yaml").read_text()
     values = OmegaConf.to_container(OmegaConf.create(text))
     if not isinstance(values, dict):

@@ -1,4 +1,4 @@
-"""Composing configs from the presets under `configs/`, with Hydra's compose API.
+"""Composing configs from the presets under `sim/configs/`, with Hydra's compose API.
 
 The presets ship inside the package (as `sim.configs`), so they are found after a plain
 `pip install .` from any directory. Users add their own YAML files through extra config

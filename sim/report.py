@@ -1,6 +1,6 @@
 """A one-file policy report for HR leaders: scenarios against the baseline, over several seeds.
 
-    python -m sim.report token_leaderboard scenarios/token_rubric.yaml --seeds 5 --out report.html
+    python -m sim.report token_leaderboard example:token_usage_on_rubric --seeds 5 --out report.html
 
 The result is a single HTML file that opens offline and can be emailed: inline CSS, charts
 as embedded PNG images, the data as embedded CSV downloads, no request to anywhere. Every
@@ -45,7 +45,7 @@ from sim.measures import fmt as _fmt  # noqa: E402
 from sim.measures import times as _times  # noqa: E402
 from sim.outputs import write_text  # noqa: E402
 from sim.run import replicate_seeds, run_model  # noqa: E402
-from sim.scenarios import Scenario, load_scenario  # noqa: E402
+from sim.scenarios import EXAMPLE, Scenario, load_scenario  # noqa: E402
 from sim.verdict import PolicyVerdict, headline, judge, mean_interval, paired_difference  # noqa: E402
 
 DEFAULT_SCENARIOS = ("token_leaderboard", "consumption", "team_outcome", "decoupled_telemetry")
@@ -790,6 +790,8 @@ def _reproduce(study: Study, command: str) -> str:
 
 
 def _origin(scenario: Scenario) -> str:
+    if scenario.source.startswith(EXAMPLE):
+        return f"the example {scenario.source}, installed with the package:"
     if Path(scenario.source).suffix in (".yaml", ".yml"):
         return f"the scenario file {relative(scenario.source)}:"
     return f"the preset {scenario.source}, which is the same as this scenario file:"
@@ -971,7 +973,7 @@ def reproduce_command(
 
 
 def _shell(text: str) -> str:
-    return text if re.fullmatch(r"[\w./-]+", text) else "'" + text.replace("'", "'\\''") + "'"
+    return text if re.fullmatch(r"[\w./:-]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,7 +11,9 @@ passed around like a link. Four keys, all optional except a regime:
 
 A scenario compiles to Hydra override strings, so it is checked by exactly the rules of the
 command line (`sim.checks`): a bad key or value is one line naming it and what is allowed.
-A preset's name (`token_leaderboard`) is a scenario too.
+A preset's name (`token_leaderboard`) is a scenario too, and so is an example installed with
+the package (`example:token_usage_on_rubric`, from `sim/examples/`), so the README's commands
+work for a pip user in any folder.
 
 Scenario files travel, so they are untrusted: `set` may only name parameters of the model
 (`org.*`, `workforce.*`, `production.*`, `behaviour.*`, `wellbeing.*`, `turnover.*`,
@@ -24,6 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,7 @@ MAX_SCENARIO_BYTES = 64 * 1024
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Regime fields that are mappings: a new value replaces the preset's, it does not add to it.
 _MAPPINGS = ("weights", "per")
+EXAMPLE = "example:"  # prefix of the scenarios installed with the package
 
 
 @dataclass(frozen=True)
@@ -61,50 +66,71 @@ class Scenario:
 
 
 def load_scenario(source: str | Path, config_dirs: Iterable[str | Path] = ()) -> Scenario:
-    """A scenario from a YAML file, or from a preset's name (`token_leaderboard`).
+    """A scenario from a YAML file, an installed example (`example:NAME`) or a preset's name
+    (`token_leaderboard`).
 
     Raises ConfigError with one line naming the file, the key at fault and what is allowed.
     """
     config_dirs = list(config_dirs)
-    path = Path(source)
-    if not path.is_file():
+    path: Path | Traversable = Path(source)
+    if str(source).startswith(EXAMPLE):
+        path = example_file(str(source))
+    elif not path.is_file():
         presets = preset_names("regime", config_dirs)
         if str(source) in presets:
             return _preset_scenario(str(source), config_dirs)
-        raise ConfigError(f"{source}: no such scenario file, and not a preset; presets: {', '.join(presets)}")
-    text = read_scenario_text(path)
+        raise ConfigError(
+            f"{source}: no such scenario file, and not a preset or an example; "
+            f"presets: {', '.join(presets)}; examples: {', '.join(example_names())}"
+        )
+    where = str(source) if str(source).startswith(EXAMPLE) else str(path)
+    text = read_scenario_text(path, where)
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 mark = event.start_mark
                 raise ConfigError(
-                    f"{path}: line {mark.line + 1}: YAML anchors and aliases (& and *) are not allowed "
+                    f"{where}: line {mark.line + 1}: YAML anchors and aliases (& and *) are not allowed "
                     "in a scenario file; write each value out"
                 )
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise ConfigError(f"{path}: not valid YAML{where}") from None
-    return scenario_from_mapping(data, source=str(path), text=text, config_dirs=config_dirs)
+        at = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{where}: not valid YAML{at}") from None
+    return scenario_from_mapping(data, source=where, text=text, config_dirs=config_dirs)
 
 
-def read_scenario_text(path: Path) -> str:
+def example_names() -> list[str]:
+    """The example scenarios installed with the package, as `example:NAME`."""
+    files = resources.files("sim.examples").iterdir()
+    return sorted(EXAMPLE + f.name.removesuffix(".yaml") for f in files if f.name.endswith(".yaml"))
+
+
+def example_file(source: str) -> Traversable:
+    """The packaged file of `example:NAME`; ConfigError naming the examples if there is none."""
+    if source not in example_names():
+        raise ConfigError(f"{source}: unknown example; allowed: {', '.join(example_names())}")
+    return resources.files("sim.examples").joinpath(source.removeprefix(EXAMPLE) + ".yaml")
+
+
+def read_scenario_text(path: Path | Traversable, where: str | None = None) -> str:
     """A scenario file's text, read within bounds: a size cap, and UTF-8 only."""
+    where = str(path) if where is None else where
     try:
-        with open(path, "rb") as file:
+        with path.open("rb") as file:
             raw = file.read(MAX_SCENARIO_BYTES + 1)
     except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise ConfigError(f"{where}: cannot be read ({error.strerror or error})") from None
     if len(raw) > MAX_SCENARIO_BYTES:
         raise ConfigError(
-            f"{path}: larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario file is a few lines"
+            f"{where}: larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario file is a few lines"
         )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(
-            f"{path}: not UTF-8 text (byte {error.start}); save the scenario as UTF-8 YAML"
+            f"{where}: not UTF-8 text (byte {error.start}); save the scenario as UTF-8 YAML"
         ) from None
 
 
@@ -303,7 +329,7 @@ def expand_scenario_args(argv: Sequence[str]) -> list[str]:
         if arg == "--scenario" or arg.startswith("--scenario="):
             source = arg.partition("=")[2] if "=" in arg else next(args, "")
             if not source:
-                raise ConfigError("--scenario: give a scenario file or a preset's name")
+                raise ConfigError("--scenario: give a scenario file, example:NAME or a preset's name")
             out.extend(load_scenario(source).overrides)
         else:
             out.append(arg)

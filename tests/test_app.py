@@ -234,7 +234,9 @@ def test_asset_list_matches_the_installed_solara():
     requirejs = re.search(r"requirejs@[\d.]+", template).group(0)
     mermaid = re.search(r"mermaid@[\d.]+", markdown).group(0)
     fontawesome = server_settings.assets.fontawesome_path.strip("/").split("/")[0]
-    assert {app, requirejs, mermaid, fontawesome} == set(assets.PACKAGES)
+    grid = (solara_dir / "widgets" / "vue" / "gridlayout.vue").read_text()  # Mesa's chart grid
+    gridlayout = re.search(r"@widgetti/vue-grid-layout@[\w.-]+(?=/)", grid).group(0)
+    assert {app, requirejs, mermaid, fontawesome, gridlayout} == set(assets.PACKAGES)
 
 
 def test_the_app_offers_the_same_scenario_files_as_the_cli_and_report(monkeypatch, tmp_path):

@@ -61,3 +61,27 @@ def test_the_sweep_benchmark_prints_runs_per_minute(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "8 runs in 4 jobs, from scratch" in done.stdout
     assert "runs per minute" in done.stdout
+
+
+def test_the_benchmark_extracts_old_and_new_layouts_of_the_presets(tmp_path):
+    """`--reference COMMIT` must work for commits from before and after the presets moved
+    from `configs/` into `sim/configs/`."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmark", EXPERIMENTS / "benchmark.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    git = ["git", "-C", str(benchmark.REPOSITORY)]
+    old = subprocess.run(
+        [*git, "log", "-1", "--format=%H", "--diff-filter=D", "--", "configs/config.yaml"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if not old:
+        pytest.skip("no commit with the old layout in this clone's history")
+    for commit in (f"{old}~1", "HEAD"):
+        into = tmp_path / commit.replace("~", "_")
+        into.mkdir()
+        tree = benchmark.extract(commit, into)
+        assert (tree / "sim" / "configs" / "config.yaml").is_file()
+        assert (tree / "sim" / "configs" / "regime" / "baseline.yaml").is_file()

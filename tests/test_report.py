@@ -375,3 +375,14 @@ def test_the_command_names_files_from_where_it_ran_and_shows_seed_0(tmp_path, mo
     monkeypatch.chdir(tmp_path)
     command = reproduce_command([str(scenario), "team_outcome"], 5, 0, None, None)
     assert command == "python -m sim.report 'mine/my policy.yaml' team_outcome --seeds 5 --seed 0"
+
+
+def test_an_installed_example_is_named_as_typed_and_runs_again_anywhere(tmp_path, monkeypatch):
+    from sim.report import _origin, reproduce_command
+    from sim.scenarios import load_scenario
+
+    monkeypatch.chdir(tmp_path)
+    command = reproduce_command(["example:team_cost_to_serve", "team_outcome"], 5, 0, None, None)
+    assert command == "python -m sim.report example:team_cost_to_serve team_outcome --seeds 5 --seed 0"
+    origin = _origin(load_scenario("example:team_cost_to_serve"))
+    assert origin == "the example example:team_cost_to_serve, installed with the package:"

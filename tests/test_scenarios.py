@@ -13,9 +13,10 @@ import pytest
 from sim.checks import ConfigError
 from sim.presets import preset_names
 from sim.run import resolve
-from sim.scenarios import expand_scenario_args, load_scenario
+from sim.scenarios import example_names, expand_scenario_args, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "sim" / "examples").glob("*.yaml"))
 
 
 def write(tmp_path: Path, text: str, name: str = "policy.yaml") -> Path:
@@ -39,12 +40,31 @@ def test_a_preset_is_a_scenario_with_the_presets_regime(preset):
     assert f"regime: {preset}" in scenario.text
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_the_example_scenarios_load(path):
     scenario = load_scenario(path)
     assert scenario.name and scenario.description
     assert scenario.text == path.read_text()
     assert scenario.config().regime.label == scenario.name
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_an_installed_example_is_its_file(path):
+    """`example:NAME` reads the packaged file, so it works from any folder after pip install."""
+    example = load_scenario(f"example:{path.stem}")
+    assert (example.overrides, example.text) == (load_scenario(path).overrides, path.read_text())
+    assert example.source == f"example:{path.stem}"
+
+
+def test_every_example_is_listed():
+    assert example_names() == [f"example:{p.stem}" for p in EXAMPLES]
+    assert EXAMPLES
+
+
+def test_an_unknown_example_lists_the_examples():
+    message = error_of("example:no_such_policy")
+    assert message.startswith("example:no_such_policy: unknown example; allowed: ")
+    assert all(name in message for name in example_names())
 
 
 def test_set_applies_values_and_replaces_weights(tmp_path):
@@ -126,6 +146,7 @@ def test_bad_scenarios_name_the_key(tmp_path, text, named):
 def test_neither_file_nor_preset():
     message = error_of("no_such_policy")
     assert "no_such_policy" in message and "token_leaderboard" in message
+    assert "example:token_usage_on_rubric" in message
 
 
 def test_cli_arguments_expand_and_later_ones_win(tmp_path):
@@ -155,3 +176,17 @@ def test_the_main_job_runs_a_scenario_through_the_hook(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "Quick leaderboard" in done.stdout and "pressure 0.7" in done.stdout
+
+
+def test_the_cli_refuses_an_unknown_example_before_writing(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "--scenario", "example:no_such_policy"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: example:no_such_policy: unknown example; allowed: example:")
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

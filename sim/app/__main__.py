@@ -1,7 +1,7 @@
 """Start the workshop app: `python -m sim.app [--port 8765] [--host 127.0.0.1]`.
 
 Runs `solara run sim.app.page` in production mode on localhost, with Solara's front-end
-assets served from the local cache (`python -m sim.app.assets` fills it at install time),
+assets served from the local cache (filled by `make`, or on first run with a progress bar),
 its CDN setting pointed at a dead local address so it never asks a CDN, and its telemetry off.
 """
 
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="FILE",
-        help="a scenario file to offer beside the presets (the same files as python -m sim --scenario)",
+        help="a scenario file or example:NAME to offer beside the presets (as python -m sim --scenario)",
     )
     args = parser.parse_args(argv)
     try:
@@ -84,17 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    absent = assets.missing()
-    if absent:
-        print(
-            f"error: the app's front-end assets are not installed ({len(absent)} missing, e.g. {absent[0]}); "
-            "run `python -m sim.app.assets` once with access to registry.npmjs.org",
-            file=sys.stderr,
-        )
+    try:
+        assets.ensure()  # first run after pip install: fetch the front-end files once
+    except assets.FetchError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"Workshop app: open http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
     env = offline_env()
-    env[SCENARIOS_ENV] = os.pathsep.join(
+    env[SCENARIOS_ENV] = "\n".join(  # not os.pathsep: `example:NAME` holds a colon
         str(Path(source).resolve()) if Path(source).is_file() else source for source in args.scenario
     )
     os.execve(sys.executable, command(args.host, args.port), env)

@@ -5,6 +5,8 @@ a cache folder from a CDN on first use; venues and corporate networks often bloc
 and the page then stays blank. We fill that cache at install time instead, from the npm
 registry (each package's tarball checked against its published sha512), and the launcher
 points Solara's CDN setting at a dead local address so the server never asks a CDN.
+`make` fetches them at install time; `python -m sim.app` (and `solara run sim.app.page`)
+fetch whatever is missing on first run, with a progress bar, so a pip user needs no extra step.
 
     python -m sim.app.assets            # fetch what is missing (needs the npm registry once)
     python -m sim.app.assets --check    # exit 1 and list what is missing
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import http.client
 import io
 import json
 import os
@@ -22,8 +25,12 @@ import shutil
 import sys
 import tarfile
 import tempfile
+import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+from tqdm import tqdm
 
 REGISTRY = "https://registry.npmjs.org"
 
@@ -38,7 +45,13 @@ PACKAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "requirejs@2.3.6": (("require.js",), ("require.js",)),
     "font-awesome@4.5.0": (("css/", "fonts/"), ("css/font-awesome.min.css",)),
     "mermaid@10.8.0": (("dist/mermaid.min.js",), ("dist/mermaid.min.js",)),  # solara.Markdown asks for it
+    # Solara's GridLayout, which Mesa's SolaraViz and make_plot_component draw their charts in
+    "@widgetti/vue-grid-layout@2.3.13-alpha.2": (
+        ("dist/vue-grid-layout.umd.js",),
+        ("dist/vue-grid-layout.umd.js",),
+    ),
 }
+Downloader = Callable[[str], bytes]
 
 
 def cache_dir() -> Path:
@@ -63,18 +76,23 @@ def _get(url: str) -> bytes:
         return response.read()
 
 
-def fetch_package(spec: str, folder: Path) -> None:
+class FetchError(RuntimeError):
+    """The assets could not be fetched: offline, the registry unreachable, or a bad tarball."""
+
+
+def fetch_package(spec: str, folder: Path, get: Downloader | None = None) -> None:
     """Unpack the kept parts of one npm package into `folder/<name>@<version>/`, after
     checking the tarball against its published sha512 integrity."""
+    get = _get if get is None else get
     name, _, version = spec.rpartition("@")
     keep, _ = PACKAGES[spec]
-    meta = json.loads(_get(f"{REGISTRY}/{name}/{version}"))
-    data = _get(meta["dist"]["tarball"])
+    meta = json.loads(get(f"{REGISTRY}/{name}/{version}"))
+    data = get(meta["dist"]["tarball"])
     integrity = meta["dist"].get("integrity", "")
     if integrity.startswith("sha512-"):
         digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
         if digest != integrity[len("sha512-") :]:
-            raise RuntimeError(f"{spec}: the tarball does not match its published sha512")
+            raise FetchError(f"{spec}: the tarball does not match its published sha512")
     target = folder / spec
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
@@ -91,17 +109,75 @@ def fetch_package(spec: str, folder: Path) -> None:
         Path(tmp).mkdir()  # for TemporaryDirectory's clean-up
 
 
-def fetch(folder: Path | None = None) -> list[str]:
-    """Fetch every package with a missing file; return the packages fetched."""
+def fetch(folder: Path | None = None, get: Downloader | None = None, progress: bool = True) -> list[str]:
+    """Fetch every package with a missing file, with a progress bar; return the packages fetched.
+
+    Raises FetchError in one line when the registry cannot be reached or a tarball is wrong."""
     folder = cache_dir() if folder is None else folder
     wanted = [
         spec
         for spec, (_, needed) in PACKAGES.items()
         if any(not (folder / spec / p).is_file() for p in needed)
     ]
-    for spec in wanted:
-        fetch_package(spec, folder)
+    with tqdm(wanted, desc="app front-end files", unit="package", disable=not progress) as bar:
+        for spec in bar:
+            bar.set_postfix_str(spec)
+            try:
+                fetch_package(spec, folder, get)
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as error:
+                reason = getattr(error, "reason", None) or error
+                raise FetchError(f"cannot reach {REGISTRY} for {spec} ({reason})") from None
+            except OSError as error:
+                raise FetchError(f"cannot write {folder / spec} ({error.strerror or error})") from None
+            except (tarfile.TarError, ValueError, KeyError) as error:
+                raise FetchError(f"{spec}: unexpected answer from the registry ({error!r})") from None
     return wanted
+
+
+def ensure(folder: Path | None = None, get: Downloader | None = None) -> None:
+    """Fetch what is missing, saying so first: the app's first run for someone who never ran
+    `make`. Raises FetchError (one line, with what to do) if they cannot be fetched."""
+    folder = cache_dir() if folder is None else folder
+    absent = missing(folder)
+    if not absent:
+        return
+    print(
+        f"The app's front-end files are not installed yet ({len(absent)} missing): fetching them once "
+        f"from the npm registry into {folder}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        fetch(folder, get)
+    except FetchError as error:
+        raise FetchError(
+            f"the app's front-end files could not be fetched: {error}; connect to the internet once "
+            "and run again (or run `python -m sim.app.assets` where there is a connection, "
+            "with SOLARA_ASSETS_PROXY_CACHE_DIR pointing at a folder you then copy over)"
+        ) from None
+    still = missing(folder)
+    if still:
+        raise FetchError(f"the app's front-end files are incomplete after fetching: {', '.join(still)}")
+
+
+def run_by_solara(argv: list[str]) -> bool:
+    """True under a bare `solara run sim.app.page` (or `python -m solara run ...`)."""
+    program = Path(argv[0]) if argv else Path()
+    return "solara" in (program.name, program.parent.name) and argv[1:2] == ["run"]
+
+
+def ensure_under_solara_run(argv: list[str] | None = None, get: Downloader | None = None) -> bool:
+    """The page's first import under a bare `solara run`, which skips our launcher: fetch what
+    is missing rather than leave the page blank where a CDN is blocked. Never raises: the
+    server starts either way, and Solara may still reach its CDN. True if all is present."""
+    if not run_by_solara(sys.argv if argv is None else argv):
+        return not missing()
+    try:
+        ensure(get=get)
+    except FetchError as error:
+        print(f"warning: {error}", file=sys.stderr, flush=True)
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,7 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         for path in absent:
             print(f"missing: {folder / path}")
         return 1 if absent else 0
-    fetched = fetch(folder)
+    try:
+        fetched = fetch(folder)
+    except FetchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"app assets in {folder}: " + (f"fetched {', '.join(fetched)}" if fetched else "all present"))
     absent = missing(folder)
     if absent:

@@ -28,6 +28,7 @@ import numpy as np
 import solara
 import traitlets
 
+from sim.app import assets
 from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
@@ -36,6 +37,7 @@ from sim.config import RegimeConfig
 from sim.model.signals import SIGNALS
 
 logger = logging.getLogger(__name__)
+assets.ensure_under_solara_run()  # a bare `solara run sim.app.page` fetches missing front-end files
 
 DEFAULT_SETUP: dict[str, Any] = {
     "preset": "token_leaderboard",

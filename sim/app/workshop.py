@@ -40,7 +40,7 @@ from sim.scenarios import Scenario, load_scenario
 
 _COMPOSE = threading.RLock()  # Hydra's compose API keeps global state: one session at a time
 
-SCENARIOS_ENV = "GOODHART_SCENARIOS"  # scenario files the app offers beside the presets
+SCENARIOS_ENV = "GOODHART_SCENARIOS"  # scenario files (or example:NAME) the app offers, one a line
 FLUENT = 0.5  # AI fluency from which a regular AI user counts as AI-fluent
 REGULAR_AI_SHARE = 0.1  # share of hours on AI-assisted work that makes a regular AI user
 
@@ -51,7 +51,7 @@ COLUMNS = {name: k for k, name in enumerate(WEEKLY_COLUMNS)}
 
 def scenario_files() -> list[str]:
     """Scenario files given to `python -m sim.app --scenario FILE`, passed on to the page."""
-    return [path for path in os.environ.get(SCENARIOS_ENV, "").split(os.pathsep) if path]
+    return [path for path in os.environ.get(SCENARIOS_ENV, "").splitlines() if path]
 
 
 def presets() -> list[str]:

@@ -1,0 +1,1 @@
+"""Example scenario files, installed with the package: `--scenario example:NAME`."""
