@@ -533,7 +533,7 @@ def _mark_died(job: Path, overrides: Sequence[str]) -> None:
 @hydra.main(version_base="1.3", config_path="pkg://sim.configs", config_name="sweep")
 def main(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
-    if hydra_cfg.launcher._target_.endswith("JoblibLauncher"):
+    if hydra_cfg.launcher._target_.endswith(("CoresLauncher", "JoblibLauncher")):
         watch_sweep_process()
     basic = hydra_cfg.launcher._target_.endswith("BasicLauncher")
     run_job(

@@ -137,6 +137,20 @@ def test_tab_completion_installs_and_answers_for_goodhart_sim(tmp_path):
     )
     assert query.returncode == 0, query.stderr
     assert query.stdout.split() == ["regime=token_leaderboard"]
+    for line, offered in (
+        ("goodhart-sim sw", ["sweep"]),  # a command's name
+        ("goodhart-sim sweep sweep.empl", ["sweep.employees="]),  # the sweep's own config
+        ("goodhart-sim report --se", []),  # argparse commands: nothing, and no error
+    ):
+        env = {**os.environ, "COMP_LINE": line, "COMP_POINT": str(len(line))}
+        query = subprocess.run(
+            [sys.executable, "-m", "sim", "-sc", "query=bash"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert (query.returncode, query.stdout.split(), query.stderr) == (0, offered, ""), line
     assert not list(tmp_path.iterdir())
 
 
