@@ -7,7 +7,9 @@ Bad input stops before anything runs with one line naming the key, and exit stat
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -70,30 +72,35 @@ def run(argv: Sequence[str]) -> None:
     main()
 
 
-def completing(argv: Sequence[str]) -> str | None:
-    """On Tab, bash runs `goodhart-sim -sc query=bash` with the line typed so far in COMP_LINE.
-    The command that line names, with the command taken out of COMP_LINE for Hydra to complete
-    the rest; a command's name being typed is completed here."""
+def complete(argv: Sequence[str]) -> bool:
+    """Tab completion. Bash runs `goodhart-sim -sc query=bash` with the line typed so far in
+    COMP_LINE; Hydra completes the main job's keys and presets. After a command's name, the
+    sweep's Hydra completes its own config, and the other commands get nothing; while the first
+    word is being typed, the commands it may start are offered too. Returns whether it answered."""
     line = os.environ.get("COMP_LINE")
     if line is None or not ({"-sc", "--shell-completion"} & set(argv)) or "query=bash" not in argv:
-        return None
+        return False
     words = line.split()
-    if len(words) == 2 and not line.endswith(" ") and "=" not in words[1] and not words[1].startswith("-"):
-        print(" ".join(name for name in COMMANDS if name.startswith(words[1])))
-        sys.exit(0)
-    if len(words) < 2 or words[1] not in COMMANDS:
-        return None
-    os.environ["COMP_LINE"] = line.replace(f" {words[1]}", "", 1)
-    return words[1]
+    if len(words) > 1 and words[1] in COMMANDS and (len(words) > 2 or line.endswith(" ")):
+        os.environ["COMP_LINE"] = line.replace(f" {words[1]}", "", 1)  # what Hydra completes
+        if words[1] in ("run", "sweep"):
+            run(argv) if words[1] == "run" else importlib.import_module("sim.sweep").cli(argv)
+        return True
+    typing = words[1] if len(words) == 2 and not line.endswith(" ") else ""
+    commands = [name for name in COMMANDS if name.startswith(typing)] if len(words) <= 2 else []
+    keys = io.StringIO()
+    with contextlib.redirect_stdout(keys):
+        run(argv)
+    print(" ".join([*commands, *keys.getvalue().split()]))
+    return True
 
 
 def cli(argv: Sequence[str] | None = None) -> None:
     """`goodhart-sim [COMMAND] ARGS`: the command's own entry point with the rest of the line."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = completing(argv)
-    if command not in (None, "run", "sweep"):
-        return  # Tab after a command that is not a Hydra app: nothing to offer
-    name = command or (argv[0] if argv and argv[0] in COMMANDS else "run")
+    if complete(argv):
+        return
+    name = argv[0] if argv and argv[0] in COMMANDS else "run"
     if argv[:1] == [name]:
         argv = argv[1:]
     if name == "run":

@@ -8,7 +8,7 @@ directories (`--config-dir` on the command line, `config_dirs=` from Python).
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -108,8 +108,8 @@ def check_launcher(hydra_overrides: Sequence[str], config_dirs: Iterable[str | P
         try:
             overrides = [f"hydra/launcher={name}", *extra]
             cfg = compose(config_name="config", overrides=overrides, return_hydra_config=True)
-            module = str(cfg.hydra.launcher._target_).rpartition(".")[0]
-            return importlib.util.find_spec(module) is not None, options
+            importlib.import_module(str(cfg.hydra.launcher._target_).rpartition(".")[0])  # and its needs
+            return True, options
         except (HydraException, OmegaConfBaseException, ImportError):
             return False, options
 

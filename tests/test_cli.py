@@ -139,6 +139,8 @@ def test_tab_completion_installs_and_answers_for_goodhart_sim(tmp_path):
     assert query.stdout.split() == ["regime=token_leaderboard"]
     for line, offered in (
         ("goodhart-sim sw", ["sweep"]),  # a command's name
+        ("goodhart-sim re", ["report", "regime.", "regime=", "replicates="]),  # or a key
+        ("goodhart-sim org.n_", ["org.n_employees="]),
         ("goodhart-sim sweep sweep.empl", ["sweep.employees="]),  # the sweep's own config
         ("goodhart-sim report --se", []),  # argparse commands: nothing, and no error
     ):
