@@ -1,44 +1,47 @@
-"""`python -m sim`: the main job, as a Hydra app. `--scenario FILE` runs a scenario file.
+"""`goodhart-sim` and `python -m sim`: the main job as a Hydra app, and the other commands.
 
+`goodhart-sim [run] [--scenario FILE] key=value ...` runs the main job; `goodhart-sim COMMAND
+ARGS` (sweep, collect, report, search, app, validate, calibrate) is `python -m sim.COMMAND ARGS`.
 Bad input stops before anything runs with one line naming the key, and exit status 2.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import io
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import hydra
 from omegaconf import DictConfig
 
 from sim.checks import ConfigError, fail, output_folder
+from sim.cli import COMMANDS, PROGRAM, version
 from sim.compare import main_job
-from sim.presets import as_config, load_config, split_command_line
+from sim.presets import as_config, check_launcher, load_config, read_command_line
 from sim.scenarios import expand_scenario_args
 
-# Flags after which Hydra does something other than a single run.
-_OTHER_MODES = {
-    "-m",
-    "--multirun",
-    "--cfg",
-    "-c",
-    "--help",
-    "-h",
-    "--hydra-help",
-    "--info",
-    "-i",
-    "--shell-completion",
-}
 
-
-def preflight(argv: list[str]) -> None:
-    """Compose and check the config of a single run; exit 2 with one line if it is wrong."""
-    if any(arg.split("=")[0] in _OTHER_MODES for arg in argv):
-        return
-    overrides, config_dirs = split_command_line(argv)
+def preflight(argv: Sequence[str]) -> None:
+    """Read the command line as Hydra will, and compose and check the config of the run;
+    exit 2 with one line if anything is wrong. Hydra's other modes (--help, --cfg, --info,
+    tab completion) are left to Hydra."""
     try:
-        cfg = as_config(load_config(overrides, config_dirs))
-        run_dir = next((a.split("=", 1)[1] for a in argv if a.startswith("hydra.run.dir=")), None)
+        line = read_command_line(argv)
+        if line.multirun:
+            raise ConfigError(
+                f"--multirun: the main job is one run of each regime; sweep with `{PROGRAM} sweep "
+                "key=a,b ...` (python -m sim.sweep)"
+            )
+        check_launcher(line.hydra_overrides, line.config_dirs)
+        if not line.runs:
+            return
+        cfg = as_config(load_config(line.overrides, line.config_dirs))
+        run_dirs = [a.split("=", 1)[1] for a in line.hydra_overrides if a.startswith("hydra.run.dir=")]
+        run_dir = run_dirs[-1] if run_dirs else None
         if run_dir is not None:
             output_folder("hydra.run.dir", run_dir)
         output_folder("output.dir", Path(run_dir or ".", cfg.output.dir))
@@ -54,13 +57,58 @@ def main(cfg: DictConfig) -> None:
         fail(str(error))
 
 
-def cli() -> None:
+def run(argv: Sequence[str]) -> None:
+    """The main job: `--scenario FILE` becomes its overrides, then Hydra runs the rest."""
+    argv = list(argv)
+    if "--version" in argv:
+        print(f"{PROGRAM} {version()}")
+        return
     try:
-        sys.argv[1:] = expand_scenario_args(sys.argv[1:])  # --scenario FILE: its overrides first
+        argv = expand_scenario_args(argv)  # --scenario FILE: its overrides first
     except ConfigError as error:
         fail(str(error))
-    preflight(sys.argv[1:])
+    preflight(argv)
+    sys.argv = [PROGRAM, *argv]
     main()
+
+
+def complete(argv: Sequence[str]) -> bool:
+    """Tab completion. Bash runs `goodhart-sim -sc query=bash` with the line typed so far in
+    COMP_LINE; Hydra completes the main job's keys and presets. After a command's name, the
+    sweep's Hydra completes its own config, and the other commands get nothing; while the first
+    word is being typed, the commands it may start are offered too. Returns whether it answered."""
+    line = os.environ.get("COMP_LINE")
+    if line is None or not ({"-sc", "--shell-completion"} & set(argv)) or "query=bash" not in argv:
+        return False
+    words = line.split()
+    if len(words) > 1 and words[1] in COMMANDS and (len(words) > 2 or line.endswith(" ")):
+        os.environ["COMP_LINE"] = line.replace(f" {words[1]}", "", 1)  # what Hydra completes
+        if words[1] in ("run", "sweep"):
+            run(argv) if words[1] == "run" else importlib.import_module("sim.sweep").cli(argv)
+        return True
+    typing = words[1] if len(words) == 2 and not line.endswith(" ") else ""
+    commands = [name for name in COMMANDS if name.startswith(typing)] if len(words) <= 2 else []
+    keys = io.StringIO()
+    with contextlib.redirect_stdout(keys):
+        run(argv)
+    print(" ".join([*commands, *keys.getvalue().split()]))
+    return True
+
+
+def cli(argv: Sequence[str] | None = None) -> None:
+    """`goodhart-sim [COMMAND] ARGS`: the command's own entry point with the rest of the line."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if complete(argv):
+        return
+    name = argv[0] if argv and argv[0] in COMMANDS else "run"
+    if argv[:1] == [name]:
+        argv = argv[1:]
+    if name == "run":
+        return run(argv)
+    command = COMMANDS[name]
+    status = getattr(importlib.import_module(command.module), command.function)(argv)
+    if status:
+        sys.exit(status)
 
 
 if __name__ == "__main__":

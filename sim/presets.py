@@ -7,7 +7,10 @@ directories (`--config-dir` on the command line, `config_dirs=` from Python).
 
 from __future__ import annotations
 
+import argparse
+import importlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -19,12 +22,14 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.checks import ConfigError, check
+from sim.cli import register_help
 from sim.config import Config, RegimeConfig, register_configs
 
 CONFIG_MODULE = "sim.configs"
 GROUPS = ("regime",)
 
 register_configs()
+register_help()
 
 
 def preset_names(group: str = "regime", config_dirs: Iterable[str | Path] = ()) -> list[str]:
@@ -39,35 +44,86 @@ def preset_names(group: str = "regime", config_dirs: Iterable[str | Path] = ()) 
     return sorted(names)
 
 
-# Hydra's command-line flags that take a value.
-VALUE_FLAGS = {
-    "--config-dir",
-    "-cd",
-    "--config-path",
-    "-cp",
-    "--config-name",
-    "-cn",
-    "--cfg",
-    "-c",
-    "--package",
-    "-p",
-}
+@dataclass
+class CommandLine:
+    """A command line as Hydra reads it: its config overrides, its Hydra settings, its mode."""
+
+    overrides: list[str]  # the config's own overrides (key=value, +key=value, group=option)
+    hydra_overrides: list[str]  # Hydra's settings: hydra.* and hydra/...
+    config_dirs: list[str]  # --config-dir
+    runs: bool  # Hydra will run jobs (not --help, --cfg, --info, --shell-completion)
+    multirun: bool  # --multirun / -m
 
 
-def split_command_line(argv: Sequence[str]) -> tuple[list[str], list[str]]:
-    """The config overrides and the extra config directories among Hydra command-line
-    arguments; flags and Hydra's own settings (`hydra.*`, `hydra/...`) are left out."""
-    overrides, config_dirs = [], []
-    args = iter(argv)
-    for arg in args:
-        flag, eq, value = arg.partition("=")
-        if flag in VALUE_FLAGS:
-            value = value if eq else next(args, "")
-            if flag in ("--config-dir", "-cd"):
-                config_dirs.append(value)
-        elif not arg.startswith(("-", "hydra.", "hydra/")):
-            overrides.append(arg)
-    return overrides, config_dirs
+def read_command_line(argv: Sequence[str]) -> CommandLine:
+    """Read a command line with the parser `hydra.main` uses, so that every flag Hydra knows,
+    today's and tomorrow's, is read as Hydra will read it (`-sc query=bash` included).
+
+    Raises ConfigError with one line for a flag Hydra does not know or a flag without its value.
+    """
+    parser = _hydra_args_parser()
+    parser.exit_on_error = False
+    try:
+        args, unknown = parser.parse_known_args(list(argv))
+    except argparse.ArgumentError as error:
+        raise ConfigError(f"{error.argument_name or 'arguments'}: {error.message}") from None
+    if unknown and unknown[0].startswith("-"):
+        raise ConfigError(f"{unknown[0]}: unknown flag; see --help for the flags allowed")
+    if unknown:  # argparse reads one run of positional arguments
+        raise ConfigError(f"{unknown[0]}: put every key=value together, before or after the flags")
+    overrides = [a for a in args.overrides if not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
+    other_modes = args.help or args.hydra_help or args.cfg or args.info or args.shell_completion
+    return CommandLine(
+        overrides=overrides,
+        hydra_overrides=[a for a in args.overrides if a not in overrides],
+        config_dirs=[args.config_dir] if args.config_dir else [],
+        runs=not (other_modes or args.experimental_rerun),
+        multirun=bool(args.multirun),
+    )
+
+
+def _hydra_args_parser() -> argparse.ArgumentParser:
+    # The one private Hydra import: Hydra 1.3 has no public way to read its command line, and
+    # this is the very parser `hydra.main` reads sys.argv with. A test guards its fields.
+    from hydra._internal.utils import get_args_parser
+
+    return get_args_parser()
+
+
+CLUSTER_EXTRA = 'pip install "goodhart-sim[cluster]"'
+
+
+def check_launcher(hydra_overrides: Sequence[str], config_dirs: Iterable[str | Path] = ()) -> None:
+    """A `hydra/launcher=NAME` whose plugin is not installed (Ray and SLURM come with the
+    `cluster` extra): ConfigError with the `pip install` to run, before Hydra says
+    "Could not load"."""
+    chosen = [a.split("=", 1)[1] for a in hydra_overrides if a.lstrip("+").startswith("hydra/launcher=")]
+    if not chosen:
+        return
+    name = chosen[-1]
+    dirs = [str(Path(d).resolve()) for d in config_dirs if Path(d).is_dir()]
+    extra = ["hydra.searchpath=[" + ",".join(f"file://{d}" for d in dirs) + "]"] if dirs else []
+
+    def installed() -> tuple[bool, list[str]]:
+        options = sorted(GlobalHydra.instance().config_loader().get_group_options("hydra/launcher"))
+        try:
+            overrides = [f"hydra/launcher={name}", *extra]
+            cfg = compose(config_name="config", overrides=overrides, return_hydra_config=True)
+            importlib.import_module(str(cfg.hydra.launcher._target_).rpartition(".")[0])  # and its needs
+            return True, options
+        except (HydraException, OmegaConfBaseException, ImportError):
+            return False, options
+
+    if GlobalHydra.instance().is_initialized():
+        found, options = installed()
+    else:
+        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+            found, options = installed()
+    if not found:
+        raise ConfigError(
+            f"hydra/launcher={name}: this launcher is not installed here (options: {', '.join(options)}); "
+            f"Ray and SLURM launchers need {CLUSTER_EXTRA}"
+        )
 
 
 def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path] = ()) -> DictConfig:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -46,24 +47,23 @@ from typing import Any
 import hydra
 import pandas as pd
 from hydra import compose, initialize_config_module
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.plugins import Plugins
 from hydra.core.utils import JobReturn, JobStatus
 from hydra.errors import HydraException, MissingConfigException
 from hydra.experimental.callback import Callback
-from hydra.plugins.sweeper import Sweeper
-from hydra_plugins.hydra_joblib_launcher import _core as joblib_core
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
 from sim.checks import ConfigError, check, output_folder
+from sim.cli import PROGRAM, version
 from sim.config import Config
 from sim.outputs import write_table, write_text
-from sim.presets import CONFIG_MODULE, GROUPS, missing_message, one_line, split_command_line
+from sim.presets import CONFIG_MODULE, GROUPS, check_launcher, missing_message, one_line, read_command_line
 from sim.run import replicate_seeds, run_model
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,12 @@ class SweepConfig(Config):
 
 
 ConfigStore.instance().store(name="sweep_config", node=SweepConfig)
+ConfigStore.instance().store(
+    group="hydra/sweeper",
+    name="grid",
+    node={"_target_": "hydra_plugins.goodhart_sim.GridSweeper", "params": None},
+    provider="goodhart-sim",
+)
 
 
 def job_dir_name(override_dirname: str) -> str:
@@ -263,12 +269,21 @@ def _front(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def expand_grid(overrides: Sequence[str]) -> list[list[str]]:
-    """The overrides of every job of a sweep, as Hydra's basic sweeper expands them.
+    """The overrides of every job of a sweep, as Hydra's basic sweeper expands them: every
+    combination of the listed values, a later override of a key replacing an earlier one.
 
     Raises ValueError for sweeps it cannot expand without the config (glob over a group).
     """
-    parsed = OverridesParser.create().parse_overrides(list(overrides))
-    return BasicSweeper.split_arguments(parsed, None)[0]
+    choices: dict[str, list[str]] = {}
+    for override in OverridesParser.create().parse_overrides(list(overrides)):
+        key = override.get_key_element()
+        if not override.is_sweep_override():
+            choices[key] = [f"{key}={override.get_value_element_as_str()}"]
+        elif override.is_discrete_sweep():
+            choices[key] = [f"{key}={value}" for value in override.sweep_string_iterator()]
+        else:
+            raise ValueError(f"{key}: only lists of values (a,b,c) and range() can be swept")
+    return [list(job) for job in itertools.product(*choices.values())]
 
 
 def task_overrides(config: DictConfig) -> list[str]:
@@ -422,7 +437,6 @@ def resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
 # --- Workers that never outlive the sweep, and a launcher that survives a dying worker ----
 
 _WATCHING: list[int] = []
-_JOBLIB_LAUNCH = joblib_core.launch
 
 
 def watch_sweep_process() -> None:
@@ -460,9 +474,10 @@ def running_jobs(sweep_dir: Path) -> dict[tuple[str, ...], Path]:
 
 
 def launch_surviving_dead_workers(
-    launcher: Any, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
+    launcher: Any, launch: Any, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
 ) -> Sequence[JobReturn]:
-    """Hydra's joblib launch (every local core), where a dying worker fails only its job.
+    """Hydra's joblib launch (every local core, `launch`), where a dying worker fails only its
+    job; the `cores` launcher (hydra_plugins.goodhart_sim.CoresLauncher) launches through it.
 
     When a worker process dies, joblib stops every worker; the jobs that were running are
     then rerun one at a time, so the one whose worker dies again is found and marked failed,
@@ -482,7 +497,7 @@ def launch_surviving_dead_workers(
         if n_jobs is not None:
             launcher.joblib = {**options, "n_jobs": n_jobs}
         try:
-            runs = _JOBLIB_LAUNCH(launcher, [job_overrides[i] for i in indices], initial_job_idx)
+            runs = launch([job_overrides[i] for i in indices], initial_job_idx)
         finally:
             launcher.joblib = options
         returns.update(zip(indices, runs, strict=True))
@@ -525,7 +540,7 @@ def _mark_died(job: Path, overrides: Sequence[str]) -> None:
 @hydra.main(version_base="1.3", config_path="pkg://sim.configs", config_name="sweep")
 def main(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
-    if hydra_cfg.launcher._target_.endswith("JoblibLauncher"):
+    if hydra_cfg.launcher._target_.endswith(("CoresLauncher", "JoblibLauncher")):
         watch_sweep_process()
     basic = hydra_cfg.launcher._target_.endswith("BasicLauncher")
     run_job(
@@ -537,22 +552,26 @@ def main(cfg: DictConfig) -> None:
     )
 
 
-# Flags after which Hydra does something other than a sweep.
-_OTHER_MODES = {"--cfg", "-c", "--help", "-h", "--hydra-help", "--info", "-i", "--shell-completion"}
-
-
-def preflight(argv: list[str]) -> None:
+def preflight(argv: list[str]) -> bool:
     """Check every value of every swept key before anything runs; exit 2 with one line if wrong.
+    Returns whether Hydra will run jobs (not --help, --cfg, --info, tab completion).
 
     Each value is checked once, with the first value of every other key, which catches
     unknown keys, bad types and out-of-range values at the cost of a few compositions.
     """
-    overrides, config_dirs = split_command_line(argv)
+    try:
+        line = read_command_line(argv)
+        check_launcher(line.hydra_overrides, line.config_dirs)
+    except ConfigError as error:
+        fail(str(error))
+    if not line.runs:
+        return False
+    overrides, config_dirs = line.overrides, line.config_dirs
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as error:
         fail(one_line(error))
-    for arg in argv:
+    for arg in line.hydra_overrides:
         if arg.startswith("hydra.sweep.dir="):
             try:
                 output_folder("hydra.sweep.dir", arg.split("=", 1)[1])
@@ -585,6 +604,7 @@ def preflight(argv: list[str]) -> None:
                     as_sweep_config(node)
     except ConfigError as error:
         fail(str(error))
+    return True
 
 
 def compose_jobs(
@@ -620,10 +640,6 @@ def compose_jobs(
         return compose_all()
 
 
-def _validated_by_preflight(self: Sweeper, batch: Sequence[Sequence[str]]) -> None:
-    return None
-
-
 def fail(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
     sys.exit(2)
@@ -631,17 +647,17 @@ def fail(message: str) -> None:
 
 def cli(argv: list[str] | None = None) -> None:
     """Check the sweep, run it through Hydra, then report what finished and what failed."""
-    argv = sys.argv[1:] if argv is None else argv
-    if not any(arg.split("=")[0] in _OTHER_MODES for arg in argv):
-        preflight(argv)
-        if "-m" not in argv and "--multirun" not in argv:
-            argv = ["--multirun", *argv]
-        # Hydra's basic sweeper composes every job once more in this process before launching
-        # (about 55 ms each, one after another); `preflight` has composed every value of every
-        # swept key already, and each job composes and checks its own config again.
-        # Hydra loads its sweeper plugins as fresh modules, so the patch goes on their base class.
-        Sweeper.validate_batch_is_legal = _validated_by_preflight
-        joblib_core.launch = launch_surviving_dead_workers  # the `cores` launcher
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--version" in argv:
+        print(f"{PROGRAM} {version()}")
+        return
+    if preflight(argv) and "-m" not in argv and "--multirun" not in argv:
+        argv = ["--multirun", *argv]
+    # Our sweeper and `cores` launcher: Hydra's scan of `hydra_plugins` misses them in an editable install.
+    from hydra_plugins.goodhart_sim import CoresLauncher, GridSweeper
+
+    Plugins.instance().register(CoresLauncher)
+    Plugins.instance().register(GridSweeper)
     sys.argv = [sys.argv[0], *argv]
     _LAST_SWEEP.clear()
     os.environ[PARENT_ENV] = str(os.getpid())  # workers watch this process, and stop with it

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
 import pandas as pd
 import pytest
+
+from sim.checks import ConfigError
+from sim.cli import COMMANDS
+from sim.presets import read_command_line
 
 from .conftest import run_cli
 
@@ -62,7 +72,7 @@ def test_hydra_overrides_select_the_regime_and_values(tmp_path):
         (["regime.pressure=1.5"], "regime.pressure"),
         (["regime=token_leaderboard", "regime.weights.tokens=0"], "regime.weights"),
         (["compare=[adoption,nothing_like_it]"], "nothing_like_it"),
-        (["--config-dir", "/no/such/folder", "regime=custom"], "/no/such/folder"),
+        (["regime=custom", "--config-dir", "/no/such/folder"], "/no/such/folder"),
         (["org.no_such_parameter=3"], "org.no_such_parameter"),
         (["org.n_employees=many"], "org.n_employees"),
     ],
@@ -75,3 +85,180 @@ def test_bad_input_exits_non_zero_with_one_line_and_writes_nothing(tmp_path, arg
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and key in lines[0] and lines[0].startswith("error:")
     assert not (tmp_path / "outputs").exists()
+
+
+# -- the command line is Hydra's, under our name ---------------------------------------------
+
+SIM = Path(__file__).resolve().parents[1] / "sim"
+
+
+def test_hydra_s_own_parser_reads_the_command_line():
+    line = read_command_line(["-sc", "query=bash"])
+    assert not line.runs and line.overrides == ["query=bash"]
+    line = read_command_line(
+        ["--config-dir", "mine", "regime=x", "hydra.run.dir=out", "hydra/launcher=basic", "-m"]
+    )
+    assert line.runs and line.multirun and line.config_dirs == ["mine"] and line.overrides == ["regime=x"]
+    assert line.hydra_overrides == ["hydra.run.dir=out", "hydra/launcher=basic"]
+    for modes in (["--cfg", "job"], ["--help"], ["--hydra-help"], ["--info"], ["-i", "plugins"]):
+        assert not read_command_line(modes).runs
+    for bad, named in (
+        (["--no-such-flag"], "--no-such-flag"),
+        (["--cfg", "everything"], "--cfg"),
+        (["a=1", "--cfg", "job", "b=2"], "b=2: put every key=value together"),  # as Hydra reads it
+    ):
+        with pytest.raises(ConfigError, match=named):
+            read_command_line(bad)
+
+
+def test_no_private_hydra_import_but_the_one_isolated_parser():
+    private = {
+        path.relative_to(SIM.parent): [line for line in path.read_text().splitlines() if "_internal" in line]
+        for path in [*SIM.rglob("*.py"), *SIM.parent.joinpath("hydra_plugins").rglob("*.py")]
+    }
+    private = {path: lines for path, lines in private.items() if lines}
+    assert list(private) == [Path("sim/presets.py")]
+    assert private[Path("sim/presets.py")] == ["    from hydra._internal.utils import get_args_parser"]
+    assert "validate_batch_is_legal" not in (SIM / "sweep.py").read_text()
+
+
+def test_tab_completion_installs_and_answers_for_goodhart_sim(tmp_path):
+    script = run_cli("-sc", "install=bash", cwd=tmp_path)
+    assert script.returncode == 0, script.stderr
+    assert "complete -o nospace -o default -F hydra_bash_completion goodhart-sim" in script.stdout
+    assert "$helper -sc query=bash" in script.stdout
+    env = {**os.environ, "COMP_LINE": "goodhart-sim regime=token_l", "COMP_POINT": "27"}
+    query = subprocess.run(
+        [sys.executable, "-m", "sim", "-sc", "query=bash"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert query.returncode == 0, query.stderr
+    assert query.stdout.split() == ["regime=token_leaderboard"]
+    for line, offered in (
+        ("goodhart-sim sw", ["sweep"]),  # a command's name
+        ("goodhart-sim re", ["report", "regime.", "regime=", "replicates="]),  # or a key
+        ("goodhart-sim org.n_", ["org.n_employees="]),
+        ("goodhart-sim sweep sweep.empl", ["sweep.employees="]),  # the sweep's own config
+        ("goodhart-sim report --se", []),  # argparse commands: nothing, and no error
+    ):
+        env = {**os.environ, "COMP_LINE": line, "COMP_POINT": str(len(line))}
+        query = subprocess.run(
+            [sys.executable, "-m", "sim", "-sc", "query=bash"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert (query.returncode, query.stdout.split(), query.stderr) == (0, offered, ""), line
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(
+    not (Path(sys.executable).parent / "goodhart-sim").exists(), reason="no goodhart-sim script"
+)
+def test_tab_completion_in_bash_completes_a_parameter(tmp_path):
+    """What bash does on Tab: the installed function asks `goodhart-sim -sc query=bash`."""
+    line = "goodhart-sim org.n_empl"
+    script = f"""
+        eval "$(goodhart-sim -sc install=bash)"
+        COMP_LINE='{line}'; COMP_POINT={len(line)}; COMP_CWORD=1
+        hydra_bash_completion
+        printf '%s\\n' "${{COMPREPLY[@]}}"
+    """
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["org.n_employees="]
+
+
+def test_help_names_the_program_every_flag_and_command(tmp_path):
+    done = run_cli("--help", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("goodhart-sim:") and "__main__" not in done.stdout
+    for flag in ("--scenario", "--config-dir", "--cfg job", "--version", "-sc install=bash", "--hydra-help"):
+        assert flag in done.stdout
+    for command in COMMANDS:
+        assert f"\n  {command} " in done.stdout
+    assert "token_leaderboard" in done.stdout  # the presets, from Hydra's config groups
+    sweep = run_cli("sweep", "--help", cwd=tmp_path)
+    assert sweep.returncode == 0 and sweep.stdout.startswith("goodhart-sim sweep:")
+    assert 'pip install "goodhart-sim[cluster]"' in sweep.stdout
+    assert not list(tmp_path.iterdir())
+
+
+def test_version_is_ours(tmp_path):
+    ours = f"goodhart-sim {metadata.version('goodhart-sim')}"
+    for args in (["--version"], ["sweep", "--version"], ["regime=adoption", "--version"]):
+        done = run_cli(*args, cwd=tmp_path)
+        assert (done.returncode, done.stdout.strip()) == (0, ours)
+
+
+def one_error_line(done: subprocess.CompletedProcess, *named: str) -> str:
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), lines
+    for text in named:
+        assert text in lines[0]
+    return lines[0]
+
+
+def test_multirun_of_the_main_job_points_to_the_sweep(tmp_path):
+    for flag in ("--multirun", "-m"):
+        done = run_cli(flag, "regime=adoption,consumption", cwd=tmp_path)
+        one_error_line(done, flag, "goodhart-sim sweep")
+    assert not list(tmp_path.iterdir())
+
+
+# A Python without the `cluster` extra's plugins: importing them fails, as when not installed.
+WITHOUT_CLUSTER = (
+    "import sys; sys.modules['hydra_plugins.hydra_ray_launcher'] = None; "
+    "sys.modules['hydra_plugins.hydra_submitit_launcher'] = None; "
+    "from sim.__main__ import cli; cli()"
+)
+
+
+@pytest.mark.parametrize("launcher", ["slurm", "ray_cluster", "submitit_local"])
+def test_a_launcher_without_its_extra_says_what_to_install(tmp_path, launcher):
+    for command in (["sweep", "regime.pressure=0.2,0.4", f"hydra.sweep.dir={tmp_path}/s"], []):
+        done = subprocess.run(
+            [sys.executable, "-c", WITHOUT_CLUSTER, *command, f"hydra/launcher={launcher}"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        one_error_line(done, f"hydra/launcher={launcher}", 'pip install "goodhart-sim[cluster]"')
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_unknown_launcher_lists_the_launchers(tmp_path):
+    done = run_cli("sweep", "regime.pressure=0.2,0.4", "hydra/launcher=nowhere", cwd=tmp_path)
+    one_error_line(done, "hydra/launcher=nowhere", "cores", "basic")
+    assert not list(tmp_path.iterdir())
+
+
+# -- one entry point -------------------------------------------------------------------------
+
+
+def test_each_command_is_its_module(tmp_path):
+    """`goodhart-sim COMMAND ARGS` answers as `python -m sim.COMMAND ARGS` does."""
+    for command, args in (
+        ("collect", ["no_such_sweep"]),
+        ("report", ["token_leaderboard", "--seeds", "0"]),
+        ("search", ["--trials", "0"]),
+        ("sweep", ["regime.pressure=0.5,1.5", f"hydra.sweep.dir={tmp_path}/s"]),
+        ("run", ["org.n_employees=-5"]),
+    ):
+        module = "sim" if command == "run" else f"sim.{command}"
+        alone = subprocess.run(
+            [sys.executable, "-m", module, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        through = run_cli(command, *args, cwd=tmp_path)
+        line = one_error_line(through)
+        assert line == one_error_line(alone), command
+    assert not list(tmp_path.iterdir())

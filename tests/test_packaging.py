@@ -22,7 +22,7 @@ import pytest
 import sim
 
 REPO = Path(__file__).resolve().parents[1]
-BUILD_FILES = ("pyproject.toml", "README.md", "LICENSE", "sim")
+BUILD_FILES = ("pyproject.toml", "README.md", "LICENSE", "sim", "hydra_plugins")
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +82,7 @@ def test_the_wheel_holds_the_licence_type_marker_presets_and_examples(wheel):
     assert len(examples) >= 4
     assert presets <= names and examples <= names
     assert "sim/py.typed" in names
+    assert "hydra_plugins/goodhart_sim/__init__.py" in names  # the sweep's sweeper and launcher
     assert "MIT License" in licence_text and "the goodhart-sim contributors" in licence_text
     assert meta["License-Expression"] == "MIT"
     assert meta["Version"] == sim.__version__
@@ -121,6 +122,17 @@ def test_the_installed_command_runs_an_example_from_outside_the_repository(clean
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Token usage on next year's rubric" in run.stdout
     assert list(tmp_path.glob("outputs/*/*/summary.parquet"))
+    sweep = subprocess.run(
+        [command, "sweep", "org.n_employees=20", "org.weeks=6", "regime.start_week=2"]
+        + ["replicates=1", "regime.pressure=0.2,0.4", "hydra.sweep.dir=s"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert sweep.returncode == 0, sweep.stderr[-2000:]
+    assert "2 jobs run" in sweep.stderr
+    assert len(list(tmp_path.glob("s/*/done"))) == 2
 
 
 def test_the_installed_package_also_runs_from_the_repository_root(clean_venv):
