@@ -586,7 +586,7 @@ def preflight(argv: list[str]) -> bool:
             strings = [f"{key}={v}" for v in override.sweep_string_iterator()]
             choices.append((strings, list(override.sweep_iterator())))
         else:
-            choices.append(([f"{key}={override.get_value_element_as_str()}"], [override.value()]))
+            choices.append(([f"{key}={override.get_value_element_as_str()}"], [override.value()]))  # type: ignore[list-item]
     first = [values[0] for values, _ in choices]
     try:
         [start] = compose_jobs([first], config_dirs, typed=False)
@@ -597,6 +597,7 @@ def preflight(argv: list[str]) -> bool:
                     compose_jobs([first[:i] + [value] + first[i + 1 :]], config_dirs)
                 else:  # a value: set it on the composed config, which checks its type
                     node = copy.deepcopy(start)
+                    assert isinstance(node, DictConfig)
                     try:
                         OmegaConf.update(node, key, parsed_value, merge=True)
                     except OmegaConfBaseException as error:
@@ -621,8 +622,8 @@ def compose_jobs(
             raise ConfigError(f"config dir {folder}: no such folder")
     extra = ["hydra.searchpath=[" + ",".join(f"file://{d}" for d in dirs) + "]"] if dirs else []
 
-    def compose_all() -> list[SweepConfig]:
-        configs = []
+    def compose_all() -> list[SweepConfig] | list[DictConfig]:
+        configs: list = []
         for job in jobs:
             try:
                 node = compose(config_name="sweep", overrides=[*job, *extra])
