@@ -29,7 +29,9 @@ WEEKLY: dict[str, Column] = {
     "pressure": Column("share", "pressure riding on the score this week (0 before the policy starts)"),
     "headcount": Column("people", "people employed this week"),
     "vacancies": Column("posts", "posts empty this week"),
-    "hours_mean": Column("hours a week", "mean hours worked per employee"),
+    "hours_mean": Column(
+        "hours a week", "mean hours worked per employee, review of teammates' output included"
+    ),
     "share_craft": Column("share of hours", "share of all hours spent on work without AI"),
     "share_ai": Column("share of hours", "share of hours spent on real work through AI"),
     "share_theater": Column(
@@ -144,6 +146,11 @@ WEEKLY: dict[str, Column] = {
         ),
     ),
     "quality_hours": Column("hours per head a week", "mean hours spent on quality work"),
+    "review_hours": Column(
+        "hours per head a week",
+        "mean hours spent reviewing teammates' output, as their output asks (demanded, not chosen)",
+    ),
+    "long_hours_share": Column("share", "share of employees working more than 45 hours a week"),
     "metric_index": Column(
         "ratio",
         (
@@ -200,7 +207,9 @@ EMPLOYEES: dict[str, Column] = {
     "outside_option": Column("multiplier", "what they could get elsewhere (rises with skill)"),
     "fluency_at_hire": Column("score", "AI fluency when hired"),
     "fluency": Column("score", "AI fluency when they left, or at the end"),
-    "hours_mean": Column("hours a week", "mean hours worked"),
+    "hours_mean": Column(
+        "hours a week", "mean hours worked: one's own work plus the review teammates' output asks for"
+    ),
     "share_craft": Column("share of hours", "share of their hours on craft"),
     "share_ai": Column("share of hours", "share of their hours on AI-assisted work"),
     "share_theater": Column("share of hours", "share of their hours on gaming actions of any kind"),
@@ -290,6 +299,12 @@ SUMMARY: dict[str, Column] = {
         "share of staff", "share of staff spending over 5% of hours on gaming actions, last quarter"
     ),
     "hours_mean": Column("hours a week", "mean hours worked, policy period"),
+    "review_hours": Column(
+        "hours per head a week", "mean hours spent reviewing teammates' output, policy period"
+    ),
+    "long_hours_share": Column(
+        "share", "share of employees working more than 45 hours a week, policy period"
+    ),
     "rework_rate": Column("share of volume", "mean rework rate, policy period"),
     "adoption": Column("share of staff", "regular AI users, last quarter"),
     "fluency": Column("score", "mean AI fluency, last quarter"),
