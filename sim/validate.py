@@ -529,6 +529,12 @@ TARGETS = (
         "over time under a gameable metric, far less under a durable one.",
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
+        note="Since Model 2.0 part 2, shipped volume is a poorer measure of contribution before the "
+        "policy (0.67; 0.84 before), and under output OKRs the score's correlation with "
+        "contribution rises over the policy (+0.12) while durable value falls (7% below no metric "
+        "at two years). A likely reason, not yet tested: everyone pads and shifts to AI alike, so "
+        "ranks hold. Goodhart shows here as lost value, not as a lost correlation. The durable "
+        "metric's correlation holds (0.96).",
     ),
     Target(
         3,
@@ -563,12 +569,13 @@ TARGETS = (
         "telemetry visible to managers (at least 20% on the same seeds).",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
-        note="Showing managers the telemetry costs 19% of durable value per token dollar (0.81 of "
-        "the hidden case, paired by seed), just short of the 20% the target asks. The size rests "
-        "on `behaviour.telemetry_visibility` (how far managers' impression leans on AI telemetry), "
-        "an assumption: docs/robustness.md finds the 20% holds in about two thirds of the space, "
-        "mostly where that weight is high. Adoption still grows, gaming stays at the baseline's "
-        "level, and the hidden case beats every regime that scores AI use.",
+        note="Showing managers the telemetry costs 10% of durable value per token dollar (0.90 of the "
+        "hidden case, paired by seed), half the 20% the target asks; before Model 2.0 part 2 it "
+        "cost 19%. Not yet explained: a likely reason is that people now start with a quarter of "
+        "their week in AI work (DORA 2025), leaving less AI use for visible telemetry to add. The "
+        "size rests on `behaviour.telemetry_visibility`, an assumption. Adoption still grows, "
+        "gaming stays at the baseline's level, and the hidden case beats every regime that scores "
+        "AI use.",
     ),
     Target(
         8,
@@ -601,15 +608,13 @@ TARGETS = (
         "Holmström & Milgrom 1991; Baker 1992; Bommer et al. 1995 (ratings and results correlate "
         "0.39); Lazear 2000",
         measurement_has_a_purpose,
-        note="The gain of measuring comes from rewards that track contribution: the best keep more of "
-        "what they could earn elsewhere and stay, and incentives reach people whose manager cannot see "
-        "their work. It is small (1-2% of durable value), so it takes the report's 12 seeds to "
-        "resolve; with the 3-6 seeds of the test suite it is within the noise. Caution: two "
-        "assumptions that open these channels were set while this target was being examined "
-        "(`turnover.outside_option_quit` raised from 1.0 to 2.0, and real contribution weighted by "
-        "1 - career concern as DESIGN.md defines it, with `behaviour.effort_weight` 0.6 -> 0.35 to "
-        "keep weeks near 43 hours); with the old values no preset beat no metric. The result holds "
-        "for these values, not yet across the space: docs/robustness.md has to say how far.",
+        note="With Model 2.0 part 2 no outcome preset beats measuring nothing: each costs 1-4% of "
+        "durable value at two years (decoupled telemetry least, -1.3% [-1.8, -0.9]). Before it, "
+        "the balanced scorecard gained 1.7%, through channels opened by assumptions set while "
+        "this target was examined (`turnover.outside_option_quit` 1.0 -> 2.0; "
+        "`behaviour.effort_weight` 0.6 -> 0.35). Which of part 2's changes removed the gain is "
+        "not yet known. The result does not survive the model's own revision; it is reported as "
+        "failing rather than re-tuned.",
     ),
     Target(
         12,
@@ -757,6 +762,21 @@ def report(
             "|---|---|",
         ]
         lines += [f"| {regime} | {'<br>'.join(str(f) for f in figs)} |" for regime, figs in horizon_rows]
+        burnout = {f.name: f.mean for regime, figs in horizon_rows if regime == "baseline" for f in figs}
+        year_2, year_4 = burnout.get("year 2: burnout share"), burnout.get("year 4: burnout share")
+        if year_2 is not None and year_4 is not None:
+            settled = abs(year_4 - year_2) <= 0.01
+            lines += [
+                "",
+                f"**Does the baseline hold still?** With no metric, {year_4:.1%} of staff are burned out in "
+                f"year 4 against {year_2:.1%} in year 2: "
+                + (
+                    "within a percentage point, as issue 12 asks."
+                    if settled
+                    else f"{abs(year_4 - year_2) * 100:.1f} points apart, where issue 12 asks for one: "
+                    "**not yet stationary**."
+                ),
+            ]
     lines.append("")
     return "\n".join(lines)
 
