@@ -157,7 +157,7 @@ def goodhart_curve(lab: Lab) -> Outcome:
             "metric rises with pressure": bool(np.all(np.diff(metric_mean) > -0.02 * metric_mean[:-1]))
             and metric_mean[-1] > 1.5 * metric_mean[1],
             # Durable value ends at least 5% below where it started, or below its own peak.
-            "value falls under the gameable metric": value_mean[-1] < 0.95 * value_mean.max(),
+            "value falls under the gameable metric": value_mean[-1] < 0.95 * float(np.max(value_mean)),
             # "Far better": under durable or team metrics, at most a third of the value the
             # gameable metric destroys is lost (or under 2%, whichever is larger).
             "value holds up far better under durable metrics": max(

@@ -477,7 +477,7 @@ class OrgModel(mesa.Model):
         heads = int(on.sum())
         per_head = max(heads, 1)
         hours = outcome.activity_hours * on
-        total_hours = max(hours.sum(), 1e-9)
+        total_hours = max(float(hours.sum()), 1e-9)
         token_cost = float((outcome.tokens * on).sum() * cfg.production.token_price)
         durable_total = float(durable[on].sum())
         volume_total = float(outcome.volume[on].sum())
