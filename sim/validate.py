@@ -637,7 +637,10 @@ TARGETS = (
         workload,
         note="Review hours rise several-fold, but people plan fewer hours of their own work when an "
         "AI-assisted hour yields more, and that offsets the review that spills over: the share of "
-        "long weeks does not rise beyond seed noise.",
+        "long weeks does not rise beyond seed noise. The half that passes is close to built in: AI "
+        "output is assumed to need five times the review of craft per hour (`production.review_need` "
+        "0.5 against `review_need_craft` 0.1), so more review with AI follows from that assumption; "
+        "the long weeks are the emergent half.",
     ),
     Target(
         14,

@@ -42,7 +42,7 @@ def test_theater_rises_with_pressure_under_a_token_metric():
 REPERTOIRE = Repertoire(Config().gaming)
 
 
-def _one_person_week(split: dict[str, float], hours: float = 40.0):
+def _one_person_week(split: dict[str, float], hours: float = 40.0, review_demand: float = 0.0):
     shares = np.array([[split.get(a, 0.0)] for a in activities(REPERTOIRE)])
     ones = np.ones(1)
     return work_week(
@@ -56,6 +56,7 @@ def _one_person_week(split: dict[str, float], hours: float = 40.0):
         team_help=np.zeros(1),
         prod=ProductionConfig(),
         repertoire=REPERTOIRE,
+        review_demand=np.array([review_demand]),
     )
 
 

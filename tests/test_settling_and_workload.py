@@ -38,25 +38,7 @@ def test_expectations_fall_after_a_shortfall_and_more_after_burnout():
 
 def test_review_that_teammates_ask_for_comes_on_top_of_ones_own_work():
     own = _one_person_week({"craft": 0.75, "quality": 0.25})
-    from sim.model.gaming import Repertoire
-    from sim.model.production import activities, work_week
-
-    repertoire = Repertoire(Config().gaming)
-    shares = np.array([[{"craft": 0.75, "quality": 0.25}.get(a, 0.0)] for a in activities(repertoire)])
-    ones = np.ones(1)
-    asked = work_week(
-        shares,
-        np.array([40.0]),
-        skill=ones,
-        fluency=np.array([0.5]),
-        token_need=ones,
-        efficiency=ones,
-        sloppiness=ones,
-        team_help=np.zeros(1),
-        prod=ProductionConfig(),
-        repertoire=repertoire,
-        review_demand=np.array([6.0]),
-    )
+    asked = _one_person_week({"craft": 0.75, "quality": 0.25}, review_demand=6.0)
     assert asked.review_given[0] == 6.0 and own.review_given[0] == 0.0
     # The hours of one's own work are the same; past 45 hours in all, each yields less.
     assert np.allclose(asked.activity_hours, own.activity_hours)
