@@ -6,7 +6,7 @@ PYTHON ?= $(firstword $(shell for p in python3.12 python3.13; do \
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test app benchmark figures calibrate
+.PHONY: run test app benchmark figures calibrate validate
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)  # an existing venv keeps its Python
@@ -38,3 +38,8 @@ figures: $(BIN)/.installed
 # writes ./calibrated.yaml, never into the installed package).
 calibrate: $(BIN)/.installed
 	$(BIN)/python -m sim.calibrate --out sim/configs/calibrated.yaml --report docs/calibration.md
+
+# The studies too slow for the default suite (pytest -m slow), then the validation report.
+validate: $(BIN)/.installed
+	$(BIN)/python -m pytest -m slow
+	$(BIN)/python -m sim.validate

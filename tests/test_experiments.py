@@ -18,6 +18,7 @@ def script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a study: `make validate` runs it
 def test_the_goodhart_curve_at_a_reduced_size_writes_its_png_and_csv(tmp_path):
     done = script(
         "figures.py", "goodhart_curve", "--quick", "--out", "figs", "--sweeps", "sweeps", cwd=tmp_path
@@ -56,6 +57,7 @@ def test_the_sensitivity_analysis_at_a_reduced_size_ranks_every_parameter(tmp_pa
     assert "theater (share of hours):" in done.stdout
 
 
+@pytest.mark.slow  # a study: `make validate` runs it
 def test_the_sweep_benchmark_prints_runs_per_minute(tmp_path):
     done = script("sweep_benchmark.py", "--quick", cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -11,6 +11,8 @@ import pytest
 from sim import validate
 from sim.validate import TARGETS, Lab
 
+pytestmark = pytest.mark.slow  # about five minutes: `make validate` runs them, the default suite does not
+
 
 def explain(outcome: validate.Outcome) -> str:
     failed = [name for name, ok in outcome.checks.items() if not ok]
