@@ -29,6 +29,7 @@ The chosen values become the defaults of sim/config.py through sim/configs/calib
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 import time
 from datetime import date
@@ -312,10 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", type=Path, default=Path("calibration.md"), help="the fit table (default ./calibration.md)"
     )
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: every core)"
+    )
     args = parser.parse_args(argv)
     try:
         for flag, value in (("--seeds", args.seeds), ("--fit-seeds", args.fit_seeds)):
             checks.whole_number(flag, value, 1, checks.MAX_REPLICATES)
+        checks.whole_number("--jobs", args.jobs, 1)
         checks.organisation(args.size, args.weeks, size_flag="--size")
         checks.after_start(args.weeks)
         checks.output_file("--out", args.out)
@@ -323,10 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     except checks.ConfigError as error:
         checks.fail(str(error))
     started = time.perf_counter()
-    lab = Lab(args.size, args.weeks, replicate_seeds(101, args.seeds))
+    lab = Lab(args.size, args.weeks, replicate_seeds(101, args.seeds), jobs=args.jobs)
     cal = Calibration(lab)
     cal.run()
-    fit_lab = Lab(args.size, args.weeks, replicate_seeds(202, args.fit_seeds))
+    fit_lab = Lab(args.size, args.weeks, replicate_seeds(202, args.fit_seeds), jobs=args.jobs)
     fit = fit_table(fit_lab, cal.values)
     out = args.out
     write_text(calibrated_yaml(cal.values), out)

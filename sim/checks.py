@@ -49,6 +49,7 @@ SHARES = {
     "wellbeing.burnout_productivity",
     "wellbeing.ratchet",
     "workforce.theater_habit",
+    "workforce.gaming_inclined_share",
     "workforce.non_adopter_share",
     "turnover.base_attrition",
     "trust.motivation_loss",

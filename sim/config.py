@@ -33,6 +33,7 @@ class OrgConfig:
     n_employees: int = 500
     team_size: int = 8
     weeks: int = 104
+    burn_in_weeks: int = 156  # weeks run with no metric before week 0, unrecorded (settles burnout)
     review_period: int = 13
     salary: float = 200_000.0  # $ a year, fully loaded
     vacancy_weeks: int = 6  # weeks a post stays empty before the replacement starts
@@ -56,6 +57,7 @@ class WorkforceConfig:
     token_need_sd: float = CALIBRATED["workforce"]["token_need_sd"]  # lognormal sd of tokens a role needs
     outside_option_sd: float = 0.15  # noise of the outside option around skill
     theater_habit: float = 0.002  # mean share of a hire's own habits spent on each gaming action
+    gaming_inclined_share: float = 0.2  # share of hires whose own habits include gaming at all
     non_adopter_share: float = 0.3  # share of hires whose own habits include no AI at all
     habit_noise: float = 0.04  # sd of a hire's own split around the default split
     initial_split: dict[str, float] = field(

@@ -193,7 +193,11 @@ EMPLOYEES: dict[str, Column] = {
     "seed": Column("integer", "the run's seed (main job only)"),
     "employee_id": Column("id", "the Mesa agent's `unique_id` (unique within a run)"),
     "team": Column("team number", "their team"),
-    "hired_week": Column("week", "week they started (0 for the founding staff)"),
+    "hired_week": Column(
+        "week",
+        "week they started; negative if before week 0, during the burn-in "
+        "(the founding staff: -`org.burn_in_weeks`)",
+    ),
     "left_week": Column("week", "week they left; -1 if still employed at the end"),
     "exit": Column("category", "how they left, or `employed`"),
     "tenure_weeks": Column("weeks", "weeks worked here during the run"),

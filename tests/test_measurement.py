@@ -55,8 +55,9 @@ def test_trust_erodes_under_monitoring_and_costs_motivation_and_people():
     before_quit = quit_probability(wf, cfg.turnover, 42.0, cfg.trust.quit_effect)
     before_motivation = intrinsic_motivation(wf, cfg.trust)
     wf.trust[:] = 0.5
-    assert np.all(quit_probability(wf, cfg.turnover, 42.0, cfg.trust.quit_effect) > before_quit)
-    assert np.all(intrinsic_motivation(wf, cfg.trust) < before_motivation)
+    on = wf.employed  # the burn-in leaves a few posts vacant
+    assert np.all(quit_probability(wf, cfg.turnover, 42.0, cfg.trust.quit_effect)[on] > before_quit[on])
+    assert np.all(intrinsic_motivation(wf, cfg.trust)[on] < before_motivation[on])
 
 
 def test_gaming_moves_the_records_never_real_value():
@@ -147,9 +148,13 @@ def test_token_metrics_are_the_least_aligned_durable_and_team_metrics_the_most()
         for name in ("token_leaderboard", "consumption", "adoption", "decoupled_telemetry", "team_outcome")
     }
     assert np.isnan(summaries(["regime=baseline"], SEEDS[:1])["metric_alignment"].iloc[0])
+    others = {
+        name: summaries([f"regime={name}"], SEEDS[:1])["metric_alignment"].iloc[0]
+        for name in ("individual_outcome", "balanced_scorecard", "value_per_token")
+    }
     usage = max(alignment["token_leaderboard"], alignment["consumption"], alignment["adoption"])
     outcome = min(alignment["decoupled_telemetry"], alignment["team_outcome"])
-    assert usage < 0.1 < 0.2 < outcome
+    assert usage < 0.1 < outcome and usage < min(others.values()) and max(others.values()) < outcome
 
 
 def _share_at_cap(*overrides: str) -> float:

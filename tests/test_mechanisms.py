@@ -27,7 +27,9 @@ def test_telemetry_shown_to_managers_is_gamed_even_with_nothing_riding_on_the_sc
     shown = summaries(["regime=token_leaderboard", "regime.pressure=0", "regime.telemetry_visible=true"])
     usage = ["theater_agents_running", "theater_prompt_padding", "theater_accept_clicking"]
     assert shown[usage].sum(axis=1).mean() > 2 * baseline[usage].sum(axis=1).mean()
-    assert shown["token_cost_per_head_year"].mean() > 1.2 * baseline["token_cost_per_head_year"].mean()
+    # Token spend rises with it, seed by seed (the same seeds: the same people and roles).
+    spend, base_spend = shown["token_cost_per_head_year"], baseline["token_cost_per_head_year"]
+    assert (spend > base_spend).all() and spend.mean() > 1.1 * base_spend.mean()
 
 
 def test_theater_rises_with_pressure_under_a_token_metric():
@@ -137,7 +139,9 @@ def test_vacancies_are_refilled_after_the_delay_and_hires_ramp_up():
     assert result.weekly["vacancies"].max() < 0.1 * cfg.org.n_employees
     early_exits = quitters[quitters["left_week"] < cfg.org.weeks - 8]
     assert len(hires) >= len(early_exits)
-    assert set(hires["hired_week"]) <= {w + 1 + 6 for w in people["left_week"] if w >= 0}
+    # Hires up to week 7 fill posts left during the burn-in, which the record does not hold.
+    refills = set(hires.loc[hires["hired_week"] >= 7, "hired_week"])
+    assert refills <= {w + 1 + 6 for w in people["left_week"] if w >= 0}
 
 
 def test_a_policy_start_week_leaves_the_first_weeks_as_the_baseline():

@@ -20,7 +20,8 @@ def test_employees_are_mesa_agents_viewing_their_row():
     model = small_model()
     assert isinstance(model, mesa.Model)
     employees = model.agents_by_type[Employee]
-    assert len(employees) == 60
+    # The burn-in before week 0 leaves a few posts vacant, as any organisation has.
+    assert len(employees) == int(model.workforce.employed.sum()) >= 54
     person = next(iter(employees))
     assert person.exhaustion == pytest.approx(model.workforce.exhaustion[person.slot])
     person.exhaustion = 0.9  # a view: writing the agent writes the array
@@ -41,7 +42,8 @@ def test_stepping_by_hand_counts_weeks_and_keeps_agents_in_step_with_posts():
     assert len(frame) == 30 and frame["quits"].sum() > 0
     # People who left are no longer agents of the model, but stay in the employee table.
     records = pd.DataFrame(model.employee_records())
-    assert len(records) == 60 + frame["hires"].sum()
+    at_start = model.datacollector.get_model_vars_dataframe()["headcount"].iloc[0]
+    assert len(records) == at_start + frame["hires"].sum()
     assert (records["exit"] == "quit").sum() == frame["quits"].sum()
 
 

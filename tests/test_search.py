@@ -21,7 +21,7 @@ from sim.search import (
 from sim.search_report import Check, compare, fresh_seeds, front_figure, verdict
 
 SMALL = ["org.n_employees=150", "org.weeks=40"]
-CEILINGS = Ceilings(burnout=0.10, attrition=0.15)
+CEILINGS = Ceilings(burnout=0.15, attrition=0.15)
 
 
 @pytest.fixture(scope="module")

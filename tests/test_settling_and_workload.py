@@ -10,7 +10,7 @@ from sim.model.organisation import OrgModel, settled_fluency
 from sim.model.production import AI, LEARNING, learning
 from sim.model.wellbeing import ratchet_expectations
 from sim.model.workforce import Workforce
-from sim.run import resolve
+from sim.run import resolve, run_model
 
 from .conftest import summaries
 from .test_mechanisms import _one_person_week
@@ -108,3 +108,38 @@ def test_the_validation_report_gives_each_headline_at_every_horizon():
         assert not any(n.startswith("year 4:") for n in names)  # beyond the runs: not reported
     text = report([], lab, rows, 104)
     assert "## The headlines at one, two and four years" in text and "| token_leaderboard |" in text
+
+
+def _burnout_by_year(*overrides: str) -> np.ndarray:
+    """Mean burnout share in each of four years, with no metric, averaged over four seeds of
+    2,000 people (burnout comes in waves: at 500 people a year's mean swings by points)."""
+    cfg = resolve(None, ["regime=baseline", "org.n_employees=2000", "org.weeks=208", *overrides])
+    years = []
+    for seed in range(4):
+        weekly = run_model(cfg, seed=seed).weekly
+        years.append(weekly.groupby(weekly["week"] // 52)["burnout_share"].mean().to_numpy())
+    return np.mean(years, axis=0)
+
+
+def test_the_burn_in_removes_the_founders_hump_of_burnout():
+    # Founders who all start fresh burn out together: a hump in year 2 that falls back later.
+    fresh = _burnout_by_year("org.burn_in_weeks=0")
+    assert fresh[1] > fresh[0] + 0.05 and fresh[1] - fresh[3] > 0.03, fresh
+    # After the burn-in no year stands out. What drift is left (about half a point a year,
+    # with the shift of hours into AI work) is what issue 12's one point is judged on, in
+    # the validation report.
+    settled = _burnout_by_year()
+    assert np.ptp(settled) < 0.02 and abs(settled[3] - settled[1]) < 0.02, settled
+
+
+def test_most_hires_bring_no_gaming_habits_and_a_few_bring_a_lot():
+    cfg = Config()
+    n = 20_000
+    wf = Workforce(n, 8, n_activities=len(cfg.gaming) + 4)
+    wf.hire(np.arange(n), np.arange(n), week=0, cfg=cfg, rng=np.random.default_rng(5))
+    gaming = wf.shares[4:].sum(axis=0)
+    inclined = gaming > 0
+    assert abs(inclined.mean() - cfg.workforce.gaming_inclined_share) < 0.01
+    # The average habit is as before (about 7 x 0.002), carried by the inclined fifth.
+    assert 0.011 < gaming.mean() < 0.016
+    assert gaming[inclined].mean() > 4 * gaming.mean()

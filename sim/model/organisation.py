@@ -114,7 +114,8 @@ class OrgModel(mesa.Model):
         self.quit_counts = {"burned_out": 0, "other": 0}
         self.departure_cost = 0.0
 
-        self._hire(np.arange(n), week=0)
+        burn_in = cfg.org.burn_in_weeks
+        self._hire(np.arange(n), week=-burn_in)
         wf = self.workforce
         wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
         wf.fluency[:] = settled_fluency(wf, cfg.production)
@@ -139,6 +140,8 @@ class OrgModel(mesa.Model):
         misreading = cfg.behaviour.judgement_noise * self.judgement.typical * wf.halo / np.sqrt(2.0)
         wf.impression[:] = wf.contribution + self.judgement.visible(steady, wf.hours) + misreading
         self.metric.start(self._observe(steady, steady=True))
+        steady = self._burn_in(burn_in, steady)
+        self.metric.start(self._observe(steady, steady=True))
         self.reference = self._org_levels(steady)
         self.alignment = float("nan")  # Baker's alignment of the score, set when the policy starts
         if self.metric.measures and cfg.regime.start_week <= 0:
@@ -152,16 +155,20 @@ class OrgModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _record_initial_state(self, steady: WeekOfWork) -> None:
-        """The steady week the run starts from, as week -1: nobody has quit, been let go or
-        hired yet; the policy is in force only if it starts before week 0. Reads, draws nothing."""
+        """The week the run starts from, as week -1 (the last of the burn-in, or the steady
+        week without one): its quits, firings and hires are not counted; the policy is in
+        force only if it starts before week 0. Reads, draws nothing."""
         cfg = self.config
         active = self.metric.measures and cfg.regime.start_week <= -1
         situation = self._situation(cfg.regime.pressure if active else 0.0)
         composite = self.metric.per_person(self.metric.composites()[0])
         durable, _, _, rework = self._pipelines[:, 0].copy()
-        self._quits_recent.append(0)  # the attrition of the last 13 weeks, of which there are none
+        started_fresh = not self._quits_recent  # no burn-in: no weeks, so no quits, behind it
+        if started_fresh:
+            self._quits_recent.append(0)
         self._record_stats(-1, situation, steady, durable, rework, composite, active)
-        self._quits_recent.clear()
+        if started_fresh:
+            self._quits_recent.clear()
         self.week_stats.update(quits=0, fired=0, hires=0)
 
     def weekly(self) -> pd.DataFrame:
@@ -170,9 +177,45 @@ class OrgModel(mesa.Model):
 
     # -- the week -------------------------------------------------------------------
     def step(self) -> None:
-        week = self.steps - 1  # Mesa counts the step under way
+        self._week(self.steps - 1)  # Mesa counts the step under way
+        self.datacollector.collect(self)
+        if self.steps >= self.config.org.weeks:
+            self.running = False  # the horizon: Mesa's runners and SolaraViz stop here
+
+    def _burn_in(self, weeks: int, steady: WeekOfWork) -> WeekOfWork:
+        """Run the organisation with no metric for `weeks` weeks before week 0, so the run
+        starts from the state it settles into (burnout, hours, who has left) and not from the
+        cohort of founders who all started fresh. Nothing of it is recorded: the record of
+        people and departures starts at week 0, as a new policy would find the organisation."""
+        if weeks <= 0:
+            return steady
+        for week in range(-weeks, 0):
+            self._week(week, burn_in=True)
+        wf = self.workforce
+        for total in (
+            wf.activity_hours_total,
+            wf.rewards_total,
+            wf.review_total,
+            wf.weeks_worked,
+            wf.weeks_burned_out,
+            wf.value_total,
+            wf.durable_total,
+            wf.volume_total,
+            wf.token_cost_total,
+            wf.score_total,
+            wf.contribution_total,
+        ):
+            total[...] = 0.0
+        self._departed.clear()
+        self.at_risk = {"burned_out": 0.0, "other": 0.0}
+        self.quit_counts = {"burned_out": 0, "other": 0}
+        self.departure_cost = 0.0
+        assert self.last_week is not None
+        return self.last_week
+
+    def _week(self, week: int, *, burn_in: bool = False) -> None:
         cfg, wf = self.config, self.workforce
-        active = self.metric.measures and week >= cfg.regime.start_week
+        active = self.metric.measures and week >= cfg.regime.start_week and not burn_in
         pressure = cfg.regime.pressure if active else 0.0
         self.judgement.telemetry_shown = active and cfg.regime.telemetry_visible
         situation = self._situation(pressure)
@@ -225,16 +268,15 @@ class OrgModel(mesa.Model):
         leaving = np.setdiff1d(quitting, fired)
         self._count_quits(leaving)
         self._quits_recent.append(len(leaving))
-        self._record_stats(week, situation, outcome, durable, rework, composite, active)
+        if not burn_in:
+            self._record_stats(week, situation, outcome, durable, rework, composite, active)
         self._depart(leaving, week, "quit")
         self._depart(fired, week, "fired")
         refill = np.flatnonzero(~wf.employed & (wf.refill_week <= week + 1))
         self._hire(refill, week=week + 1)
-        self.week_stats.update(quits=len(leaving), fired=len(fired), hires=len(refill))
+        if not burn_in:
+            self.week_stats.update(quits=len(leaving), fired=len(fired), hires=len(refill))
         self.last_week = outcome
-        self.datacollector.collect(self)
-        if self.steps >= cfg.org.weeks:
-            self.running = False  # the horizon: Mesa's runners and SolaraViz stop here
 
     # -- parts of the week ----------------------------------------------------------
     def _ramp(self) -> np.ndarray:

@@ -118,8 +118,10 @@ class Workforce:
         own = np.zeros((n_activities, k))
         work = np.array([w.initial_split.get(a, 0.0) for a in WORK], dtype=float)[:, None]
         own[:GAMING] = np.maximum(work + rng.normal(0.0, w.habit_noise, (GAMING, k)), 0.0)
-        if w.theater_habit > 0 and n_activities > GAMING:
-            own[GAMING:] = rng.exponential(w.theater_habit, (n_activities - GAMING, k))
+        if w.theater_habit > 0 and w.gaming_inclined_share > 0 and n_activities > GAMING:
+            inclined = rng.random(k) < w.gaming_inclined_share  # most never game (S1)
+            habit = w.theater_habit / w.gaming_inclined_share
+            own[GAMING:] = rng.exponential(habit, (n_activities - GAMING, k)) * inclined
         own[AI] *= rng.random(k) >= w.non_adopter_share
         if not cfg.production.ai_available:
             own[self.needs_ai] = 0.0
