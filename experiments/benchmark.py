@@ -79,14 +79,18 @@ def run_one(kind: str, n: int, weeks: int) -> dict:
         step_times.append(time.perf_counter() - t)
     end = time.perf_counter()
     cpu = time.process_time() - cpu
+    # Weeks run while building count as agent-weeks too: the burn-in before week 0 (none in the
+    # per-agent formulation or in commits before it).
+    burn_in = getattr(model, "burn_in_weeks", 0)
     return {
         "kind": kind,
         "n": n,
         "weeks": weeks,
+        "burn_in_weeks": burn_in,
         "build_s": built - start,
         "step_s": end - built,
         "total_s": end - start,
-        "agent_weeks_per_s": n * weeks / (end - start),
+        "agent_weeks_per_s": n * (weeks + burn_in) / (end - start),
         "cpu_s": cpu,  # this process's CPU time: less disturbed by other work on the machine
         "step_median_ms": 1e3 * statistics.median(step_times) if step_times else float("nan"),
         "step_max_ms": 1e3 * max(step_times) if step_times else float("nan"),

@@ -2,7 +2,9 @@
 
 This exists only for `experiments/benchmark.py`. DESIGN says the weekly dynamics run as
 vectorised NumPy over the whole workforce because per-agent Python loops are orders of
-magnitude slower; the benchmark measures that claim against this module. Here every
+magnitude slower; the benchmark measures that claim against this module. It starts from
+the steady week, as `OrgModel` does with `org.burn_in_weeks=0` (the benchmark counts the
+burn-in's weeks as agent-weeks of the vectorised model). Here every
 employee is a `mesa.Agent` holding its own scalar state, and the model steps them one by
 one in stages. Everyone first takes stock of last week's organisation (the review
 teammates' output now asks of them, done on top of their own hours, included) and of the

@@ -384,7 +384,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the runs")
     parser.add_argument(
-        "--max-burnout", type=float, default=0.15, help="ceiling on the share burned out (no metric: about 0.12)"
+        "--max-burnout",
+        type=float,
+        default=0.15,
+        help="ceiling on the share burned out (no metric: about 0.12)",
     )
     parser.add_argument("--max-attrition", type=float, default=0.15, help="ceiling on attrition a year")
     parser.add_argument("--employees", type=int, help="people in the organisation (default 500)")

@@ -359,14 +359,17 @@ CLEAR = "behaviour.judgement_noise=0"
 def measurement_has_a_purpose(lab: Lab) -> Outcome:
     """Paired by seed: each outcome preset's durable value per head minus the baseline's."""
 
-    def gains(judgement: str) -> dict[str, np.ndarray]:
-        base = lab.summary("regime=baseline", judgement)["durable_value_per_head"].to_numpy()
+    def gains(*judgement: str) -> dict[str, np.ndarray]:
+        base = lab.summary("regime=baseline", *judgement)["durable_value_per_head"].to_numpy()
         return {
-            name: lab.summary(f"regime={name}", judgement)["durable_value_per_head"].to_numpy() / base - 1.0
+            name: lab.summary(f"regime={name}", *judgement)["durable_value_per_head"].to_numpy() / base - 1.0
             for name in OUTCOME_REGIMES
         }
 
     noisy, clear = gains(NOISY), gains(CLEAR)
+    # Reported, never checked: the same without the anxiety a formal score adds (an assumption).
+    calm = gains(NOISY, "wellbeing.anxiety_strain=0")
+    best_calm = max(calm, key=lambda name: float(np.mean(calm[name])))
     # The best of five presets is picked, so each interval is widened for five comparisons
     # (Bonferroni): 99% rather than 95%.
     level = 1.0 - 0.05 / len(OUTCOME_REGIMES)
@@ -377,6 +380,7 @@ def measurement_has_a_purpose(lab: Lab) -> Outcome:
             Figure.of(f"durable value vs no metric, noisy judgement, best: {best_noisy}", noisy[best_noisy]),
             Figure.of(f"the same, managers see contribution, best: {best_clear}", clear[best_clear]),
             *(Figure.of(f"noisy judgement, {name}", noisy[name]) for name in OUTCOME_REGIMES),
+            Figure.of(f"noisy judgement, no evaluation anxiety, best: {best_calm}", calm[best_calm]),
         ],
         checks={
             # Beats no metric beyond seed noise: the 99% interval of the paired gain (same seeds,
@@ -551,6 +555,11 @@ TARGETS = (
         "up far better.",
         "Holmström & Milgrom 1991; Gao, Schulman & Hilton 2022",
         goodhart_curve,
+        note="Value holds up better under the durable and team metrics (-8% and -9% from pressure 0 "
+        "to 1) than under the token leaderboard (-26%), but the team metric loses a little more than "
+        "the third of the leaderboard's loss the check allows (8.7%). It passed before the burn-in. "
+        "Part of the loss under every metric is the evaluation anxiety that grows with pressure "
+        "(see target 11).",
     ),
     Target(
         2,
@@ -558,12 +567,12 @@ TARGETS = (
         "over time under a gameable metric, far less under a durable one.",
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
-        note="Since Model 2.0 part 2, shipped volume is a poorer measure of contribution before the "
-        "policy (0.67; 0.84 before), and under output OKRs the score's correlation with "
-        "contribution rises over the policy (+0.12) while durable value falls (7% below no metric "
-        "at two years). A likely reason, not yet tested: everyone pads and shifts to AI alike, so "
-        "ranks hold. Goodhart shows here as lost value, not as a lost correlation. The durable "
-        "metric's correlation holds (0.96).",
+        note="Under output OKRs the score's rank correlation with contribution hardly falls over the "
+        "policy (0.81 before it, a fall of 0.03 [0.01, 0.04]) while durable value is lost (4% below "
+        "no metric at two years in the main job). A likely reason, not yet tested: everyone pads and "
+        "shifts to AI alike, so ranks hold. Goodhart shows here as lost value, not as a lost "
+        "correlation. The token leaderboard's correlation does fall (0.27 to about 0); the durable "
+        "metric's holds (0.96).",
     ),
     Target(
         3,
@@ -598,13 +607,13 @@ TARGETS = (
         "telemetry visible to managers (at least 20% on the same seeds).",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
-        note="Showing managers the telemetry costs 10% of durable value per token dollar (0.90 of the "
-        "hidden case, paired by seed), half the 20% the target asks; before Model 2.0 part 2 it "
-        "cost 19%. Not yet explained: a likely reason is that people now start with a quarter of "
-        "their week in AI work (DORA 2025), leaving less AI use for visible telemetry to add. The "
-        "size rests on `behaviour.telemetry_visibility`, an assumption. Adoption still grows, "
-        "gaming stays at the baseline's level, and the hidden case beats every regime that scores "
-        "AI use.",
+        note="Showing managers the telemetry costs only 3% of durable value per token dollar (0.967 of the "
+        "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
+        "and 10% after it. Since the burn-in the organisation starts after three years of drifting "
+        "into AI work (adoption 99.7% in the baseline), so telemetry has little AI use left to draw "
+        "out, and 'adoption still grows' cannot show: it is already at its ceiling. The size rests on "
+        "`behaviour.telemetry_visibility`, an assumption. Gaming stays at the baseline's level, and "
+        "the hidden case beats every regime that scores AI use.",
     ),
     Target(
         8,
@@ -618,11 +627,13 @@ TARGETS = (
         "still rises (at least doubles) through who stays and whose habits hires copy.",
         "Smaldino & McElreath 2016; Scullen et al. 2005; Braganza 2022",
         selection,
-        note="A token score ranks people mostly by what their role needs (token need varies "
-        "ten-fold between roles) and by how much they use AI, not by their small gaming habits, so "
-        "forced ranking selects roles and AI users; hires copy the best-rewarded survivor's split, "
-        "but the gaming in it is a few tenths of a percent of hours. Selection on habits needs a "
-        "score that habits move more than roles do.",
+        note="Selection now works on habits (one hire in five brings gaming habits, "
+        "`workforce.gaming_inclined_share`): forced ranking of 10% raises theater 1.9x [1.82, 1.98] "
+        "in two years against 1.2x without, just short of doubling. What holds it back is the token "
+        "score's other part: roles need ten-fold different tokens (`workforce.token_need_sd` 1.2, "
+        "calibrated to the spread of token spend), so the ranking also selects roles, which hires do "
+        "not inherit. With roles needing alike tokens (sd 0.3) theater rises 2.4x: the result depends "
+        "on how much of a proxy's spread habits explain.",
     ),
     Target(
         10,
@@ -637,13 +648,13 @@ TARGETS = (
         "Holmström & Milgrom 1991; Baker 1992; Bommer et al. 1995 (ratings and results correlate "
         "0.39); Lazear 2000",
         measurement_has_a_purpose,
-        note="With Model 2.0 part 2 no outcome preset beats measuring nothing: each costs 1-4% of "
-        "durable value at two years (decoupled telemetry least, -1.3% [-1.8, -0.9]). Before it, "
-        "the balanced scorecard gained 1.7%, through channels opened by assumptions set while "
-        "this target was examined (`turnover.outside_option_quit` 1.0 -> 2.0; "
-        "`behaviour.effort_weight` 0.6 -> 0.35). Which of part 2's changes removed the gain is "
-        "not yet known. The result does not survive the model's own revision; it is reported as "
-        "failing rather than re-tuned.",
+        note="No outcome preset beats measuring nothing: each costs 2-4% of durable value at two years "
+        "(best: decoupled telemetry -1.9% [-2.4, -1.3]). Most of that cost is evaluation anxiety: "
+        "`wellbeing.anxiety_strain` x pressure x career concern x (1 - score) is laid on a formal "
+        "score only, never on managers' informal judgement. With it at 0 (the last figure), "
+        "decoupled telemetry beats measuring nothing by 1.1% [0.7, 1.5]. So whether measuring "
+        "pays turns on one unsourced assumption: that a formal score adds anxiety informal "
+        "judgement does not. Reported, not re-tuned; the issue stays open on it.",
     ),
     Target(
         12,
@@ -652,10 +663,11 @@ TARGETS = (
         "GitClear, January 2026: median output +9% over 2022-25 [S]; Faros AI 2026: merged PRs +16% "
         "under high adoption [P]; DORA 2024 [S]",
         volume_growth,
-        note="Volume still grows faster than the sources report: people keep moving hours into AI "
-        "work, whose shipped volume is inflated (`production.ai_volume_inflation`, fitted to the "
-        "spread of token spend), because they believe it is worth more than it is (METR). The "
-        "baseline's growth is the growth of the share of AI work, not of fluency, which settles.",
+        note="Volume grows 8% over two years with no metric, inside the sources' range. It grows because "
+        "people keep moving hours into AI work, whose shipped volume is inflated "
+        "(`production.ai_volume_inflation`, fitted to the spread of token spend), since they believe "
+        "it is worth more than it is (METR); fluency settles. The burn-in brought it down from +15%: "
+        "the first years' fastest shift into AI now happens before week 0.",
     ),
     Target(
         13,
@@ -664,12 +676,12 @@ TARGETS = (
         "Faros AI 2026: review time +441% [P]; ActivTrak 2026: weekend work +40% [P/S]; Ranganathan "
         "& Ye, HBR 2026 [P]",
         workload,
-        note="Review hours rise several-fold, but people plan fewer hours of their own work when an "
-        "AI-assisted hour yields more, and that offsets the review that spills over: the share of "
-        "long weeks does not rise beyond seed noise. The half that passes is close to built in: AI "
-        "output is assumed to need five times the review of craft per hour (`production.review_need` "
-        "0.5 against `review_need_craft` 0.1), so more review with AI follows from that assumption; "
-        "the long weeks are the emergent half.",
+        note="Review hours rise several-fold (2.8x), but long weeks fall with AI: 15 points fewer people "
+        "work over 45 hours, and hours a week are 0.9 lower. People plan fewer hours of their own "
+        "work when an AI-assisted hour yields more, and that outweighs the review that spills over. "
+        "The half that passes is close to built in: AI output is assumed to need five times the "
+        "review of craft per hour (`production.review_need` 0.5 against `review_need_craft` 0.1); the "
+        "long weeks are the emergent half, and they go the other way.",
     ),
     Target(
         14,
@@ -677,7 +689,11 @@ TARGETS = (
         "population games, with habits fixed (selection alone).",
         "Braganza 2022, Royal Society Open Science 9:211030",
         competition,
-        note="As for target 9: the token score selects roles and AI use more than gaming habits.",
+        note="Theater rises with the share culled up to half (1.2x, 1.9x, 2.3x, 2.4x at 0, 10, 30 and 50%) "
+        "and falls back at 90% (1.9x): with nine in ten culled, the survivors are mostly those whose "
+        "roles need the most tokens (the heavy tail of role need), not the gamers. With roles needing "
+        "alike tokens (sd 0.3) the rise is monotone, 1.3x to 4.3x, as Braganza 2022 finds. "
+        "Competition on a proxy breeds gaming where the proxy reflects habits more than roles.",
     ),
 )
 

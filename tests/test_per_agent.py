@@ -21,7 +21,14 @@ from sim.run import resolve  # noqa: E402
 def test_the_per_agent_formulation_runs_the_same_week():
     cfg = resolve(
         None,
-        ["regime=token_leaderboard", "regime.pressure=0.8", "regime.start_week=2", "org.n_employees=120"],
+        # The per-agent formulation starts from the steady week, as the model does without a burn-in.
+        [
+            "regime=token_leaderboard",
+            "regime.pressure=0.8",
+            "regime.start_week=2",
+            "org.n_employees=120",
+            "org.burn_in_weeks=0",
+        ],
     )
     vectorised, per_agent = OrgModel(cfg, rng=5), PerAgentOrgModel(cfg, rng=5)
     for _ in range(30):

@@ -114,7 +114,7 @@ class OrgModel(mesa.Model):
         self.quit_counts = {"burned_out": 0, "other": 0}
         self.departure_cost = 0.0
 
-        burn_in = cfg.org.burn_in_weeks
+        self.burn_in_weeks = burn_in = cfg.org.burn_in_weeks
         self._hire(np.arange(n), week=-burn_in)
         wf = self.workforce
         wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
