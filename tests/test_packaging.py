@@ -162,7 +162,7 @@ def test_calibrate_writes_to_the_current_folder_not_into_the_package(tmp_path, m
 
     package_file = REPO / "sim" / "configs" / "calibrated.yaml"
     before = package_file.read_bytes()
-    monkeypatch.setattr(calibrate, "Lab", lambda *args: None)
+    monkeypatch.setattr(calibrate, "Lab", lambda *args, **kwargs: None)
     monkeypatch.setattr(calibrate, "Calibration", Quick)
     monkeypatch.setattr(calibrate, "fit_table", lambda lab, values: [("rework_ratio", 9.5, (9.0, 8.0, 10.0))])
     monkeypatch.setattr(calibrate, "report", lambda *args: "# the fit\n")
