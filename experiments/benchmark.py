@@ -253,7 +253,13 @@ def report(
             v, r = vectorised[n], reference[n]
             overheads[n] = r["agent_weeks_per_s"] / v["agent_weeks_per_s"]
             stepping = (r["weeks"] / r["step_s"]) / (v["weeks"] / v["step_s"])
-            cpu = v["cpu_s"] / r["cpu_s"] if r.get("cpu_s") and v.get("cpu_s") else float("nan")
+            # CPU time per agent-week, the burn-in's weeks included (a reference may have none).
+            simulated = {k: x["weeks"] + x.get("burn_in_weeks", 0) for k, x in (("v", v), ("r", r))}
+            cpu = (
+                (v["cpu_s"] / simulated["v"]) / (r["cpu_s"] / simulated["r"])
+                if r.get("cpu_s") and v.get("cpu_s")
+                else float("nan")
+            )
             rows.append(
                 [
                     f"{n:,}",
