@@ -368,6 +368,7 @@ PARAMETERS: dict[str, Column] = {
     "org_n_employees": Column("posts", "`org.n_employees`"),
     "org_team_size": Column("people", "`org.team_size`"),
     "org_weeks": Column("weeks", "`org.weeks`"),
+    "org_burn_in_weeks": Column("weeks", "`org.burn_in_weeks`: weeks run with no metric before week 0"),
     "org_review_period": Column("weeks", "`org.review_period`"),
     "org_salary": Column("$ a year", "`org.salary`, fully loaded"),
     "org_vacancy_weeks": Column("weeks", "`org.vacancy_weeks`"),
