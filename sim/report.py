@@ -551,6 +551,28 @@ ASSUMPTIONS: tuple[tuple[str, str, Callable[[Config], str], str], ...] = (
     ("org.team_size", "Team size", lambda c: str(c.org.team_size), "assumption: a typical software team"),
     ("org.weeks", "Weeks simulated", lambda c: str(c.org.weeks), "two years by default"),
     ("org.review_period", "Weeks between reviews", lambda c: str(c.org.review_period), "quarterly reviews"),
+    (
+        "org.burn_in_weeks",
+        "Weeks the organisation runs with no metric before the report starts",
+        lambda c: str(c.org.burn_in_weeks),
+        "so the report starts from an organisation that has settled (burnout steady within a point)",
+    ),
+    (
+        "behaviour.judgement_noise",
+        "How noisily managers see contribution",
+        lambda c: f"{c.behaviour.judgement_noise:g}",
+        "set so impressions and real contribution correlate about 0.4, as ratings and results do "
+        "(Bommer et al. 1995)",
+    ),
+    (
+        "wellbeing.anxiety_strain",
+        "Extra strain a formal score adds, at full pressure",
+        lambda c: (
+            f"{c.wellbeing.anxiety_strain:g} a week, scaled by career concern and the gap to a top score"
+        ),
+        "assumption, unsourced. It decides whether an outcome metric beats measuring nothing: "
+        "without it, the best one gains about 1% of durable value; with it, every one loses 2-4%",
+    ),
     ("org.salary", "Salary, fully loaded", lambda c: f"${c.org.salary:,.0f} a year", "assumption"),
     (
         "org.replacement_cost",
