@@ -100,6 +100,12 @@ PARAMETERS = (
         1.0,
         "how far it leans on AI telemetry where shown: slightly to fully",
     ),
+    (
+        "workforce.gaming_inclined_share",
+        0.05,
+        0.6,
+        "hires who bring gaming habits: one in twenty to three in five (default one in five)",
+    ),
     ("wellbeing.overwork_strain", 0.15, 0.7, "exhaustion per 100% overtime: half to twice the default"),
     ("wellbeing.anxiety_strain", 0.0, 0.15, "exhaustion from evaluation anxiety: none to 2.5x the default"),
     (
