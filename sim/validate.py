@@ -700,7 +700,8 @@ TARGETS = (
 
 def horizons(lab: Lab, weeks: int = 208) -> list[tuple[str, list[Figure]]]:
     """The headlines at one, two and four years: each preset's durable value against no
-    metric (paired by seed), its theater and burnout, over the last quarter of each year."""
+    metric (paired by seed) and its theater; for no metric, burnout, exhaustion and the share
+    of AI work (whether it holds still); each over the last quarter of each year."""
     from sim.presets import preset_names
 
     long = Lab(lab.size, weeks, lab.seeds, lab.start_week, jobs=lab.jobs)
@@ -718,9 +719,12 @@ def horizons(lab: Lab, weeks: int = 208) -> list[tuple[str, list[Figure]]]:
         figures = []
         for year in years:
             if regime == "baseline":
-                figures.append(
-                    Figure.of(f"year {year}: burnout share", per_seed("burnout_share", regime, year))
-                )
+                for column, name in (
+                    ("burnout_share", "burnout share"),
+                    ("exhaustion", "mean exhaustion"),
+                    ("share_ai", "share of hours in AI work"),
+                ):
+                    figures.append(Figure.of(f"year {year}: {name}", per_seed(column, regime, year)))
                 continue
             gain = per_seed("durable_value_per_head", regime, year) / per_seed(
                 "durable_value_per_head", "baseline", year
@@ -803,7 +807,8 @@ def report(
             "",
             f"Each preset over {horizon_weeks} weeks on the same seeds, read over the last quarter of "
             "each year: durable value per head against no metric (paired by seed) and the share of "
-            "hours spent on theater; for no metric, the share of staff burned out. A headline that "
+            "hours spent on theater; for no metric, the share of staff burned out, their mean "
+            "exhaustion and the share of hours in AI work. A headline that "
             "changes sign between horizons depends on the horizon.",
             "",
             "| preset | figures |",
@@ -825,6 +830,20 @@ def report(
                     "**not yet stationary**."
                 ),
             ]
+            named = ("mean exhaustion", "share of hours in AI work")
+            if all(f"year {y}: {name}" in burnout for y in (2, 4) for name in named):
+                tired = [burnout[f"year {y}: mean exhaustion"] for y in (2, 4)]
+                ai = [burnout[f"year {y}: share of hours in AI work"] for y in (2, 4)]
+                moving = abs(ai[1] - ai[0]) > 0.02
+                lines[-1] += (
+                    f" Mean exhaustion is {tired[0]:.2f} in year 2 and {tired[1]:.2f} in year 4. AI work "
+                    f"takes {ai[0]:.0%} of hours in year 2 and {ai[1]:.0%} in year 4"
+                    + (
+                        ": the split of hours still moves (docs/model.md, Known limits)."
+                        if moving
+                        else ": the split of hours holds too."
+                    )
+                )
     lines.append("")
     return "\n".join(lines)
 
