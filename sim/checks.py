@@ -69,6 +69,7 @@ MAX_REPLICATES = 1_000
 UPPER = {
     "org.n_employees": MAX_EMPLOYEES,
     "org.weeks": MAX_WEEKS,
+    "org.burn_in_weeks": MAX_WEEKS,
     "org.team_size": MAX_EMPLOYEES,
     "replicates": MAX_REPLICATES,
     "regime.window": 52,

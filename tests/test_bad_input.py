@@ -161,6 +161,8 @@ def test_an_alias_bomb_is_refused_before_it_expands(place, capsys, monkeypatch):
         (["wellbeing.recovery_threshold=1.0"], "wellbeing.recovery_threshold=1.0"),
         (["org.n_employees=10000000000"], "org.n_employees"),
         (["org.weeks=100000000"], "org.weeks=100000000"),
+        (["org.burn_in_weeks=100000000"], "org.burn_in_weeks=100000000"),
+        (["org.burn_in_weeks=-1"], "org.burn_in_weeks=-1"),
         (["org.n_employees=0"], "org.n_employees=0"),
         (["replicates=100000"], "replicates=100000"),
         (["regime.window=1000"], "regime.window=1000"),

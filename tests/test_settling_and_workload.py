@@ -4,6 +4,7 @@ output demands, an organisation without AI, and hires who copy the survivors."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sim.config import Config, ProductionConfig, WellbeingConfig
 from sim.model.organisation import OrgModel, settled_fluency
@@ -143,3 +144,13 @@ def test_most_hires_bring_no_gaming_habits_and_a_few_bring_a_lot():
     # The average habit is as before (about 7 x 0.002), carried by the inclined fifth.
     assert 0.011 < gaming.mean() < 0.016
     assert gaming[inclined].mean() > 4 * gaming.mean()
+
+
+def test_a_lab_on_every_core_gives_the_runs_of_one_core():
+    from sim.validate import Lab
+
+    one, two = (Lab(40, 20, [1, 2, 3], jobs=jobs) for jobs in (1, 2))
+    for scenario in (("regime=baseline",), ("regime=token_leaderboard", "regime.pressure=0.8")):
+        pd.testing.assert_frame_equal(one.summary(*scenario), two.summary(*scenario))
+        for a, b in zip(one.runs(*scenario), two.runs(*scenario), strict=True):
+            pd.testing.assert_frame_equal(a.weekly, b.weekly)

@@ -139,7 +139,7 @@ class OrgModel(mesa.Model):
         )
         misreading = cfg.behaviour.judgement_noise * self.judgement.typical * wf.halo / np.sqrt(2.0)
         wf.impression[:] = wf.contribution + self.judgement.visible(steady, wf.hours) + misreading
-        self.metric.start(self._observe(steady, steady=True))
+        self.metric.start(self._observe(steady, steady=True))  # the burn-in records into it
         steady = self._burn_in(burn_in, steady)
         self.metric.start(self._observe(steady, steady=True))
         self.reference = self._org_levels(steady)
@@ -191,21 +191,7 @@ class OrgModel(mesa.Model):
             return steady
         for week in range(-weeks, 0):
             self._week(week, burn_in=True)
-        wf = self.workforce
-        for total in (
-            wf.activity_hours_total,
-            wf.rewards_total,
-            wf.review_total,
-            wf.weeks_worked,
-            wf.weeks_burned_out,
-            wf.value_total,
-            wf.durable_total,
-            wf.volume_total,
-            wf.token_cost_total,
-            wf.score_total,
-            wf.contribution_total,
-        ):
-            total[...] = 0.0
+        self.workforce.clear_totals()
         self._departed.clear()
         self.at_risk = {"burned_out": 0.0, "other": 0.0}
         self.quit_counts = {"burned_out": 0, "other": 0}

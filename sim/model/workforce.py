@@ -147,6 +147,15 @@ class Workforce:
         self.trust[slots] = 1.0
         for inherited in (self.alignment, self.influence):  # the score a hire faces is their team's
             inherited[slots] = np.where(has_team, self.team_mean(np.nan_to_num(inherited))[team], np.nan)
+        self.clear_totals(slots)
+        self.volume_this_review[slots] = 0.0
+        self.person_id[slots] = ids
+        self.hired_week[slots] = week
+        self.employed[slots] = True
+
+    def clear_totals(self, slots: np.ndarray | slice = slice(None)) -> None:
+        """Start the per-person record's totals afresh: for a hire, or for everyone when the
+        record starts after the burn-in (the review under way keeps its volume)."""
         for total in (
             self.activity_hours_total,
             self.rewards_total,
@@ -159,12 +168,8 @@ class Workforce:
             self.token_cost_total,
             self.score_total,
             self.contribution_total,
-            self.volume_this_review,
         ):
             total[..., slots] = 0.0
-        self.person_id[slots] = ids
-        self.hired_week[slots] = week
-        self.employed[slots] = True
 
     def lifetime_contribution(self) -> np.ndarray:
         """Average weekly contribution over each person's time here."""
