@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import platform
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -77,3 +79,17 @@ def test_bad_input_raises_a_one_line_error_naming_the_key(override, key):
         simulate(overrides=overrides)
     message = str(error.value)
     assert key in message and "\n" not in message
+
+
+@pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc", reason="malloc settings are glibc's"
+)
+def test_building_a_model_keeps_freed_memory_for_the_next_week():
+    """A week frees arrays that the next week allocates again; on glibc the model tells malloc
+    to keep them rather than hand them back and fault them in again."""
+    from sim.model.memory import keep_freed_memory
+
+    keep_freed_memory.cache_clear()
+    OrgModel(Config(), n_employees=16, weeks=1, rng=0)
+    assert keep_freed_memory.cache_info().currsize == 1
+    assert keep_freed_memory() is True

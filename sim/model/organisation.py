@@ -30,6 +30,7 @@ from sim.model.agents import Employee
 from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement, percentile
+from sim.model.memory import keep_freed_memory
 from sim.model.metric import Metric
 from sim.model.production import (
     AI,
@@ -95,6 +96,7 @@ class OrgModel(mesa.Model):
             judgement_noise=judgement_noise,
         )
         super().__init__(rng=rng)
+        keep_freed_memory()
         self.config = cfg
         self.repertoire = Repertoire(cfg.gaming)
         self.activities = activities(self.repertoire)
