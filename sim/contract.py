@@ -355,7 +355,8 @@ SWEEP: dict[str, Column] = {
     "job": Column("name", "the job's folder name in the sweep folder (made from its overrides)"),
     "config_hash": Column(
         "hash",
-        "what identifies the job's results: a hash of every model parameter, the seed and the replicates",
+        "what identifies the job's results: a hash of every model parameter, the seed, the replicates "
+        "and the model's code",
     ),
 }
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
@@ -41,6 +42,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -129,14 +131,27 @@ def as_sweep_config(cfg: DictConfig | Config) -> SweepConfig:
     return config
 
 
+@functools.cache
+def model_fingerprint() -> str:
+    """A hash of the model's own code (the modules of `sim.model`): the same parameters give
+    other results once a mechanism changes, so a sweep resumed after that reruns its jobs."""
+    digest = hashlib.sha256()
+    for module in sorted(resources.files("sim.model").iterdir(), key=lambda entry: entry.name):
+        if module.name.endswith(".py"):
+            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def config_hash(cfg: Config) -> str:
-    """What identifies a job's results: every model parameter, the seed and the replicates.
+    """What identifies a job's results: every model parameter, the seed, the replicates and
+    the model's code.
 
     Output options and the sweep's own options are left out: they change files, not results.
     """
     node = dataclasses.asdict(cfg)
     for key in ("output", "compare", "sweep"):
         node.pop(key, None)
+    node["model_code"] = model_fingerprint()
     text = json.dumps(node, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -199,3 +199,16 @@ def test_a_job_skips_its_own_results_and_redoes_them_when_its_config_changed(tmp
     assert again.status == "done" and again.config_hash != config_hash(first)
     assert not (tmp_path / "employees.parquet").exists()  # stale tables of the earlier config go
     assert pd.read_parquet(tmp_path / "summary.parquet")["pressure"].tolist() == [0.9]
+
+
+def test_a_job_done_by_another_version_of_the_model_is_run_again(tmp_path, monkeypatch):
+    """Results follow the model's code as well as its parameters: resuming a sweep after a
+    mechanism changed must not mix the old model's runs with the new one's."""
+    import sim.sweep
+    from sim.sweep import compose_jobs, run_job
+
+    (job,) = compose_jobs([["org.n_employees=20", "org.weeks=6", "regime.start_week=2", "replicates=1"]])
+    assert run_job(job, tmp_path).status == "done"
+    assert run_job(job, tmp_path).status == "skipped"
+    monkeypatch.setattr(sim.sweep, "model_fingerprint", lambda: "another model")
+    assert run_job(job, tmp_path).status == "done"
