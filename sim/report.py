@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from omegaconf import OmegaConf  # noqa: E402
 
-from sim import checks  # noqa: E402
+from sim import checks, robustness  # noqa: E402
 from sim.checks import ConfigError  # noqa: E402
 from sim.compare import baseline_config  # noqa: E402
 from sim.config import Config  # noqa: E402
@@ -783,6 +783,7 @@ def _assumptions(study: Study) -> str:
         "in the file docs/model.md of the simulator.</p>"
         '<div class="wrap"><table class="text"><thead><tr><th>Assumption</th><th>Value</th><th>Source</th>'
         f"<th>Setting</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        f"{_robustness(robustness.shipped())}"
         "<h3 style='margin-top:18px'>The policies</h3>"
         '<p class="note">What each scenario scores people on, at what level, how, over how many weeks, '
         "how much of pay, promotion and job security rides on the score (pressure), the share let go "
@@ -791,6 +792,28 @@ def _assumptions(study: Study) -> str:
         "<th>Level</th><th>Scoring</th>"
         "<th>Window (weeks)</th><th>Pressure</th><th>Forced ranking</th><th>Starts in week</th></tr></thead>"
         f"<tbody>{''.join(policies)}</tbody></table></div>"
+    )
+
+
+def _robustness(found: robustness.RobustnessStudy | None) -> str:
+    """Which of the simulator's general claims survive other values of the assumptions above."""
+    title = "<h3 style='margin-top:18px'>How far the simulator's claims rest on these assumptions</h3>"
+    if found is None:
+        return f"<p class='note'>{title}This version of the simulator ships no robustness study.</p>"
+    rows = "".join(
+        f"<tr><td>{_e(c.claim)}</td><td>{_e(c.test)}</td><td>{_e(robustness.share_text(c))}</td>"
+        f"<td>{_e(c.verdict)}</td></tr>"
+        for c in found.claims
+    )
+    return (
+        f"{title}<p class='note'>Many of the values above are assumptions. In {_e(found.described())}, "
+        "each general claim of the simulator held in the share of combinations below (with its 95% "
+        "interval). Rely on a claim that holds in at least 90% of them (yes); treat the others as "
+        "depending on the assumptions. These are the simulator's general claims, not this report's "
+        "scenarios.</p>"
+        '<div class="wrap"><table class="text"><thead><tr><th>Claim</th><th>Evaluated as</th>'
+        "<th>Share of combinations where it holds</th><th>In at least 90%?</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
     )
 
 

@@ -26,6 +26,7 @@ from scipy import stats
 
 from sim import checks
 from sim.outputs import write_text
+from sim.robustness import markdown, shipped
 from sim.run import RunResult, replicate_seeds, resolve, run_model
 
 
@@ -844,7 +845,7 @@ def report(
                         else ": the split of hours holds too."
                     )
                 )
-    lines.append("")
+    lines += ["", *markdown(shipped())]
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ number in its findings taken from its own comparison table."""
 from __future__ import annotations
 
 import base64
+import html
 import io
 import os
 import re
@@ -386,3 +387,19 @@ def test_an_installed_example_is_named_as_typed_and_runs_again_anywhere(tmp_path
     assert command == "python -m sim.report example:team_cost_to_serve team_outcome --seeds 5 --seed 0"
     origin = _origin(load_scenario("example:team_cost_to_serve"))
     assert origin == "the example example:team_cost_to_serve, installed with the package:"
+
+
+def test_the_assumptions_say_which_claims_survive_other_values_of_them(built):
+    from sim.robustness import shipped
+
+    _, text, _ = built
+    study = shipped()
+    assert study is not None
+    section = text[text.index("How far the simulator's claims rest on these assumptions") :]
+    section = section[: section.index("</table>")]
+    assert f"robustness study of {study.date}" in section
+    for claim in study.claims:
+        row = re.search(rf"<td>{re.escape(html.escape(claim.claim))}</td>.*?</tr>", section)
+        assert row is not None, claim.key
+        assert f"<td>{claim.verdict}</td>" in row.group(0)
+        assert f"{claim.share:.0%}" in row.group(0)

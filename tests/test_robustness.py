@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.config import CALIBRATED, Config
+from sim.robustness import parse, shipped
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 pytest.importorskip("SALib", reason="SALib absent: pip install -e '.[research]'")
@@ -58,7 +59,8 @@ def test_values_are_set_on_a_copy_and_only_on_numeric_keys(robustness):
 
 def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from_its_csv(tmp_path):
     out, doc, image = tmp_path / "out", tmp_path / "robustness.md", tmp_path / "robustness.png"
-    args = ["--out", str(out), "--doc", str(doc), "--image", str(image)]
+    shipped = tmp_path / "robustness.yaml"
+    args = ["--out", str(out), "--doc", str(doc), "--image", str(image), "--summary", str(shipped)]
     done = study("--quick", "--parameters", "2", "--jobs", "1", *args, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     claims = pd.read_csv(out / "robustness_claims.csv")
@@ -69,6 +71,12 @@ def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from
     assert (claims["points"] == 2).all()  # N = 1: one A and one B row
     assert (claims["holds_in_90pct"] == (claims["ci_low"] >= 0.9)).all()
     assert set(claims["verdict"]) <= {"yes", "no", "not established"}
+    # What the simulator ships of the study: the same claims, shares and verdicts.
+    summary = parse(shipped.read_text())
+    assert [c.key for c in summary.claims] == list(claims["claim"])
+    assert [c.share for c in summary.claims] == pytest.approx(list(claims["share"]), abs=1e-4)
+    assert [c.verdict for c in summary.claims] == list(claims["verdict"])
+    assert (summary.parameters, summary.base_points, summary.employees) == (2, 2, 40)
 
     runs = pd.read_csv(out / "robustness_runs.csv")
     assert len(runs) == 4 * 7  # N x (k + 2) points, every scenario, one seed
@@ -90,3 +98,25 @@ def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from
     assert replot.returncode == 0, replot.stderr[-3000:]
     assert doc.read_text() == text
     pd.testing.assert_frame_equal(pd.read_csv(out / "robustness_claims.csv"), claims)
+
+
+def test_the_shipped_study_is_of_todays_claims_and_parameters(robustness):
+    """sim/robustness.yaml, which the reports quote, comes from the study as it now stands: a
+    claim added, dropped or renamed, or a parameter added, means the study must be rerun."""
+    study = shipped()
+    assert study is not None, "sim/robustness.yaml is missing: run experiments/robustness.py"
+    assert [c.key for c in study.claims] == [c.key for c in robustness.CLAIMS]
+    assert [c.claim for c in study.claims] == [c.text for c in robustness.CLAIMS]
+    assert study.parameters == len(robustness.PARAMETERS)
+    for c in study.claims:
+        assert 0 <= c.ci_low <= c.share <= c.ci_high <= 1, c.key
+        assert c.verdict == ("yes" if c.ci_low >= 0.9 else "no" if c.ci_high < 0.9 else "not established")
+
+
+def test_a_summary_with_an_unknown_verdict_is_refused():
+    text = (
+        "study: {date: d, parameters: 1, points: 3, base_points: 2, employees: 40, weeks: 20}\n"
+        "claims: [{key: k, claim: c, test: t, share: 1.0, ci_low: 0.3, ci_high: 1.0, verdict: surely}]\n"
+    )
+    with pytest.raises(ValueError, match="verdict 'surely'; allowed: yes, no, not established"):
+        parse(text)

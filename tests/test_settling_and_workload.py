@@ -109,6 +109,9 @@ def test_the_validation_report_gives_each_headline_at_every_horizon():
         assert not any(n.startswith("year 4:") for n in names)  # beyond the runs: not reported
     text = report([], lab, rows, 104)
     assert "## The headlines at one, two and four years" in text and "| token_leaderboard |" in text
+    # ...and how far the general claims survive the assumed parameters (the shipped study).
+    assert "## Across the parameter space" in text
+    assert "| Token metrics cost durable value |" in text
 
 
 def _burnout_by_year(*overrides: str) -> np.ndarray:
