@@ -93,3 +93,25 @@ def test_building_a_model_keeps_freed_memory_for_the_next_week():
     OrgModel(Config(), n_employees=16, weeks=1, rng=0)
     assert keep_freed_memory.cache_info().currsize == 1
     assert keep_freed_memory() is True
+
+
+def test_what_the_burn_in_delivers_becomes_known_after_the_durability_window(monkeypatch):
+    """Durable value is known `durability_weeks` after it is delivered, across the start of the
+    record as anywhere: week 0 shows what week -3 delivered, not the founders' steady week."""
+    entered = []
+    entering = OrgModel._entering
+
+    def recording(self, week):
+        rows = entering(self, week)
+        entered.append(rows.copy())
+        return rows
+
+    monkeypatch.setattr(OrgModel, "_entering", recording)
+    cfg = resolve(None, ["org.n_employees=40", "org.burn_in_weeks=6", "production.durability_weeks=3"])
+    model = OrgModel(cfg, rng=1)
+    assert len(entered) == 1 + 6  # the steady week that fills the window, then the burn-in
+    for week in range(4):
+        on = model.workforce.employed.copy()
+        model.step()
+        delivered = entered[1 + 6 + week - 3]  # the week `week - 3`
+        assert model.week_stats["durable_value"] == pytest.approx(delivered[0][on].sum(), rel=1e-12)

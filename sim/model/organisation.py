@@ -216,7 +216,7 @@ class OrgModel(mesa.Model):
         outcome = self._work(situation)
         wf.worked_hours = (wf.hours + outcome.review_given) * wf.employed
         self._share_credit(outcome)
-        durable, seen_durable, seen_rework, rework = self._advance_pipelines(outcome)
+        durable, seen_durable, seen_rework, rework = self._advance_pipelines(week, outcome)
 
         signals = self._observe(outcome, steady=False, durable=seen_durable, rework=seen_rework)
         self.metric.record(signals)
@@ -351,10 +351,13 @@ class OrgModel(mesa.Model):
     def _start_pipelines(self, week: WeekOfWork) -> None:
         self._pipelines[:] = self._entering(week)[:, None, :]
 
-    def _advance_pipelines(self, week: WeekOfWork) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _advance_pipelines(
+        self, number: int, week: WeekOfWork
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Durable value, what the records credit and the rework they show become known only
-        after the durability window."""
-        slot = self.steps % self._pipelines.shape[1]
+        after the durability window. The slot follows the week's `number`, burn-in weeks
+        included, so what the burn-in's last weeks delivered becomes known in weeks 0, 1, ..."""
+        slot = number % self._pipelines.shape[1]
         durable, seen_durable, seen_rework, rework = self._pipelines[:, slot].copy()
         self._pipelines[:, slot] = self._entering(week)
         return durable, seen_durable, seen_rework, rework
