@@ -556,11 +556,11 @@ TARGETS = (
         "up far better.",
         "Holmström & Milgrom 1991; Gao, Schulman & Hilton 2022",
         goodhart_curve,
-        note="Value holds up better under the durable and team metrics (-8% and -9% from pressure 0 "
-        "to 1) than under the token leaderboard (-26%), but the team metric loses a little more than "
-        "the third of the leaderboard's loss the check allows (8.7%). It passed before the burn-in. "
-        "Part of the loss under every metric is the evaluation anxiety that grows with pressure "
-        "(see target 11).",
+        note="Value holds up better under the durable and team metrics (-7.8% and -8.6% from pressure "
+        "0 to 1) than under the token leaderboard (-26%). The team metric passes by a hair: the check "
+        "allows a third of the leaderboard's loss (8.7%), and it failed by as little in the run "
+        "before the durability fix. Part of the loss under every metric is the evaluation anxiety "
+        "that grows with pressure (see target 11).",
     ),
     Target(
         2,
@@ -569,7 +569,7 @@ TARGETS = (
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
         note="Under output OKRs the score's rank correlation with contribution hardly falls over the "
-        "policy (0.81 before it, a fall of 0.03 [0.01, 0.04]) while durable value is lost (4% below "
+        "policy (0.81 before it, a fall of 0.02 [0.01, 0.03]) while durable value is lost (4% below "
         "no metric at two years in the main job). A likely reason, not yet tested: everyone pads and "
         "shifts to AI alike, so ranks hold. Goodhart shows here as lost value, not as a lost "
         "correlation. The token leaderboard's correlation does fall (0.27 to about 0); the durable "
@@ -608,13 +608,14 @@ TARGETS = (
         "telemetry visible to managers (at least 20% on the same seeds).",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
-        note="Showing managers the telemetry costs only 3% of durable value per token dollar (0.967 of the "
+        note="Showing managers the telemetry costs only 4% of durable value per token dollar (0.957 of the "
         "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
         "and 10% after it. Since the burn-in the organisation starts after three years of drifting "
         "into AI work (adoption 99.7% in the baseline), so telemetry has little AI use left to draw "
         "out, and 'adoption still grows' cannot show: it is already at its ceiling. The size rests on "
-        "`behaviour.telemetry_visibility`, an assumption. Gaming stays at the baseline's level, and "
-        "the hidden case beats every regime that scores AI use.",
+        "`behaviour.telemetry_visibility`, an assumption. Gaming stays at the baseline's level. The "
+        "hidden case only ties the best regime that scores AI use (12.1 a $1,000 each): the "
+        "adoption metric, which nearly everyone already meets, changes nothing either.",
     ),
     Target(
         8,
@@ -629,7 +630,7 @@ TARGETS = (
         "Smaldino & McElreath 2016; Scullen et al. 2005; Braganza 2022",
         selection,
         note="Selection now works on habits (one hire in five brings gaming habits, "
-        "`workforce.gaming_inclined_share`): forced ranking of 10% raises theater 1.9x [1.82, 1.98] "
+        "`workforce.gaming_inclined_share`): forced ranking of 10% raises theater 1.9x [1.83, 1.99] "
         "in two years against 1.2x without, just short of doubling. What holds it back is the token "
         "score's other part: roles need ten-fold different tokens (`workforce.token_need_sd` 1.2, "
         "calibrated to the spread of token spend), so the ranking also selects roles, which hires do "
@@ -650,12 +651,14 @@ TARGETS = (
         "0.39); Lazear 2000",
         measurement_has_a_purpose,
         note="No outcome preset beats measuring nothing: each costs 2-4% of durable value at two years "
-        "(best: decoupled telemetry -1.9% [-2.4, -1.3]). Most of that cost is evaluation anxiety: "
+        "(best: the balanced scorecard -2.1% [-2.6, -1.7]). Most of that cost is evaluation anxiety: "
         "`wellbeing.anxiety_strain` x pressure x career concern x (1 - score) is laid on a formal "
         "score only, never on managers' informal judgement. With it at 0 (the last figure), "
-        "decoupled telemetry beats measuring nothing by 1.1% [0.7, 1.5]. So whether measuring "
+        "decoupled telemetry beats measuring nothing by 0.8% [0.4, 1.1]. So whether measuring "
         "pays turns on one unsourced assumption: that a formal score adds anxiety informal "
-        "judgement does not. Reported, not re-tuned; the issue stays open on it.",
+        "judgement does not. Reported, not re-tuned; the issue stays open on it. Across the "
+        "assumed parameters decoupled telemetry beats measuring nothing at 31% of points "
+        "(docs/robustness.md).",
     ),
     Target(
         12,
@@ -693,7 +696,7 @@ TARGETS = (
         note="Theater rises with the share culled up to half (1.2x, 1.9x, 2.3x, 2.4x at 0, 10, 30 and 50%) "
         "and falls back at 90% (1.9x): with nine in ten culled, the survivors are mostly those whose "
         "roles need the most tokens (the heavy tail of role need), not the gamers. With roles needing "
-        "alike tokens (sd 0.3) the rise is monotone, 1.3x to 4.3x, as Braganza 2022 finds. "
+        "alike tokens (sd 0.3) the rise is monotone, 1.3x to 4.2x, as Braganza 2022 finds. "
         "Competition on a proxy breeds gaming where the proxy reflects habits more than roles.",
     ),
 )

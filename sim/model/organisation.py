@@ -164,7 +164,7 @@ class OrgModel(mesa.Model):
         active = self.metric.measures and cfg.regime.start_week <= -1
         situation = self._situation(cfg.regime.pressure if active else 0.0)
         composite = self.metric.per_person(self.metric.composites()[0])
-        durable, _, _, rework = self._pipelines[:, 0].copy()
+        durable, rework = steady.durable_value * self.workforce.employed, steady.rework_rate
         started_fresh = not self._quits_recent  # no burn-in: no weeks, so no quits, behind it
         if started_fresh:
             self._quits_recent.append(0)
