@@ -52,6 +52,7 @@ import parameter_space  # noqa: E402
 
 from sim.config import CALIBRATED, Config  # noqa: E402
 from sim.outputs import write_atomic, write_table, write_text  # noqa: E402
+from sim.robustness import verdict_of  # noqa: E402
 from sim.run import replicate_seeds  # noqa: E402
 
 # (parameter, low, high, why this range). Defaults (sim/config.py) lie inside every range.
@@ -384,7 +385,7 @@ def claim_table(per_point: pd.DataFrame, k: int) -> pd.DataFrame:
                 "ci_high": float(ci.high),
                 "points": n,
                 "holds_in_90pct": bool(ci.low >= 0.9),
-                "verdict": "yes" if ci.low >= 0.9 else "no" if ci.high < 0.9 else "not established",
+                "verdict": verdict_of(ci.low, ci.high),
                 "share_all_points": float(per_point[f"holds_{claim.key}"].mean()),
                 "median_margin": float(base[f"margin_{claim.key}"].median()),
             }

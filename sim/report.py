@@ -555,7 +555,7 @@ ASSUMPTIONS: tuple[tuple[str, str, Callable[[Config], str], str], ...] = (
         "org.burn_in_weeks",
         "Weeks the organisation runs with no metric before the report starts",
         lambda c: str(c.org.burn_in_weeks),
-        "so the report starts from an organisation that has settled (burnout steady within a point)",
+        "so the report starts from an organisation that has settled (burnout steady within about a point)",
     ),
     (
         "behaviour.judgement_noise",
@@ -799,7 +799,7 @@ def _robustness(found: robustness.RobustnessStudy | None) -> str:
     """Which of the simulator's general claims survive other values of the assumptions above."""
     title = "<h3 style='margin-top:18px'>How far the simulator's claims rest on these assumptions</h3>"
     if found is None:
-        return f"<p class='note'>{title}This version of the simulator ships no robustness study.</p>"
+        return f"{title}<p class='note'>This version of the simulator ships no robustness study.</p>"
     rows = "".join(
         f"<tr><td>{_e(c.claim)}</td><td>{_e(c.test)}</td><td>{_e(robustness.share_text(c))}</td>"
         f"<td>{_e(c.verdict)}</td></tr>"

@@ -47,6 +47,11 @@ class RobustnessStudy:
         )
 
 
+def verdict_of(ci_low: float, ci_high: float) -> str:
+    """Whether a claim holds in at least 90% of the space, from its interval's ends."""
+    return "yes" if ci_low >= 0.9 else "no" if ci_high < 0.9 else "not established"
+
+
 def _verdict(word: object) -> str:
     if word not in VERDICTS:
         raise ValueError(f"{FILE}: verdict {word!r}; allowed: {', '.join(VERDICTS)}")

@@ -667,7 +667,7 @@ TARGETS = (
         "GitClear, January 2026: median output +9% over 2022-25 [S]; Faros AI 2026: merged PRs +16% "
         "under high adoption [P]; DORA 2024 [S]",
         volume_growth,
-        note="Volume grows 8% over two years with no metric, inside the sources' range. It grows because "
+        note="Volume grows 9% over two years with no metric, inside the sources' range. It grows because "
         "people keep moving hours into AI work, whose shipped volume is inflated "
         "(`production.ai_volume_inflation`, fitted to the spread of token spend), since they believe "
         "it is worth more than it is (METR); fluency settles. The burn-in brought it down from +15%: "
