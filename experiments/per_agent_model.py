@@ -165,7 +165,7 @@ def work_week(
     output_per_hour = skill * efficiency * max(1.0 + team_help, 0.0) / WEEK
     multiplier = prod.ai_multiplier_novice + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
     believed = multiplier + ai_optimism
-    ai_capacity = prod.ai_task_hours * token_need
+    ai_capacity = prod.ai_task_hours * token_need * max(hours / WEEK, 1e-9)  # longer weeks, more tasks
     craft_value = output_per_hour * craft_h
     useful_ai_h = max(ai_h - prod.ai_setup_hours, 0.0)  # setting up and switching yields nothing
     ai_potential = output_per_hour * ai_capacity * -math.expm1(-useful_ai_h / ai_capacity)
@@ -341,7 +341,8 @@ class AgentEmployee(mesa.Agent):
         self.integrity = r.betavariate(w.integrity_a, w.integrity_b)
         self.career_concern = r.betavariate(w.career_concern_a, w.career_concern_b)
         self.resilience = r.lognormvariate(0.0, w.resilience_sd)
-        self.token_need = r.lognormvariate(0.0, w.token_need_sd)
+        need = r.lognormvariate(0.0, w.token_need_sd)
+        self.token_need = model.role_need.setdefault(slot, need)  # a replacement takes the post as it was
         self.outside_option = self.skill * r.lognormvariate(0.0, w.outside_option_sd)
         self.fluency = r.betavariate(w.fluency_a, w.fluency_b)
         self.halo = r.gauss(0.0, 1.0)  # the manager's lasting misreading of this person
@@ -519,8 +520,8 @@ class AgentEmployee(mesa.Agent):
         b = self.model.config.behaviour
         moral = b.moral_weight * self.integrity * week.gaming[MORAL] / WEEK
         moral *= 1.0 - b.norm_strength * self.gaming_norm
-        worked = hours + week.review_given
-        effort = b.effort_weight * (worked / WEEK) ** 2 * (1.0 + b.exhaustion_effort * self.exhaustion)
+        felt = hours + week.review_given - b.ai_effort_relief * week.activity_hours[AI]
+        effort = b.effort_weight * (felt / WEEK) ** 2 * (1.0 + b.exhaustion_effort * self.exhaustion)
         shortfall = 1.0 - week.volume / self.expected_volume if self.expected_volume > 0 else 0.0
         return (
             self.motivation * (1.0 - self.career_concern) * self.contribution_of(week)
@@ -768,6 +769,7 @@ class PerAgentOrgModel(mesa.Model):
         self.alignment = math.nan
         self.slots: list[AgentEmployee | None] = [None] * n
         self.vacancies: dict[int, int] = {}  # slot -> week its replacement starts
+        self.role_need: dict[int, float] = {}  # slot -> token need of the post's role, kept across hires
         self.departed: list[dict] = []
         self.departure_cost = 0.0
         self.quits_recent: deque[int] = deque(maxlen=13)

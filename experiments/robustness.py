@@ -77,6 +77,12 @@ PARAMETERS = (
     ),
     ("behaviour.effort_weight", 0.15, 0.7, "cost of a 40-hour week: half to twice the default"),
     (
+        "behaviour.ai_effort_relief",
+        0.0,
+        0.6,
+        "share of an AI-assisted hour's effort not felt when planning the week: none to twice the default",
+    ),
+    (
         "behaviour.imitation",
         0.0,
         0.6,

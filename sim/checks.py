@@ -37,6 +37,7 @@ SHARES = {
     "behaviour.onboarding_conformity",
     "behaviour.norm_strength",
     "behaviour.rework_awareness",
+    "behaviour.ai_effort_relief",
     "production.rework_craft",
     "production.rework_ai",
     "production.rework_reviewed",

@@ -81,7 +81,7 @@ class ProductionConfig:
         "ai_multiplier_novice"
     ]  # AI hour vs craft, fluency 0
     ai_multiplier_expert: float = CALIBRATED["production"]["ai_multiplier_expert"]  # the same at fluency 1
-    ai_task_hours: float = 12.0  # AI-suited hours a week for median token need (diminishing returns)
+    ai_task_hours: float = 12.0  # AI-suited hours in 40 planned, median token need (diminishing returns)
     ai_setup_hours: float = 1.0  # AI hours a week lost to setting up and switching: a barrier to adoption
     ai_volume_inflation: float = CALIBRATED["production"][
         "ai_volume_inflation"
@@ -211,8 +211,9 @@ class BehaviourConfig:
     mastery_weight: float = 6.0  # intrinsic value of a unit of fluency growth
     moral_weight: float = 0.8  # moral cost of a full week of theater at integrity 1
     norm_strength: float = 0.7  # how far teammates' theater eases its moral cost
-    effort_weight: float = 0.35  # cost of a 40-hour week at zero exhaustion
+    effort_weight: float = 0.5  # cost of a 40-hour week at zero exhaustion
     exhaustion_effort: float = 0.3  # how much exhaustion raises the cost of effort
+    ai_effort_relief: float = 0.3  # share of an AI-assisted hour's effort not felt when planning hours
     expectation_weight: float = 1.0  # cost of falling short of expectations, per full shortfall
     informal_spread: float = 0.5  # how far informal judgement separates best and worst (0-1)
     judgement_noise: float = 1.0  # sd of managers' misreading of contribution, per mean contribution

@@ -573,6 +573,14 @@ ASSUMPTIONS: tuple[tuple[str, str, Callable[[Config], str], str], ...] = (
         "assumption, unsourced. It decides whether an outcome metric beats measuring nothing: "
         "without it, the best one gains about 1% of durable value; with it, every one loses 2-4%",
     ),
+    (
+        "behaviour.ai_effort_relief",
+        "Share of an AI-assisted hour's effort people do not feel when planning their week",
+        lambda c: f"{c.behaviour.ai_effort_relief:.0%}",
+        "assumption; the mechanism is from Ranganathan & Ye 2026 (AI work slips into breaks and "
+        "evenings), its size is not. It decides whether AI lengthens the working week: at 0 the "
+        "review AI output asks of everyone crowds out people's own hours instead",
+    ),
     ("org.salary", "Salary, fully loaded", lambda c: f"${c.org.salary:,.0f} a year", "assumption"),
     (
         "org.replacement_cost",

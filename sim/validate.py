@@ -66,6 +66,17 @@ class Lab:
         self.jobs = jobs  # processes that run a scenario's seeds side by side
         self.pressures = pressures  # the pressure grid of the Goodhart curve
         self._runs: dict[tuple[str, ...], list[RunResult]] = {}
+        self._horizons: dict[int, Lab] = {}
+
+    def over(self, weeks: int) -> Lab:
+        """The same organisation and seeds over another horizon, kept so targets share its runs."""
+        if weeks == self.weeks:
+            return self
+        if weeks not in self._horizons:
+            self._horizons[weeks] = Lab(
+                self.size, weeks, self.seeds, self.start_week, self.pressures, self.jobs
+            )
+        return self._horizons[weeks]
 
     def runs(self, *overrides: str) -> list[RunResult]:
         key = tuple(overrides)
@@ -419,25 +430,22 @@ def team_measurement(lab: Lab) -> Outcome:
 
 
 CULLED = (0.0, 0.1, 0.3, 0.5, 0.9)  # shares let go at each review (Braganza's competition)
+SELECTION_YEARS = 3  # issue 12: selection judged over three years of policy
 
 
-# Roles that need much the same tokens (the calibrated spread is 1.2): a token score that
-# habits move more than roles do. Reported beside targets 9 and 14, never checked.
-ROLES_ALIKE = "workforce.token_need_sd=0.3"
-
-
-def _theater_rise(lab: Lab, culled: float, *overrides: str) -> np.ndarray:
-    """Theater share in the last quarter over its level when the policy starts, with habits
-    fixed: what changes is only who stays and what hires copy from the survivors."""
-    return lab.per_seed(
+def _theater_rise(lab: Lab, culled: float) -> np.ndarray:
+    """Theater share in the last quarter of three years of policy over its level when the
+    policy starts, with habits fixed: what changes is only who stays and what hires copy from
+    the survivors."""
+    three_years = lab.over(lab.start_week + 52 * SELECTION_YEARS)
+    return three_years.per_seed(
         lambda r: (
             r.weekly["share_theater"].tail(13).mean()
-            / max(r.weekly["share_theater"].iloc[lab.start_week], 1e-12)
+            / max(r.weekly["share_theater"].iloc[three_years.start_week], 1e-12)
         ),
         GAMEABLE,
         "behaviour.adaptation=false",
         f"regime.forced_ranking={culled}",
-        *overrides,
     )
 
 
@@ -445,15 +453,12 @@ def selection(lab: Lab) -> Outcome:
     ranked, unranked = _theater_rise(lab, 0.1), _theater_rise(lab, 0.0)
     return Outcome(
         figures=[
-            Figure.of("theater share end / start, no adaptation, forced ranking 10%", ranked),
+            Figure.of("theater share end / start, no adaptation, forced ranking 10%, three years", ranked),
             Figure.of("the same without forced ranking", unranked),
-            Figure.of(
-                "forced ranking 10%, roles needing alike tokens (sd 0.3)",
-                _theater_rise(lab, 0.1, ROLES_ALIKE),
-            ),
         ],
         checks={
-            # Gaming rises through who stays and whom hires copy: at least doubles (issue 12).
+            # Gaming rises through who stays and whom hires copy: at least doubles over three
+            # years (issue 12).
             "gaming doubles by selection": float(np.mean(ranked)) >= 2.0
             and float(np.mean(ranked)) > float(np.mean(unranked)),
         },
@@ -463,15 +468,10 @@ def selection(lab: Lab) -> Outcome:
 def competition(lab: Lab) -> Outcome:
     rises = [_theater_rise(lab, culled) for culled in CULLED]
     means = np.array([r.mean() for r in rises])
-    alike = [_theater_rise(lab, culled, ROLES_ALIKE) for culled in CULLED]
     return Outcome(
         figures=[
-            Figure.of(f"theater share end / start, {culled:.0%} culled a review", rise)
+            Figure.of(f"theater share end / start, {culled:.0%} culled a review, three years", rise)
             for culled, rise in zip(CULLED, rises, strict=True)
-        ]
-        + [
-            Figure.of(f"the same, roles needing alike tokens (sd 0.3), {culled:.0%} culled", rise)
-            for culled, rise in zip(CULLED, alike, strict=True)
         ],
         checks={
             # Braganza 2022: the harder the competition, the more proxy-oriented the population.
@@ -500,6 +500,7 @@ def volume_growth(lab: Lab) -> Outcome:
 
 
 NO_AI = "production.ai_available=false"
+FELT_IN_FULL = "behaviour.ai_effort_relief=0"  # the paradox's lever, reported beside target 13
 
 
 def workload(lab: Lab) -> Outcome:
@@ -512,11 +513,13 @@ def workload(lab: Lab) -> Outcome:
     review = last_year("review_hours") / last_year("review_hours", NO_AI)
     long_weeks = last_year("long_hours_share") - last_year("long_hours_share", NO_AI)
     hours = last_year("hours_mean") - last_year("hours_mean", NO_AI)
+    felt_in_full = last_year("long_hours_share", FELT_IN_FULL) - last_year("long_hours_share", NO_AI)
     return Outcome(
         figures=[
             Figure.of("review hours per head, with AI / without", review),
             Figure.of("share of staff over 45 hours, with AI - without", long_weeks),
             Figure.of("hours a week, with AI - without", hours),
+            Figure.of("share over 45 hours, with AI hours felt in full (relief 0) - without", felt_in_full),
         ],
         checks={
             # Faros: review time +441% under high adoption. "Several-fold": at least 2x.
@@ -556,11 +559,11 @@ TARGETS = (
         "up far better.",
         "Holmström & Milgrom 1991; Gao, Schulman & Hilton 2022",
         goodhart_curve,
-        note="Value holds up better under the durable and team metrics (-7.8% and -8.6% from pressure "
-        "0 to 1) than under the token leaderboard (-26%). The team metric passes by a hair: the check "
-        "allows a third of the leaderboard's loss (8.7%), and it failed by as little in the run "
-        "before the durability fix. Part of the loss under every metric is the evaluation anxiety "
-        "that grows with pressure (see target 11).",
+        note="Value holds up better under the durable and team metrics (-6.0% and -8.4% from pressure "
+        "0 to 1) than under the token leaderboard (-25%), but the team metric misses 'far better' by a "
+        "hair: the check allows a third of the leaderboard's loss (8.3%). It has passed and failed by "
+        "as little in earlier runs; it is left failing, not loosened. Part of the loss under every "
+        "metric is the evaluation anxiety that grows with pressure (see target 11).",
     ),
     Target(
         2,
@@ -569,10 +572,10 @@ TARGETS = (
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
         note="Under output OKRs the score's rank correlation with contribution hardly falls over the "
-        "policy (0.81 before it, a fall of 0.02 [0.01, 0.03]) while durable value is lost (4% below "
+        "policy (0.81 before it, a fall of 0.03 [0.01, 0.04]) while durable value is lost (4% below "
         "no metric at two years in the main job). A likely reason, not yet tested: everyone pads and "
         "shifts to AI alike, so ranks hold. Goodhart shows here as lost value, not as a lost "
-        "correlation. The token leaderboard's correlation does fall (0.27 to about 0); the durable "
+        "correlation. The token leaderboard's correlation does fall (0.31 by 0.25); the durable "
         "metric's holds (0.96).",
     ),
     Target(
@@ -580,6 +583,10 @@ TARGETS = (
         "Consumption regime: token spend per head rises many-fold under a quota.",
         'Meta "Claudeonomics", April 2026 [S]; Huang, March 2026 [S]',
         consumption,
+        note="A quota raises token spend per head 4.5x [4.3, 4.7], short of the 5x the check asks. It "
+        "was 5.0x before AI hours were felt lighter: the baseline now puts more of its hours into AI "
+        "work (37% in year 2, against 32%), so the same quota is a smaller multiple of it. Left "
+        "failing, not loosened.",
     ),
     Target(
         4,
@@ -608,14 +615,13 @@ TARGETS = (
         "telemetry visible to managers (at least 20% on the same seeds).",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
-        note="Showing managers the telemetry costs only 4% of durable value per token dollar (0.957 of the "
+        note="Showing managers the telemetry costs only 3% of durable value per token dollar (0.968 of the "
         "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
         "and 10% after it. Since the burn-in the organisation starts after three years of drifting "
-        "into AI work (adoption 99.7% in the baseline), so telemetry has little AI use left to draw "
+        "into AI work (adoption above 99.9% in the baseline), so telemetry has little AI use left to draw "
         "out, and 'adoption still grows' cannot show: it is already at its ceiling. The size rests on "
-        "`behaviour.telemetry_visibility`, an assumption. Gaming stays at the baseline's level. The "
-        "hidden case only ties the best regime that scores AI use (12.1 a $1,000 each): the "
-        "adoption metric, which nearly everyone already meets, changes nothing either.",
+        "`behaviour.telemetry_visibility`, an assumption. Gaming stays at the baseline's level, and "
+        "the hidden case now edges the best regime that scores AI use (11.2 against 11.1 a $1,000).",
     ),
     Target(
         8,
@@ -629,13 +635,13 @@ TARGETS = (
         "still rises (at least doubles) through who stays and whose habits hires copy.",
         "Smaldino & McElreath 2016; Scullen et al. 2005; Braganza 2022",
         selection,
-        note="Selection now works on habits (one hire in five brings gaming habits, "
-        "`workforce.gaming_inclined_share`): forced ranking of 10% raises theater 1.9x [1.83, 1.99] "
-        "in two years against 1.2x without, just short of doubling. What holds it back is the token "
-        "score's other part: roles need ten-fold different tokens (`workforce.token_need_sd` 1.2, "
-        "calibrated to the spread of token spend), so the ranking also selects roles, which hires do "
-        "not inherit. With roles needing alike tokens (sd 0.3) theater rises 2.4x: the result depends "
-        "on how much of a proxy's spread habits explain.",
+        note="Forced ranking of 10% a quarter raises theater 2.2x [2.1, 2.25] over three years of policy, "
+        "against 1.4x without. Selection works on habits (one hire in five brings gaming habits, "
+        "`workforce.gaming_inclined_share`, and hires copy 60% of their team's best-rewarded "
+        "survivor), and only on them: a role's token need stays with its post when its holder is "
+        "let go. Until that change the ranking also selected roles (hires drew a new token need), "
+        "and theater rose 1.9x in two years (the issue asks for three). The size rests on `gaming_inclined_share` and `onboarding_conformity`, "
+        "both assumptions.",
     ),
     Target(
         10,
@@ -650,15 +656,14 @@ TARGETS = (
         "Holmström & Milgrom 1991; Baker 1992; Bommer et al. 1995 (ratings and results correlate "
         "0.39); Lazear 2000",
         measurement_has_a_purpose,
-        note="No outcome preset beats measuring nothing: each costs 2-4% of durable value at two years "
-        "(best: the balanced scorecard -2.1% [-2.6, -1.7]). Most of that cost is evaluation anxiety: "
+        note="No outcome preset beats measuring nothing: each costs 1-3% of durable value at two years "
+        "(best: decoupled telemetry -0.9% [-1.4, -0.3]). Most of that cost is evaluation anxiety: "
         "`wellbeing.anxiety_strain` x pressure x career concern x (1 - score) is laid on a formal "
         "score only, never on managers' informal judgement. With it at 0 (the last figure), "
-        "decoupled telemetry beats measuring nothing by 0.8% [0.4, 1.1]. So whether measuring "
+        "decoupled telemetry beats measuring nothing by 1.6% [1.0, 2.2]. So whether measuring "
         "pays turns on one unsourced assumption: that a formal score adds anxiety informal "
         "judgement does not. Reported, not re-tuned; the issue stays open on it. Across the "
-        "assumed parameters decoupled telemetry beats measuring nothing at 31% of points "
-        "(docs/robustness.md).",
+        "assumed parameters, see the robustness table below.",
     ),
     Target(
         12,
@@ -667,7 +672,7 @@ TARGETS = (
         "GitClear, January 2026: median output +9% over 2022-25 [S]; Faros AI 2026: merged PRs +16% "
         "under high adoption [P]; DORA 2024 [S]",
         volume_growth,
-        note="Volume grows 9% over two years with no metric, inside the sources' range. It grows because "
+        note="Volume grows 11% over two years with no metric, inside the sources' range. It grows because "
         "people keep moving hours into AI work, whose shipped volume is inflated "
         "(`production.ai_volume_inflation`, fitted to the spread of token spend), since they believe "
         "it is worth more than it is (METR); fluency settles. The burn-in brought it down from +15%: "
@@ -680,12 +685,15 @@ TARGETS = (
         "Faros AI 2026: review time +441% [P]; ActivTrak 2026: weekend work +40% [P/S]; Ranganathan "
         "& Ye, HBR 2026 [P]",
         workload,
-        note="Review hours rise several-fold (2.8x), but long weeks fall with AI: 15 points fewer people "
-        "work over 45 hours, and hours a week are 0.9 lower. People plan fewer hours of their own "
-        "work when an AI-assisted hour yields more, and that outweighs the review that spills over. "
-        "The half that passes is close to built in: AI output is assumed to need five times the "
-        "review of craft per hour (`production.review_need` 0.5 against `review_need_craft` 0.1); the "
-        "long weeks are the emergent half, and they go the other way.",
+        note="Review hours rise 3.1x and 11 points more people work over 45 hours with AI; hours a week "
+        "rise by 0.25. Two mechanisms pull against each other. Review that teammates' AI output asks "
+        "of everyone crowds out people's own hours: with AI hours felt in full (the last figure) "
+        "long weeks are fewer with AI than without. AI-assisted hours are felt lighter when people "
+        "plan their week (`behaviour.ai_effort_relief` 0.3, Ranganathan & Ye 2026), and a longer "
+        "week takes on more AI-suited tasks; together they outweigh the crowding out. So the long "
+        "weeks rest on an assumed size of that relief (robustness table below). The review half is "
+        "close to built in: AI output is assumed to need five times the review of craft per hour "
+        "(`production.review_need` 0.5 against `review_need_craft` 0.1).",
     ),
     Target(
         14,
@@ -693,11 +701,10 @@ TARGETS = (
         "population games, with habits fixed (selection alone).",
         "Braganza 2022, Royal Society Open Science 9:211030",
         competition,
-        note="Theater rises with the share culled up to half (1.2x, 1.9x, 2.3x, 2.4x at 0, 10, 30 and 50%) "
-        "and falls back at 90% (1.9x): with nine in ten culled, the survivors are mostly those whose "
-        "roles need the most tokens (the heavy tail of role need), not the gamers. With roles needing "
-        "alike tokens (sd 0.3) the rise is monotone, 1.3x to 4.2x, as Braganza 2022 finds. "
-        "Competition on a proxy breeds gaming where the proxy reflects habits more than roles.",
+        note="Over three years of policy theater rises with the share culled: 1.4x, 2.2x, 2.8x, 3.3x and "
+        "3.5x at 0, 10, 30, 50 and 90%, as Braganza 2022 finds. It used to fall back at 90%, when "
+        "hires drew new roles and the ranking kept the roles that need the most tokens; a role's "
+        "token need now stays with its post, so the ranking can select only habits.",
     ),
 )
 
@@ -708,7 +715,7 @@ def horizons(lab: Lab, weeks: int = 208) -> list[tuple[str, list[Figure]]]:
     of AI work (whether it holds still); each over the last quarter of each year."""
     from sim.presets import preset_names
 
-    long = Lab(lab.size, weeks, lab.seeds, lab.start_week, jobs=lab.jobs)
+    long = lab.over(weeks)
     years = [y for y in (1, 2, 4) if 52 * y <= weeks]
 
     def window(r: RunResult, column: str, year: int) -> float:

@@ -157,3 +157,72 @@ def test_a_lab_on_every_core_gives_the_runs_of_one_core():
         pd.testing.assert_frame_equal(one.summary(*scenario), two.summary(*scenario))
         for a, b in zip(one.runs(*scenario), two.runs(*scenario), strict=True):
             pd.testing.assert_frame_equal(a.weekly, b.weekly)
+
+
+def test_a_longer_week_takes_on_more_ai_suited_tasks():
+    # Task expansion (Ranganathan & Ye 2026): the AI-suited tasks of a role grow with the
+    # hours one plans, so an AI-heavy week does not hit its diminishing returns sooner.
+    from sim.model.production import activities, work_week
+
+    from .test_mechanisms import REPERTOIRE
+
+    prod = ProductionConfig(ai_setup_hours=0.0)
+    shares = np.array([[0.6 if a == "ai" else 0.4 if a == "craft" else 0.0] for a in activities(REPERTOIRE)])
+    ones = np.ones(1)
+
+    def week(hours: float):
+        return work_week(
+            shares,
+            np.array([hours]),
+            skill=ones,
+            fluency=np.array([0.5]),
+            token_need=ones,
+            efficiency=ones,
+            sloppiness=ones,
+            team_help=np.zeros(1),
+            prod=prod,
+            repertoire=REPERTOIRE,
+        )
+
+    assert np.isclose(week(40.0).ai_potential[0], 2 * week(20.0).ai_potential[0])
+    assert np.isclose(week(40.0).value[0], 2 * week(20.0).value[0])
+
+
+def test_ai_assisted_hours_weigh_less_when_planning_a_week_but_exhaust_in_full():
+    from sim.model.behaviour import felt_hours
+
+    week = _one_person_week({"craft": 0.5, "ai": 0.5}, review_demand=4.0)
+    hours = np.array([40.0])
+    assert felt_hours(week, hours, 0.0)[0] == 44.0  # own hours and review asked of one
+    assert np.isclose(felt_hours(week, hours, 0.3)[0], 44.0 - 0.3 * 20.0)
+
+
+def test_people_plan_longer_weeks_where_ai_work_feels_lighter():
+    def hours(relief: float) -> float:
+        cfg = resolve(
+            None,
+            [
+                "regime=baseline",
+                "org.n_employees=200",
+                "org.weeks=52",
+                f"behaviour.ai_effort_relief={relief}",
+            ],
+        )
+        return float(np.mean([run_model(cfg, seed=s).weekly["hours_mean"].tail(26).mean() for s in (1, 2)]))
+
+    # Emergent: a lighter-feeling AI hour moves the planned week out, against the review
+    # that AI output asks of everyone (which alone makes people plan fewer hours of their own).
+    assert hours(0.3) > hours(0.0) + 0.5
+
+
+def test_a_replacement_takes_the_posts_role_and_its_token_need():
+    # Ranking on tokens then selects the habits people bring, not the roles (targets 9, 14).
+    cfg = Config()
+    wf = Workforce(8, 4, n_activities=len(cfg.gaming) + 4)
+    rng = np.random.default_rng(2)
+    wf.hire(np.arange(8), np.arange(8), week=0, cfg=cfg, rng=rng)
+    need, skill = wf.token_need.copy(), wf.skill.copy()
+    wf.vacate(np.array([1, 5]), refill_week=3)
+    wf.hire(np.array([1, 5]), np.array([8, 9]), week=3, cfg=cfg, rng=rng)
+    assert np.array_equal(wf.token_need, need)
+    assert not np.isclose(wf.skill[[1, 5]], skill[[1, 5]]).any()  # the people are new

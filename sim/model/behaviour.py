@@ -25,7 +25,7 @@ from sim.config import Config
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement
 from sim.model.metric import Metric
-from sim.model.production import GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
+from sim.model.production import AI, GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
 from sim.model.signals import observe
 from sim.model.workforce import Workforce
 
@@ -82,6 +82,13 @@ def contribution(week: WeekOfWork, s: Situation) -> np.ndarray:
     return week.durable_value + help_value(week.help_given, s)
 
 
+def felt_hours(week: WeekOfWork, hours: np.ndarray, ai_effort_relief: float) -> np.ndarray:
+    """Hours as they weigh when planning a week: review asked of one counts in full, but part
+    of each AI-assisted hour is not felt, since starting a task with AI feels easy and it
+    fills breaks and evenings (Ranganathan & Ye 2026). Exhaustion counts every hour."""
+    return hours + week.review_given - ai_effort_relief * week.activity_hours[AI]
+
+
 def utility(
     week: WeekOfWork,
     hours: np.ndarray,
@@ -92,11 +99,8 @@ def utility(
     wf = s.wf
     moral = b.moral_weight * wf.integrity * week.gaming["moral_cost"] / WEEK
     moral *= 1.0 - b.norm_strength * s.gaming_norm
-    effort = (
-        b.effort_weight
-        * ((hours + week.review_given) / WEEK) ** 2
-        * (1.0 + b.exhaustion_effort * wf.exhaustion)
-    )
+    effort = b.effort_weight * (felt_hours(week, hours, b.ai_effort_relief) / WEEK) ** 2
+    effort *= 1.0 + b.exhaustion_effort * wf.exhaustion
     has_norm = s.expected_volume > 0
     shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, s.expected_volume, 1.0), 0.0)
     return (

@@ -101,7 +101,8 @@ class Workforce:
     def hire(
         self, slots: np.ndarray, ids: np.ndarray, week: int, cfg: Config, rng: np.random.Generator
     ) -> None:
-        """Fill vacant slots with new people: draw their traits and their starting habits."""
+        """Fill vacant slots with new people: draw their traits and their starting habits. The
+        token need is the post's (the work the role does), so a replacement keeps it."""
         k = len(slots)
         if k == 0:
             return
@@ -110,7 +111,8 @@ class Workforce:
         self.integrity[slots] = rng.beta(w.integrity_a, w.integrity_b, k)
         self.career_concern[slots] = rng.beta(w.career_concern_a, w.career_concern_b, k)
         self.resilience[slots] = rng.lognormal(0.0, w.resilience_sd, k)
-        self.token_need[slots] = rng.lognormal(0.0, w.token_need_sd, k)
+        need = rng.lognormal(0.0, w.token_need_sd, k)  # a post's role is drawn when it is first filled
+        self.token_need[slots] = np.where(self.token_need[slots] > 0, self.token_need[slots], need)
         self.outside_option[slots] = self.skill[slots] * rng.lognormal(0.0, w.outside_option_sd, k)
         self.fluency[slots] = rng.beta(w.fluency_a, w.fluency_b, k)
         self.fluency_at_hire[slots] = self.fluency[slots]
