@@ -640,7 +640,9 @@ TARGETS = (
         "`workforce.gaming_inclined_share`, and hires copy 60% of their team's best-rewarded "
         "survivor), and only on them: a role's token need stays with its post when its holder is "
         "let go. Until that change the ranking also selected roles (hires drew a new token need), "
-        "and theater rose 1.9x in two years (the issue asks for three). The size rests on `gaming_inclined_share` and `onboarding_conformity`, "
+        "and theater rose 1.9x in two years (the issue asks for three). It is at the threshold, not "
+        "past it, everywhere: at 200 people the rise is 2.0x [1.85, 2.14], so the slow tests keep it "
+        "among the known misses. The size rests on `gaming_inclined_share` and `onboarding_conformity`, "
         "both assumptions.",
     ),
     Target(
