@@ -572,7 +572,7 @@ TARGETS = (
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
         note="Under output OKRs the score's rank correlation with contribution hardly falls over the "
-        "policy (0.81 before it, a fall of 0.03 [0.01, 0.04]) while durable value is lost (4% below "
+        "policy (0.81 before it, a fall of 0.03 [0.01, 0.04]) while durable value is lost (3% below "
         "no metric at two years in the main job). A likely reason, not yet tested: everyone pads and "
         "shifts to AI alike, so ranks hold. Goodhart shows here as lost value, not as a lost "
         "correlation. The token leaderboard's correlation does fall (0.31 by 0.25); the durable "
