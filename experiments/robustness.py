@@ -75,7 +75,12 @@ PARAMETERS = (
         1.0,
         "how far teammates' gaming eases its moral cost: none to fully (descriptive norms)",
     ),
-    ("behaviour.effort_weight", 0.15, 0.7, "cost of a 40-hour week: half to twice the default"),
+    (
+        "behaviour.effort_weight",
+        0.15,
+        0.7,
+        "cost of a 40 felt hours' week: from under a third of the default (0.5) to 1.4 times it",
+    ),
     (
         "behaviour.ai_effort_relief",
         0.0,
