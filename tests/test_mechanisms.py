@@ -46,7 +46,12 @@ def test_theater_rises_with_pressure_under_a_token_metric():
 REPERTOIRE = Repertoire(Config().gaming)
 
 
-def _one_person_week(split: dict[str, float], hours: float = 40.0, review_demand: float = 0.0):
+def _one_person_week(
+    split: dict[str, float],
+    hours: float = 40.0,
+    review_demand: float = 0.0,
+    prod: ProductionConfig | None = None,
+):
     shares = np.array([[split.get(a, 0.0)] for a in activities(REPERTOIRE)])
     ones = np.ones(1)
     return work_week(
@@ -58,7 +63,7 @@ def _one_person_week(split: dict[str, float], hours: float = 40.0, review_demand
         efficiency=ones,
         sloppiness=ones,
         team_help=np.zeros(1),
-        prod=ProductionConfig(),
+        prod=prod or ProductionConfig(),
         repertoire=REPERTOIRE,
         review_demand=np.array([review_demand]),
     )

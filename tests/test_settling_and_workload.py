@@ -162,27 +162,10 @@ def test_a_lab_on_every_core_gives_the_runs_of_one_core():
 def test_a_longer_week_takes_on_more_ai_suited_tasks():
     # Task expansion (Ranganathan & Ye 2026): the AI-suited tasks of a role grow with the
     # hours one plans, so an AI-heavy week does not hit its diminishing returns sooner.
-    from sim.model.production import activities, work_week
-
-    from .test_mechanisms import REPERTOIRE
-
     prod = ProductionConfig(ai_setup_hours=0.0)
-    shares = np.array([[0.6 if a == "ai" else 0.4 if a == "craft" else 0.0] for a in activities(REPERTOIRE)])
-    ones = np.ones(1)
 
     def week(hours: float):
-        return work_week(
-            shares,
-            np.array([hours]),
-            skill=ones,
-            fluency=np.array([0.5]),
-            token_need=ones,
-            efficiency=ones,
-            sloppiness=ones,
-            team_help=np.zeros(1),
-            prod=prod,
-            repertoire=REPERTOIRE,
-        )
+        return _one_person_week({"ai": 0.6, "craft": 0.4}, hours=hours, prod=prod)
 
     assert np.isclose(week(40.0).ai_potential[0], 2 * week(20.0).ai_potential[0])
     assert np.isclose(week(40.0).value[0], 2 * week(20.0).value[0])
