@@ -171,6 +171,7 @@ class Tab:
         assert parts["panel"].count() == 2 and parts["chart"].count() == 9
         for name, locator in parts.items():
             for k in range(locator.count()):
+                locator.nth(k).wait_for(state="visible")  # a chart redrawn after a choice comes back
                 box = locator.nth(k).bounding_box()
                 assert box is not None and box["width"] > 20 and box["height"] > 20, (name, k, box)
                 assert box["x"] >= -0.5 and box["y"] >= -0.5, (name, k, box)
