@@ -165,7 +165,8 @@ def work_week(
     output_per_hour = skill * efficiency * max(1.0 + team_help, 0.0) / WEEK
     multiplier = prod.ai_multiplier_novice + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
     believed = multiplier + ai_optimism
-    ai_capacity = prod.ai_task_hours * token_need * max(hours / WEEK, 1e-9)  # longer weeks, more tasks
+    work_hours = sum(activity_hours[:GAMING])  # more real work, more tasks; gaming takes none on
+    ai_capacity = prod.ai_task_hours * token_need * max(work_hours / WEEK, 1e-9)
     craft_value = output_per_hour * craft_h
     useful_ai_h = max(ai_h - prod.ai_setup_hours, 0.0)  # setting up and switching yields nothing
     ai_potential = output_per_hour * ai_capacity * -math.expm1(-useful_ai_h / ai_capacity)

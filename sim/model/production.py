@@ -168,7 +168,8 @@ def work_week(
     output_per_hour = skill * efficiency * np.maximum(1.0 + team_help, 0.0) / WEEK
     multiplier = ai_multiplier(fluency, prod)
     believed = multiplier + seen.ai_optimism  # shipped volume is visible; its worth is not
-    ai_capacity = prod.ai_task_hours * token_need * np.maximum(hours / WEEK, 1e-9)  # longer weeks, more tasks
+    work_hours = activity_hours[:GAMING].sum(axis=0)  # more real work, more tasks; gaming takes none on
+    ai_capacity = prod.ai_task_hours * token_need * np.maximum(work_hours / WEEK, 1e-9)
     craft_value = output_per_hour * craft_h
     useful_ai_h = np.maximum(ai_h - prod.ai_setup_hours, 0.0)
     ai_potential = output_per_hour * ai_capacity * -np.expm1(-useful_ai_h / ai_capacity)
