@@ -571,7 +571,7 @@ ASSUMPTIONS: tuple[tuple[str, str, Callable[[Config], str], str], ...] = (
             f"{c.wellbeing.anxiety_strain:g} a week, scaled by career concern and the gap to a top score"
         ),
         "assumption, unsourced. It decides whether an outcome metric beats measuring nothing: "
-        "without it, the best one gains about 1.6% of durable value; with it, every one loses 1-3%",
+        "without it, the best one gains about 1.9% of durable value; with it, every one loses 1-3%",
     ),
     (
         "behaviour.ai_effort_relief",
