@@ -81,7 +81,7 @@ class ProductionConfig:
         "ai_multiplier_novice"
     ]  # AI hour vs craft, fluency 0
     ai_multiplier_expert: float = CALIBRATED["production"]["ai_multiplier_expert"]  # the same at fluency 1
-    ai_task_hours: float = 12.0  # AI-suited hours in 40 planned, median token need (diminishing returns)
+    ai_task_hours: float = 12.0  # AI-suited hours in 40 of real work, median token need (saturation)
     ai_setup_hours: float = 1.0  # AI hours a week lost to setting up and switching: a barrier to adoption
     ai_volume_inflation: float = CALIBRATED["production"][
         "ai_volume_inflation"
