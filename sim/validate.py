@@ -643,8 +643,9 @@ TARGETS = (
         "survivor), and only on them: a role's token need stays with its post when its holder is "
         "let go. Until that change the ranking also selected roles (hires drew a new token need), "
         "and theater rose 1.9x in two years (the issue asks for three). It is at the threshold, not "
-        "past it, everywhere: at 200 people the rise is 2.0x [1.85, 2.14], so the slow tests keep it "
-        "among the known misses. The size rests on `gaming_inclined_share` and `onboarding_conformity`, "
+        "past it, everywhere: at 200 people it fell just short before the last recalibration (2.0x "
+        "[1.85, 2.14]) and passes now, so the slow tests keep it among the known misses (non-strict). "
+        "The size rests on `gaming_inclined_share` and `onboarding_conformity`, "
         "both assumptions.",
     ),
     Target(
