@@ -28,7 +28,7 @@ def test_telemetry_shown_to_managers_is_gamed_even_with_nothing_riding_on_the_sc
     usage = ["theater_agents_running", "theater_prompt_padding", "theater_accept_clicking"]
     assert shown[usage].sum(axis=1).mean() > 2 * baseline[usage].sum(axis=1).mean()
     # Token spend rises with it, seed by seed (the same seeds: the same people and roles). By
-    # about a tenth (1.096x measured): the baseline already puts more than a third of its hours
+    # about a tenth (1.087x measured): the baseline already puts more than a third of its hours
     # into AI work, so the padding is a smaller share of its spend.
     spend, base_spend = shown["token_cost_per_head_year"], baseline["token_cost_per_head_year"]
     assert (spend > base_spend).all() and spend.mean() > 1.05 * base_spend.mean()
