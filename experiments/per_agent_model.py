@@ -383,6 +383,7 @@ class AgentEmployee(mesa.Agent):
         self.burned_out = False
         self.tenure = 0.0
         self.score = 0.5
+        self.informal = 0.5
         self.reward = 0.5
         self.quitting = False
         # Last week as teammates see it: the post was vacant.
@@ -639,6 +640,11 @@ class AgentEmployee(mesa.Agent):
     def effort_reward_ratio(self) -> float:
         return (self.worked_hours / self.model.config.wellbeing.sustainable_hours) / (0.5 + self.reward)
 
+    def standing_gap(self) -> float:
+        """Gap to a top evaluation, in whatever decides one's career."""
+        p, cfg = self.model.pressure, self.model.config.wellbeing
+        return (1.0 - p) * cfg.informal_anxiety * (1.0 - self.informal) + p * (1.0 - self.score)
+
     def strain_and_recover(self, week: Week) -> None:
         """`sim.model.wellbeing.strain_and_recover` for one person."""
         cfg = self.model.config.wellbeing
@@ -653,7 +659,7 @@ class AgentEmployee(mesa.Agent):
             cfg.base_strain
             + cfg.life_shock_sd * self.random.gauss(0.0, 1.0)
             + cfg.overwork_strain * over
-            + cfg.anxiety_strain * self.model.pressure * self.career_concern * (1.0 - self.score)
+            + cfg.anxiety_strain * self.career_concern * self.standing_gap()
             + cfg.dissonance_strain * self.integrity * gaming_share
             + cfg.expectation_strain * max(shortfall, 0.0)
             + cfg.imbalance_strain * imbalance
@@ -783,7 +789,8 @@ class PerAgentOrgModel(mesa.Model):
         for a in people:
             a.tenure = self.random.uniform(org.ramp_weeks, 5 * 52)
             a.fluency = a.settled_fluency()
-            a.exhaustion = wb.base_strain / (wb.recovery * a.resilience)
+            ordinary = wb.base_strain + wb.anxiety_strain * wb.informal_anxiety * a.career_concern * 0.5
+            a.exhaustion = ordinary / (wb.recovery * a.resilience)
         for _ in range(2):  # a week without teammates' help, then one with it
             self.agents.do("take_stock")
             weeks = [a.work(a.shares, a.hours) for a in people]
@@ -927,8 +934,8 @@ class PerAgentOrgModel(mesa.Model):
         spread, p = self.config.behaviour.informal_spread, self.pressure
         n = len(people)
         for rank, a in enumerate(sorted(people, key=lambda a: a.impression)):
-            informal = 0.5 + spread * ((rank + 0.5) / n - 0.5)
-            a.reward = (1.0 - p) * informal + p * a.score
+            a.informal = 0.5 + spread * ((rank + 0.5) / n - 0.5)
+            a.reward = (1.0 - p) * a.informal + p * a.score
 
     def review(self, people: list[AgentEmployee]) -> list[AgentEmployee]:
         """Rewards paid, imitation of a better-rewarded teammate, expectations move toward what

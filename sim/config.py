@@ -243,10 +243,11 @@ class WellbeingConfig:
     """Exhaustion as a stock with inflows and recovery; burnout above a threshold."""
 
     sustainable_hours: float = 42.0
-    base_strain: float = 0.015  # weekly inflow from ordinary job demands
+    base_strain: float = 0.0  # weekly inflow from demands no other term names (see docs/model.md S9)
     life_shock_sd: float = 0.03  # sd of weekly strain from outside work
     overwork_strain: float = 0.35  # inflow per 100% of hours above sustainable
-    anxiety_strain: float = 0.06  # inflow per unit of pressure x career concern x score gap
+    anxiety_strain: float = 0.06  # inflow per unit of career concern x gap to a top evaluation
+    informal_anxiety: float = 1.0  # anxiety from one's standing with managers, relative to a formal score's
     dissonance_strain: float = 0.10  # inflow per unit of integrity x theater share
     expectation_strain: float = 0.15  # inflow per unit of shortfall against expectations
     imbalance_strain: float = 0.05  # inflow per unit of effort-reward ratio above 1

@@ -7,6 +7,7 @@ tolerance stated beside it.
 from __future__ import annotations
 
 import textwrap
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from sim.config import Config, GamingAction
 from sim.model import OrgModel
 from sim.model.trust import intrinsic_motivation
 from sim.model.turnover import quit_probability
+from sim.model.wellbeing import strain_and_recover
 from sim.presets import load_config
 from sim.run import resolve
 
@@ -192,3 +194,45 @@ def test_gaming_actions_are_checked_like_any_other_parameter():
     with pytest.raises(ValueError, match="gaming.volume_padding.tokens"):
         resolve(None, ["gaming.volume_padding.tokens=-1"])
     assert isinstance(Config().gaming["cherry_picking"], GamingAction)
+
+
+def _strain_by_standing(pressure: float, informal_anxiety: float) -> tuple[float, float]:
+    """A week's strain for two halves of a workforce alike in all but their standing: the
+    first half low in managers' judgement and high on the score, the second the reverse."""
+    cfg = resolve(None, ["wellbeing.life_shock_sd=0", f"wellbeing.informal_anxiety={informal_anxiety}"])
+    wf = OrgModel(cfg, rng=1).workforce
+    n = wf.n
+    low = np.arange(n) < n // 2
+    wf.employed[:] = True
+    wf.exhaustion[:] = 0.0
+    wf.career_concern[:] = 0.5
+    wf.worked_hours[:] = 40.0
+    wf.reward[:] = 0.5
+    wf.score[:] = np.where(low, 0.9, 0.1)
+    informal = np.where(low, 0.1, 0.9)
+    week = SimpleNamespace(gaming={"moral_cost": np.zeros(n)}, volume=np.ones(n))
+    strain_and_recover(
+        wf,
+        week,  # type: ignore[arg-type]
+        pressure=pressure,
+        informal=informal,
+        team_help=np.zeros(n),
+        expected_volume=np.zeros(n),
+        cfg=cfg.wellbeing,
+        rng=np.random.default_rng(0),
+    )
+    return float(wf.exhaustion[low].mean()), float(wf.exhaustion[~low].mean())
+
+
+def test_evaluation_anxiety_comes_from_whatever_decides_careers():
+    # With no metric, standing low in managers' judgement strains as a low score would under
+    # a metric: anxiety_strain (0.06) x career concern (0.5) x the gap in standing (0.8).
+    anxiety = Config().wellbeing.anxiety_strain * 0.5 * 0.8
+    low_judged, high_judged = _strain_by_standing(pressure=0.0, informal_anxiety=1.0)
+    assert low_judged - high_judged == pytest.approx(anxiety)
+    # Under full pressure only the score counts: the half scored low is the strained one.
+    low_judged, high_judged = _strain_by_standing(pressure=1.0, informal_anxiety=1.0)
+    assert high_judged - low_judged == pytest.approx(anxiety)
+    # informal_anxiety=0 is the former model: managers' judgement frightens nobody.
+    low_judged, high_judged = _strain_by_standing(pressure=0.0, informal_anxiety=0.0)
+    assert low_judged == pytest.approx(high_judged)

@@ -121,7 +121,9 @@ class OrgModel(mesa.Model):
         wf = self.workforce
         wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
         wf.fluency[:] = settled_fluency(wf, cfg.production)
-        wf.exhaustion[:] = cfg.wellbeing.base_strain / (cfg.wellbeing.recovery * wf.resilience)
+        wb = cfg.wellbeing  # exhaustion of ordinary demands and a median standing, held for long
+        ordinary = wb.base_strain + wb.anxiety_strain * wb.informal_anxiety * wf.career_concern * 0.5
+        wf.exhaustion[:] = ordinary / (wb.recovery * wf.resilience)
         self.last_week: WeekOfWork | None = None
         self.judgement = Judgement(cfg.behaviour)
         for _ in range(2):  # a week without teammates' help, then one with it
@@ -233,6 +235,7 @@ class OrgModel(mesa.Model):
             wf,
             outcome,
             pressure=pressure,
+            informal=informal,
             team_help=situation.team_help,
             expected_volume=situation.expected_volume,
             cfg=cfg.wellbeing,

@@ -4,7 +4,8 @@ imbalance (Siegrist) and the ratchet of expectations.
 Each week exhaustion X gains the strain of the week and loses a share of itself:
     X += strain - recovery * resilience * (1 + rest + support) * X
 Strain comes from ordinary demands and life, hours over the sustainable level, evaluation
-anxiety (pressure x career concern x gap to a full score), the dissonance of gaming for
+anxiety (career concern x the gap to a top standing, in whatever decides one's career:
+managers' judgement, the metric's score, or the mix the pressure sets), the dissonance of gaming for
 people of integrity, falling short of expectations, and
 effort-reward imbalance. Above a threshold a person is burned out until X falls back
 below a lower one.
@@ -30,6 +31,7 @@ def strain_and_recover(
     week: WeekOfWork,
     *,
     pressure: float,
+    informal: np.ndarray,
     team_help: np.ndarray,
     expected_volume: np.ndarray,
     cfg: WellbeingConfig,
@@ -43,11 +45,12 @@ def strain_and_recover(
     has_norm = expected_volume > 0
     shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, expected_volume, 1.0), 0.0)
     imbalance = np.maximum(effort_reward_ratio(wf, cfg.sustainable_hours) - 1.0, 0.0)
+    standing_gap = (1.0 - pressure) * cfg.informal_anxiety * (1.0 - informal) + pressure * (1.0 - wf.score)
     strain = (
         cfg.base_strain
         + cfg.life_shock_sd * rng.standard_normal(wf.n)
         + cfg.overwork_strain * over
-        + cfg.anxiety_strain * pressure * wf.career_concern * (1.0 - wf.score)
+        + cfg.anxiety_strain * wf.career_concern * standing_gap
         + cfg.dissonance_strain * wf.integrity * gaming_share
         + cfg.expectation_strain * np.maximum(shortfall, 0.0)
         + cfg.imbalance_strain * imbalance
