@@ -379,9 +379,12 @@ def measurement_has_a_purpose(lab: Lab) -> Outcome:
         }
 
     noisy, clear = gains(NOISY), gains(CLEAR)
-    # Reported, never checked: the same without the anxiety a formal score adds (an assumption).
+    # Reported, never checked: the same without evaluation anxiety, and with anxiety from a
+    # formal score only (the former model): how far the answer rests on that assumption.
     calm = gains(NOISY, "wellbeing.anxiety_strain=0")
     best_calm = max(calm, key=lambda name: float(np.mean(calm[name])))
+    formal = gains(NOISY, "wellbeing.informal_anxiety=0")
+    best_formal = max(formal, key=lambda name: float(np.mean(formal[name])))
     # The best of five presets is picked, so each interval is widened for five comparisons
     # (Bonferroni): 99% rather than 95%.
     level = 1.0 - 0.05 / len(OUTCOME_REGIMES)
@@ -393,6 +396,9 @@ def measurement_has_a_purpose(lab: Lab) -> Outcome:
             Figure.of(f"the same, managers see contribution, best: {best_clear}", clear[best_clear]),
             *(Figure.of(f"noisy judgement, {name}", noisy[name]) for name in OUTCOME_REGIMES),
             Figure.of(f"noisy judgement, no evaluation anxiety, best: {best_calm}", calm[best_calm]),
+            Figure.of(
+                f"noisy judgement, anxiety from a formal score only, best: {best_formal}", formal[best_formal]
+            ),
         ],
         checks={
             # Beats no metric beyond seed noise: the 99% interval of the paired gain (same seeds,
@@ -559,11 +565,10 @@ TARGETS = (
         "up far better.",
         "Holmström & Milgrom 1991; Gao, Schulman & Hilton 2022",
         goodhart_curve,
-        note="Value holds up better under the durable and team metrics (-6.2% and -9.1% from pressure "
-        "0 to 1) than under the token leaderboard (-25%), but the team metric misses 'far better' by "
-        "under a point: the check allows a third of the leaderboard's loss (8.4%). It has passed and "
-        "failed by as little in earlier runs; it is left failing, not loosened. Part of the loss under every "
-        "metric is the evaluation anxiety that grows with pressure (see target 11).",
+        note="Value holds up under the durable and team metrics (+1.5% and -3.0% from pressure 0 to 1) "
+        "against -21% under the token leaderboard. The team metric missed 'far better' by under a point "
+        "(-9.1% against the 8.4% allowed) while evaluation anxiety came from a formal score only, so "
+        "that pressure on any metric added anxiety that measuring nothing never caused (see target 11).",
     ),
     Target(
         2,
@@ -571,23 +576,23 @@ TARGETS = (
         "over time under a gameable metric, far less under a durable one.",
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
-        note="Under output OKRs the score's rank correlation with contribution hardly falls over the "
-        "policy (0.81 before it, a fall of 0.01 [-0.003, 0.03]) while durable value is lost (2% below "
-        "no metric at two years in the main job). A likely reason, not yet tested: everyone pads and "
-        "shifts to AI alike, so ranks hold. Goodhart shows here as lost value, not as a lost "
-        "correlation. The token leaderboard's correlation does fall (0.37, by 0.36); the durable "
-        "metric's holds (0.96).",
+        note="Under output OKRs the score's rank correlation with contribution falls only 0.05 [0.03, "
+        "0.06] over the policy (0.84 before it), short of the check, and in the main job (pressure 0.5) "
+        "they cost no durable value at two years (-0%, three seeds). The gaming they invite, padding "
+        "volume, takes 1.1% of hours against the baseline's 0.8%: too little to reorder people. The "
+        "token leaderboard's correlation does fall (0.35, by 0.40); the durable metric's holds (0.96).",
     ),
     Target(
         3,
         "Consumption regime: token spend per head rises many-fold under a quota.",
         'Meta "Claudeonomics", April 2026 [S]; Huang, March 2026 [S]',
         consumption,
-        note="A quota raises token spend per head 4.15x [3.9, 4.4], short of the 5x the check asks. It "
-        "was 5.0x before AI hours were felt lighter, and 4.5x before the last recalibration raised "
-        "the expert's AI multiplier (2.5 to 2.8): the baseline now puts more of its hours into AI "
-        "work (37% in year 2, against 32%), so the same quota is a smaller multiple of it. Left "
-        "failing, not loosened.",
+        note="A quota raises token spend per head 4.6x [4.4, 4.8], short of the 5x the check asks. It "
+        "was 5.0x before AI hours were felt lighter, and 4.5x, then 4.15x, after the recalibrations "
+        "that raised the expert's AI multiplier (2.5 to 2.8): the baseline puts 37% of its hours into "
+        "AI work in year 2, so the same quota is a smaller multiple of it. The last calibration "
+        "lowered the inflation of AI volume (3.0 to 2.5) and the spread of token need (1.2 to 1.1), "
+        "and it rose back to 4.6x. Left failing, not loosened.",
     ),
     Target(
         4,
@@ -602,6 +607,14 @@ TARGETS = (
         "Gallup 2018: burned-out employees 2.6x as likely to look for another job [S]; Hamidi et al. "
         "2018 [P]",
         attrition,
+        note="Under the token leaderboard at pressure 0.75 burnout is 1.8x the baseline's [1.74, 1.85], "
+        "short of the 2x the check asks; attrition rises 4.6 points and regretted attrition 1.7. It was "
+        "2.65x while evaluation anxiety came from a formal score only: the baseline then had none, and "
+        "every metric added all of its own. Now people under no metric fear their managers' judgement "
+        "as they would a score (target 11), so a metric adds anxiety only where it ranks people lower "
+        "than judgement did, and the extra burnout comes from gaming against one's integrity, longer "
+        "weeks and missed expectations. The 2x is the check's, not a source's (Gallup's 2.6x is the "
+        "job search of the burned out); left failing, not loosened.",
     ),
     Target(
         6,
@@ -616,14 +629,14 @@ TARGETS = (
         "telemetry visible to managers (at least 20% on the same seeds).",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
-        note="Showing managers the telemetry costs only 2% of durable value per token dollar (0.978 of the "
+        note="Showing managers the telemetry costs only 2% of durable value per token dollar (0.979 of the "
         "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
         "and 10% after it. Since the burn-in the organisation starts after three years of drifting "
         "into AI work (adoption above 99.9% in the baseline), so telemetry has little AI use left to draw "
         "out, and 'adoption still grows' cannot show: it is already at its ceiling. The size rests on "
         "`behaviour.telemetry_visibility`, an assumption. Gaming stays at the baseline's level, and "
-        "the hidden case only ties the best regime that scores AI use (11.5 a $1,000 each; it edged "
-        "it, 11.2 against 11.1, before the last recalibration).",
+        "the hidden case beats the best regime that scores AI use by a hair (13.1 against 13.0 a "
+        "$1,000; it only tied it before evaluation anxiety came from judgement too).",
     ),
     Target(
         8,
@@ -637,16 +650,15 @@ TARGETS = (
         "still rises (at least doubles) through who stays and whose habits hires copy.",
         "Smaldino & McElreath 2016; Scullen et al. 2005; Braganza 2022",
         selection,
-        note="Forced ranking of 10% a quarter raises theater 2.15x [2.04, 2.25] over three years of "
+        note="Forced ranking of 10% a quarter raises theater 2.2x [2.11, 2.31] over three years of "
         "policy, against 1.3x without. Selection works on habits (one hire in five brings gaming habits, "
         "`workforce.gaming_inclined_share`, and hires copy 60% of their team's best-rewarded "
         "survivor), and only on them: a role's token need stays with its post when its holder is "
         "let go. Until that change the ranking also selected roles (hires drew a new token need), "
         "and theater rose 1.9x in two years (the issue asks for three). It is at the threshold, not "
-        "past it, everywhere: at 200 people it fell just short before the last recalibration (2.0x "
-        "[1.85, 2.14]) and passes now, so the slow tests keep it among the known misses (non-strict). "
-        "The size rests on `gaming_inclined_share` and `onboarding_conformity`, "
-        "both assumptions.",
+        "far past it: at 200 people it has fallen just short before (2.0x [1.85, 2.14]), so the slow "
+        "tests keep it among the known misses (non-strict). The size rests on "
+        "`gaming_inclined_share` and `onboarding_conformity`, both assumptions.",
     ),
     Target(
         10,
@@ -661,15 +673,18 @@ TARGETS = (
         "Holmström & Milgrom 1991; Baker 1992; Bommer et al. 1995 (ratings and results correlate "
         "0.39); Lazear 2000",
         measurement_has_a_purpose,
-        note="No outcome preset beats measuring nothing: each costs 1-3% of durable value at two years "
-        "(best: the balanced scorecard and decoupled telemetry, -0.9% [-1.4, -0.3] and [-1.5, -0.2]). "
-        "Most of that cost is evaluation anxiety: "
-        "`wellbeing.anxiety_strain` x pressure x career concern x (1 - score) is laid on a formal "
-        "score only, never on managers' informal judgement. With it at 0 (the last figure), "
-        "decoupled telemetry beats measuring nothing by 1.9% [1.2, 2.5]. So whether measuring "
-        "pays turns on one unsourced assumption: that a formal score adds anxiety informal "
-        "judgement does not. Reported, not re-tuned; the issue stays open on it. Across the "
-        "assumed parameters, see the robustness table below.",
+        note="Where managers' judgement is noisy, three outcome presets beat measuring nothing at two "
+        "years: decoupled telemetry by 1.9% [1.4, 2.5], the balanced scorecard by 1.8% [1.5, 2.2] and "
+        "value per token by 1.6% [1.2, 2.0]; the individual and team outcome metrics still cost 0.4% "
+        "and 0.9%. Where managers see contribution as it is, none does (best +0.3% [-0.3, 1.0]). It "
+        "rests on a stated assumption: evaluation anxiety comes from one's standing in whatever "
+        "decides one's career, managers' judgement or a score (`wellbeing.informal_anxiety` 1). With "
+        "anxiety from a formal score only, as before (the last figure), no preset beats measuring "
+        "nothing (best -0.6%): the result is exactly as strong as that assumption. Across the assumed "
+        "parameters, that one included, decoupled telemetry beats no metric in 42% of the space [31, "
+        "54] (22% before): whether measuring outcomes pays depends on the organisation. The gain "
+        "also fades with the horizon: decoupled telemetry gains "
+        "2.8%, 1.3% and 0.0% over the last quarter of years 1, 2 and 4 (table below).",
     ),
     Target(
         12,
@@ -678,7 +693,7 @@ TARGETS = (
         "GitClear, January 2026: median output +9% over 2022-25 [S]; Faros AI 2026: merged PRs +16% "
         "under high adoption [P]; DORA 2024 [S]",
         volume_growth,
-        note="Volume grows 12% over two years with no metric, inside the sources' range. It grows because "
+        note="Volume grows 11% over two years with no metric, inside the sources' range. It grows because "
         "people keep moving hours into AI work, whose shipped volume is inflated "
         "(`production.ai_volume_inflation`, fitted to the spread of token spend), since they believe "
         "it is worth more than it is (METR); fluency settles. The burn-in brought it down from +15%: "
@@ -691,10 +706,10 @@ TARGETS = (
         "Faros AI 2026: review time +441% [P]; ActivTrak 2026: weekend work +40% [P/S]; Ranganathan "
         "& Ye, HBR 2026 [P]",
         workload,
-        note="Review hours rise 3.1x and 13 points more people work over 45 hours with AI; hours a week "
-        "rise by 0.34. Two mechanisms pull against each other. Review that teammates' AI output asks "
+        note="Review hours rise 3.1x and 14 points more people work over 45 hours with AI; hours a week "
+        "rise by 0.57. Two mechanisms pull against each other. Review that teammates' AI output asks "
         "of everyone crowds out people's own hours: with AI hours felt in full (the last figure) "
-        "long weeks are no more common with AI than without (-0.5 points [-1.5, 0.5]). "
+        "long weeks are no more common with AI than without (+0.4 points [-0.9, 1.7]). "
         "AI-assisted hours are felt lighter when people "
         "plan their week (`behaviour.ai_effort_relief` 0.3, Ranganathan & Ye 2026), and a longer "
         "week takes on more AI-suited tasks; together they outweigh the crowding out. So the long "
@@ -708,8 +723,8 @@ TARGETS = (
         "population games, with habits fixed (selection alone).",
         "Braganza 2022, Royal Society Open Science 9:211030",
         competition,
-        note="Over three years of policy theater rises with the share culled: 1.3x, 2.15x, 2.8x, 3.3x and "
-        "3.4x at 0, 10, 30, 50 and 90%, as Braganza 2022 finds. It used to fall back at 90%, when "
+        note="Over three years of policy theater rises with the share culled: 1.3x, 2.2x, 2.9x, 3.5x and "
+        "3.9x at 0, 10, 30, 50 and 90%, as Braganza 2022 finds. It used to fall back at 90%, when "
         "hires drew new roles and the ranking kept the roles that need the most tokens; a role's "
         "token need now stays with its post, so the ranking can select only habits.",
     ),
