@@ -122,6 +122,12 @@ PARAMETERS = (
     ("wellbeing.overwork_strain", 0.15, 0.7, "exhaustion per 100% overtime: half to twice the default"),
     ("wellbeing.anxiety_strain", 0.0, 0.15, "exhaustion from evaluation anxiety: none to 2.5x the default"),
     (
+        "wellbeing.informal_anxiety",
+        0.0,
+        1.0,
+        "anxiety from one's standing with managers, relative to a formal score's: none to the same",
+    ),
+    (
         "wellbeing.dissonance_strain",
         0.0,
         0.25,
