@@ -565,13 +565,15 @@ ASSUMPTIONS: tuple[tuple[str, str, Callable[[Config], str], str], ...] = (
         "(Bommer et al. 1995)",
     ),
     (
-        "wellbeing.anxiety_strain",
-        "Extra strain a formal score adds, at full pressure",
+        "wellbeing.informal_anxiety",
+        "Anxiety from a low standing with one's manager, against the same standing on a formal score",
         lambda c: (
-            f"{c.wellbeing.anxiety_strain:g} a week, scaled by career concern and the gap to a top score"
+            f"{c.wellbeing.informal_anxiety:g} (strain {c.wellbeing.anxiety_strain:g} a week, scaled by "
+            "career concern and the gap to a top evaluation)"
         ),
-        "assumption, unsourced. It decides whether an outcome metric beats measuring nothing: "
-        "without it, the best one gains about 1.9% of durable value; with it, every one loses 1-3%",
+        "assumption, unsourced: neither fear is known to be the larger, so they weigh alike. It decides "
+        "whether an outcome metric beats measuring nothing: with it the best gains about 2% of durable "
+        "value at two years; if only a formal score caused anxiety, every one would lose",
     ),
     (
         "behaviour.ai_effort_relief",
