@@ -634,7 +634,10 @@ TARGETS = (
         "and 10% after it. Since the burn-in the organisation starts after three years of drifting "
         "into AI work (adoption above 99.9% in the baseline), so telemetry has little AI use left to draw "
         "out, and 'adoption still grows' cannot show: it is already at its ceiling. The size rests on "
-        "`behaviour.telemetry_visibility`, an assumption. Gaming stays at the baseline's level, and "
+        "`behaviour.telemetry_visibility`, an assumption, but no plausible value gets there: with "
+        "telemetry weighing fully (1) and a pressure of 0.2, it costs 13% (4 seeds), and agents left "
+        "running still take 0.2% of hours, so what shown telemetry draws out is mostly honest AI use, "
+        "whose value per token falls only gently. Gaming stays at the baseline's level, and "
         "the hidden case beats the best regime that scores AI use by a hair (13.1 against 13.0 a "
         "$1,000; it only tied it before evaluation anxiety came from judgement too).",
     ),
