@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -797,7 +798,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = runs.merge(points, on="point", how="left")
         words = sys.argv[1:] if argv is None else argv
         meta = {
-            "command": " ".join([".venv/bin/python experiments/robustness.py", *words]),
+            "command": shlex.join([".venv/bin/python", "experiments/robustness.py", *words]),
             "employees": args.employees,
             "weeks": args.weeks,
             "samples": args.samples,

@@ -199,7 +199,8 @@ def test_gaming_actions_are_checked_like_any_other_parameter():
 def _strain_by_standing(pressure: float, informal_anxiety: float) -> tuple[float, float]:
     """A week's strain for two halves of a workforce alike in all but their standing: the
     first half low in managers' judgement and high on the score, the second the reverse."""
-    cfg = resolve(None, ["wellbeing.life_shock_sd=0", f"wellbeing.informal_anxiety={informal_anxiety}"])
+    overrides = ["org.n_employees=16", "org.burn_in_weeks=0", "wellbeing.life_shock_sd=0"]
+    cfg = resolve(None, [*overrides, f"wellbeing.informal_anxiety={informal_anxiety}"])
     wf = OrgModel(cfg, rng=1).workforce
     n = wf.n
     low = np.arange(n) < n // 2
