@@ -87,3 +87,28 @@ def test_the_benchmark_extracts_old_and_new_layouts_of_the_presets(tmp_path):
         tree = benchmark.extract(commit, into)
         assert (tree / "sim" / "configs" / "config.yaml").is_file()
         assert (tree / "sim" / "configs" / "regime" / "baseline.yaml").is_file()
+
+
+def test_the_split_drift_diagnosis_names_what_pulls_hours_into_ai_work(tmp_path):
+    # Weighed term by term as the search weighs it: with AI hours felt in full, the effort
+    # term of a move into AI work is exactly zero; by default it pays (they are felt lighter).
+    def effort_by_year(*overrides: str) -> float:
+        done = script(
+            "split_drift.py",
+            "--years",
+            "1",
+            "--employees",
+            "120",
+            "--seeds",
+            "1",
+            "org.burn_in_weeks=52",
+            *overrides,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        header, row = done.stdout.splitlines()[1:3]
+        names = [n.strip() for n in header.split("|")]
+        return dict(zip(names[1:], (float(v) for v in row.split("|")[1:]), strict=True))["effort"]
+
+    assert effort_by_year() > 0.05
+    assert effort_by_year("behaviour.ai_effort_relief=0") == 0.0

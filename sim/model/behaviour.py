@@ -89,12 +89,13 @@ def felt_hours(week: WeekOfWork, hours: np.ndarray, ai_effort_relief: float) -> 
     return hours + week.review_given - ai_effort_relief * week.activity_hours[AI]
 
 
-def utility(
+def utility_terms(
     week: WeekOfWork,
     hours: np.ndarray,
     s: Situation,
     evaluation: np.ndarray,
-) -> np.ndarray:
+) -> dict[str, np.ndarray]:
+    """Each term of perceived utility with its sign, in the order they are summed."""
     b = s.cfg.behaviour
     wf = s.wf
     moral = b.moral_weight * wf.integrity * week.gaming["moral_cost"] / WEEK
@@ -103,14 +104,27 @@ def utility(
     effort *= 1.0 + b.exhaustion_effort * wf.exhaustion
     has_norm = s.expected_volume > 0
     shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, s.expected_volume, 1.0), 0.0)
-    return (
-        s.motivation * (1.0 - wf.career_concern) * contribution(week, s)
-        + wf.career_concern * b.score_stakes * evaluation
-        + b.mastery_weight * week.fluency_gain
-        - moral
-        - effort
-        - b.expectation_weight * np.maximum(shortfall, 0.0)
-    )
+    return {
+        "contribution": s.motivation * (1.0 - wf.career_concern) * contribution(week, s),
+        "evaluation": wf.career_concern * b.score_stakes * evaluation,
+        "mastery": b.mastery_weight * week.fluency_gain,
+        "moral": -moral,
+        "effort": -effort,
+        "shortfall": -(b.expectation_weight * np.maximum(shortfall, 0.0)),
+    }
+
+
+def utility(
+    week: WeekOfWork,
+    hours: np.ndarray,
+    s: Situation,
+    evaluation: np.ndarray,
+) -> np.ndarray:
+    terms = iter(utility_terms(week, hours, s, evaluation).values())
+    total = next(terms)
+    for term in terms:
+        total = total + term
+    return total
 
 
 def _signals(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray | None:
