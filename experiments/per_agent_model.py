@@ -101,6 +101,11 @@ class Week(NamedTuple):
         return self.seen_durable + self.claimed[2] - lost[2]
 
     @property
+    def kept_volume(self) -> float:
+        """Shipped volume less the rework seen within the window: what a manager counts."""
+        return self.volume * (1.0 - self.seen_rework_rate)
+
+    @property
     def tool_hours(self) -> float:
         return self.productive[AI] + self.gaming[TOOL_HOURS]
 
@@ -397,7 +402,7 @@ class AgentEmployee(mesa.Agent):
         self.history = deque([[0.0] * len(model.formula.names)] * window, maxlen=window)
         self.activity_hours_total = [0.0] * k
         self.rewards_total = self.weeks_worked = self.weeks_burned_out = 0.0
-        self.value_total = self.durable_total = self.volume_total = self.volume_this_review = 0.0
+        self.value_total = self.durable_total = self.volume_total = self.delivered_this_review = 0.0
         self.token_cost_total = self.score_total = self.contribution_total = 0.0
         self.hired_week = model.steps
 
@@ -524,7 +529,7 @@ class AgentEmployee(mesa.Agent):
         moral *= 1.0 - b.norm_strength * self.gaming_norm
         felt = hours + week.review_given - b.ai_effort_relief * week.activity_hours[AI]
         effort = b.effort_weight * (felt / WEEK) ** 2 * (1.0 + b.exhaustion_effort * self.exhaustion)
-        shortfall = 1.0 - week.volume / self.expected_volume if self.expected_volume > 0 else 0.0
+        shortfall = 1.0 - week.kept_volume / self.expected_volume if self.expected_volume > 0 else 0.0
         return (
             self.motivation * (1.0 - self.career_concern) * self.contribution_of(week)
             + self.career_concern * b.score_stakes * self.evaluation(week, hours, composite)
@@ -653,7 +658,7 @@ class AgentEmployee(mesa.Agent):
         over = max(worked - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
         under = max(cfg.sustainable_hours - worked, 0.0) / cfg.sustainable_hours
         gaming_share = week.gaming[MORAL] / hours  # gaming hours, weighted by how wrong they feel
-        shortfall = 1.0 - week.volume / self.expected_volume if self.expected_volume > 0 else 0.0
+        shortfall = 1.0 - week.kept_volume / self.expected_volume if self.expected_volume > 0 else 0.0
         imbalance = max(self.effort_reward_ratio() - 1.0, 0.0)
         strain = (
             cfg.base_strain
@@ -703,7 +708,7 @@ class AgentEmployee(mesa.Agent):
         self.value_total += week.value
         self.durable_total += durable
         self.volume_total += week.volume
-        self.volume_this_review += week.volume
+        self.delivered_this_review += week.kept_volume
         self.token_cost_total += tokens * prod.token_price
         self.score_total += self.score
 
@@ -802,7 +807,7 @@ class PerAgentOrgModel(mesa.Model):
         for a, week in zip(people, weeks, strict=True):
             entering = (week.durable_value, week.recorded("durable_value"), week.seen_rework_rate)
             a.pipeline = deque([entering] * max(cfg.production.durability_weeks, 1))
-            a.expectation = week.volume
+            a.expectation = week.kept_volume
             a.contribution = a.contribution_of(week)
             steady.append(a.signals(week, a.hours))
         self.typical = max(sum(a.contribution for a in people) / n, EPS)
@@ -815,6 +820,7 @@ class PerAgentOrgModel(mesa.Model):
         self.reference = {
             "durable": sum(w.durable_value for w in weeks) / n,
             "volume": sum(w.volume for w in weeks) / n,
+            "kept": sum(w.kept_volume for w in weeks) / n,
             "perceived": sum(w.value + b.ai_optimism * w.ai_potential for w in weeks) / n,
         }
         if self.formula.measures and cfg.regime.start_week <= 0:
@@ -958,14 +964,14 @@ class PerAgentOrgModel(mesa.Model):
             for a, shares in copies:  # everyone copies what the others did before the review
                 a.shares = shares
         for a in people:
-            gap = a.volume_this_review / max(org.review_period, 1) - a.expectation
+            gap = a.delivered_this_review / max(org.review_period, 1) - a.expectation
             if gap >= 0:  # met: part of the excess becomes the norm, and a stretch on top
                 a.expectation += wb.ratchet * gap + wb.ratchet_stretch * a.expectation
             else:  # missed: part of the shortfall is forgiven
                 a.expectation += wb.relief * gap
             if a.burned_out:
                 a.expectation *= 1.0 - wb.burnout_relief
-            a.volume_this_review = 0.0
+            a.delivered_this_review = 0.0
         if self.active and regime.reset_each_review:
             self.formula.reset([a.window_mean() for a in people])
         share = regime.forced_ranking
@@ -1059,7 +1065,7 @@ class PerAgentOrgModel(mesa.Model):
             "durable_value_index": t["durable"] / per_head / ref["durable"],
             "volume_index": t["volume"] / per_head / ref["volume"],
             "perceived_productivity_index": t["perceived"] / per_head / ref["perceived"],
-            "expectation_index": sum(a.expectation for a in people) / per_head / ref["volume"],
+            "expectation_index": sum(a.expectation for a in people) / per_head / ref["kept"],
             "salary_cost": salary_cost,
             "departure_cost": self.departure_cost,
             "cost": cost,

@@ -80,7 +80,7 @@ PARAMETERS = (
         "behaviour.effort_weight",
         0.15,
         0.7,
-        "cost of a 40 felt hours' week: from under a third of the default (0.5) to 1.4 times it",
+        "cost of a 40 felt hours' week: from a third of the default (0.45) to 1.6 times it",
     ),
     (
         "behaviour.ai_effort_relief",

@@ -211,7 +211,7 @@ class BehaviourConfig:
     mastery_weight: float = 6.0  # intrinsic value of a unit of fluency growth
     moral_weight: float = 0.8  # moral cost of a full week of theater at integrity 1
     norm_strength: float = 0.7  # how far teammates' theater eases its moral cost
-    effort_weight: float = 0.5  # cost of a 40-hour week at zero exhaustion
+    effort_weight: float = 0.45  # cost of a 40-hour week at zero exhaustion
     exhaustion_effort: float = 0.3  # how much exhaustion raises the cost of effort
     ai_effort_relief: float = 0.3  # share of an AI-assisted hour's effort not felt when planning hours
     expectation_weight: float = 1.0  # cost of falling short of expectations, per full shortfall

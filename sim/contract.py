@@ -172,7 +172,8 @@ WEEKLY: dict[str, Column] = {
         "ratio", "the value people believe they deliver (with their optimism about AI) relative to week 0"
     ),
     "expectation_index": Column(
-        "ratio", "the volume managers expect, per head, relative to the volume of week 0"
+        "ratio",
+        "the kept volume managers expect (not reworked within the window), per head, relative to week 0's",
     ),
     "salary_cost": Column("$ a week", "salaries of the people employed"),
     "departure_cost": Column("$", "replacement cost of every departure so far (cumulative)"),

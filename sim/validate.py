@@ -565,7 +565,7 @@ TARGETS = (
         "up far better.",
         "Holmström & Milgrom 1991; Gao, Schulman & Hilton 2022",
         goodhart_curve,
-        note="Value holds up under the durable and team metrics (+1.5% and -3.0% from pressure 0 to 1) "
+        note="Value holds up under the durable and team metrics (+1.4% and -2.8% from pressure 0 to 1) "
         "against -21% under the token leaderboard. The team metric missed 'far better' by under a point "
         "(-9.1% against the 8.4% allowed) while evaluation anxiety came from a formal score only, so "
         "that pressure on any metric added anxiety that measuring nothing never caused (see target 11).",
@@ -576,23 +576,26 @@ TARGETS = (
         "over time under a gameable metric, far less under a durable one.",
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
-        note="Under output OKRs the score's rank correlation with contribution falls only 0.05 [0.03, "
-        "0.06] over the policy (0.84 before it), short of the check, and in the main job (pressure 0.5) "
-        "they cost no durable value at two years (-0%, three seeds). The gaming they invite, padding "
-        "volume, takes 1.1% of hours against the baseline's 0.8%: too little to reorder people. The "
-        "token leaderboard's correlation does fall (0.35, by 0.40); the durable metric's holds (0.96).",
+        note="Under output OKRs the score's rank correlation with contribution falls 0.054 [0.040, 0.067] "
+        "over the policy (0.85 before it), just past the check's 0.05; it fell 0.05 [0.03, 0.06], short "
+        "of it, while managers' expectations counted padded volume that comes back as rework. In the "
+        "main job (pressure 0.5) output OKRs keep durable value (+1% at two years, three seeds), and the "
+        "gaming they invite, padding volume, takes 0.6% of hours against the baseline's 0.4%: enough to "
+        "reorder people a little, at the threshold rather than past it, so the slow tests keep it among "
+        "the known misses (non-strict). The token leaderboard's correlation does fall (0.33, by 0.40); "
+        "the durable metric's holds (0.96).",
     ),
     Target(
         3,
         "Consumption regime: token spend per head rises many-fold under a quota.",
         'Meta "Claudeonomics", April 2026 [S]; Huang, March 2026 [S]',
         consumption,
-        note="A quota raises token spend per head 4.6x [4.4, 4.8], short of the 5x the check asks. It "
-        "was 5.0x before AI hours were felt lighter, and 4.5x, then 4.15x, after the recalibrations "
-        "that raised the expert's AI multiplier (2.5 to 2.8): the baseline puts 37% of its hours into "
-        "AI work in year 2, so the same quota is a smaller multiple of it. The last calibration "
-        "lowered the inflation of AI volume (3.0 to 2.5) and the spread of token need (1.2 to 1.1), "
-        "and it rose back to 4.6x. Left failing, not loosened.",
+        note="A quota raises token spend per head 4.9x [4.5, 5.3], short of the 5x the check asks, its "
+        "interval reaching past it. It was 5.0x before AI hours were felt lighter, 4.15x to 4.6x after "
+        "the recalibrations that raised the expert's AI multiplier (2.5 to 2.8), and 4.9x since managers "
+        "expect volume that sticks (the multiplier is back at 2.5): the baseline puts 36% of its hours "
+        "into AI work in year 2, so the same quota is a smaller multiple of it. Left failing, not "
+        "loosened.",
     ),
     Target(
         4,
@@ -607,14 +610,15 @@ TARGETS = (
         "Gallup 2018: burned-out employees 2.6x as likely to look for another job [S]; Hamidi et al. "
         "2018 [P]",
         attrition,
-        note="Under the token leaderboard at pressure 0.75 burnout is 1.8x the baseline's [1.74, 1.85], "
-        "short of the 2x the check asks; attrition rises 4.6 points and regretted attrition 1.7. It was "
-        "2.65x while evaluation anxiety came from a formal score only: the baseline then had none, and "
-        "every metric added all of its own. Now people under no metric fear their managers' judgement "
-        "as they would a score (target 11), so a metric adds anxiety only where it ranks people lower "
-        "than judgement did, and the extra burnout comes from gaming against one's integrity, longer "
-        "weeks and missed expectations. The 2x is the check's, not a source's (Gallup's 2.6x is the "
-        "job search of the burned out); left failing, not loosened.",
+        note="Under the token leaderboard at pressure 0.75 burnout is 1.97x the baseline's [1.87, 2.07], "
+        "a hair short of the 2x the check asks; attrition rises 5.6 points and regretted attrition 2.1. "
+        "It was 2.65x while evaluation anxiety came from a formal score only: the baseline then had "
+        "none, and every metric added all of its own. Now people under no metric fear their managers' "
+        "judgement as they would a score (target 11), so a metric adds anxiety only where it ranks "
+        "people lower than judgement did, and the extra burnout comes from gaming against one's "
+        "integrity, longer weeks and missed expectations (1.8x until those counted volume that sticks). "
+        "The 2x is the check's, not a source's (Gallup's 2.6x is the job search of the burned out); "
+        "left failing, not loosened.",
     ),
     Target(
         6,
@@ -629,17 +633,17 @@ TARGETS = (
         "telemetry visible to managers (at least 20% on the same seeds).",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
-        note="Showing managers the telemetry costs only 2% of durable value per token dollar (0.979 of the "
+        note="Showing managers the telemetry costs only 2% of durable value per token dollar (0.977 of the "
         "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
         "and 10% after it. Since the burn-in the organisation starts after three years of drifting "
-        "into AI work (adoption above 99.9% in the baseline), so telemetry has little AI use left to draw "
+        "into AI work (adoption 99.8% in the baseline), so telemetry has little AI use left to draw "
         "out, and 'adoption still grows' cannot show: it is already at its ceiling. The size rests on "
         "`behaviour.telemetry_visibility`, an assumption, but no plausible value gets there: with "
-        "telemetry weighing fully (1) and a pressure of 0.2, it costs 13% (4 seeds), and agents left "
-        "running still take 0.2% of hours, so what shown telemetry draws out is mostly honest AI use, "
-        "whose value per token falls only gently. Gaming stays at the baseline's level, and "
-        "the hidden case beats the best regime that scores AI use by a hair (13.1 against 13.0 a "
-        "$1,000; it only tied it before evaluation anxiety came from judgement too).",
+        "telemetry weighing fully (1) and a pressure of 0.2, it cost 13% (4 seeds, before managers "
+        "expected volume that sticks), and agents left running still took 0.2% of hours, so what shown "
+        "telemetry draws out is mostly honest AI use, whose value per token falls only gently. Gaming "
+        "stays at the baseline's level, and the hidden case beats the best regime that scores AI use "
+        "(13.2 against 13.0 a $1,000).",
     ),
     Target(
         8,
@@ -653,7 +657,7 @@ TARGETS = (
         "still rises (at least doubles) through who stays and whose habits hires copy.",
         "Smaldino & McElreath 2016; Scullen et al. 2005; Braganza 2022",
         selection,
-        note="Forced ranking of 10% a quarter raises theater 2.2x [2.11, 2.31] over three years of "
+        note="Forced ranking of 10% a quarter raises theater 2.2x [2.10, 2.26] over three years of "
         "policy, against 1.3x without. Selection works on habits (one hire in five brings gaming habits, "
         "`workforce.gaming_inclined_share`, and hires copy 60% of their team's best-rewarded "
         "survivor), and only on them: a role's token need stays with its post when its holder is "
@@ -677,17 +681,18 @@ TARGETS = (
         "0.39); Lazear 2000",
         measurement_has_a_purpose,
         note="Where managers' judgement is noisy, three outcome presets beat measuring nothing at two "
-        "years: decoupled telemetry by 1.9% [1.4, 2.5], the balanced scorecard by 1.8% [1.5, 2.2] and "
-        "value per token by 1.6% [1.2, 2.0]; the individual and team outcome metrics still cost 0.4% "
-        "and 0.9%. Where managers see contribution as it is, none does (best +0.3% [-0.3, 1.0]). It "
+        "years: the balanced scorecard by 1.9% [1.2, 2.6], decoupled telemetry by 1.8% [1.2, 2.5] and "
+        "value per token by 1.6% [0.9, 2.3]; the individual and team outcome metrics still cost 0.5% "
+        "and 1.0%. Where managers see contribution as it is, none does (best +0.5% [-0.1, 1.1]). It "
         "rests on a stated assumption: evaluation anxiety comes from one's standing in whatever "
         "decides one's career, managers' judgement or a score (`wellbeing.informal_anxiety` 1). With "
         "anxiety from a formal score only, as before (the last figure), no preset beats measuring "
-        "nothing (best -0.6%): the result is exactly as strong as that assumption. Across the assumed "
-        "parameters, that one included, decoupled telemetry beats no metric in 42% of the space [31, "
-        "54] (22% before): whether measuring outcomes pays depends on the organisation. The gain "
-        "also fades with the horizon: decoupled telemetry gains "
-        "2.8%, 1.3% and 0.0% over the last quarter of years 1, 2 and 4 (table below).",
+        "nothing (best -0.0% [-0.6, 0.6]): the result is exactly as strong as that assumption. Across "
+        "the assumed parameters, that one included, decoupled telemetry beats no metric in 33% of "
+        "the space [23, 45] (42% before managers expected volume that sticks): whether measuring "
+        "outcomes pays depends on the organisation. The gain also fades "
+        "with the horizon: decoupled telemetry gains 2.9%, 1.2% and 1.1% over the last quarter of "
+        "years 1, 2 and 4 (table below).",
     ),
     Target(
         12,
@@ -696,11 +701,12 @@ TARGETS = (
         "GitClear, January 2026: median output +9% over 2022-25 [S]; Faros AI 2026: merged PRs +16% "
         "under high adoption [P]; DORA 2024 [S]",
         volume_growth,
-        note="Volume grows 11% over two years with no metric, inside the sources' range. It grows because "
+        note="Volume grows 10% over two years with no metric, inside the sources' range. It grows because "
         "people keep moving hours into AI work, whose shipped volume is inflated "
         "(`production.ai_volume_inflation`, fitted to the spread of token spend), since they believe "
-        "it is worth more than it is (METR); fluency settles. The burn-in brought it down from +15%: "
-        "the first years' fastest shift into AI now happens before week 0.",
+        "it is worth more than it is (METR) and an AI hour is felt lighter (docs/model.md, Known "
+        "limits); fluency settles. The burn-in brought it down from +15%: the first years' fastest "
+        "shift into AI now happens before week 0.",
     ),
     Target(
         13,
@@ -709,10 +715,10 @@ TARGETS = (
         "Faros AI 2026: review time +441% [P]; ActivTrak 2026: weekend work +40% [P/S]; Ranganathan "
         "& Ye, HBR 2026 [P]",
         workload,
-        note="Review hours rise 3.1x and 14 points more people work over 45 hours with AI; hours a week "
-        "rise by 0.57. Two mechanisms pull against each other. Review that teammates' AI output asks "
+        note="Review hours rise 3.1x and 10 points more people work over 45 hours with AI; hours a week "
+        "rise by 0.28. Two mechanisms pull against each other. Review that teammates' AI output asks "
         "of everyone crowds out people's own hours: with AI hours felt in full (the last figure) "
-        "long weeks are no more common with AI than without (+0.4 points [-0.9, 1.7]). "
+        "long weeks are less common with AI than without (-4.3 points [-5.2, -3.3]). "
         "AI-assisted hours are felt lighter when people "
         "plan their week (`behaviour.ai_effort_relief` 0.3, Ranganathan & Ye 2026), and a longer "
         "week takes on more AI-suited tasks; together they outweigh the crowding out. So the long "
@@ -726,12 +732,15 @@ TARGETS = (
         "population games, with habits fixed (selection alone).",
         "Braganza 2022, Royal Society Open Science 9:211030",
         competition,
-        note="Over three years of policy theater rises with the share culled: 1.3x, 2.2x, 2.9x, 3.5x and "
-        "3.9x at 0, 10, 30, 50 and 90%, as Braganza 2022 finds. It used to fall back at 90%, when "
+        note="Over three years of policy theater rises with the share culled: 1.3x, 2.2x, 2.8x, 3.4x and "
+        "3.8x at 0, 10, 30, 50 and 90%, as Braganza 2022 finds. It used to fall back at 90%, when "
         "hires drew new roles and the ranking kept the roles that need the most tokens; a role's "
         "token need now stays with its post, so the ranking can select only habits.",
     ),
 )
+
+
+STILL = "year 4 - year 2: burnout share, paired by seed"
 
 
 def horizons(lab: Lab, weeks: int = 208) -> list[tuple[str, list[Figure]]]:
@@ -761,6 +770,9 @@ def horizons(lab: Lab, weeks: int = 208) -> list[tuple[str, list[Figure]]]:
                     ("share_ai", "share of hours in AI work"),
                 ):
                     figures.append(Figure.of(f"year {year}: {name}", per_seed(column, regime, year)))
+                if year == 4 and 2 in years:
+                    change = per_seed("burnout_share", regime, 4) - per_seed("burnout_share", regime, 2)
+                    figures.append(Figure.of(STILL, change))
                 continue
             gain = per_seed("durable_value_per_head", regime, year) / per_seed(
                 "durable_value_per_head", "baseline", year
@@ -851,19 +863,31 @@ def report(
             "|---|---|",
         ]
         lines += [f"| {regime} | {'<br>'.join(str(f) for f in figs)} |" for regime, figs in horizon_rows]
-        burnout = {f.name: f.mean for regime, figs in horizon_rows if regime == "baseline" for f in figs}
+        baseline = {f.name: f for regime, figs in horizon_rows if regime == "baseline" for f in figs}
+        burnout = {name: f.mean for name, f in baseline.items()}
         year_2, year_4 = burnout.get("year 2: burnout share"), burnout.get("year 4: burnout share")
         if year_2 is not None and year_4 is not None:
             settled = abs(year_4 - year_2) <= 0.01
+            apart = f"{abs(year_4 - year_2) * 100:.1f} points apart"
+            if STILL in baseline:
+                change = baseline[STILL]
+                interval = f"{change.mean * 100:+.1f} [{change.low * 100:+.1f}, {change.high * 100:+.1f}]"
+                apart += f" ({interval}, paired by seed)"
+                noise = change.low <= 0.01 and change.high >= -0.01
+            else:
+                noise = False
             lines += [
                 "",
                 f"**Does the baseline hold still?** With no metric, {year_4:.1%} of staff are burned out in "
                 f"year 4 against {year_2:.1%} in year 2: "
                 + (
-                    "within a percentage point, as issue 12 asks."
+                    f"{apart}, within a percentage point, as issue 12 asks."
                     if settled
-                    else f"{abs(year_4 - year_2) * 100:.1f} points apart, where issue 12 asks for one: "
-                    "**not yet stationary**."
+                    else f"{apart}: more than the point issue 12 allows in this sample, though its interval "
+                    "reaches back within it; over whole years at 4 seeds of 2,000 "
+                    "(tests/test_settling_and_workload.py) they hold within it."
+                    if noise
+                    else f"{apart}, where issue 12 asks for one: **not yet stationary**."
                 ),
             ]
             named = ("mean exhaustion", "share of hours in AI work")
@@ -875,8 +899,7 @@ def report(
                     f" Mean exhaustion is {tired[0]:.2f} in year 2 and {tired[1]:.2f} in year 4. AI work "
                     f"takes {ai[0]:.0%} of hours in year 2 and {ai[1]:.0%} in year 4"
                     + (
-                        ": the split of hours still moves, so burnout that holds still is not yet an "
-                        "equilibrium (docs/model.md, Known limits)."
+                        ": the split of hours still moves (docs/model.md, Known limits)."
                         if moving
                         else ": the split of hours holds too."
                     )

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
-
 from .conftest import SEEDS, summaries
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="validation target 2: since Model 2.0 part 2 the output OKRs' rank correlation with "
-    "contribution hardly falls (by 0.05 in the validation): their padding is too slight to reorder people",
-)
 def test_the_measure_stops_measuring_under_an_output_metric_but_not_a_durable_one():
     # Shipped volume starts as a fair measure of contribution; padding it makes it a worse one.
+    # (Validation target 2, just past its 0.05 since padding no longer meets managers'
+    # expectations; it was an expected failure before.)
     output = summaries(["regime=individual_outcome", "regime.pressure=0.7"], SEEDS[:3])
     durable = summaries(["regime=decoupled_telemetry", "regime.pressure=0.7"], SEEDS[:3])
     tokens = summaries(["regime=token_leaderboard", "regime.pressure=0.7"], SEEDS[:3])

@@ -211,7 +211,7 @@ def _strain_by_standing(pressure: float, informal_anxiety: float) -> tuple[float
     wf.reward[:] = 0.5
     wf.score[:] = np.where(low, 0.9, 0.1)
     informal = np.where(low, 0.1, 0.9)
-    week = SimpleNamespace(gaming={"moral_cost": np.zeros(n)}, volume=np.ones(n))
+    week = SimpleNamespace(gaming={"moral_cost": np.zeros(n)}, kept_volume=np.ones(n))
     strain_and_recover(
         wf,
         week,  # type: ignore[arg-type]

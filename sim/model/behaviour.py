@@ -103,7 +103,7 @@ def utility_terms(
     effort = b.effort_weight * (felt_hours(week, hours, b.ai_effort_relief) / WEEK) ** 2
     effort *= 1.0 + b.exhaustion_effort * wf.exhaustion
     has_norm = s.expected_volume > 0
-    shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, s.expected_volume, 1.0), 0.0)
+    shortfall = np.where(has_norm, 1.0 - week.kept_volume / np.where(has_norm, s.expected_volume, 1.0), 0.0)
     return {
         "contribution": s.motivation * (1.0 - wf.career_concern) * contribution(week, s),
         "evaluation": wf.career_concern * b.score_stakes * evaluation,

@@ -131,7 +131,7 @@ class OrgModel(mesa.Model):
             self._share_credit(steady)
             self.last_week = steady
         self._start_pipelines(steady)
-        wf.expectation = steady.volume.copy()
+        wf.expectation = steady.kept_volume.copy()
         wf.contribution[:] = contribution(steady, self._situation(0.0))
         self.judgement = Judgement(
             cfg.behaviour,
@@ -405,7 +405,7 @@ class OrgModel(mesa.Model):
         wf.value_total += week.value * on
         wf.durable_total += durable * on
         wf.volume_total += week.volume * on
-        wf.volume_this_review += week.volume * on
+        wf.delivered_this_review += week.kept_volume * on
         wf.token_cost_total += week.tokens * self.config.production.token_price * on
         wf.score_total += wf.score * on
 
@@ -488,13 +488,14 @@ class OrgModel(mesa.Model):
 
     # -- what the organisation looks like this week ---------------------------------
     def _org_levels(self, week: WeekOfWork) -> dict[str, float]:
-        """Per-head durable value, volume and believed value: what the indices divide by."""
+        """Per-head durable value, volume, kept volume and believed value: what the indices divide by."""
         wf = self.workforce
         heads = max(int(wf.employed.sum()), 1)
         perceived = week.value + self.config.behaviour.ai_optimism * week.ai_potential
         return {
             "durable": float((week.durable_value * wf.employed).sum() / heads),
             "volume": float((week.volume * wf.employed).sum() / heads),
+            "kept": float((week.kept_volume * wf.employed).sum() / heads),
             "perceived": float((perceived * wf.employed).sum() / heads),
         }
 
@@ -561,7 +562,7 @@ class OrgModel(mesa.Model):
             durable_value_index=(durable_total / per_head) / self.reference["durable"],
             volume_index=(volume_total / per_head) / self.reference["volume"],
             perceived_productivity_index=levels["perceived"] / self.reference["perceived"],
-            expectation_index=float(wf.expectation[on].mean()) / self.reference["volume"] if heads else 0.0,
+            expectation_index=float(wf.expectation[on].mean()) / self.reference["kept"] if heads else 0.0,
             salary_cost=salary_cost,
             departure_cost=self.departure_cost,
             attrition_annualised=sum(self._quits_recent) / per_head * 52.0 / len(self._quits_recent),

@@ -88,6 +88,12 @@ class WeekOfWork:
         return own + claimed if lost is None else np.maximum(own + claimed - lost, 0.0)
 
     @cached_property
+    def kept_volume(self) -> np.ndarray:
+        """Shipped volume less the rework that shows within the durability window: what a
+        manager counts as delivered, and so what their expectation is about (S10)."""
+        return self.volume * (1.0 - self.seen_rework_rate)
+
+    @cached_property
     def tool_hours(self) -> np.ndarray:
         """Hours of AI-tool activity the telemetry records: honest use and gaming."""
         return self.productive_hours[AI] + self.gaming["tool_hours"]

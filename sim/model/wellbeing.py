@@ -43,7 +43,7 @@ def strain_and_recover(
     under = np.maximum(cfg.sustainable_hours - worked, 0.0) / cfg.sustainable_hours
     gaming_share = week.gaming["moral_cost"] / hours  # gaming hours, weighted by how wrong they feel
     has_norm = expected_volume > 0
-    shortfall = np.where(has_norm, 1.0 - week.volume / np.where(has_norm, expected_volume, 1.0), 0.0)
+    shortfall = np.where(has_norm, 1.0 - week.kept_volume / np.where(has_norm, expected_volume, 1.0), 0.0)
     imbalance = np.maximum(effort_reward_ratio(wf, cfg.sustainable_hours) - 1.0, 0.0)
     standing_gap = (1.0 - pressure) * cfg.informal_anxiety * (1.0 - informal) + pressure * (1.0 - wf.score)
     strain = (
@@ -64,13 +64,14 @@ def strain_and_recover(
 
 
 def ratchet_expectations(wf: Workforce, weeks: int, cfg: WellbeingConfig) -> None:
-    """At a review, expectations move toward what was delivered (Homer 1985): part of any
+    """At a review, expectations move toward what was delivered, counted as the manager counts
+    it (kept volume: shipped and not reworked within the window; Homer 1985): part of any
     excess becomes the new norm, and those who met it are stretched further; part of a
     shortfall is forgiven, and more for someone burned out."""
-    delivered = wf.volume_this_review / max(weeks, 1)
+    delivered = wf.delivered_this_review / max(weeks, 1)
     gap = delivered - wf.expectation
     met = gap >= 0
     moved = np.where(met, cfg.ratchet * gap + cfg.ratchet_stretch * wf.expectation, cfg.relief * gap)
     expectation = wf.expectation + moved
     wf.expectation = np.where(wf.burned_out, (1.0 - cfg.burnout_relief) * expectation, expectation)
-    wf.volume_this_review[:] = 0.0
+    wf.delivered_this_review[:] = 0.0

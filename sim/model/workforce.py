@@ -71,7 +71,7 @@ class Workforce:
         self.token_cost_total = zeros()
         self.score_total = zeros()
         self.contribution_total = zeros()
-        self.volume_this_review = zeros()
+        self.delivered_this_review = zeros()
 
     def team_sum(self, values: np.ndarray) -> np.ndarray:
         """Per-team sums over employed members."""
@@ -150,7 +150,7 @@ class Workforce:
         for inherited in (self.alignment, self.influence):  # the score a hire faces is their team's
             inherited[slots] = np.where(has_team, self.team_mean(np.nan_to_num(inherited))[team], np.nan)
         self.clear_totals(slots)
-        self.volume_this_review[slots] = 0.0
+        self.delivered_this_review[slots] = 0.0
         self.person_id[slots] = ids
         self.hired_week[slots] = week
         self.employed[slots] = True
