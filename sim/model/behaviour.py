@@ -27,6 +27,7 @@ from sim.model.judgement import Judgement
 from sim.model.metric import Metric
 from sim.model.production import AI, GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
 from sim.model.signals import observe
+from sim.model.wellbeing import shortfall
 from sim.model.workforce import Workforce
 
 
@@ -102,15 +103,13 @@ def utility_terms(
     moral *= 1.0 - b.norm_strength * s.gaming_norm
     effort = b.effort_weight * (felt_hours(week, hours, b.ai_effort_relief) / WEEK) ** 2
     effort *= 1.0 + b.exhaustion_effort * wf.exhaustion
-    has_norm = s.expected_volume > 0
-    shortfall = np.where(has_norm, 1.0 - week.kept_volume / np.where(has_norm, s.expected_volume, 1.0), 0.0)
     return {
         "contribution": s.motivation * (1.0 - wf.career_concern) * contribution(week, s),
         "evaluation": wf.career_concern * b.score_stakes * evaluation,
         "mastery": b.mastery_weight * week.fluency_gain,
         "moral": -moral,
         "effort": -effort,
-        "shortfall": -(b.expectation_weight * np.maximum(shortfall, 0.0)),
+        "shortfall": -(b.expectation_weight * shortfall(week, s.expected_volume)),
     }
 
 

@@ -26,6 +26,14 @@ def effort_reward_ratio(wf: Workforce, sustainable_hours: float) -> np.ndarray:
     return (wf.worked_hours / sustainable_hours) / (0.5 + wf.reward)
 
 
+def shortfall(week: WeekOfWork, expected_volume: np.ndarray) -> np.ndarray:
+    """How far the kept volume of a week falls short of what the manager expects (0 if met,
+    or if nothing is expected yet)."""
+    has_norm = expected_volume > 0
+    short = np.where(has_norm, 1.0 - week.kept_volume / np.where(has_norm, expected_volume, 1.0), 0.0)
+    return np.maximum(short, 0.0)
+
+
 def strain_and_recover(
     wf: Workforce,
     week: WeekOfWork,
@@ -42,8 +50,6 @@ def strain_and_recover(
     over = np.maximum(worked - cfg.sustainable_hours, 0.0) / cfg.sustainable_hours
     under = np.maximum(cfg.sustainable_hours - worked, 0.0) / cfg.sustainable_hours
     gaming_share = week.gaming["moral_cost"] / hours  # gaming hours, weighted by how wrong they feel
-    has_norm = expected_volume > 0
-    shortfall = np.where(has_norm, 1.0 - week.kept_volume / np.where(has_norm, expected_volume, 1.0), 0.0)
     imbalance = np.maximum(effort_reward_ratio(wf, cfg.sustainable_hours) - 1.0, 0.0)
     standing_gap = (1.0 - pressure) * cfg.informal_anxiety * (1.0 - informal) + pressure * (1.0 - wf.score)
     strain = (
@@ -52,7 +58,7 @@ def strain_and_recover(
         + cfg.overwork_strain * over
         + cfg.anxiety_strain * wf.career_concern * standing_gap
         + cfg.dissonance_strain * wf.integrity * gaming_share
-        + cfg.expectation_strain * np.maximum(shortfall, 0.0)
+        + cfg.expectation_strain * shortfall(week, expected_volume)
         + cfg.imbalance_strain * imbalance
     )
     recovery = cfg.recovery * wf.resilience * (1.0 + cfg.rest_recovery * under + cfg.support * team_help)
