@@ -319,7 +319,8 @@ def adoption(lab: Lab) -> Outcome:
     )
 
 
-def _value_per_token_dollar(run: RunResult) -> float:
+def value_per_token_dollar(run: RunResult) -> float:
+    """Durable value per $1,000 of tokens over the whole run."""
     weekly = run.weekly
     return float(weekly["durable_value"].sum() / max(weekly["token_cost"].sum(), 1e-9) * 1000.0)
 
@@ -328,12 +329,12 @@ def decoupled_telemetry(lab: Lab) -> Outcome:
     """The same evaluation on durable value, with AI telemetry hidden from managers or shown."""
     start = lab.per_seed(lambda r: r.weekly["adoption"].iloc[lab.start_week], DURABLE)
     end = lab.summary(DURABLE)["adoption"].to_numpy()
-    hidden = lab.per_seed(_value_per_token_dollar, DURABLE)
-    shown = lab.per_seed(_value_per_token_dollar, DURABLE, "regime.telemetry_visible=true")
+    hidden = lab.per_seed(value_per_token_dollar, DURABLE)
+    shown = lab.per_seed(value_per_token_dollar, DURABLE, "regime.telemetry_visible=true")
     theater = lab.summary(DURABLE)["theater_share"].to_numpy()
     base_theater = lab.summary("regime=baseline")["theater_share"].to_numpy()
     usage_metrics = max(
-        float(lab.per_seed(_value_per_token_dollar, f"regime={name}").mean())
+        float(lab.per_seed(value_per_token_dollar, f"regime={name}").mean())
         for name in ("adoption", "consumption", "token_leaderboard")
     )
     return Outcome(
@@ -635,15 +636,22 @@ TARGETS = (
         decoupled_telemetry,
         note="Showing managers the telemetry costs only 2% of durable value per token dollar (0.977 of the "
         "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
-        "and 10% after it. Since the burn-in the organisation starts after three years of drifting "
-        "into AI work (adoption 99.8% in the baseline), so telemetry has little AI use left to draw "
-        "out, and 'adoption still grows' cannot show: it is already at its ceiling. The size rests on "
-        "`behaviour.telemetry_visibility`, an assumption, but no plausible value gets there: with "
-        "telemetry weighing fully (1) and a pressure of 0.2, it cost 13% (4 seeds, before managers "
-        "expected volume that sticks), and agents left running still took 0.2% of hours, so what shown "
-        "telemetry draws out is mostly honest AI use, whose value per token falls only gently. Gaming "
-        "stays at the baseline's level, and the hidden case beats the best regime that scores AI use "
-        "(13.2 against 13.0 a $1,000).",
+        "and 10% after it. What it costs is tokens, not value: durable value holds (0.999 of the hidden "
+        "case) and token spend rises 2.3%, almost all from agents left running (0.04% of hours); "
+        "honest AI work moves by 0.4 points of hours. Since the burn-in adoption starts at its ceiling "
+        "(99.8% in the baseline) and everyone's AI-active days are full, so only token use still tells "
+        "people apart on the dashboard, and only gaming moves it much; 'adoption still grows' cannot "
+        "show either. The size rests on two assumptions without a source, measured by "
+        "`experiments/telemetry_cost.py` (docs/figures.md, these 12 seeds): how far managers "
+        "lean on telemetry (`behaviour.telemetry_visibility`, 0.5; at 1 the cost is 7%) and how many "
+        "tokens an hour of a person's time leaving agents running burns (`gaming.agents_running.tokens`, "
+        "30M: 17% at 120M, 32% at 240M). The target needs about 150M at the default visibility, about "
+        "ten agent-hours at a heavy user's rate (Anthropic budgets 12-18M tokens an hour) per hour of "
+        "a person's time; Meta's top user burned about 390M an hour around the clock. The default stays "
+        "at the conservative end, since setting it to reach the target would be tuning to it; the "
+        "robustness study samples 10-240M (the table below gives the share of that space where the "
+        "20% holds). Gaming stays at the baseline's level, and the hidden case beats the best regime "
+        "that scores AI use (13.2 against 13.0 a $1,000).",
     ),
     Target(
         8,

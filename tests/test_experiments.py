@@ -112,3 +112,25 @@ def test_the_split_drift_diagnosis_names_what_pulls_hours_into_ai_work(tmp_path)
 
     assert effort_by_year() > 0.05
     assert effort_by_year("behaviour.ai_effort_relief=0") == 0.0
+
+
+def test_what_shown_telemetry_costs_is_the_tokens_spent_gaming_the_dashboard(tmp_path):
+    # Shown to managers, AI telemetry draws out agents left running, which produce nothing:
+    # durable value holds while token spend rises, so the cost in value per token dollar
+    # grows with the tokens an hour of it burns (docs/figures.md, validation target 7).
+    done = script(
+        "telemetry_cost.py",
+        *("--seeds", "2", "--employees", "200", "--weeks", "78", "--jobs", "1"),
+        *("--tokens", "30", "240", "--visibility", "0.5", "--out", "figs"),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = pd.read_csv(tmp_path / "figs" / "telemetry_cost.csv").set_index("agents_tokens")
+    assert (table["seeds"] == 2).all()
+    assert (table["durable_value_ratio"] - 1.0).abs().max() < 0.05
+    assert table.loc[240, "token_cost_ratio"] > 1.15
+    assert table.loc[240, "agents_share_shown"] > 0
+    ratio = table["value_per_token_dollar_ratio"]
+    assert ratio[240] < ratio[30] - 0.1
+    assert "| 240 | 0.5 |" in (tmp_path / "figs" / "telemetry_cost.md").read_text()
+    assert (tmp_path / "figs" / "telemetry_cost.png").read_bytes()[:4] == b"\x89PNG"
