@@ -190,8 +190,9 @@ PARAMETERS = (
     (
         "gaming.agents_running.tokens",
         10.0,
-        60.0,
-        "million tokens an hour of agents left running (issue 12: a threshold effect)",
+        240.0,
+        "million tokens an hour of a person's time leaving agents running: one agent for part of "
+        "that hour to one kept busy the 16 hours outside the working day (12-18M an agent-hour)",
     ),
     ("workforce.integrity_a", 2.0, 8.0, "Beta(a, 2.5) of integrity: mean 0.44 to 0.76"),
 )
