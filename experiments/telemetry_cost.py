@@ -35,6 +35,7 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's `sim`
 
+from sim.config import Config  # noqa: E402
 from sim.outputs import write_atomic, write_table, write_text  # noqa: E402
 from sim.run import RunResult, replicate_seeds  # noqa: E402
 from sim.validate import Lab, interval, value_per_token_dollar  # noqa: E402
@@ -125,7 +126,8 @@ def plot(table: pd.DataFrame, lab: Lab) -> plt.Figure:
     axes.set_xticks(sorted(table["agents_tokens"].unique()))
     axes.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     axes.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    axes.set_xlabel("million tokens an hour of a person's time leaving agents running (default 30)")
+    default = Config().gaming["agents_running"].tokens
+    axes.set_xlabel(f"million tokens an hour of a person's time leaving agents running (default {default:g})")
     axes.set_ylabel("durable value per token $, shown / hidden")
     axes.set_title(
         f"What showing managers AI telemetry costs (decoupled preset; {len(lab.seeds)} seeds of {lab.size}, "
