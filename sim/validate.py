@@ -879,8 +879,8 @@ def report(
             apart = f"{abs(year_4 - year_2) * 100:.1f} points apart"
             if STILL in baseline:
                 change = baseline[STILL]
-                interval = f"{change.mean * 100:+.1f} [{change.low * 100:+.1f}, {change.high * 100:+.1f}]"
-                apart += f" ({interval}, paired by seed)"
+                paired = f"{change.mean * 100:+.1f} [{change.low * 100:+.1f}, {change.high * 100:+.1f}]"
+                apart += f" ({paired}, paired by seed)"
                 noise = change.low <= 0.01 and change.high >= -0.01
             else:
                 noise = False
