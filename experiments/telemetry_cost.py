@@ -1,6 +1,6 @@
 """What showing AI telemetry to managers costs, and what the cost rests on (validation target 7).
 
-    python experiments/telemetry_cost.py             # 12 seeds of 500 over two years: about 4 min on 2 cores
+    python experiments/telemetry_cost.py             # 12 seeds of 500 over two years: 80 s on 2 cores
     python experiments/telemetry_cost.py --quick     # a smoke run in seconds
     python experiments/telemetry_cost.py --tokens 30 300 --visibility 0.5 behaviour.judgement_noise=0.5
 
