@@ -155,6 +155,21 @@ class Target:
 
 GAMEABLE = "regime=token_leaderboard"
 DURABLE = "regime=decoupled_telemetry"
+DORA_ADOPTION = 0.90  # DORA 2025: 90% of technologists use AI at work [S]
+
+
+def dora_start(lab: Lab) -> str:
+    """An override that starts the policy where DORA 2025 found adoption, not at its ceiling.
+
+    The burn-in that settles burnout also carries adoption past 99%, so a claim about how
+    adoption moves after a policy could only hold or fail by construction there. Here the
+    burn-in is cut to the weeks that an organisation with no metric takes, from its founders'
+    habits, to reach 90% adoption by the policy start (the mean over these seeds)."""
+    runs = lab.runs("regime=baseline", "org.burn_in_weeks=0")
+    adoption = np.mean([r.weekly["adoption"].to_numpy() for r in runs], axis=0)
+    reached = np.flatnonzero(adoption >= DORA_ADOPTION)
+    week = int(reached[0]) if len(reached) else len(adoption)
+    return f"org.burn_in_weeks={max(week - lab.start_week, 0)}"
 
 
 def _pressure_curve(lab: Lab, regime: str, column: str) -> np.ndarray:
@@ -297,12 +312,16 @@ def _weeks_to(run: RunResult, column: str, level: float, start: int) -> float:
 
 
 def adoption(lab: Lab) -> Outcome:
-    mandated, base = lab.summary("regime=adoption"), lab.summary("regime=baseline")
-    weeks = lab.per_seed(lambda r: _weeks_to(r, "adoption", 0.95, lab.start_week), "regime=adoption")
+    """From DORA 2025's 90% adoption (`dora_start`): after the burn-in nobody is left to adopt."""
+    start = dora_start(lab)
+    mandated, base = lab.summary("regime=adoption", start), lab.summary("regime=baseline", start)
+    at_start = lab.per_seed(lambda r: r.weekly["adoption"].iloc[lab.start_week], "regime=adoption", start)
+    weeks = lab.per_seed(lambda r: _weeks_to(r, "adoption", 0.95, lab.start_week), "regime=adoption", start)
     fluency = mandated["fluency"] / base["fluency"].mean() - 1.0
     value = mandated["durable_value_per_head"] / base["durable_value_per_head"].mean() - 1.0
     return Outcome(
         figures=[
+            Figure.of("adoption at the policy start", at_start),
             Figure.of("adoption at the end, adoption regime", mandated["adoption"]),
             Figure.of("adoption at the end, baseline", base["adoption"]),
             Figure.of("weeks to 95% adoption after the policy starts", weeks),
@@ -326,11 +345,15 @@ def value_per_token_dollar(run: RunResult) -> float:
 
 
 def decoupled_telemetry(lab: Lab) -> Outcome:
-    """The same evaluation on durable value, with AI telemetry hidden from managers or shown."""
-    start = lab.per_seed(lambda r: r.weekly["adoption"].iloc[lab.start_week], DURABLE)
-    end = lab.summary(DURABLE)["adoption"].to_numpy()
+    """The same evaluation on durable value, with AI telemetry hidden from managers or shown.
+    Adoption is followed from DORA 2025's 90% (`dora_start`); the rest from the usual start."""
+    dora = dora_start(lab)
+    start = lab.per_seed(lambda r: r.weekly["adoption"].iloc[lab.start_week], DURABLE, dora)
+    end = lab.summary(DURABLE, dora)["adoption"].to_numpy()
     hidden = lab.per_seed(value_per_token_dollar, DURABLE)
     shown = lab.per_seed(value_per_token_dollar, DURABLE, "regime.telemetry_visible=true")
+    shown_dora = lab.per_seed(value_per_token_dollar, DURABLE, dora, "regime.telemetry_visible=true")
+    hidden_dora = lab.per_seed(value_per_token_dollar, DURABLE, dora)
     theater = lab.summary(DURABLE)["theater_share"].to_numpy()
     base_theater = lab.summary("regime=baseline")["theater_share"].to_numpy()
     usage_metrics = max(
@@ -339,11 +362,13 @@ def decoupled_telemetry(lab: Lab) -> Outcome:
     )
     return Outcome(
         figures=[
+            Figure.of("adoption at the policy start, from DORA's 90%", start),
             Figure.of("adoption growth after the policy starts", end - start),
             Figure.of("gaming share of hours, minus the baseline's", theater - base_theater),
             Figure.of("durable value per $1,000 of tokens, telemetry hidden", hidden),
             Figure.of("the same, telemetry shown to managers", shown),
             Figure.of("shown / hidden, paired by seed", shown / hidden),
+            Figure.of("shown / hidden, from DORA's 90% adoption (not checked)", shown_dora / hidden_dora),
             Figure("best regime scoring AI use, the same", usage_metrics, usage_metrics, usage_metrics),
         ],
         checks={
@@ -626,6 +651,13 @@ TARGETS = (
         "Adoption regime: adoption near 100% quickly, but shallow (fluency and value barely move).",
         "DORA 2025: 90% adoption [S]; DORA 2024: adoption without throughput [S]",
         adoption,
+        note="Measured from where DORA 2025 found adoption, 90%, not from the usual start: the "
+        "156-week burn-in that settles burnout also carries adoption past 99% with no metric (it "
+        "passes 90% after about 26 weeks from the founders' 75%; 99.8% in the baseline at the "
+        "end), and from there 'near 100%' and 'quickly' held by construction (0 weeks to 95%). "
+        "Here the burn-in is cut to the weeks an "
+        "organisation with no metric needs to reach 90% by the policy start (`dora_start`: 13 weeks "
+        "on these seeds). DORA's figure sets where the test starts, not what it checks.",
     ),
     Target(
         7,
@@ -638,10 +670,13 @@ TARGETS = (
         "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
         "and 10% after it. What it costs is tokens, not value: durable value holds (0.999 of the hidden "
         "case) and token spend rises 2.3%, almost all from agents left running (0.04% of hours); "
-        "honest AI work moves by 0.4 points of hours. Since the burn-in adoption starts at its ceiling "
-        "(99.8% in the baseline) and everyone's AI-active days are full, so only token use still tells "
-        "people apart on the dashboard, and only gaming moves it much; 'adoption still grows' cannot "
-        "show either. The size rests on two assumptions without a source, measured by "
+        "honest AI work moves by 0.4 points of hours. After the burn-in everyone's AI-active days are "
+        "full, so only token use still tells people apart on the dashboard, and only gaming moves it "
+        "much. Adoption is followed from where DORA 2025 found it (90%, as in target 6), since after "
+        "the burn-in it starts above 99% and could not grow: from there it grows 8 points with no one "
+        "scored on it. From that start showing telemetry costs 8%, as some people are still to adopt "
+        "(figure only; the check keeps the usual start, as every other target does). The size rests "
+        "on two assumptions without a source, measured by "
         "`experiments/telemetry_cost.py` (docs/figures.md, these 12 seeds): how far managers "
         "lean on telemetry (`behaviour.telemetry_visibility`, 0.5; at 1 the cost is 7%) and how many "
         "tokens an hour of a person's time leaving agents running burns (`gaming.agents_running.tokens`, "
