@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sys
 import textwrap
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,10 +195,6 @@ def evaluate(policy: dict[str, Any] | str, base: Sequence[str], seeds: Sequence[
     }
 
 
-def _constraints(trial: optuna.trial.FrozenTrial) -> list[float]:
-    return trial.user_attrs["constraints"]
-
-
 def run_search(
     trials: int = 40,
     seeds: int = 3,
@@ -217,11 +212,8 @@ def run_search(
     seed_list = replicate_seeds(seed, seeds)
     scenario_from_mapping({"regime": "baseline", "set": {}}, source="search").config(base)  # check base early
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    with warnings.catch_warnings():  # constraints_func is marked experimental; its use here is plain
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        sampler = optuna.samplers.TPESampler(
-            seed=seed, constraints_func=_constraints, n_startup_trials=min(10, max(trials // 3, 1))
-        )
+    # The sampler reads the ceilings from each trial's constraints (Trial.set_constraint).
+    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, max(trials // 3, 1)))
     study = optuna.create_study(directions=["maximize", "minimize"], sampler=sampler)
     for params in list(REFERENCES.values())[: max(trials - 1, 1)]:
         study.enqueue_trial(params)
@@ -232,9 +224,8 @@ def run_search(
         for key, value in outcome.items():
             trial.set_user_attr(key, value)
         trial.set_user_attr("policy", policy)
-        trial.set_user_attr(
-            "constraints", [outcome["burnout"] - ceilings.burnout, outcome["attrition"] - ceilings.attrition]
-        )
+        trial.set_constraint("burnout", outcome["burnout"] - ceilings.burnout)
+        trial.set_constraint("attrition", outcome["attrition"] - ceilings.attrition)
         if progress:
             progress(
                 f"trial {trial.number + 1}/{trials}: "
