@@ -158,18 +158,26 @@ DURABLE = "regime=decoupled_telemetry"
 DORA_ADOPTION = 0.90  # DORA 2025: 90% of technologists use AI at work [S]
 
 
+def before_policy(lab: Lab, column: str) -> Callable[[RunResult], float]:
+    """A weekly figure in the last week before the policy: what the policy found."""
+    week = max(lab.start_week - 1, 0)
+    return lambda run: float(run.weekly[column].iloc[week])
+
+
 def dora_start(lab: Lab) -> str:
     """An override that starts the policy where DORA 2025 found adoption, not at its ceiling.
 
     The burn-in that settles burnout also carries adoption past 99%, so a claim about how
     adoption moves after a policy could only hold or fail by construction there. Here the
     burn-in is cut to the weeks that an organisation with no metric takes, from its founders'
-    habits, to reach 90% adoption by the policy start (the mean over these seeds)."""
+    habits, to reach 90% adoption in the week before the policy (the mean over these seeds).
+    If it never gets there within the horizon, the usual burn-in stands."""
     runs = lab.runs("regime=baseline", "org.burn_in_weeks=0")
     adoption = np.mean([r.weekly["adoption"].to_numpy() for r in runs], axis=0)
     reached = np.flatnonzero(adoption >= DORA_ADOPTION)
-    week = int(reached[0]) if len(reached) else len(adoption)
-    return f"org.burn_in_weeks={max(week - lab.start_week, 0)}"
+    if not len(reached):
+        return f"org.burn_in_weeks={resolve(None, []).org.burn_in_weeks}"
+    return f"org.burn_in_weeks={max(int(reached[0]) - max(lab.start_week - 1, 0), 0)}"
 
 
 def _pressure_curve(lab: Lab, regime: str, column: str) -> np.ndarray:
@@ -315,7 +323,7 @@ def adoption(lab: Lab) -> Outcome:
     """From DORA 2025's 90% adoption (`dora_start`): after the burn-in nobody is left to adopt."""
     start = dora_start(lab)
     mandated, base = lab.summary("regime=adoption", start), lab.summary("regime=baseline", start)
-    at_start = lab.per_seed(lambda r: r.weekly["adoption"].iloc[lab.start_week], "regime=adoption", start)
+    at_start = lab.per_seed(before_policy(lab, "adoption"), "regime=adoption", start)
     weeks = lab.per_seed(lambda r: _weeks_to(r, "adoption", 0.95, lab.start_week), "regime=adoption", start)
     fluency = mandated["fluency"] / base["fluency"].mean() - 1.0
     value = mandated["durable_value_per_head"] / base["durable_value_per_head"].mean() - 1.0
@@ -348,7 +356,7 @@ def decoupled_telemetry(lab: Lab) -> Outcome:
     """The same evaluation on durable value, with AI telemetry hidden from managers or shown.
     Adoption is followed from DORA 2025's 90% (`dora_start`); the rest from the usual start."""
     dora = dora_start(lab)
-    start = lab.per_seed(lambda r: r.weekly["adoption"].iloc[lab.start_week], DURABLE, dora)
+    start = lab.per_seed(before_policy(lab, "adoption"), DURABLE, dora)
     end = lab.summary(DURABLE, dora)["adoption"].to_numpy()
     hidden = lab.per_seed(value_per_token_dollar, DURABLE)
     shown = lab.per_seed(value_per_token_dollar, DURABLE, "regime.telemetry_visible=true")
@@ -655,9 +663,12 @@ TARGETS = (
         "156-week burn-in that settles burnout also carries adoption past 99% with no metric (it "
         "passes 90% after about 26 weeks from the founders' 75%; 99.8% in the baseline at the "
         "end), and from there 'near 100%' and 'quickly' held by construction (0 weeks to 95%). "
-        "Here the burn-in is cut to the weeks an "
-        "organisation with no metric needs to reach 90% by the policy start (`dora_start`: 13 weeks "
-        "on these seeds). DORA's figure sets where the test starts, not what it checks.",
+        "Here the burn-in is cut to the weeks an organisation with no metric needs to reach 90% in "
+        "the week before the policy (`dora_start`: 14 weeks on these seeds). DORA's figure sets "
+        "where the test starts, not what it checks. From there 'shallow' is at its edge: the "
+        "mandate's extra practice raises fluency 1.7% at two years here, and 3.3% [1.5, 5.1] over "
+        "three years at 200 people (6 seeds), past the 3% allowed, so the slow tests keep it among "
+        "the known misses (non-strict); durable value does not move.",
     ),
     Target(
         7,
@@ -673,8 +684,8 @@ TARGETS = (
         "honest AI work moves by 0.4 points of hours. After the burn-in everyone's AI-active days are "
         "full, so only token use still tells people apart on the dashboard, and only gaming moves it "
         "much. Adoption is followed from where DORA 2025 found it (90%, as in target 6), since after "
-        "the burn-in it starts above 99% and could not grow: from there it grows 8 points with no one "
-        "scored on it. From that start showing telemetry costs 8%, as some people are still to adopt "
+        "the burn-in it starts above 99% and could not grow: from there it grows 9 points with no one "
+        "scored on it. From that start showing telemetry costs 8.5%, as some people are still to adopt "
         "(figure only; the check keeps the usual start, as every other target does). The size rests "
         "on two assumptions without a source, measured by "
         "`experiments/telemetry_cost.py` (docs/figures.md, these 12 seeds): how far managers "
