@@ -189,6 +189,7 @@ class Leaderboard:
         edges = self.low + self.width * np.arange(self.BINS + 1)
         levels = (np.arange(n) + 0.5) / n
         self.table = np.interp(edges, stretched, levels)
+        self.rise = self.table[1:] - self.table[:-1]  # across each cell
 
     def percentile(self, composite: np.ndarray) -> np.ndarray:
         if self.empty:
@@ -197,4 +198,4 @@ class Leaderboard:
         np.clip(position, 0.0, self.BINS - 1e-9, out=position)
         cell = position.astype(np.int64)
         position -= cell
-        return self.table[cell] + position * (self.table[cell + 1] - self.table[cell])
+        return self.table[cell] + position * self.rise[cell]

@@ -224,10 +224,10 @@ class OrgModel(mesa.Model):
         self.metric.record(signals)
         if active:
             composite, wf.score = self.metric.score(self.rng)
-        else:  # measured for the record, but nobody is scored yet: no noise drawn
+        elif not burn_in:  # measured for the record, but nobody is scored yet: no noise drawn
             composite = self.metric.per_person(self.metric.composites()[0])
 
-        self._update_contribution(durable, outcome, situation)
+        self._update_contribution(durable, outcome, situation, recorded=not burn_in)
         informal = self.judgement.observe(wf, wf.contribution, outcome, self.rng)
         wf.reward = (1.0 - pressure) * informal + pressure * wf.score
         update_trust(wf, cfg.trust, monitored=active and cfg.regime.telemetry_visible, pressure=pressure)
@@ -242,7 +242,7 @@ class OrgModel(mesa.Model):
             rng=self.rng,
         )
         wf.fluency = np.clip(wf.fluency + outcome.fluency_gain, 0.0, 1.0)
-        self._accumulate(outcome, durable)
+        self._accumulate(outcome, durable, recorded=not burn_in)
 
         fired = np.empty(0, dtype=np.int64)
         if (week + 1) % cfg.org.review_period == 0:
@@ -256,13 +256,13 @@ class OrgModel(mesa.Model):
                 fired = forced_ranking(wf, cfg.regime.forced_ranking, self.rng)
 
         quitting = quits(wf, cfg.turnover, cfg.wellbeing.sustainable_hours, self.rng, cfg.trust.quit_effect)
-        leaving = np.setdiff1d(quitting, fired)
-        self._count_quits(leaving)
+        leaving = np.setdiff1d(quitting, fired) if len(fired) else quitting
         self._quits_recent.append(len(leaving))
         if not burn_in:
+            self._count_quits(leaving)
             self._record_stats(week, situation, outcome, durable, rework, composite, active)
-        self._depart(leaving, week, "quit")
-        self._depart(fired, week, "fired")
+        self._depart(leaving, week, "quit", recorded=not burn_in)
+        self._depart(fired, week, "fired", recorded=not burn_in)
         refill = np.flatnonzero(~wf.employed & (wf.refill_week <= week + 1))
         self._hire(refill, week=week + 1)
         if not burn_in:
@@ -287,6 +287,9 @@ class OrgModel(mesa.Model):
             help_given, value, review_need = last.help_given, last.value, last.review_need
             gaming = self._gaming(last) * 1.0
         ramp = self._ramp()
+        teammates_help, teammates_value, teammates_gaming, teammates_review = wf.teammates_mean(
+            help_given, value, gaming, review_need
+        )
         return Situation(
             wf=wf,
             cfg=cfg,
@@ -296,12 +299,12 @@ class OrgModel(mesa.Model):
             pressure=pressure,
             efficiency=ramp * np.where(wf.burned_out, 1.0 - cfg.wellbeing.burnout_productivity, 1.0),
             sloppiness=np.where(wf.burned_out, 1.0 + cfg.wellbeing.burnout_sloppiness, 1.0),
-            team_help=cfg.production.help_effect * wf.teammates_mean(help_given) / 10.0,
-            teammates_value=wf.teammates_mean(value),
-            gaming_norm=wf.teammates_mean(gaming),
+            team_help=cfg.production.help_effect * teammates_help / 10.0,
+            teammates_value=teammates_value,
+            gaming_norm=teammates_gaming,
             expected_volume=wf.expectation * ramp,
             motivation=intrinsic_motivation(wf, cfg.trust),
-            review_demand=cfg.production.peer_review_share * wf.teammates_mean(review_need),
+            review_demand=cfg.production.peer_review_share * teammates_review,
         )
 
     def _gaming(self, week: WeekOfWork) -> np.ndarray:
@@ -387,17 +390,25 @@ class OrgModel(mesa.Model):
             lagged=lagged,
         )
 
-    def _update_contribution(self, durable: np.ndarray, week: WeekOfWork, s: Situation) -> None:
+    def _update_contribution(
+        self, durable: np.ndarray, week: WeekOfWork, s: Situation, *, recorded: bool
+    ) -> None:
         """Smooth each person's real contribution: lasting value plus help to teammates."""
         wf = self.workforce
         real = durable + (contribution(week, s) - week.durable_value)
         wf.contribution += (real - wf.contribution) / self.config.behaviour.contribution_memory
-        wf.contribution_total += real * wf.employed
+        if recorded:
+            wf.contribution_total += real * wf.employed
 
-    def _accumulate(self, week: WeekOfWork, durable: np.ndarray) -> None:
+    def _accumulate(self, week: WeekOfWork, durable: np.ndarray, *, recorded: bool) -> None:
+        """Tenure and the volume of the review under way, and, in weeks that are `recorded`
+        (not the burn-in, whose totals are cleared), the per-person record's totals."""
         wf = self.workforce
         on = wf.employed
         wf.tenure += on
+        wf.delivered_this_review += week.kept_volume * on
+        if not recorded:
+            return
         wf.weeks_worked += on
         wf.weeks_burned_out += wf.burned_out
         wf.activity_hours_total += week.activity_hours * on
@@ -405,7 +416,6 @@ class OrgModel(mesa.Model):
         wf.value_total += week.value * on
         wf.durable_total += durable * on
         wf.volume_total += week.volume * on
-        wf.delivered_this_review += week.kept_volume * on
         wf.token_cost_total += week.tokens * self.config.production.token_price * on
         wf.score_total += wf.score * on
 
@@ -427,13 +437,14 @@ class OrgModel(mesa.Model):
         ids = np.array([a.unique_id for a in agents], dtype=np.int64)
         self.workforce.hire(slots, ids, week, self.config, self.rng)
 
-    def _depart(self, slots: np.ndarray, week: int, reason: str) -> None:
+    def _depart(self, slots: np.ndarray, week: int, reason: str, *, recorded: bool) -> None:
         if len(slots) == 0:
             return
         wf = self.workforce
-        rank = np.zeros(wf.n)
-        rank[slots] = _percentile_among(wf.lifetime_contribution(), slots, wf.employed)
-        self._departed.append(self._records(slots, left_week=week, reason=reason, rank=rank))
+        if recorded:
+            rank = np.zeros(wf.n)
+            rank[slots] = _percentile_among(wf.lifetime_contribution(), slots, wf.employed)
+            self._departed.append(self._records(slots, left_week=week, reason=reason, rank=rank))
         for slot in slots:
             self.employees[slot].remove()
             self.employees[slot] = None

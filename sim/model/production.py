@@ -163,7 +163,10 @@ def work_week(
     hours a person plans for their own work, shared out by their split; `review_demand` is
     the review that teammates' output asks of them, done on top (work that spills over).
     """
-    review = np.broadcast_to(review_demand, np.shape(hours))
+    if isinstance(review_demand, np.ndarray):
+        review = review_demand
+    else:
+        review = np.broadcast_to(review_demand, np.shape(hours))
     total = hours + review
     worked = effective_hours(total, prod)
     activity_hours = shares * hours

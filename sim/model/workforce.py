@@ -84,11 +84,16 @@ class Workforce:
         """Per-team means over employed members (0 for an empty team)."""
         return self.team_sum(values) / np.maximum(self.team_headcount(), 1)
 
-    def teammates_mean(self, values: np.ndarray) -> np.ndarray:
-        """For each slot, the mean over the other employed members of its team."""
-        others = self.team_sum(values)[self.team] - values * self.employed
+    def teammates_mean(self, *values: np.ndarray) -> tuple[np.ndarray, ...]:
+        """For each slot, the mean of each of `values` over the other employed members of
+        its team."""
         count = self.team_headcount()[self.team] - self.employed
-        return np.where(count > 0, others / np.maximum(count, 1), 0.0)
+        alone, divisor = count <= 0, np.maximum(count, 1)
+        means = []
+        for v in values:
+            others = self.team_sum(v)[self.team] - v * self.employed
+            means.append(np.where(alone, 0.0, others / divisor))
+        return tuple(means)
 
     def best_rewarded(self) -> np.ndarray:
         """Per team, the slot of its best-rewarded employed member (any slot if none)."""
@@ -129,26 +134,31 @@ class Workforce:
             own[self.needs_ai] = 0.0
         own /= own.sum(axis=0)
         team = self.team[slots]
-        has_team = self.team_headcount()[team] > 0
+        headcount = self.team_headcount()
+        has_team = headcount[team] > 0
+
+        def teams_mean(values: np.ndarray) -> np.ndarray:
+            """The mean of each hire's team (its employed members)."""
+            return (self.team_sum(values) / np.maximum(headcount, 1))[team]
+
         mentor = self.best_rewarded()[team]  # whose way of working a hire is shown (Braganza 2022)
         conform = np.where(has_team, cfg.behaviour.onboarding_conformity, 0.0)
         self.shares[:, slots] = conform * self.shares[:, mentor] + (1.0 - conform) * own
-        team_hours = self.team_mean(self.hours)[team]
-        self.hours[slots] = np.where(has_team, team_hours, cfg.wellbeing.sustainable_hours - 2.0)
+        self.hours[slots] = np.where(has_team, teams_mean(self.hours), cfg.wellbeing.sustainable_hours - 2.0)
         self.worked_hours[slots] = self.hours[slots]
-        team_expectation = self.team_mean(self.expectation)[team]
-        self.expectation[slots] = np.where(has_team, team_expectation, 0.0)
+        self.expectation[slots] = np.where(has_team, teams_mean(self.expectation), 0.0)
         self.exhaustion[slots] = 0.0
         self.burned_out[slots] = False
         self.tenure[slots] = 0.0
         self.score[slots] = 0.5
         self.reward[slots] = 0.5
-        self.contribution[slots] = np.where(has_team, self.team_mean(self.contribution)[team], 0.0)
-        self.impression[slots] = np.where(has_team, self.team_mean(self.impression)[team], 0.0)
+        self.contribution[slots] = np.where(has_team, teams_mean(self.contribution), 0.0)
+        self.impression[slots] = np.where(has_team, teams_mean(self.impression), 0.0)
         self.halo[slots] = rng.standard_normal(k)
         self.trust[slots] = 1.0
         for inherited in (self.alignment, self.influence):  # the score a hire faces is their team's
-            inherited[slots] = np.where(has_team, self.team_mean(np.nan_to_num(inherited))[team], np.nan)
+            known = np.where(np.isnan(inherited), 0.0, inherited)
+            inherited[slots] = np.where(has_team, teams_mean(known), np.nan)
         self.clear_totals(slots)
         self.delivered_this_review[slots] = 0.0
         self.person_id[slots] = ids
