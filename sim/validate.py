@@ -424,9 +424,19 @@ def measurement_has_a_purpose(lab: Lab) -> Outcome:
     level = 1.0 - 0.05 / len(OUTCOME_REGIMES)
     best_noisy = max(noisy, key=lambda name: interval(noisy[name], level)[1])
     best_clear = max(clear, key=lambda name: interval(clear[name], level)[1])
+    # The issue's bar: a gain of more than two standard deviations of itself across seeds, a
+    # gain nearly every seed shows, not only one that is there on average.
+    sds = {name: float(np.mean(gain) / np.std(gain, ddof=1)) for name, gain in noisy.items()}
+    clearest = max(sds, key=lambda name: sds[name])
     return Outcome(
         figures=[
             Figure.of(f"durable value vs no metric, noisy judgement, best: {best_noisy}", noisy[best_noisy]),
+            Figure(
+                f"the same in sds of its spread across seeds, best: {clearest}",
+                sds[clearest],
+                sds[clearest],
+                sds[clearest],
+            ),
             Figure.of(f"the same, managers see contribution, best: {best_clear}", clear[best_clear]),
             *(Figure.of(f"noisy judgement, {name}", noisy[name]) for name in OUTCOME_REGIMES),
             Figure.of(f"noisy judgement, no evaluation anxiety, best: {best_calm}", calm[best_calm]),
@@ -438,6 +448,7 @@ def measurement_has_a_purpose(lab: Lab) -> Outcome:
             # Beats no metric beyond seed noise: the 99% interval of the paired gain (same seeds,
             # so the seed's own variation cancels) lies above 0.
             "a well-aligned metric beats noisy judgement": interval(noisy[best_noisy], level)[1] > 0,
+            "by more than two sds across seeds": sds[clearest] > 2.0,
             # Where managers see contribution as it is, no metric's paired gain is above 0 beyond noise.
             "nothing beats clear judgement": interval(clear[best_clear], level)[1] <= 0,
         },
@@ -730,12 +741,18 @@ TARGETS = (
     Target(
         11,
         "Measurement has a purpose: where managers' judgement is noisy, a well-aligned outcome metric "
-        "beats measuring nothing; where managers see contribution as it is, nothing does.",
+        "beats measuring nothing by more than two standard deviations of its gain across seeds; where "
+        "managers see contribution as it is, nothing does.",
         "Holmström & Milgrom 1991; Baker 1992; Bommer et al. 1995 (ratings and results correlate "
         "0.39); Lazear 2000",
         measurement_has_a_purpose,
         note="Where managers' judgement is noisy, three outcome presets beat measuring nothing at two "
-        "years: the balanced scorecard by 1.9% [1.2, 2.6], decoupled telemetry by 1.8% [1.2, 2.5] and "
+        "years beyond seed noise (the 99% interval of the gain paired by seed lies above 0), but none "
+        "by the two standard deviations across seeds that issue 11 asks: decoupled telemetry's gain "
+        "is 1.9 sds of its own spread (1.4 of the baseline's spread of durable value per head), so "
+        "about one seed in 36 would show no gain. Until this report the check was the interval alone, "
+        "a gain of 0.9 sds on 12 seeds, and it passed; left failing, not loosened. The gains: the "
+        "balanced scorecard by 1.9% [1.2, 2.6], decoupled telemetry by 1.8% [1.2, 2.5] and "
         "value per token by 1.6% [0.9, 2.3]; the individual and team outcome metrics still cost 0.5% "
         "and 1.0%. Where managers see contribution as it is, none does (best +0.5% [-0.1, 1.1]). It "
         "rests on a stated assumption: evaluation anxiety comes from one's standing in whatever "

@@ -237,3 +237,37 @@ def test_evaluation_anxiety_comes_from_whatever_decides_careers():
     # informal_anxiety=0 is the former model: managers' judgement frightens nobody.
     low_judged, high_judged = _strain_by_standing(pressure=0.0, informal_anxiety=0.0)
     assert low_judged == pytest.approx(high_judged)
+
+
+class _GainsLab:
+    """A stand-in for the validation's Lab: durable value per head of each seed, set by hand."""
+
+    def __init__(self, noisy_gain: np.ndarray):
+        self.noisy_gain = noisy_gain
+        self.none = 0.01 * np.linspace(-1.0, 1.0, len(noisy_gain))  # no gain, but seed noise
+
+    def summary(self, regime: str, judgement: str, *more: str):
+        import pandas as pd
+
+        from sim.validate import NOISY
+
+        base = np.full(len(self.noisy_gain), 100.0)
+        if regime == "regime=baseline":
+            return pd.DataFrame({"durable_value_per_head": base})
+        gain = self.noisy_gain if judgement == NOISY and regime == "regime=decoupled_telemetry" else self.none
+        return pd.DataFrame({"durable_value_per_head": base * (1.0 + gain)})
+
+
+@pytest.mark.parametrize(("in_sds", "beats"), [(1.0, False), (1.9, False), (2.5, True)])
+def test_measurement_has_a_purpose_asks_two_standard_deviations_across_seeds(in_sds, beats):
+    """Target 11 as issue 11 states it: a gain of more than two standard deviations of itself
+    across seeds. A gain well beyond seed noise on average (1 sd on 12 seeds is 3.5 standard
+    errors) does not pass it."""
+    from sim.validate import measurement_has_a_purpose
+
+    spread = np.linspace(-1.0, 1.0, 12)
+    gain = 0.01 * (in_sds + spread / spread.std(ddof=1))
+    outcome = measurement_has_a_purpose(_GainsLab(gain))
+    assert outcome.checks["a well-aligned metric beats noisy judgement"]
+    assert outcome.checks["by more than two sds across seeds"] is beats
+    assert outcome.checks["nothing beats clear judgement"]
