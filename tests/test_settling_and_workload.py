@@ -251,13 +251,13 @@ def test_a_replacement_takes_the_posts_role_and_its_token_need():
 def test_adoption_claims_start_where_dora_found_adoption_not_at_the_ceiling():
     # The burn-in carries adoption past 99%, where claims about its growth hold or fail by
     # construction; validation targets 6 and 7 start from a burn-in that ends near 90%.
-    from sim.validate import DORA_ADOPTION, Lab, dora_start
+    from sim.validate import DORA_ADOPTION, Lab, before_policy, dora_start
 
     lab = Lab(300, 40, [1, 2, 3], start_week=8)
     start = dora_start(lab)
     weeks = int(start.split("=")[1])
     assert start.startswith("org.burn_in_weeks=") and 0 < weeks < Config().org.burn_in_weeks
-    at_start = lab.per_seed(lambda r: r.weekly["adoption"].iloc[lab.start_week], "regime=baseline", start)
-    usual = lab.per_seed(lambda r: r.weekly["adoption"].iloc[lab.start_week], "regime=baseline")
+    at_start = lab.per_seed(before_policy(lab, "adoption"), "regime=baseline", start)
+    usual = lab.per_seed(before_policy(lab, "adoption"), "regime=baseline")
     assert abs(at_start.mean() - DORA_ADOPTION) < 0.04  # three seeds of 300
     assert usual.mean() > 0.98  # after the full burn-in, almost nobody is left to adopt

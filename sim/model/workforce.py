@@ -80,9 +80,12 @@ class Workforce:
     def team_headcount(self) -> np.ndarray:
         return np.bincount(self.team, weights=self.employed, minlength=self.n_teams)
 
-    def team_mean(self, values: np.ndarray) -> np.ndarray:
-        """Per-team means over employed members (0 for an empty team)."""
-        return self.team_sum(values) / np.maximum(self.team_headcount(), 1)
+    def team_mean(self, values: np.ndarray, headcount: np.ndarray | None = None) -> np.ndarray:
+        """Per-team means over employed members (0 for an empty team); `headcount`, when the
+        caller has it, saves counting again."""
+        if headcount is None:
+            headcount = self.team_headcount()
+        return self.team_sum(values) / np.maximum(headcount, 1)
 
     def teammates_mean(self, *values: np.ndarray) -> tuple[np.ndarray, ...]:
         """For each slot, the mean of each of `values` over the other employed members of
@@ -138,8 +141,7 @@ class Workforce:
         has_team = headcount[team] > 0
 
         def teams_mean(values: np.ndarray) -> np.ndarray:
-            """The mean of each hire's team (its employed members)."""
-            return (self.team_sum(values) / np.maximum(headcount, 1))[team]
+            return self.team_mean(values, headcount)[team]  # each hire's team's
 
         mentor = self.best_rewarded()[team]  # whose way of working a hire is shown (Braganza 2022)
         conform = np.where(has_team, cfg.behaviour.onboarding_conformity, 0.0)
