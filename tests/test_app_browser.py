@@ -90,6 +90,17 @@ def browser():
         chromium.close()
 
 
+def _settled_box(element, seconds: float = 10.0) -> dict | None:
+    """The element's box once it is on the page. A chart redrawn after a choice leaves the page
+    for a moment, even between waiting for it and measuring it; None if it never comes back."""
+    deadline = time.monotonic() + seconds
+    while True:
+        element.wait_for(state="visible", timeout=seconds * 1000)
+        box = element.bounding_box()
+        if box is not None or time.monotonic() > deadline:
+            return box
+
+
 class Tab:
     """One browser tab on the app, with what a facilitator does in it."""
 
@@ -171,8 +182,7 @@ class Tab:
         assert parts["panel"].count() == 2 and parts["chart"].count() == 9
         for name, locator in parts.items():
             for k in range(locator.count()):
-                locator.nth(k).wait_for(state="visible")  # a chart redrawn after a choice comes back
-                box = locator.nth(k).bounding_box()
+                box = _settled_box(locator.nth(k))
                 assert box is not None and box["width"] > 20 and box["height"] > 20, (name, k, box)
                 assert box["x"] >= -0.5 and box["y"] >= -0.5, (name, k, box)
                 assert box["x"] + box["width"] <= width + 0.5, (name, k, box)
