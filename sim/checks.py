@@ -46,6 +46,7 @@ SHARES = {
     "production.peer_review_share",
     "production.fluency_obsolescence",
     "wellbeing.relief",
+    "wellbeing.recovery",
     "wellbeing.burnout_relief",
     "wellbeing.burnout_productivity",
     "wellbeing.ratchet",
@@ -67,19 +68,71 @@ ACTION_SHARES = {"acceptance", "rework"}
 MAX_EMPLOYEES = 100_000
 MAX_WEEKS = 2_600
 MAX_REPLICATES = 1_000
+# Every other number is at most a million (a weight, a multiplier, tokens an hour): far past
+# anything plausible, and far from where float arithmetic overflows. The bounds below are
+# tighter where the model exponentiates a value or a value counts hours, weeks or dollars;
+# `tests/test_bounds.py` runs every parameter at its bound and finds every number finite.
+MAX_NUMBER = 1_000_000
+HOURS_IN_A_WEEK = 168
 UPPER = {
+    "seed": 2**63 - 1,  # stored as a 64-bit integer
     "org.n_employees": MAX_EMPLOYEES,
     "org.weeks": MAX_WEEKS,
     "org.burn_in_weeks": MAX_WEEKS,
     "org.team_size": MAX_EMPLOYEES,
+    "org.review_period": MAX_WEEKS,
+    "org.vacancy_weeks": 260,
+    "org.ramp_weeks": 260,  # the founding staff's tenure is drawn from ramp_weeks to five years
+    "org.salary": 10_000_000,  # $ a year
     "replicates": MAX_REPLICATES,
     "regime.window": 52,
     "production.durability_weeks": 52,
     "behaviour.contribution_memory": MAX_WEEKS,
-    "behaviour.max_hours": 168,
-    "behaviour.min_hours": 168,
-    "wellbeing.sustainable_hours": 168,
-    "production.long_hours_start": 168,
+    "behaviour.max_hours": HOURS_IN_A_WEEK,
+    "behaviour.min_hours": HOURS_IN_A_WEEK,
+    "behaviour.search_hours_step": HOURS_IN_A_WEEK,
+    "wellbeing.sustainable_hours": HOURS_IN_A_WEEK,
+    "production.long_hours_start": HOURS_IN_A_WEEK,
+    "production.ai_task_hours": HOURS_IN_A_WEEK,
+    "production.ai_setup_hours": HOURS_IN_A_WEEK,
+    "production.active_day_hours": HOURS_IN_A_WEEK,
+    # Past these, nobody stays long enough for a metric to start (everyone quits in weeks) or
+    # late defects cost more than all the value made, and the run has nothing left to measure.
+    "production.review_need": 10,
+    "production.review_need_craft": 10,
+    "production.late_defect_cost": 10,
+    "turnover.imbalance_quit": 10,
+    # Log-normal spreads: exp(3 sd) is already a factor of 8,000 between people.
+    "workforce.skill_sd": 3,
+    "workforce.resilience_sd": 3,
+    "workforce.token_need_sd": 3,
+    "workforce.outside_option_sd": 3,
+    "workforce.habit_noise": 1,
+    "behaviour.search_step": 1,
+    # Beta distributions' shapes.
+    "workforce.fluency_a": 1_000,
+    "workforce.fluency_b": 1_000,
+    "workforce.integrity_a": 1_000,
+    "workforce.integrity_b": 1_000,
+    "workforce.career_concern_a": 1_000,
+    "workforce.career_concern_b": 1_000,
+    # Log-hazards of quitting: exp(20) multiplies a weekly hazard past certainty already.
+    "trust.quit_effect": 20,
+    "turnover.outside_option_quit": 20,
+    "turnover.burnout_quit_multiplier": 1_000,
+    # Weekly flows of exhaustion, per unit of what drives them: 100 burns anyone out in a week.
+    "wellbeing.base_strain": 100,
+    "wellbeing.life_shock_sd": 100,
+    "wellbeing.overwork_strain": 100,
+    "wellbeing.anxiety_strain": 100,
+    "wellbeing.informal_anxiety": 100,
+    "wellbeing.dissonance_strain": 100,
+    "wellbeing.expectation_strain": 100,
+    "wellbeing.imbalance_strain": 100,
+    "wellbeing.rest_recovery": 100,
+    "wellbeing.support": 100,
+    "wellbeing.burnout_threshold": 100,
+    "wellbeing.recovery_threshold": 100,
 }
 # Keys that must be at least 1.
 AT_LEAST_ONE = {
@@ -100,6 +153,12 @@ POSITIVE = {
     "wellbeing.sustainable_hours",
     "wellbeing.burnout_threshold",
     "behaviour.max_hours",
+    "workforce.fluency_a",
+    "workforce.fluency_b",
+    "workforce.integrity_a",
+    "workforce.integrity_b",
+    "workforce.career_concern_a",
+    "workforce.career_concern_b",
 }
 CHOICES = {
     "regime.level": ("individual", "team"),
@@ -127,11 +186,14 @@ def check(cfg: Config) -> None:
             for name, item in value.items():
                 if not isinstance(item, (int, float)) or isinstance(item, bool) or not math.isfinite(item):
                     raise ConfigError(f"{key}.{name}={item}: must be a finite number")
+                if abs(item) > MAX_NUMBER:
+                    raise ConfigError(f"{key}.{name}={item}: must be at most {MAX_NUMBER:,} in size")
             continue
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{key}={value}: must be a finite number")
-        if key in UPPER and value > UPPER[key]:
-            raise ConfigError(f"{key}={value}: must be at most {UPPER[key]:,}")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and value > UPPER.get(key, MAX_NUMBER):
+            raise ConfigError(f"{key}={value}: must be at most {UPPER.get(key, MAX_NUMBER):,}")
         if key in SHARES and not 0.0 <= value <= 1.0:
             raise ConfigError(f"{key}={value}: must be a share between 0 and 1")
         if key in AT_LEAST_ONE and value < 1:
@@ -170,6 +232,8 @@ def check(cfg: Config) -> None:
             value = getattr(action, f.name)
             if isinstance(value, float) and not math.isfinite(value):
                 raise ConfigError(f"gaming.{name}.{f.name}={value}: must be a finite number")
+            if isinstance(value, float) and abs(value) > MAX_NUMBER:
+                raise ConfigError(f"gaming.{name}.{f.name}={value}: must be at most {MAX_NUMBER:,} in size")
             if f.name in ACTION_SHARES and not 0.0 <= value <= 1.0:
                 raise ConfigError(f"gaming.{name}.{f.name}={value}: must be a share between 0 and 1")
             if isinstance(value, float) and f.name != "help" and value < 0:

@@ -17,6 +17,10 @@ from sim.config import TurnoverConfig
 from sim.model.wellbeing import effort_reward_ratio
 from sim.model.workforce import Workforce
 
+# A log-hazard past this makes quitting certain within the week (exp(30) times any weekly base
+# rate), so it is cut there rather than overflowing at extreme traits and parameters.
+MAX_LOG_HAZARD = 30.0
+
 
 def weekly_hazard(annual_rate: float) -> float:
     return -np.log1p(-annual_rate) / 52.0
@@ -29,8 +33,11 @@ def quit_probability(
     hazard = (
         weekly_hazard(cfg.base_attrition)
         * np.exp(
-            cfg.outside_option_quit * (wf.outside_option - (0.5 + wf.reward))
-            + trust_effect * (1.0 - wf.trust)
+            np.minimum(
+                cfg.outside_option_quit * (wf.outside_option - (0.5 + wf.reward))
+                + trust_effect * (1.0 - wf.trust),
+                MAX_LOG_HAZARD,
+            )
         )
         * (1.0 + cfg.imbalance_quit * imbalance)
         * np.where(wf.burned_out, cfg.burnout_quit_multiplier, 1.0)

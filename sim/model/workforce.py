@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import Config
-from sim.model.production import AI, GAMING, WORK
+from sim.model.production import AI, CRAFT, GAMING, WORK
 
 TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "outside_option")
 
@@ -135,6 +135,7 @@ class Workforce:
         own[AI] *= rng.random(k) >= w.non_adopter_share
         if not cfg.production.ai_available:
             own[self.needs_ai] = 0.0
+        own[CRAFT, own.sum(axis=0) == 0] = 1.0  # a hire left with no habit at all works by hand
         own /= own.sum(axis=0)
         team = self.team[slots]
         headcount = self.team_headcount()
