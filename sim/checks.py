@@ -7,6 +7,7 @@ import argparse
 import math
 import os
 import sys
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -281,9 +282,18 @@ class Parser(argparse.ArgumentParser):
         fail(message.replace("argument ", "", 1))
 
 
+def shown(text: object) -> str:
+    """Text safe to print in a one-line message: control characters (a terminal's escape
+    codes, line breaks) as escapes."""
+    return "".join(
+        ch if not unicodedata.category(ch).startswith("C") else ch.encode("unicode_escape").decode("ascii")
+        for ch in str(text)
+    )
+
+
 def fail(message: str) -> None:
     """Print one line on stderr and exit with status 2 (bad input)."""
-    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    print(f"error: {shown(' '.join(str(message).split()))}", file=sys.stderr)
     sys.exit(2)
 
 

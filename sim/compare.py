@@ -19,7 +19,7 @@ from tqdm import tqdm
 from sim.checks import check
 from sim.config import Config, RegimeConfig
 from sim.dashboard import plot_dashboard
-from sim.outputs import write_table, write_text
+from sim.outputs import config_yaml, write_table, write_text
 from sim.presets import as_config, load_regime
 from sim.run import replicate_seeds, run_model
 
@@ -138,7 +138,7 @@ def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
     write_table(weekly, out / f"weekly{suffix}", "weekly")
     write_table(employees, out / f"employees{suffix}", "employees")
     write_table(summary, out / f"summary{suffix}", "summary")
-    write_text(OmegaConf.to_yaml(OmegaConf.structured(cfg)), out / "config.yaml")
+    write_text(config_yaml(cfg), out / "config.yaml")
     figure = (
         plot_dashboard(weekly, out / "dashboard.png", start_week=cfg.regime.start_week)
         if cfg.output.figure

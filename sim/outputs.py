@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from omegaconf import OmegaConf
 
 from sim.contract import field_metadata
 
@@ -201,6 +203,25 @@ def write_table(
     else:
         write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
     return path
+
+
+def config_yaml(cfg: object) -> str:
+    """A run's resolved config as YAML that loads back to the same values: text that reads
+    like an interpolation (a label `${oc.env:HOME}`) is escaped, so loading the file with
+    OmegaConf again gives that text, never the environment or another key."""
+
+    def literal(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: literal(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [literal(item) for item in value]
+        if not isinstance(value, str):
+            return value
+        doubled = re.sub(r"(\\+)(?=\$\{)", lambda m: m.group(1) * 2, value)  # backslashes before ${ stay
+        return doubled.replace("${", "\\${")
+
+    plain = OmegaConf.to_container(OmegaConf.structured(cfg), resolve=False)
+    return OmegaConf.to_yaml(OmegaConf.create(literal(plain)))
 
 
 def write_text(text: str, path: Path) -> Path:

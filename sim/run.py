@@ -13,7 +13,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.checks import ConfigError, check
 from sim.config import Config
 from sim.model import OrgModel
-from sim.outputs import summarise, write_table, write_text
+from sim.outputs import config_yaml, summarise, write_table, write_text
 from sim.presets import GROUPS, as_config, load_config, load_regime
 
 
@@ -33,7 +33,7 @@ class RunResult:
             write_table(self.weekly, folder / f"weekly{suffix}", "weekly"),
             write_table(self.employees, folder / f"employees{suffix}", "employees"),
             write_table(self.summary.to_frame().T, folder / f"summary{suffix}", "summary"),
-            write_text(OmegaConf.to_yaml(OmegaConf.structured(self.config)), folder / "config.yaml"),
+            write_text(config_yaml(self.config), folder / "config.yaml"),
         ]
 
 

@@ -17,8 +17,10 @@ work for a pip user in any folder.
 
 Scenario files travel, so they are untrusted: `set` may only name parameters of the model
 (`org.*`, `workforce.*`, `production.*`, `behaviour.*`, `wellbeing.*`, `turnover.*`,
-`regime.*`), never Hydra's settings, output locations, seeds or launchers, and a file is
-read within bounds (at most 64 KB of UTF-8, no YAML anchors or aliases).
+`regime.*`), never Hydra's settings, output locations, seeds or launchers; every value is
+plain data of its parameter's type (no `${...}` interpolation); and a file is read within
+bounds (`sim.untrusted`: at most 64 KB of UTF-8, no YAML anchors, aliases or tags, no key
+given twice, a few levels deep).
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ from typing import Any
 
 import yaml
 
-from sim.checks import ConfigError
+from sim.checks import CHOICES, ConfigError
 from sim.config import Config, RegimeConfig
 from sim.presets import load_regime, preset_names
 from sim.run import resolve
+from sim.untrusted import key_name, load_yaml, no_interpolation, read_text, shown
 
 KEYS = ("name", "description", "regime", "set")
 REGIME_FIELDS = tuple(f.name for f in fields(RegimeConfig))
@@ -80,24 +83,12 @@ def load_scenario(source: str | Path, config_dirs: Iterable[str | Path] = ()) ->
         if str(source) in presets:
             return _preset_scenario(str(source), config_dirs)
         raise ConfigError(
-            f"{source}: no such scenario file, and not a preset or an example; "
+            f"{shown(source)}: no such scenario file, and not a preset or an example; "
             f"presets: {', '.join(presets)}; examples: {', '.join(example_names())}"
         )
-    where = str(source) if str(source).startswith(EXAMPLE) else str(path)
+    where = shown(source if str(source).startswith(EXAMPLE) else path)
     text = read_scenario_text(path, where)
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                raise ConfigError(
-                    f"{where}: line {mark.line + 1}: YAML anchors and aliases (& and *) are not allowed "
-                    "in a scenario file; write each value out"
-                )
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        at = f" (line {mark.line + 1})" if mark else ""
-        raise ConfigError(f"{where}: not valid YAML{at}") from None
+    data = load_yaml(text, where)
     return scenario_from_mapping(data, source=where, text=text, config_dirs=config_dirs)
 
 
@@ -116,22 +107,7 @@ def example_file(source: str) -> Traversable:
 
 def read_scenario_text(path: Path | Traversable, where: str | None = None) -> str:
     """A scenario file's text, read within bounds: a size cap, and UTF-8 only."""
-    where = str(path) if where is None else where
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_SCENARIO_BYTES + 1)
-    except OSError as error:
-        raise ConfigError(f"{where}: cannot be read ({error.strerror or error})") from None
-    if len(raw) > MAX_SCENARIO_BYTES:
-        raise ConfigError(
-            f"{where}: larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario file is a few lines"
-        )
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ConfigError(
-            f"{where}: not UTF-8 text (byte {error.start}); save the scenario as UTF-8 YAML"
-        ) from None
+    return read_text(path, shown(path) if where is None else where, MAX_SCENARIO_BYTES)
 
 
 def scenario_from_mapping(
@@ -146,7 +122,8 @@ def scenario_from_mapping(
         raise ConfigError(f"{source}: a scenario is a mapping with keys {', '.join(KEYS)}")
     for key in data:
         if key not in KEYS:
-            raise ConfigError(f"{source}: {key}: unknown key; allowed: {', '.join(KEYS)}")
+            raise ConfigError(f"{source}: {key_name(key)}: unknown key; allowed: {', '.join(KEYS)}")
+    no_interpolation(data, source)
     if "regime" not in data:
         raise ConfigError(f"{source}: regime: missing; give a preset's name or a regime mapping")
     settings = data.get("set") or {}
@@ -188,10 +165,11 @@ def _settable(key: Any, value: Any, source: str) -> None:
         "(see `python -m sim --cfg job`)"
     )
     parts = str(key).split(".") if isinstance(key, str) else []
+    name = key_name(key)
     if len(parts) < 2 or len(parts) > 3 or not all(_NAME.fullmatch(p) for p in parts):
-        raise ConfigError(f"{source}: set.{key}: not allowed; a scenario may only set {allowed}")
+        raise ConfigError(f"{source}: set.{name}: not allowed; a scenario may only set {allowed}")
     if parts[0] not in MODEL_SECTIONS:
-        raise ConfigError(f"{source}: set.{key}: not allowed; a scenario may only set {allowed}")
+        raise ConfigError(f"{source}: set.{name}: not allowed; a scenario may only set {allowed}")
     section = getattr(Config(), parts[0])  # the section with its defaults
     known = {f.name: getattr(section, f.name) for f in fields(section)}
     if parts[1] not in known:
@@ -205,15 +183,34 @@ def _settable(key: Any, value: Any, source: str) -> None:
         raise ConfigError(f"{source}: set.{key}: unknown key; {parts[0]}.{parts[1]} has no parts")
     if mapping and len(parts) == 2:
         if not isinstance(value, Mapping) or not all(
-            isinstance(k, str) and _NAME.fullmatch(k) and _scalar(v) for k, v in value.items()
+            isinstance(k, str) and _NAME.fullmatch(k) and _number(v) for k, v in value.items()
         ):
             raise ConfigError(f"{source}: set.{key}: must be a mapping of names to numbers")
-    elif not _scalar(value):
-        raise ConfigError(f"{source}: set.{key}={value!r}: must be a single number, true/false or word")
+    elif mapping:
+        _of_type(f"set.{key}", 0.0, value, source)
+    else:
+        _of_type(f"set.{key}", known[parts[1]], value, source, f"{parts[0]}.{parts[1]}")
 
 
-def _scalar(value: Any) -> bool:
-    return isinstance(value, (bool, int, float, str))
+def _of_type(where: str, default: Any, value: Any, source: str, choices_key: str = "") -> None:
+    """A value of its parameter's type (a whole number, a number, true/false or a word), and
+    one of the allowed words where there are few; the message never repeats the value."""
+    if isinstance(default, bool):
+        ok, kind = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        ok, kind = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif isinstance(default, float):
+        ok, kind = _number(value), "a number"
+    else:
+        ok, kind = isinstance(value, str), "a word or text"
+    if not ok:
+        raise ConfigError(f"{source}: {where}: must be {kind}")
+    if choices_key in CHOICES and value not in CHOICES[choices_key]:
+        raise ConfigError(f"{source}: {where}: must be one of {', '.join(CHOICES[choices_key])}")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _preset_scenario(preset: str, config_dirs: list) -> Scenario:
@@ -231,7 +228,9 @@ def _regime(
     if isinstance(regime, str):
         presets = preset_names("regime", config_dirs)
         if regime not in presets:
-            raise ConfigError(f"{source}: regime={regime}: unknown regime; allowed: {', '.join(presets)}")
+            raise ConfigError(
+                f"{source}: regime={key_name(regime)}: unknown regime; allowed: {', '.join(presets)}"
+            )
         try:
             full = _regime_mapping(regime, config_dirs)
         except ConfigError as error:
@@ -239,7 +238,9 @@ def _regime(
     elif isinstance(regime, Mapping):
         for key in regime:
             if key not in REGIME_FIELDS:
-                raise ConfigError(f"{source}: regime.{key}: unknown key; allowed: {', '.join(REGIME_FIELDS)}")
+                raise ConfigError(
+                    f"{source}: regime.{key_name(key)}: unknown key; allowed: {', '.join(REGIME_FIELDS)}"
+                )
         blank = {"name": "custom", "label": Path(source).stem, "description": "", "weights": {}, "per": {}}
         full = {**_regime_mapping("baseline", config_dirs), **blank}
         full.update(regime)
@@ -264,11 +265,14 @@ def _regime(
             raise ConfigError(f"{source}: regime.{field}: must be a mapping of signal names to weights")
         full[field] = dict(full.get(field) or {})
         for signal, weight in full[field].items():
-            if not (isinstance(signal, str) and _NAME.fullmatch(signal)) or not _scalar(weight):
-                raise ConfigError(f"{source}: regime.{field}.{signal}: must be a signal's name and a number")
+            if not (isinstance(signal, str) and _NAME.fullmatch(signal)) or not _number(weight):
+                raise ConfigError(
+                    f"{source}: regime.{field}.{key_name(signal)}: must be a signal's name and a number"
+                )
+    default = RegimeConfig()
     for field in REGIME_FIELDS:
-        if field not in _MAPPINGS and field in full and not _scalar(full[field]):
-            raise ConfigError(f"{source}: regime.{field}: must be a single number, true/false or word")
+        if field not in _MAPPINGS and field in full:
+            _of_type(f"regime.{field}", getattr(default, field), full[field], source, f"regime.{field}")
     return full, rest
 
 

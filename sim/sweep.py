@@ -61,7 +61,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
-from sim.checks import ConfigError, check, output_folder
+from sim.checks import ConfigError, check, fail, output_folder
 from sim.cli import PROGRAM, version
 from sim.config import Config
 from sim.outputs import write_table, write_text
@@ -654,11 +654,6 @@ def compose_jobs(
         return compose_all()
     with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
         return compose_all()
-
-
-def fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(2)
 
 
 def cli(argv: list[str] | None = None) -> None:

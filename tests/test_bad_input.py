@@ -55,6 +55,22 @@ SCENARIOS = {
     "huge_horizon": ("regime: adoption\nset: {org.weeks: 100000000}\n", "org.weeks=100000000"),
     "list_value": ("regime: adoption\nset: {org.salary: [1, 2]}\n", "set.org.salary"),
     "unknown_preset": ("regime: '../../etc/passwd'\n", "regime=../../etc/passwd"),
+    "duplicate_key": (
+        "regime: adoption\nset: {regime.pressure: 0.2}\nset: {regime.pressure: 0.9}\n",
+        "line 3",
+    ),
+    "deep_nesting": ("regime: adoption\nset: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", "nested more than"),
+    "python_tag": ("regime: !!python/object/apply:os.system [echo hi]\n", "YAML tags"),
+    "interpolation": ("name: ${oc.env:HOME}\nregime: adoption\n", "name: interpolations"),
+    "label_interpolation": ("regime: {weights: {tokens: 1.0}, label: '${oc.env:HOME}'}\n", "regime.label"),
+    "text_for_a_number": (
+        "regime: adoption\nset: {org.salary: 'root:$6$secret'}\n",
+        "set.org.salary: must be",
+    ),
+    "unknown_choice": (
+        "regime: {weights: {tokens: 1.0}, level: 'x$secret'}\n",
+        "regime.level: must be one of",
+    ),
 }
 
 
@@ -122,6 +138,22 @@ def test_a_bad_scenario_stops_the_report_and_the_app(place, capsys, name):
     check(place, before, line, SCENARIOS[name][1])
     line = exits_2(lambda: app.main(["--scenario", str(path), "--port", str(free_port())]), capsys)
     check(place, before, line, SCENARIOS[name][1])
+
+
+def test_a_message_never_echoes_a_files_content(place, capsys, monkeypatch):
+    """A secret's first line parsed as a key (as /etc/shadow's would be, through a symlink),
+    and terminal escape codes in a file's name, are never printed as they are."""
+    secret = place / "secret"
+    secret.write_text("root:$6$s3cr3tHash:19000:0:99999:7:::\n")
+    (place / "shadow.yaml").symlink_to(secret)
+    before = tree(place)
+    line = exits_2(main_job_cli(monkeypatch, "--scenario", "shadow.yaml"), capsys)
+    check(place, before, line, "shadow.yaml")
+    assert "s3cr3t" not in line and "root" not in line
+    evil = place / "evil\x1b[31m.yaml"
+    evil.write_text("regime: adoption\nsett: 1\n")
+    line = exits_2(main_job_cli(monkeypatch, "--scenario", str(evil)), capsys)
+    assert "\x1b" not in line and "\\x1b[31m.yaml" in line
 
 
 def test_a_huge_or_binary_scenario_file_is_one_line(place, capsys, monkeypatch):
@@ -319,3 +351,19 @@ def test_bad_app_addresses_are_one_line_before_anything_starts(place, capsys):
         line = exits_2(lambda: app.main(["--port", str(port)]), capsys)
     check(place, before, line, f"--port={port}")
     assert "in use" in line
+
+
+def test_a_saved_config_loads_back_as_text_not_as_an_interpolation(tmp_path, monkeypatch):
+    """A label that reads like `${oc.env:HOME}` is stored escaped: loading config.yaml again
+    gives the label, not the environment."""
+    from dataclasses import replace
+
+    from omegaconf import OmegaConf
+
+    from sim.run import resolve, run_model
+
+    monkeypatch.setenv("GOODHART_SECRET", "leaked")
+    cfg = resolve(None, ["regime=adoption", "org.n_employees=16", "org.weeks=14", "org.burn_in_weeks=0"])
+    label = "${oc.env:GOODHART_SECRET} \\${x}"
+    run_model(replace(cfg, regime=replace(cfg.regime, label=label))).save(tmp_path)
+    assert OmegaConf.load(tmp_path / "config.yaml").regime.label == label

@@ -97,13 +97,27 @@ def test_the_report_size_yields_to_the_scenario(tmp_path):
 
 @pytest.mark.parametrize(
     "name",
-    ["<script>alert('x')</script>", "it's 50% {a: b} [1], c", "back\\slash\\", "${oc.env:HOME}", "ünï"],
+    ["<script>alert('x')</script>", "it's 50% {a: b} [1], c", "back\\slash\\", "$HOME {x}", "ünï"],
 )
 def test_any_name_reads_back_exactly(tmp_path, name):
     import yaml
 
     path = write(tmp_path, yaml.safe_dump({"name": name, "regime": "adoption"}))
     assert load_scenario(path).config().regime.label == name
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("name: ${oc.env:HOME}\nregime: adoption\n", "name: interpolations"),
+        ("regime: {weights: {tokens: 1.0}, label: '${regime.name}'}\n", "regime.label: interpolations"),
+        ("regime: adoption\nset: {org.salary: '${oc.env:SALARY}'}\n", "set.org.salary: interpolations"),
+    ],
+)
+def test_an_interpolation_in_a_scenario_is_refused(tmp_path, text, named):
+    """`${...}` would read the environment or other keys when composed or reloaded."""
+    message = error_of(write(tmp_path, text))
+    assert named in message and "HOME" not in message and "SALARY" not in message
 
 
 def test_an_unknown_top_level_key_is_named(tmp_path):
@@ -127,7 +141,10 @@ def test_an_out_of_range_value_is_named(tmp_path):
         ("regime: adoption\nset: {org.n_employees: 0}\n", "org.n_employees=0"),
         ("regime: {weights: {durable_valu: 1.0}}\n", "regime.weights.durable_valu"),
         ("regime: {weights: {durable_value: 1.0}, levels: team}\n", "regime.levels"),
-        ("regime: {weights: {durable_value: 1.0}, level: teams}\n", "regime.level=teams"),
+        (
+            "regime: {weights: {durable_value: 1.0}, level: teams}\n",
+            "regime.level: must be one of individual, team",
+        ),
         ("regime: adoption\nset: {regime.pressures: 0.5}\n", "regime.pressures"),
         ("regime: token_leaderbord\n", "token_leaderbord"),
         ("name: no regime\n", "regime"),
