@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import hydra
+from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.checks import ConfigError, fail, output_folder
 from sim.cli import COMMANDS, PROGRAM, version
 from sim.compare import main_job
-from sim.presets import as_config, check_launcher, load_config, read_command_line
+from sim.presets import as_config, check_launcher, load_config, name_after_file, read_command_line
 from sim.scenarios import expand_scenario_args
 
 
@@ -51,6 +52,7 @@ def preflight(argv: Sequence[str]) -> None:
 
 @hydra.main(version_base="1.3", config_path="pkg://sim.configs", config_name="config")
 def main(cfg: DictConfig) -> None:
+    name_after_file(cfg.regime, HydraConfig.get().runtime.choices.get("regime"))
     try:
         main_job(cfg)
     except ConfigError as error:

@@ -220,8 +220,9 @@ def config_yaml(cfg: object) -> str:
         doubled = re.sub(r"(\\+)(?=\$\{)", lambda m: m.group(1) * 2, value)  # backslashes before ${ stay
         return doubled.replace("${", "\\${")
 
-    plain = OmegaConf.to_container(OmegaConf.structured(cfg), resolve=False)
-    return OmegaConf.to_yaml(OmegaConf.create(literal(plain)))
+    plain = literal(OmegaConf.to_container(OmegaConf.structured(cfg), resolve=False))
+    assert isinstance(plain, dict)  # a config is a mapping
+    return OmegaConf.to_yaml(OmegaConf.create(plain))
 
 
 def write_text(text: str, path: Path) -> Path:

@@ -24,6 +24,7 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.checks import ConfigError, check
 from sim.cli import register_help
 from sim.config import Config, RegimeConfig, register_configs
+from sim.config_dirs import check_config_dirs, searchpath_folders
 
 CONFIG_MODULE = "sim.configs"
 GROUPS = ("regime",)
@@ -59,7 +60,9 @@ def read_command_line(argv: Sequence[str]) -> CommandLine:
     """Read a command line with the parser `hydra.main` uses, so that every flag Hydra knows,
     today's and tomorrow's, is read as Hydra will read it (`-sc query=bash` included).
 
-    Raises ConfigError with one line for a flag Hydra does not know or a flag without its value.
+    Raises ConfigError with one line for a flag Hydra does not know or a flag without its value,
+    and for a preset in a `--config-dir` (or a `hydra.searchpath` folder) that is not plain data
+    of the model's (`sim.config_dirs`), whatever the mode, before Hydra reads it.
     """
     parser = _hydra_args_parser()
     parser.exit_on_error = False
@@ -73,10 +76,13 @@ def read_command_line(argv: Sequence[str]) -> CommandLine:
         raise ConfigError(f"{unknown[0]}: put every key=value together, before or after the flags")
     overrides = [a for a in args.overrides if not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
     other_modes = args.help or args.hydra_help or args.cfg or args.info or args.shell_completion
+    hydra_overrides = [a for a in args.overrides if a not in overrides]
+    config_dirs = [args.config_dir] if args.config_dir else []
+    check_config_dirs([*config_dirs, *searchpath_folders(hydra_overrides)])
     return CommandLine(
         overrides=overrides,
-        hydra_overrides=[a for a in args.overrides if a not in overrides],
-        config_dirs=[args.config_dir] if args.config_dir else [],
+        hydra_overrides=hydra_overrides,
+        config_dirs=config_dirs,
         runs=not (other_modes or args.experimental_rerun),
         multirun=bool(args.multirun),
     )
@@ -101,7 +107,7 @@ def check_launcher(hydra_overrides: Sequence[str], config_dirs: Iterable[str | P
     if not chosen:
         return
     name = chosen[-1]
-    dirs = [str(Path(d).resolve()) for d in config_dirs if Path(d).is_dir()]
+    dirs = check_config_dirs(config_dirs)
     extra = ["hydra.searchpath=[" + ",".join(f"file://{d}" for d in dirs) + "]"] if dirs else []
 
     def installed() -> tuple[bool, list[str]]:
@@ -131,10 +137,7 @@ def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path]
 
     Raises ConfigError with a one-line message naming the key at fault.
     """
-    folders = [str(Path(d).resolve()) for d in config_dirs]
-    for folder in folders:
-        if not Path(folder).is_dir():
-            raise ConfigError(f"config dir {folder}: no such folder")
+    folders = check_config_dirs(config_dirs)
     overrides = list(overrides)
     if folders:
         overrides.append("hydra.searchpath=[" + ",".join(f"file://{d}" for d in folders) + "]")
@@ -162,13 +165,15 @@ def _compose(overrides: list[str], config_dirs: list[str]) -> DictConfig:
     chosen = cfg.hydra.runtime.choices.get("regime")
     with open_dict(cfg):
         del cfg["hydra"]
-    _name_after_file(cfg.regime, chosen)
+    name_after_file(cfg.regime, chosen)
     return cfg
 
 
-def _name_after_file(regime: DictConfig, chosen: str | None) -> None:
-    """A regime file that does not say its name is named after the file, never after the
-    baseline whose defaults it starts from."""
+def name_after_file(regime: DictConfig, chosen: str | None) -> None:
+    """A regime file that does not say its name is named after the file (`chosen`, the
+    option Hydra composed), never after the baseline whose defaults it starts from. Every
+    path that composes a regime calls it: `load_config`, and the main job's and the sweep's
+    Hydra apps with `HydraConfig.get().runtime.choices`."""
     default = RegimeConfig()
     if not chosen or chosen == default.name or regime.name != default.name:
         return

@@ -39,6 +39,7 @@ from sim import checks, robustness  # noqa: E402
 from sim.checks import ConfigError  # noqa: E402
 from sim.compare import baseline_config  # noqa: E402
 from sim.config import Config  # noqa: E402
+from sim.config_dirs import check_config_dirs  # noqa: E402
 from sim.measures import FIRED, MEASURES, REGRETTED_SHARE, Measure  # noqa: E402
 from sim.measures import change as _change  # noqa: E402
 from sim.measures import fmt as _fmt  # noqa: E402
@@ -1006,9 +1007,7 @@ def check_arguments(
     checks.whole_number("--seeds", seeds, 1, checks.MAX_REPLICATES)
     checks.whole_number("--seed", seed, 0)
     checks.organisation(employees, weeks)
-    for folder in config_dirs:
-        if not Path(folder).is_dir():
-            raise ConfigError(f"--config-dir={folder}: no such folder")
+    check_config_dirs(config_dirs)
     checks.output_file("--out", out)
 
 

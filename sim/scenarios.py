@@ -39,7 +39,7 @@ from sim.checks import CHOICES, ConfigError
 from sim.config import Config, RegimeConfig
 from sim.presets import load_regime, preset_names
 from sim.run import resolve
-from sim.untrusted import key_name, load_yaml, no_interpolation, read_text, shown
+from sim.untrusted import is_number, key_name, load_yaml, no_interpolation, of_type, read_text, shown
 
 KEYS = ("name", "description", "regime", "set")
 REGIME_FIELDS = tuple(f.name for f in fields(RegimeConfig))
@@ -181,36 +181,8 @@ def _settable(key: Any, value: Any, source: str) -> None:
     mapping = isinstance(known[parts[1]], dict)
     if len(parts) == 3 and not mapping:
         raise ConfigError(f"{source}: set.{key}: unknown key; {parts[0]}.{parts[1]} has no parts")
-    if mapping and len(parts) == 2:
-        if not isinstance(value, Mapping) or not all(
-            isinstance(k, str) and _NAME.fullmatch(k) and _number(v) for k, v in value.items()
-        ):
-            raise ConfigError(f"{source}: set.{key}: must be a mapping of names to numbers")
-    elif mapping:
-        _of_type(f"set.{key}", 0.0, value, source)
-    else:
-        _of_type(f"set.{key}", known[parts[1]], value, source, f"{parts[0]}.{parts[1]}")
-
-
-def _of_type(where: str, default: Any, value: Any, source: str, choices_key: str = "") -> None:
-    """A value of its parameter's type (a whole number, a number, true/false or a word), and
-    one of the allowed words where there are few; the message never repeats the value."""
-    if isinstance(default, bool):
-        ok, kind = isinstance(value, bool), "true or false"
-    elif isinstance(default, int):
-        ok, kind = isinstance(value, int) and not isinstance(value, bool), "a whole number"
-    elif isinstance(default, float):
-        ok, kind = _number(value), "a number"
-    else:
-        ok, kind = isinstance(value, str), "a word or text"
-    if not ok:
-        raise ConfigError(f"{source}: {where}: must be {kind}")
-    if choices_key in CHOICES and value not in CHOICES[choices_key]:
-        raise ConfigError(f"{source}: {where}: must be one of {', '.join(CHOICES[choices_key])}")
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    default = 0.0 if len(parts) == 3 else known[parts[1]]  # a part of a mapping is a number
+    of_type(f"{source}: set.{key}", default, value, CHOICES.get(f"{parts[0]}.{parts[1]}", ()))
 
 
 def _preset_scenario(preset: str, config_dirs: list) -> Scenario:
@@ -265,14 +237,19 @@ def _regime(
             raise ConfigError(f"{source}: regime.{field}: must be a mapping of signal names to weights")
         full[field] = dict(full.get(field) or {})
         for signal, weight in full[field].items():
-            if not (isinstance(signal, str) and _NAME.fullmatch(signal)) or not _number(weight):
+            if not (isinstance(signal, str) and _NAME.fullmatch(signal)) or not is_number(weight):
                 raise ConfigError(
                     f"{source}: regime.{field}.{key_name(signal)}: must be a signal's name and a number"
                 )
     default = RegimeConfig()
     for field in REGIME_FIELDS:
         if field not in _MAPPINGS and field in full:
-            _of_type(f"regime.{field}", getattr(default, field), full[field], source, f"regime.{field}")
+            of_type(
+                f"{source}: regime.{field}",
+                getattr(default, field),
+                full[field],
+                CHOICES.get(f"regime.{field}", ()),
+            )
     return full, rest
 
 

@@ -64,8 +64,17 @@ from tqdm import tqdm
 from sim.checks import ConfigError, check, fail, output_folder
 from sim.cli import PROGRAM, version
 from sim.config import Config
+from sim.config_dirs import check_config_dirs
 from sim.outputs import write_table, write_text
-from sim.presets import CONFIG_MODULE, GROUPS, check_launcher, missing_message, one_line, read_command_line
+from sim.presets import (
+    CONFIG_MODULE,
+    GROUPS,
+    check_launcher,
+    missing_message,
+    name_after_file,
+    one_line,
+    read_command_line,
+)
 from sim.run import replicate_seeds, run_model
 
 log = logging.getLogger(__name__)
@@ -558,6 +567,7 @@ def main(cfg: DictConfig) -> None:
     if hydra_cfg.launcher._target_.endswith(("CoresLauncher", "JoblibLauncher")):
         watch_sweep_process()
     basic = hydra_cfg.launcher._target_.endswith("BasicLauncher")
+    name_after_file(cfg.regime, hydra_cfg.runtime.choices.get("regime"))
     run_job(
         cfg,
         hydra_cfg.runtime.output_dir,
@@ -631,10 +641,7 @@ def compose_jobs(
     With `typed=False`, the composed (and checked) config nodes rather than dataclasses.
     Raises ConfigError with one line naming the key at fault.
     """
-    dirs = [str(Path(d).resolve()) for d in config_dirs]
-    for folder in dirs:
-        if not Path(folder).is_dir():
-            raise ConfigError(f"config dir {folder}: no such folder")
+    dirs = check_config_dirs(config_dirs)
     extra = ["hydra.searchpath=[" + ",".join(f"file://{d}" for d in dirs) + "]"] if dirs else []
 
     def compose_all() -> list[SweepConfig] | list[DictConfig]:

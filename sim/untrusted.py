@@ -10,7 +10,7 @@ and the key at fault and never echo what the file holds beyond a key's name.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from sim.checks import ConfigError, shown
 
 OUT = "write each value out"
 MAX_DEPTH = 8  # a scenario or preset is at most a few levels deep
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEY = re.compile(r"[A-Za-z0-9_./+~-]{1,64}")  # a name, a dotted key or a preset's path
 
 
@@ -120,3 +121,32 @@ def no_interpolation(data: Any, where: str, path: str = "") -> None:
             no_interpolation(value, where, f"{path}[{i}]")
     elif isinstance(data, str) and "${" in data:
         raise ConfigError(f"{where}: {path or 'the file'}: interpolations (${{...}}) are not allowed; {OUT}")
+
+
+def of_type(where: str, default: Any, value: Any, choices: Iterable[str] = ()) -> None:
+    """A value of its parameter's type (given by the parameter's default): a mapping of names
+    to numbers, a whole number, a number, true/false or text, and one of `choices` where
+    given. The message names the key only, never the value."""
+    choices = tuple(choices)
+    if isinstance(default, dict):
+        ok, kind = (
+            isinstance(value, Mapping)
+            and all(isinstance(k, str) and _NAME.fullmatch(k) and is_number(v) for k, v in value.items()),
+            "a mapping of names to numbers",
+        )
+    elif isinstance(default, bool):
+        ok, kind = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        ok, kind = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif isinstance(default, float):
+        ok, kind = is_number(value), "a number"
+    else:
+        ok, kind = isinstance(value, str), "text"
+    if not ok:
+        raise ConfigError(f"{where}: must be {kind}")
+    if choices and value not in choices:
+        raise ConfigError(f"{where}: must be one of {', '.join(choices)}")
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -10,11 +10,13 @@ import socket
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim import __main__ as main_job
 from sim import calibrate, collect, report, search, sweep, validate
 from sim.app import __main__ as app
+from sim.checks import ConfigError
 
 # A scenario file's text, and what the error must name.
 SCENARIOS = {
@@ -367,3 +369,101 @@ def test_a_saved_config_loads_back_as_text_not_as_an_interpolation(tmp_path, mon
     label = "${oc.env:GOODHART_SECRET} \\${x}"
     run_model(replace(cfg, regime=replace(cfg.regime, label=label))).save(tmp_path)
     assert OmegaConf.load(tmp_path / "config.yaml").regime.label == label
+
+
+# -- presets in a --config-dir: data of the model's groups, nothing else ---------------------
+
+CALLBACK = (
+    "# @package _global_\n"
+    "hydra:\n  callbacks:\n    copy:\n      _target_: shutil.copyfile\n"
+    "      src: victim.txt\n      dst: stolen.txt\n"
+    "regime: {name: evil, weights: {tokens: 1.0}}\n"
+)
+# A hostile preset: its path in the config dir, its text, and what the error must name.
+PRESETS = {
+    "package_callback": ("regime/evil.yaml", CALLBACK, "regime/evil.yaml: a '# @package' line"),
+    "run_dir": (
+        "regime/evil.yaml",
+        "weights: {tokens: 1.0}\nhydra: {run: {dir: /tmp/x}}\n",
+        "evil.yaml: hydra",
+    ),
+    "output_dir": (
+        "regime/evil.yaml",
+        "weights: {tokens: 1.0}\noutput: {dir: /tmp/x}\n",
+        "evil.yaml: output",
+    ),
+    "defaults_list": ("regime/evil.yaml", "defaults:\n  - override /hydra/launcher: basic\n", "defaults"),
+    "interpolation": (
+        "regime/evil.yaml",
+        "weights: {tokens: 1.0}\nlabel: ${oc.env:HOME}\n",
+        "label: interpol",
+    ),
+    "target": ("gaming/evil.yaml", "macro: {_target_: os.system, label: x}\n", "evil.yaml: macro._target_"),
+    "hydra_group": ("hydra/callbacks/evil.yaml", "copy: {_target_: shutil.copyfile}\n", "not a preset"),
+    "output_group": ("output/evil.yaml", "dir: /tmp/x\n", "output/evil.yaml: not a preset"),
+    "top_level": ("config.yaml", "regime: {name: x}\n", "config.yaml: not a preset"),
+    "text_for_number": (
+        "regime/evil.yaml",
+        "weights: {tokens: 1.0}\npressure: 'root:$6$x'\n",
+        "pressure: must be",
+    ),
+    "tag": ("regime/evil.yaml", "weights: !!python/name:os.system {}\n", "YAML tags"),
+}
+
+
+def hostile_dir(place: Path, name: str) -> Path:
+    relative, text, _ = PRESETS[name]
+    path = place / "presets" / relative
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    return place / "presets"
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_a_hostile_preset_stops_the_main_job_in_every_mode(place, capsys, monkeypatch, name):
+    folder = hostile_dir(place, name)
+    before = tree(place)
+    for mode in ([], ["--cfg", "job"], ["--info"]):
+        args = ["--config-dir", str(folder), "regime=evil", "hydra.run.dir=run", *mode]
+        line = exits_2(main_job_cli(monkeypatch, *args), capsys)
+        check(place, before, line, PRESETS[name][2])
+    assert not (place / "stolen.txt").exists()
+
+
+@pytest.mark.parametrize("name", ["package_callback", "run_dir", "target", "hydra_group"])
+def test_a_hostile_preset_stops_the_sweep_the_report_and_python(place, capsys, monkeypatch, name):
+    from sim import simulate
+
+    folder = hostile_dir(place, name)
+    before = tree(place)
+    line = exits_2(lambda: sweep.cli(["--config-dir", str(folder), "regime=evil", "seed=1,2"]), capsys)
+    check(place, before, line, PRESETS[name][2])
+    line = exits_2(lambda: report.main(["evil", "--config-dir", str(folder), "--out", "r.html"]), capsys)
+    check(place, before, line, PRESETS[name][2])
+    with pytest.raises(ConfigError, match="evil"):
+        simulate(overrides=["regime=evil"], config_dirs=[folder])
+    searchpath = f"hydra.searchpath=[file://{folder}]"
+    line = exits_2(main_job_cli(monkeypatch, searchpath, "regime=adoption"), capsys)
+    check(place, before, line, PRESETS[name][2])
+    assert not (place / "stolen.txt").exists()
+
+
+def test_a_regime_file_without_a_name_is_named_after_it_on_the_command_line(place, capsys, monkeypatch):
+    (place / "presets" / "regime").mkdir(parents=True)
+    (place / "presets" / "regime" / "prompt_count.yaml").write_text(
+        "weights: {prompts: 1.0}\npressure: 0.6\n"
+    )
+    args = [
+        "--config-dir",
+        "presets",
+        "regime=prompt_count",
+        "compare=[]",
+        "replicates=1",
+        "hydra.run.dir=run",
+    ]
+    small = ["org.n_employees=24", "org.burn_in_weeks=0", "org.weeks=16", "output.figure=false"]
+    monkeypatch.setattr(sys, "argv", ["sim", *args, *small])
+    main_job.cli()
+    summary = pd.read_parquet(place / "run" / "summary.parquet")
+    assert list(summary["regime"]) == ["baseline", "prompt_count"]
+    assert list(summary["label"]) == ["No metric (baseline)", "Prompt count"]

@@ -92,7 +92,9 @@ def test_bad_input_exits_non_zero_with_one_line_and_writes_nothing(tmp_path, arg
 SIM = Path(__file__).resolve().parents[1] / "sim"
 
 
-def test_hydra_s_own_parser_reads_the_command_line():
+def test_hydra_s_own_parser_reads_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine").mkdir()  # a --config-dir is checked as it is read
     line = read_command_line(["-sc", "query=bash"])
     assert not line.runs and line.overrides == ["query=bash"]
     line = read_command_line(
