@@ -53,6 +53,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Glob
 from hydra.core.plugins import Plugins
 from hydra.core.utils import JobReturn, JobStatus
 from hydra.errors import HydraException, MissingConfigException
@@ -61,7 +62,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
-from sim.checks import ConfigError, check, fail, output_folder
+from sim.checks import ConfigError, check, fail, output_folder, shown
 from sim.cli import PROGRAM, version
 from sim.config import Config
 from sim.config_dirs import check_config_dirs
@@ -73,6 +74,7 @@ from sim.presets import (
     missing_message,
     name_after_file,
     one_line,
+    preset_names,
     read_command_line,
 )
 from sim.run import replicate_seeds, run_model
@@ -663,12 +665,46 @@ def compose_jobs(
         return compose_all()
 
 
+def expand_globs(argv: Sequence[str]) -> list[str]:
+    """`regime=glob(*)` (Hydra's glob over a group's presets) as the list of presets it matches,
+    packaged and in `--config-dir`, so the sweep's checks, its sweeper and its folder names
+    see the regimes by name. ConfigError for a glob over a value, or one matching nothing."""
+    if not any("glob(" in arg for arg in argv):
+        return list(argv)
+    line = read_command_line(argv)
+    out = []
+    for arg in argv:
+        if "glob(" in arg and arg in line.overrides:
+            try:
+                [override] = OverridesParser.create().parse_overrides([arg])
+            except Exception as error:
+                raise ConfigError(one_line(error)) from None
+            key, value = override.get_key_element(), override.value()
+            if isinstance(value, Glob):
+                if key not in GROUPS:
+                    raise ConfigError(
+                        f"{key}: glob() picks presets of a group ({', '.join(GROUPS)}), not values"
+                    )
+                names = value.filter(preset_names(key, line.config_dirs))
+                if not names:
+                    raise ConfigError(
+                        f"{shown(arg)}: matches no preset; allowed: {', '.join(preset_names(key))}"
+                    )
+                arg = f"{key}={','.join(names)}"
+        out.append(arg)
+    return out
+
+
 def cli(argv: list[str] | None = None) -> None:
     """Check the sweep, run it through Hydra, then report what finished and what failed."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--version" in argv:
         print(f"{PROGRAM} {version()}")
         return
+    try:
+        argv = expand_globs(argv)
+    except ConfigError as error:
+        fail(str(error))
     if preflight(argv) and "-m" not in argv and "--multirun" not in argv:
         argv = ["--multirun", *argv]
     # Our sweeper and `cores` launcher: Hydra's scan of `hydra_plugins` misses them in an editable install.

@@ -467,3 +467,19 @@ def test_a_regime_file_without_a_name_is_named_after_it_on_the_command_line(plac
     summary = pd.read_parquet(place / "run" / "summary.parquet")
     assert list(summary["regime"]) == ["baseline", "prompt_count"]
     assert list(summary["label"]) == ["No metric (baseline)", "Prompt count"]
+
+
+def test_a_glob_over_presets_sweeps_the_presets_it_matches(place, capsys):
+    """Hydra's `glob()` ended in a traceback (its sweeper needs a config loader): it becomes
+    the list of presets it matches; over a value, or matching nothing, it is one line."""
+    (place / "mine" / "regime").mkdir(parents=True)
+    (place / "mine" / "regime" / "tokens_twice.yaml").write_text("weights: {tokens: 2.0}\n")
+    expanded = sweep.expand_globs(["--config-dir", "mine", "regime=glob(token*)", "seed=1,2"])
+    assert expanded == ["--config-dir", "mine", "regime=token_leaderboard,tokens_twice", "seed=1,2"]
+    before = tree(place)
+    for bad, named in (
+        ("seed=glob(*)", "seed: glob() picks presets"),
+        ("regime=glob(zz*)", "matches no preset"),
+    ):
+        line = exits_2(lambda bad=bad: sweep.cli([bad, "hydra.sweep.dir=s"]), capsys)
+        check(place, before, line, named)
