@@ -34,12 +34,12 @@ figures: $(BIN)/.installed
 	$(BIN)/python experiments/figures.py all
 	$(BIN)/python experiments/sensitivity.py
 
-# Writes the model's calibrated defaults in this checkout (plain `python -m sim.calibrate`
+# Writes the model's calibrated defaults in this checkout (plain `python -m sim calibrate`
 # writes ./calibrated.yaml, never into the installed package).
 calibrate: $(BIN)/.installed
-	$(BIN)/python -m sim.calibrate --out sim/configs/calibrated.yaml --report docs/calibration.md
+	$(BIN)/python -m sim calibrate --out sim/configs/calibrated.yaml --report docs/calibration.md
 
 # The studies too slow for the default suite (pytest -m slow), then the validation report.
 validate: $(BIN)/.installed
 	$(BIN)/python -m pytest -m slow
-	$(BIN)/python -m sim.validate
+	$(BIN)/python -m sim validate

@@ -49,7 +49,10 @@ TARGET_OVERHEAD = 1.30
 
 
 def config(n: int, weeks: int = 104):
-    from sim.run import resolve
+    try:
+        from sim.core.run import resolve
+    except ImportError:  # a reference commit from before sim/core/
+        from sim.run import resolve  # type: ignore[no-redef]
 
     return resolve(None, [f"regime={REGIME}", f"org.n_employees={n}", f"org.weeks={weeks}"])
 

@@ -7,8 +7,8 @@
     python experiments/figures.py selection             # Goodhart by selection against adaptation
     python experiments/figures.py all --quick           # every figure at a reduced size, in seconds
 
-Every figure is a sweep through `python -m sim.sweep` (on all local cores) into
-`--sweeps` (default `results/sweeps/NAME`), collected with `sim.collect`; a sweep that ran
+Every figure is a sweep through `python -m sim.studies.sweep` (on all local cores) into
+`--sweeps` (default `results/sweeps/NAME`), collected with `sim.studies.collect`; a sweep that ran
 before is not run again. Bands and error bars are 95% confidence intervals of the mean
 across seeds (Student's t). `docs/figures.md` explains how to read each one.
 """
@@ -33,8 +33,8 @@ from scipy import stats  # noqa: E402
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the repository's `sim`, when not installed
 
-from sim.collect import SweepTables, collect  # noqa: E402
-from sim.outputs import write_atomic, write_table  # noqa: E402
+from sim.core.outputs import write_atomic, write_table  # noqa: E402
+from sim.studies.collect import SweepTables, collect  # noqa: E402
 
 # The seven regimes of the Goodhart curve: what the design brief lists (consumption both as a
 # quota and as a leaderboard); the balanced scorecard appears in the regime comparison.
@@ -106,8 +106,8 @@ def summarise(frame: pd.DataFrame, by: list[str], measures: Sequence[str]) -> pd
 
 
 def run_sweep(folder: Path, args: Sequence[str], launcher: str = "cores") -> SweepTables:
-    """Run (or finish) a sweep with `python -m sim.sweep` and collect it."""
-    command = [sys.executable, "-m", "sim.sweep", "--multirun", *args]
+    """Run (or finish) a sweep with `python -m sim.studies.sweep` and collect it."""
+    command = [sys.executable, "-m", "sim.studies.sweep", "--multirun", *args]
     command += [f"hydra/launcher={launcher}", f"hydra.sweep.dir={folder}"]
     done = subprocess.run(command, cwd=folder.parent if folder.parent.exists() else None)
     if done.returncode != 0:

@@ -21,9 +21,9 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's `sim`, when not installed
 
-from sim.checks import check  # noqa: E402
-from sim.config import Config  # noqa: E402
-from sim.run import RunResult, resolve, run_model  # noqa: E402
+from sim.core.checks import check  # noqa: E402
+from sim.core.config import Config  # noqa: E402
+from sim.core.run import RunResult, resolve, run_model  # noqa: E402
 
 Measure = Callable[[RunResult], dict[str, float]]
 

@@ -37,13 +37,13 @@ from typing import NamedTuple
 
 import mesa
 
-from sim.config import Config, ProductionConfig, RegimeConfig
+from sim.core.config import Config, ProductionConfig, RegimeConfig
+from sim.core.outputs import WEEKLY_COLUMNS
+from sim.core.presets import as_config
 from sim.model.gaming import TOTALS, Repertoire
 from sim.model.organisation import CORRELATION_SAMPLE, LONG_WEEK, REGULAR_AI_DAYS
 from sim.model.production import AI, GAMING, LEARNING, QUALITY, WEEK, WORK, activities, needs_ai_tools
 from sim.model.signals import SIGNAL_NAMES
-from sim.outputs import WEEKLY_COLUMNS
-from sim.presets import as_config
 
 EPS = 1e-9
 # Rows of a week's gaming totals (`sim.model.gaming.TOTALS`).

@@ -51,12 +51,12 @@ sys.path.insert(0, str(ROOT))  # the repository's `sim`, when not installed
 
 import parameter_space  # noqa: E402
 
-from sim.config import CALIBRATED, Config  # noqa: E402
-from sim.outputs import write_atomic, write_table, write_text  # noqa: E402
-from sim.robustness import verdict_of  # noqa: E402
-from sim.run import replicate_seeds  # noqa: E402
+from sim.core.config import CALIBRATED, Config  # noqa: E402
+from sim.core.outputs import write_atomic, write_table, write_text  # noqa: E402
+from sim.core.run import replicate_seeds  # noqa: E402
+from sim.studies.robustness import verdict_of  # noqa: E402
 
-# (parameter, low, high, why this range). Defaults (sim/config.py) lie inside every range.
+# (parameter, low, high, why this range). Defaults (sim/core/config.py) lie inside every range.
 PARAMETERS = (
     (
         "behaviour.score_stakes",
@@ -622,7 +622,7 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "",
         "## The parameter ranges",
         "",
-        "Each assumed parameter varies uniformly over its range; the defaults of `sim/config.py` lie "
+        "Each assumed parameter varies uniformly over its range; the defaults of `sim/core/config.py` lie "
         "inside every range. The calibrated parameters (`sim/configs/calibrated.yaml`: "
         + ", ".join(f"`{group}.{name}`" for group, values in CALIBRATED.items() for name in values)
         + ") stay at their fitted values.",
@@ -678,7 +678,7 @@ def default_of(name: str) -> float:
 
 
 def summary(claims: pd.DataFrame, meta: dict, k: int) -> str:
-    """What the simulator ships of this study (sim/robustness.yaml): which claims hold, read
+    """What the simulator ships of this study (sim/studies/robustness.yaml): which claims hold, read
     by the validation report and the HR report."""
     study = {
         "date": meta["date"],

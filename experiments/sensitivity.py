@@ -37,9 +37,9 @@ sys.path.insert(0, str(HERE.parent))  # the repository's `sim`, when not install
 
 import parameter_space  # noqa: E402
 
-from sim.outputs import write_atomic, write_table  # noqa: E402
+from sim.core.outputs import write_atomic, write_table  # noqa: E402
 
-# (parameter, low, high): ranges a reader could defend; defaults in sim/config.py lie inside.
+# (parameter, low, high): ranges a reader could defend; defaults in sim/core/config.py lie inside.
 PARAMETERS = (
     ("regime.pressure", 0.1, 1.0),
     ("behaviour.moral_weight", 0.2, 1.6),

@@ -23,10 +23,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's `sim`
 
+from sim.core.run import resolve  # noqa: E402
 from sim.model import OrgModel  # noqa: E402
 from sim.model.behaviour import contribution, imagine, utility_terms  # noqa: E402
 from sim.model.production import AI, CRAFT  # noqa: E402
-from sim.run import resolve  # noqa: E402
 
 
 def weigh_move_into_ai(model: OrgModel, step: float) -> dict[str, float]:

@@ -35,10 +35,10 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's `sim`
 
-from sim.config import Config  # noqa: E402
-from sim.outputs import write_atomic, write_table, write_text  # noqa: E402
-from sim.run import RunResult, replicate_seeds  # noqa: E402
-from sim.validate import Lab, interval, value_per_token_dollar  # noqa: E402
+from sim.core.config import Config  # noqa: E402
+from sim.core.outputs import write_atomic, write_table, write_text  # noqa: E402
+from sim.core.run import RunResult, replicate_seeds  # noqa: E402
+from sim.studies.validate import Lab, interval, value_per_token_dollar  # noqa: E402
 
 DECOUPLED = "regime=decoupled_telemetry"
 SHOWN = "regime.telemetry_visible=true"

@@ -19,11 +19,11 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.checks import ConfigError, fail, output_folder
-from sim.cli import COMMANDS, PROGRAM, version
-from sim.compare import main_job
-from sim.presets import as_config, check_launcher, load_config, name_after_file, read_command_line
-from sim.scenarios import expand_scenario_args
+from sim.core.checks import ConfigError, fail, output_folder
+from sim.core.cli import COMMANDS, PROGRAM, version
+from sim.core.compare import main_job
+from sim.core.presets import as_config, check_launcher, load_config, name_after_file, read_command_line
+from sim.core.scenarios import expand_scenario_args
 
 
 def preflight(argv: Sequence[str]) -> None:
@@ -35,7 +35,7 @@ def preflight(argv: Sequence[str]) -> None:
         if line.multirun:
             raise ConfigError(
                 f"--multirun: the main job is one run of each regime; sweep with `{PROGRAM} sweep "
-                "key=a,b ...` (python -m sim.sweep)"
+                "key=a,b ...` (python -m sim.studies.sweep)"
             )
         check_launcher(line.hydra_overrides, line.config_dirs)
         if not line.runs:
@@ -86,7 +86,7 @@ def complete(argv: Sequence[str]) -> bool:
     if len(words) > 1 and words[1] in COMMANDS and (len(words) > 2 or line.endswith(" ")):
         os.environ["COMP_LINE"] = line.replace(f" {words[1]}", "", 1)  # what Hydra completes
         if words[1] in ("run", "sweep"):
-            run(argv) if words[1] == "run" else importlib.import_module("sim.sweep").cli(argv)
+            run(argv) if words[1] == "run" else importlib.import_module("sim.studies.sweep").cli(argv)
         return True
     typing = words[1] if len(words) == 2 and not line.endswith(" ") else ""
     commands = [name for name in COMMANDS if name.startswith(typing)] if len(words) <= 2 else []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.run import replicate_seeds, resolve, run_model
+from sim.core.run import replicate_seeds, resolve, run_model
 
 SEEDS = replicate_seeds(2026, 4)
 

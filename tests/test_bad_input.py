@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from sim import __main__ as main_job
-from sim import calibrate, collect, report, search, sweep, validate
 from sim.app import __main__ as app
-from sim.checks import ConfigError
+from sim.core.checks import ConfigError
+from sim.hr import report
+from sim.studies import calibrate, collect, search, sweep, validate
 
 # A scenario file's text, and what the error must name.
 SCENARIOS = {
@@ -362,7 +363,7 @@ def test_a_saved_config_loads_back_as_text_not_as_an_interpolation(tmp_path, mon
 
     from omegaconf import OmegaConf
 
-    from sim.run import resolve, run_model
+    from sim.core.run import resolve, run_model
 
     monkeypatch.setenv("GOODHART_SECRET", "leaked")
     cfg = resolve(None, ["regime=adoption", "org.n_employees=16", "org.weeks=14", "org.burn_in_weeks=0"])

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from sim.checks import MAX_NUMBER, SHARES, UPPER, ConfigError, _leaves, check
-from sim.config import Config, GamingAction
-from sim.presets import as_config
-from sim.run import resolve, run_model
+from sim.core.checks import MAX_NUMBER, SHARES, UPPER, ConfigError, _leaves, check
+from sim.core.config import Config, GamingAction
+from sim.core.presets import as_config
+from sim.core.run import resolve, run_model
 
 SMALL = [
     "regime=token_leaderboard",

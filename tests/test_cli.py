@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.checks import ConfigError
-from sim.cli import COMMANDS
-from sim.presets import read_command_line
+from sim.core.checks import ConfigError
+from sim.core.cli import COMMANDS
+from sim.core.presets import read_command_line
 
 from .conftest import run_cli
 
@@ -119,9 +119,9 @@ def test_no_private_hydra_import_but_the_one_isolated_parser():
         for path in [*SIM.rglob("*.py"), *SIM.parent.joinpath("hydra_plugins").rglob("*.py")]
     }
     private = {path: lines for path, lines in private.items() if lines}
-    assert list(private) == [Path("sim/presets.py")]
-    assert private[Path("sim/presets.py")] == ["    from hydra._internal.utils import get_args_parser"]
-    assert "validate_batch_is_legal" not in (SIM / "sweep.py").read_text()
+    assert list(private) == [Path("sim/core/presets.py")]
+    assert private[Path("sim/core/presets.py")] == ["    from hydra._internal.utils import get_args_parser"]
+    assert "validate_batch_is_legal" not in (SIM / "studies" / "sweep.py").read_text()
 
 
 def test_tab_completion_installs_and_answers_for_goodhart_sim(tmp_path):

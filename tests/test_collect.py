@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.collect import collect
-from sim.sweep import DONE, FAILED
+from sim.studies.collect import collect
+from sim.studies.sweep import DONE, FAILED
 
 from .test_sweep import collect_cli, sweep_cli
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim import contract
+from sim.core import contract
 
 from .test_sweep import collect_cli, sweep_cli
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.run import resolve, run_model
+from sim.core.run import resolve, run_model
 
 OVERRIDES = ["regime=token_leaderboard", "org.n_employees=150", "org.weeks=40", "regime.forced_ranking=0.05"]
 

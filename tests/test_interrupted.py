@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.collect import collect, report
-from sim.compare import DONE as RUN_DONE
-from sim.compare import main_job
-from sim.outputs import write_table
-from sim.run import resolve
-from sim.sweep import DONE, FAILED, RUNNING, compose_jobs, run_job
+from sim.core.compare import DONE as RUN_DONE
+from sim.core.compare import main_job
+from sim.core.outputs import write_table
+from sim.core.run import resolve
+from sim.studies.collect import collect, report
+from sim.studies.sweep import DONE, FAILED, RUNNING, compose_jobs, run_job
 
 TINY = ["org.n_employees=20", "org.weeks=6", "regime.start_week=2", "replicates=1"]
 
@@ -93,7 +93,14 @@ SLOW = ["org.n_employees=300", "org.weeks=40", "replicates=2", "regime.pressure=
 
 def start_sweep(folder: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "sim.sweep", *args, f"hydra.sweep.dir={folder}", "hydra.launcher.n_jobs=2"],
+        [
+            sys.executable,
+            "-m",
+            "sim.studies.sweep",
+            *args,
+            f"hydra.sweep.dir={folder}",
+            "hydra.launcher.n_jobs=2",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -133,7 +140,7 @@ def test_ctrl_c_stops_the_workers_and_prints_how_to_resume(tmp_path):
     _, err = sweep.communicate(timeout=120)
     assert sweep.returncode == 130, err
     assert "sweep interrupted after" in err and "Traceback" not in err
-    assert f"to resume (finished jobs are skipped): python -m sim.sweep {' '.join(SLOW)}" in err
+    assert f"to resume (finished jobs are skipped): python -m sim.studies.sweep {' '.join(SLOW)}" in err
     time.sleep(1)
     assert not alive(worker)
 

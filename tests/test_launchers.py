@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.collect import collect
+from sim.studies.collect import collect
 
 from .test_sweep import sweep_cli
 
@@ -104,7 +104,7 @@ def test_the_ray_launcher_runs_the_sweep_on_a_local_ray_head(ray_head, tmp_path)
         [
             sys.executable,
             "-m",
-            "sim.sweep",
+            "sim.studies.sweep",
             "--multirun",
             *GRID,
             "hydra/launcher=ray_cluster",
@@ -156,7 +156,7 @@ def test_the_slurm_config_composes_with_the_sweep(tmp_path):
         [
             sys.executable,
             "-m",
-            "sim.sweep",
+            "sim.studies.sweep",
             "hydra/launcher=slurm",
             "hydra.launcher.partition=work",
             "--cfg",

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from sim.config import Config, GamingAction
+from sim.core.config import Config, GamingAction
+from sim.core.presets import load_config
+from sim.core.run import resolve
 from sim.model import OrgModel
 from sim.model.trust import intrinsic_motivation
 from sim.model.turnover import quit_probability
 from sim.model.wellbeing import strain_and_recover
-from sim.presets import load_config
-from sim.run import resolve
 
 from .conftest import SEEDS, summaries
 from .test_mechanisms import REPERTOIRE, _one_person_week
@@ -249,7 +249,7 @@ class _GainsLab:
     def summary(self, regime: str, judgement: str, *more: str):
         import pandas as pd
 
-        from sim.validate import NOISY
+        from sim.studies.validate import NOISY
 
         base = np.full(len(self.noisy_gain), 100.0)
         if regime == "regime=baseline":
@@ -263,7 +263,7 @@ def test_measurement_has_a_purpose_asks_two_standard_deviations_across_seeds(in_
     """Target 11 as issue 11 states it: a gain of more than two standard deviations of itself
     across seeds. A gain well beyond seed noise on average (1 sd on 12 seeds is 3.5 standard
     errors) does not pass it."""
-    from sim.validate import measurement_has_a_purpose
+    from sim.studies.validate import measurement_has_a_purpose
 
     spread = np.linspace(-1.0, 1.0, 12)
     gain = 0.01 * (in_sds + spread / spread.std(ddof=1))

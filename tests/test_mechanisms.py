@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.config import Config, ProductionConfig
+from sim.core.config import Config, ProductionConfig
+from sim.core.run import resolve, run_model
 from sim.model.gaming import Repertoire
 from sim.model.production import activities, work_week
-from sim.run import resolve, run_model
-from sim.validate import consistent
+from sim.studies.validate import consistent
 
 from .conftest import SEEDS, summaries
 

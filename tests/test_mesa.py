@@ -16,12 +16,12 @@ import pytest
 import solara
 from mesa.visualization import SolaraViz, make_plot_component
 
-from sim.checks import ConfigError
-from sim.config import RegimeConfig
+from sim.core.checks import ConfigError
+from sim.core.config import RegimeConfig
+from sim.core.outputs import WEEKLY_COLUMNS
+from sim.core.presets import preset_names
+from sim.core.run import resolve
 from sim.model import OrgModel
-from sim.outputs import WEEKLY_COLUMNS
-from sim.presets import preset_names
-from sim.run import resolve
 
 # Mesa 3.4 and later take the seeds as `batch_run(..., rng=[...])`; Mesa 3.3 as a parameter.
 BATCH_RUN_TAKES_RNG = "rng" in inspect.signature(mesa.batch_run).parameters

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from sim import Config, Employee, OrgModel, simulate
-from sim.checks import ConfigError
-from sim.run import resolve
+from sim.core.checks import ConfigError
+from sim.core.run import resolve
 
 
 def small_model(*overrides: str) -> OrgModel:

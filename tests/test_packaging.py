@@ -149,7 +149,7 @@ def test_the_installed_package_also_runs_from_the_repository_root(clean_venv):
 
 def test_calibrate_writes_to_the_current_folder_not_into_the_package(tmp_path, monkeypatch, capsys):
     """The search itself is replaced by a stand-in: what matters here is where it writes."""
-    from sim import calibrate
+    from sim.studies import calibrate
 
     class Quick:
         values = {"turnover.base_attrition": 0.07}

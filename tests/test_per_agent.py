@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
 
 from per_agent_model import PerAgentOrgModel  # noqa: E402
 
+from sim.core.run import resolve  # noqa: E402
 from sim.model import OrgModel  # noqa: E402
-from sim.run import resolve  # noqa: E402
 
 
 def test_the_per_agent_formulation_runs_the_same_week():

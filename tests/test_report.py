@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.report import MAX_BYTES, main
+from sim.hr.report import MAX_BYTES, main
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 
@@ -184,7 +184,9 @@ def test_the_data_download_is_the_table(built):
 
 def test_the_report_says_how_to_reproduce_it(built):
     _, text, scenario = built
-    command = "python -m sim.report hostile.yaml team_outcome --seeds 3 --seed 3 --employees 150 --weeks 40"
+    command = (
+        "python -m sim.hr.report hostile.yaml team_outcome --seeds 3 --seed 3 --employees 150 --weeks 40"
+    )
     assert f"<pre>{command}</pre>" in text  # named as seen from where it ran
     assert str(scenario.parent) not in text  # never the building machine's own paths
     assert "the scenario file hostile.yaml:" in text
@@ -289,8 +291,8 @@ def test_screenshot_in_headless_chromium(built, tmp_path):
 @pytest.fixture(scope="module")
 def study():
     """Two policies starting in different weeks, on a tiny organisation."""
-    from sim.report import run_study
-    from sim.scenarios import scenario_from_mapping
+    from sim.core.scenarios import scenario_from_mapping
+    from sim.hr.report import run_study
 
     late = scenario_from_mapping({"name": "Late leaderboard", "regime": "token_leaderboard",
                                   "set": {"regime.start_week": 20}})  # fmt: skip
@@ -301,7 +303,7 @@ def study():
 
 def _screen_px(text) -> float:
     """On screen, a chart is shown at the size it was drawn: 96 CSS pixels an inch."""
-    from sim.report import CSS_PX_PER_INCH
+    from sim.hr.report import CSS_PX_PER_INCH
 
     return text.get_fontsize() / 72 * CSS_PX_PER_INCH
 
@@ -309,7 +311,7 @@ def _screen_px(text) -> float:
 def test_each_policy_has_its_own_small_multiples_with_its_start_week(study):
     import matplotlib.pyplot as plt
 
-    from sim.report import CHARTS, policy_figure, weekly_bands
+    from sim.hr.report import CHARTS, policy_figure, weekly_bands
 
     bands = weekly_bands(study)
     for row, start in zip(study.scenarios, (20, 8), strict=True):
@@ -328,7 +330,7 @@ def test_chart_text_is_readable_on_screen(study):
     import matplotlib.pyplot as plt
     import matplotlib.text
 
-    from sim.report import _figure_html, difference_figure, policy_figure, weekly_bands
+    from sim.hr.report import _figure_html, difference_figure, policy_figure, weekly_bands
 
     figures = [policy_figure(study, study.scenarios[0], weekly_bands(study)), difference_figure(study)]
     for fig in figures:
@@ -368,29 +370,29 @@ def test_printed_each_policy_panel_fits_one_page(built):
 
 
 def test_the_command_names_files_from_where_it_ran_and_shows_seed_0(tmp_path, monkeypatch):
-    from sim.report import reproduce_command
+    from sim.hr.report import reproduce_command
 
     (tmp_path / "mine").mkdir()
     scenario = tmp_path / "mine" / "my policy.yaml"
     scenario.write_text("regime: team_outcome\n")
     monkeypatch.chdir(tmp_path)
     command = reproduce_command([str(scenario), "team_outcome"], 5, 0, None, None)
-    assert command == "python -m sim.report 'mine/my policy.yaml' team_outcome --seeds 5 --seed 0"
+    assert command == "python -m sim.hr.report 'mine/my policy.yaml' team_outcome --seeds 5 --seed 0"
 
 
 def test_an_installed_example_is_named_as_typed_and_runs_again_anywhere(tmp_path, monkeypatch):
-    from sim.report import _origin, reproduce_command
-    from sim.scenarios import load_scenario
+    from sim.core.scenarios import load_scenario
+    from sim.hr.report import _origin, reproduce_command
 
     monkeypatch.chdir(tmp_path)
     command = reproduce_command(["example:team_cost_to_serve", "team_outcome"], 5, 0, None, None)
-    assert command == "python -m sim.report example:team_cost_to_serve team_outcome --seeds 5 --seed 0"
+    assert command == "python -m sim.hr.report example:team_cost_to_serve team_outcome --seeds 5 --seed 0"
     origin = _origin(load_scenario("example:team_cost_to_serve"))
     assert origin == "the example example:team_cost_to_serve, installed with the package:"
 
 
 def test_the_assumptions_say_which_claims_survive_other_values_of_them(built):
-    from sim.robustness import shipped
+    from sim.studies.robustness import shipped
 
     _, text, _ = built
     study = shipped()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.config import CALIBRATED, Config
-from sim.robustness import parse, shipped
+from sim.core.config import CALIBRATED, Config
+from sim.studies.robustness import parse, shipped
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 pytest.importorskip("SALib", reason="SALib absent: pip install -e '.[research]'")
@@ -101,10 +101,10 @@ def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from
 
 
 def test_the_shipped_study_is_of_todays_claims_and_parameters(robustness):
-    """sim/robustness.yaml, which the reports quote, comes from the study as it now stands: a
+    """sim/studies/robustness.yaml, which the reports quote, comes from the study as it now stands: a
     claim added, dropped or renamed, or a parameter added, means the study must be rerun."""
     study = shipped()
-    assert study is not None, "sim/robustness.yaml is missing: run experiments/robustness.py"
+    assert study is not None, "sim/studies/robustness.yaml is missing: run experiments/robustness.py"
     assert [c.key for c in study.claims] == [c.key for c in robustness.CLAIMS]
     assert [c.claim for c in study.claims] == [c.text for c in robustness.CLAIMS]
     assert study.parameters == len(robustness.PARAMETERS)

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sim.compare import baseline_config, regimes_to_run
-from sim.report import run_study
-from sim.run import resolve, run_model
-from sim.scenarios import scenario_from_mapping
+from sim.core.compare import baseline_config, regimes_to_run
+from sim.core.run import resolve, run_model
+from sim.core.scenarios import scenario_from_mapping
+from sim.hr.report import run_study
 
 ORG = ["org.n_employees=60", "org.weeks=40"]
 NUMBERS = ["durable_value_per_head", "token_cost_per_head_year", "burnout_share", "hours_mean", "rework_rate"]

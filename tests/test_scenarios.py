@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.checks import ConfigError
-from sim.presets import preset_names
-from sim.run import resolve
-from sim.scenarios import example_names, expand_scenario_args, load_scenario
+from sim.core.checks import ConfigError
+from sim.core.presets import preset_names
+from sim.core.run import resolve
+from sim.core.scenarios import example_names, expand_scenario_args, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "sim" / "examples").glob("*.yaml"))
@@ -180,7 +180,7 @@ def test_the_main_job_runs_a_scenario_through_the_hook(tmp_path):
         tmp_path, "name: Quick leaderboard\nregime: token_leaderboard\nset: {regime.pressure: 0.7}\n"
     )
     hook = (
-        "import sys; from sim.scenarios import expand_scenario_args; "
+        "import sys; from sim.core.scenarios import expand_scenario_args; "
         "sys.argv[1:] = expand_scenario_args(sys.argv[1:]); from sim.__main__ import cli; cli()"
     )
     run = [sys.executable, "-c", hook, "--scenario", str(path), "org.n_employees=60", "org.weeks=20"]

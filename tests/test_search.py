@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.scenarios import load_scenario
-from sim.search import (
+from sim.core.scenarios import load_scenario
+from sim.studies.search import (
     NO_METRIC,
     Ceilings,
     check_results,
@@ -18,7 +18,7 @@ from sim.search import (
     run_search,
     write_results,
 )
-from sim.search_report import Check, compare, fresh_seeds, front_figure, verdict
+from sim.studies.search_report import Check, compare, fresh_seeds, front_figure, verdict
 
 SMALL = ["org.n_employees=150", "org.weeks=40"]
 CEILINGS = Ceilings(burnout=0.15, attrition=0.15)
@@ -81,7 +81,7 @@ def test_same_seed_same_search(searched):
 
 def test_best_policies_become_scenario_files(searched, checked, tmp_path):
     written = write_results(
-        searched, tmp_path, CEILINGS, "python -m sim.search (test)", keep=2, check=checked
+        searched, tmp_path, CEILINGS, "python -m sim.studies.search (test)", keep=2, check=checked
     )
     names = {p.name for p in written}
     assert {"trials.csv", "pareto.png", "summary.html"} <= names and "summary.md" not in names
@@ -102,7 +102,7 @@ def test_best_policies_become_scenario_files(searched, checked, tmp_path):
     summary = (tmp_path / "summary.html").read_text()
     assert summary.lstrip().startswith("<!DOCTYPE html>") and "https:" not in summary
     assert summary.index('id="verdict-box"') < summary.index('id="front"')
-    assert "Pareto front" in summary and "python -m sim.report policy-1.yaml" in summary
+    assert "Pareto front" in summary and "python -m sim.hr.report policy-1.yaml" in summary
     assert "data:image/png;base64," in summary
     for line in verdict(checked):
         assert line.replace("'", "&#x27;") in summary

@@ -8,12 +8,12 @@ import functools
 import numpy as np
 import pandas as pd
 
-from sim.config import Config, ProductionConfig, WellbeingConfig
+from sim.core.config import Config, ProductionConfig, WellbeingConfig
+from sim.core.run import resolve, run_model
 from sim.model.organisation import OrgModel, settled_fluency
 from sim.model.production import AI, LEARNING, learning
 from sim.model.wellbeing import ratchet_expectations
 from sim.model.workforce import Workforce
-from sim.run import resolve, run_model
 
 from .conftest import summaries
 from .test_mechanisms import _one_person_week
@@ -116,7 +116,7 @@ def test_hires_copy_the_best_rewarded_survivor_of_their_team():
 
 
 def test_the_validation_report_gives_each_headline_at_every_horizon():
-    from sim.validate import Lab, horizons, report
+    from sim.studies.validate import Lab, horizons, report
 
     lab = Lab(16, 60, [1])
     rows = horizons(lab, weeks=104)
@@ -182,7 +182,7 @@ def test_most_hires_bring_no_gaming_habits_and_a_few_bring_a_lot():
 
 
 def test_a_lab_on_every_core_gives_the_runs_of_one_core():
-    from sim.validate import Lab
+    from sim.studies.validate import Lab
 
     one, two = (Lab(40, 20, [1, 2, 3], jobs=jobs) for jobs in (1, 2))
     for scenario in (("regime=baseline",), ("regime=token_leaderboard", "regime.pressure=0.8")):
@@ -251,7 +251,7 @@ def test_a_replacement_takes_the_posts_role_and_its_token_need():
 def test_adoption_claims_start_where_dora_found_adoption_not_at_the_ceiling():
     # The burn-in carries adoption past 99%, where claims about its growth hold or fail by
     # construction; validation targets 6 and 7 start from a burn-in that ends near 90%.
-    from sim.validate import DORA_ADOPTION, Lab, before_policy, dora_start
+    from sim.studies.validate import DORA_ADOPTION, Lab, before_policy, dora_start
 
     lab = Lab(300, 40, [1, 2, 3], start_week=8)
     start = dora_start(lab)

@@ -10,23 +10,31 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.outputs import WEEKLY_COLUMNS
-from sim.run import replicate_seeds, resolve, run_model
-from sim.sweep import DONE, config_hash, job_dir_name
+from sim.core.outputs import WEEKLY_COLUMNS
+from sim.core.run import replicate_seeds, resolve, run_model
+from sim.studies.sweep import DONE, config_hash, job_dir_name
 
 SMALL = ["regime=token_leaderboard", "org.n_employees=60", "org.weeks=26", "replicates=2", "seed=5"]
 
 
 def sweep_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """`python -m sim.sweep ARGS`, as a user would type it."""
+    """`python -m sim.studies.sweep ARGS`, as a user would type it."""
     return subprocess.run(
-        [sys.executable, "-m", "sim.sweep", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "sim.studies.sweep", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
 def collect_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "sim.collect", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "sim.studies.collect", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -50,7 +58,7 @@ def test_a_sweep_runs_every_job_and_says_where_the_results_are(small_sweep):
     done, folder = small_sweep
     assert done.returncode == 0, done.stderr
     assert "2 jobs run, 0 skipped (done earlier), 0 failed" in done.stderr
-    assert f"python -m sim.collect {folder}" in done.stderr
+    assert f"python -m sim.studies.collect {folder}" in done.stderr
     jobs = sorted(p.parent.name for p in folder.glob(f"*/{DONE}"))
     assert len(jobs) == 2 and all("regime.pressure=" in name for name in jobs)
 
@@ -172,7 +180,7 @@ def test_a_done_marker_names_the_config_and_seeds(small_sweep):
 
 def test_a_job_skips_its_own_results_and_redoes_them_when_its_config_changed(tmp_path):
     """In-process: the same config is skipped; another config in the same folder is rerun."""
-    from sim.sweep import compose_jobs, run_job
+    from sim.studies.sweep import compose_jobs, run_job
 
     first, second = compose_jobs(
         [
@@ -204,11 +212,11 @@ def test_a_job_skips_its_own_results_and_redoes_them_when_its_config_changed(tmp
 def test_a_job_done_by_another_version_of_the_model_is_run_again(tmp_path, monkeypatch):
     """Results follow the model's code as well as its parameters: resuming a sweep after a
     mechanism changed must not mix the old model's runs with the new one's."""
-    import sim.sweep
-    from sim.sweep import compose_jobs, run_job
+    import sim.studies.sweep
+    from sim.studies.sweep import compose_jobs, run_job
 
     (job,) = compose_jobs([["org.n_employees=20", "org.weeks=6", "regime.start_week=2", "replicates=1"]])
     assert run_job(job, tmp_path).status == "done"
     assert run_job(job, tmp_path).status == "skipped"
-    monkeypatch.setattr(sim.sweep, "model_fingerprint", lambda: "another model")
+    monkeypatch.setattr(sim.studies.sweep, "model_fingerprint", lambda: "another model")
     assert run_job(job, tmp_path).status == "done"

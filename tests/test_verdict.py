@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.report import BASELINE_LABEL, Row, Study, analyse, table_frame
-from sim.verdict import BETTER, SAME, TRADE_OFF, UNKNOWN, WORSE, judge, mean_interval, paired_difference
+from sim.hr.report import BASELINE_LABEL, Row, Study, analyse, table_frame
+from sim.hr.verdict import BETTER, SAME, TRADE_OFF, UNKNOWN, WORSE, judge, mean_interval, paired_difference
 
 BASE = {
     "durable_value_per_head": 0.80,

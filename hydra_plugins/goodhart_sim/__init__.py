@@ -1,7 +1,7 @@
 """goodhart-sim's Hydra plugins: the sweeper and the `cores` launcher of `goodhart-sim sweep`.
 
 They live in Hydra's `hydra_plugins` namespace because Hydra only instantiates sweepers and
-launchers from there; `sim.sweep` also registers them through `Plugins.register`, which an
+launchers from there; `sim.studies.sweep` also registers them through `Plugins.register`, which an
 editable install needs (Hydra's scan of the namespace does not see packages that setuptools'
 editable finder maps).
 """
@@ -25,7 +25,7 @@ class CoresLauncher(JoblibLauncher):
     the job it was running instead of the whole sweep."""
 
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
-        from sim.sweep import launch_surviving_dead_workers
+        from sim.studies.sweep import launch_surviving_dead_workers
 
         return launch_surviving_dead_workers(self, super().launch, job_overrides, initial_job_idx)
 
@@ -51,7 +51,7 @@ class GridSweeper(Sweeper):
         )
 
     def sweep(self, arguments: list[str]) -> list[Sequence[JobReturn]]:
-        from sim.sweep import expand_grid
+        from sim.studies.sweep import expand_grid
 
         assert self.config is not None and self.launcher is not None
         jobs = expand_grid([*(f"{k}={v}" for k, v in self.params.items()), *arguments])

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sim.app import assets
 from sim.app.workshop import SCENARIOS_ENV
-from sim.checks import ConfigError, Parser
-from sim.scenarios import load_scenario
+from sim.core.checks import ConfigError, Parser
+from sim.core.scenarios import load_scenario
 
 HOST, PORT = "127.0.0.1", 8765
 NO_CDN = "http://127.0.0.1:9/no-cdn/"  # nothing listens on port 9: a missing asset fails at once

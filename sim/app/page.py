@@ -33,7 +33,7 @@ from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
 from sim.app.workshop import STATES, Snapshot, WorkshopModel, preset_labels, presets, warm_up
-from sim.config import RegimeConfig
+from sim.core.config import RegimeConfig
 from sim.model.signals import SIGNALS
 
 logger = logging.getLogger(__name__)

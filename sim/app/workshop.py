@@ -27,16 +27,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.checks import check
-from sim.config import Config, RegimeConfig
+from sim.core.checks import check
+from sim.core.config import Config, RegimeConfig
+from sim.core.outputs import WEEKLY_COLUMNS
+from sim.core.presets import CONFIG_MODULE, preset_names
+from sim.core.run import resolve
+from sim.core.scenarios import Scenario, load_scenario
 from sim.model import OrgModel
 from sim.model.metric import Metric
 from sim.model.production import AI, GAMING
 from sim.model.signals import observe
-from sim.outputs import WEEKLY_COLUMNS
-from sim.presets import CONFIG_MODULE, preset_names
-from sim.run import resolve
-from sim.scenarios import Scenario, load_scenario
 
 _COMPOSE = threading.RLock()  # Hydra's compose API keeps global state: one session at a time
 

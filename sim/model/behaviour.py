@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import Config
+from sim.core.config import Config
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement
 from sim.model.metric import Metric

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from sim.config import GamingAction
+from sim.core.config import GamingAction
 
 # What a week of gaming adds up to, per person: each row is a weighted sum of the hours of
 # every action, so the whole repertoire costs one matrix product a week.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import BehaviourConfig
+from sim.core.config import BehaviourConfig
 from sim.model.metric import Leaderboard
 from sim.model.production import WEEK, WeekOfWork
 from sim.model.workforce import Workforce

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import RegimeConfig
+from sim.core.config import RegimeConfig
 from sim.model.signals import SIGNAL_NAMES, SIGNALS
 from sim.model.workforce import Workforce
 

@@ -25,7 +25,9 @@ import pandas as pd
 from mesa.model import RNGLike, SeedLike
 from omegaconf import DictConfig
 
-from sim.config import Config, ProductionConfig, RegimeConfig
+from sim.core.config import Config, ProductionConfig, RegimeConfig
+from sim.core.outputs import WEEKLY_COLUMNS
+from sim.core.presets import with_levers
 from sim.model.agents import Employee
 from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment
 from sim.model.gaming import Repertoire
@@ -50,8 +52,6 @@ from sim.model.trust import intrinsic_motivation, update_trust
 from sim.model.turnover import forced_ranking, quits
 from sim.model.wellbeing import ratchet_expectations, strain_and_recover
 from sim.model.workforce import TRAITS, Workforce
-from sim.outputs import WEEKLY_COLUMNS
-from sim.presets import with_levers
 
 REGULAR_AI_DAYS = 3.0  # AI-active days a week that count as adoption
 LONG_WEEK = 45.0  # hours a week above which a week counts as long

@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from sim.config import ProductionConfig
+from sim.core.config import ProductionConfig
 from sim.model.gaming import Repertoire
 
 WORK: tuple[str, ...] = ("craft", "ai", "quality", "learning")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import ProductionConfig
+from sim.core.config import ProductionConfig
 from sim.model.production import WeekOfWork
 
 

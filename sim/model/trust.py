@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import TrustConfig
+from sim.core.config import TrustConfig
 from sim.model.workforce import Workforce
 
 

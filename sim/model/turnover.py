@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import TurnoverConfig
+from sim.core.config import TurnoverConfig
 from sim.model.wellbeing import effort_reward_ratio
 from sim.model.workforce import Workforce
 

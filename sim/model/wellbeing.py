@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import WellbeingConfig
+from sim.core.config import WellbeingConfig
 from sim.model.production import WeekOfWork
 from sim.model.workforce import Workforce
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import Config
+from sim.core.config import Config
 from sim.model.production import AI, CRAFT, GAMING, WORK
 
 TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "outside_option")

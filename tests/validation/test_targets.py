@@ -1,6 +1,6 @@
 """Each validation target of DESIGN.md as a test, at two sizes and two horizons.
 
-The claims, their sources and their tolerances live in sim/validate.py, next to the code
+The claims, their sources and their tolerances live in sim/studies/validate.py, next to the code
 that measures them, and are shared with the report in docs/validation.md.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim import validate
-from sim.validate import TARGETS, Lab
+from sim.studies import validate
+from sim.studies.validate import TARGETS, Lab
 
 pytestmark = pytest.mark.slow  # about five minutes: `make validate` runs them, the default suite does not
 
@@ -20,7 +20,7 @@ def explain(outcome: validate.Outcome) -> str:
 
 
 # Targets the model does not reproduce everywhere stay visible as expected failures, with
-# the reason from sim/validate.py, never as silently weakened checks.
+# the reason from sim/studies/validate.py, never as silently weakened checks.
 KNOWN_MISSES = {1, 2, 3, 5, 6, 7, 9, 11}
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import NamedTuple
 
-from sim.checks import SHARES
+from sim.core.checks import SHARES
 
 
 class Column(NamedTuple):

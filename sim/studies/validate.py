@@ -1,7 +1,7 @@
 """The validation targets of DESIGN.md, each a claim checked against simulated organisations.
 
-    python -m sim.validate                      # 12 seeds, 500 people, 2 years -> docs/validation.md
-    python -m sim.validate --seeds 20 --size 2000 --weeks 156 --out report.md
+    python -m sim.studies.validate                      # 12 seeds, 500 people, 2 years -> docs/validation.md
+    python -m sim.studies.validate --seeds 20 --size 2000 --weeks 156 --out report.md
 
 Every target runs its scenarios over several seeds and reports the simulated figure with
 a 95% interval across seeds, the tolerance it is held to and whether it passes. The same
@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim import checks
-from sim.outputs import write_text
-from sim.robustness import markdown, shipped
-from sim.run import RunResult, replicate_seeds, resolve, run_model
+from sim.core import checks
+from sim.core.outputs import write_text
+from sim.core.run import RunResult, replicate_seeds, resolve, run_model
+from sim.studies.robustness import markdown, shipped
 
 
 def interval(values: list[float] | np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -818,7 +818,7 @@ def horizons(lab: Lab, weeks: int = 208) -> list[tuple[str, list[Figure]]]:
     """The headlines at one, two and four years: each preset's durable value against no
     metric (paired by seed) and its theater; for no metric, burnout, exhaustion and the share
     of AI work (whether it holds still); each over the last quarter of each year."""
-    from sim.presets import preset_names
+    from sim.core.presets import preset_names
 
     long = lab.over(weeks)
     years = [y for y in (1, 2, 4) if 52 * y <= weeks]
@@ -887,9 +887,9 @@ def report(
         "# Validation",
         "",
         f'The targets of DESIGN.md ("What the model must reproduce") and of issue 12, run with '
-        f"`python -m sim.validate` on {lab.size} employees over {lab.weeks} weeks, {len(lab.seeds)} "
+        f"`python -m sim.studies.validate` on {lab.size} employees over {lab.weeks} weeks, {len(lab.seeds)} "
         f"seeds per scenario (policies start in week {lab.start_week}). Figures are means across seeds "
-        "with their 95% interval in brackets. The tolerances are in `sim/validate.py`, next to each "
+        "with their 95% interval in brackets. The tolerances are in `sim/studies/validate.py`, next to each "
         "claim; the same checks run at 200 and 2,000 employees over one and three years in "
         "`tests/validation/`.",
         "",
@@ -980,7 +980,7 @@ def report(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = checks.Parser(prog="python -m sim.validate", description=__doc__.splitlines()[0])
+    parser = checks.Parser(prog="python -m sim.studies.validate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--seeds", type=int, default=12, help="seeds per scenario (at least 10 for the report)"
     )

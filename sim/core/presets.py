@@ -21,10 +21,10 @@ from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.checks import ConfigError, check
-from sim.cli import register_help
-from sim.config import Config, RegimeConfig, register_configs
-from sim.config_dirs import check_config_dirs, searchpath_folders
+from sim.core.checks import ConfigError, check
+from sim.core.cli import register_help
+from sim.core.config import Config, RegimeConfig, register_configs
+from sim.core.config_dirs import check_config_dirs, searchpath_folders
 
 CONFIG_MODULE = "sim.configs"
 GROUPS = ("regime",)
@@ -62,7 +62,7 @@ def read_command_line(argv: Sequence[str]) -> CommandLine:
 
     Raises ConfigError with one line for a flag Hydra does not know or a flag without its value,
     and for a preset in a `--config-dir` (or a `hydra.searchpath` folder) that is not plain data
-    of the model's (`sim.config_dirs`), whatever the mode, before Hydra reads it.
+    of the model's (`sim.core.config_dirs`), whatever the mode, before Hydra reads it.
     """
     parser = _hydra_args_parser()
     parser.exit_on_error = False

@@ -1,6 +1,6 @@
 """Scenario files: a policy an HR leader can write, share and rerun, in one small YAML file.
 
-The same file works in the report (`python -m sim.report my_policy.yaml`), the main job
+The same file works in the report (`python -m sim.hr.report my_policy.yaml`), the main job
 (`python -m sim --scenario my_policy.yaml`) and the workshop app, so a scenario can be
 passed around like a link. Four keys, all optional except a regime:
 
@@ -10,7 +10,7 @@ passed around like a link. Four keys, all optional except a regime:
     set: {regime.pressure: 0.8, regime.start_week: 26, org.n_employees: 1000}
 
 A scenario compiles to Hydra override strings, so it is checked by exactly the rules of the
-command line (`sim.checks`): a bad key or value is one line naming it and what is allowed.
+command line (`sim.core.checks`): a bad key or value is one line naming it and what is allowed.
 A preset's name (`token_leaderboard`) is a scenario too, and so is an example installed with
 the package (`example:token_usage_on_rubric`, from `sim/examples/`), so the README's commands
 work for a pip user in any folder.
@@ -19,7 +19,7 @@ Scenario files travel, so they are untrusted: `set` may only name parameters of 
 (`org.*`, `workforce.*`, `production.*`, `behaviour.*`, `wellbeing.*`, `turnover.*`,
 `regime.*`), never Hydra's settings, output locations, seeds or launchers; every value is
 plain data of its parameter's type (no `${...}` interpolation); and a file is read within
-bounds (`sim.untrusted`: at most 64 KB of UTF-8, no YAML anchors, aliases or tags, no key
+bounds (`sim.core.untrusted`: at most 64 KB of UTF-8, no YAML anchors, aliases or tags, no key
 given twice, a few levels deep).
 """
 
@@ -35,11 +35,11 @@ from typing import Any
 
 import yaml
 
-from sim.checks import CHOICES, ConfigError
-from sim.config import Config, RegimeConfig
-from sim.presets import load_regime, preset_names
-from sim.run import resolve
-from sim.untrusted import is_number, key_name, load_yaml, no_interpolation, of_type, read_text, shown
+from sim.core.checks import CHOICES, ConfigError
+from sim.core.config import Config, RegimeConfig
+from sim.core.presets import load_regime, preset_names
+from sim.core.run import resolve
+from sim.core.untrusted import is_number, key_name, load_yaml, no_interpolation, of_type, read_text, shown
 
 KEYS = ("name", "description", "regime", "set")
 REGIME_FIELDS = tuple(f.name for f in fields(RegimeConfig))
@@ -58,7 +58,7 @@ class Scenario:
 
     name: str
     description: str
-    overrides: tuple[str, ...]  # usable by sim.run.resolve(None, overrides)
+    overrides: tuple[str, ...]  # usable by sim.core.run.resolve(None, overrides)
     source: str  # the file it came from, or the preset's name
     text: str  # the scenario as YAML: the exact file, or its equivalent for a preset
 

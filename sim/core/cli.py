@@ -24,13 +24,17 @@ class Command:
 
 COMMANDS = {
     "run": Command("sim.__main__", "run", "the main job: a regime beside the baseline (the default)"),
-    "sweep": Command("sim.sweep", "cli", "a grid of parameters as a Hydra multirun, on every core"),
-    "collect": Command("sim.collect", "cli", "a sweep's folder as one table of runs"),
-    "report": Command("sim.report", "main", "an HTML report comparing scenarios"),
-    "search": Command("sim.search", "main", "search policies for value within burnout and attrition limits"),
+    "sweep": Command("sim.studies.sweep", "cli", "a grid of parameters as a Hydra multirun, on every core"),
+    "collect": Command("sim.studies.collect", "cli", "a sweep's folder as one table of runs"),
+    "report": Command("sim.hr.report", "main", "an HTML report comparing scenarios"),
+    "search": Command(
+        "sim.studies.search", "main", "search policies for value within burnout and attrition limits"
+    ),
     "app": Command("sim.app.__main__", "main", "the live workshop app (also `goodhart-workshop`)"),
-    "validate": Command("sim.validate", "main", "run every validation target of the design"),
-    "calibrate": Command("sim.calibrate", "main", "fit the free parameters to the targets with numbers"),
+    "validate": Command("sim.studies.validate", "main", "run every validation target of the design"),
+    "calibrate": Command(
+        "sim.studies.calibrate", "main", "fit the free parameters to the targets with numbers"
+    ),
 }
 
 
@@ -80,7 +84,7 @@ SWEEP_HELP = f"""{PROGRAM} sweep: a grid of parameters as a Hydra multirun, one 
 each over `replicates` seeds; finished jobs are skipped when the same sweep runs again.
 
 Usage: {PROGRAM} sweep [--config-dir DIR] key=a,b,c ... [hydra.sweep.dir=FOLDER] [hydra/launcher=NAME]
-       python -m sim.sweep ...
+       python -m sim.studies.sweep ...
 
   hydra.sweep.dir=FOLDER    where the jobs write (give it to be able to resume)
   hydra/launcher=cores      every local core (the default); basic runs jobs one by one here;

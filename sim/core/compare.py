@@ -16,12 +16,12 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
-from sim.checks import check
-from sim.config import Config, RegimeConfig
-from sim.dashboard import plot_dashboard
-from sim.outputs import config_yaml, write_table, write_text
-from sim.presets import as_config, load_regime
-from sim.run import replicate_seeds, run_model
+from sim.core.checks import check
+from sim.core.config import Config, RegimeConfig
+from sim.core.dashboard import plot_dashboard
+from sim.core.outputs import config_yaml, write_table, write_text
+from sim.core.presets import as_config, load_regime
+from sim.core.run import replicate_seeds, run_model
 
 BASELINE = "baseline"
 DONE = "done"  # the main job's completion marker, written last

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from sim.checks import ConfigError, shown
+from sim.core.checks import ConfigError, shown
 
 OUT = "write each value out"
 MAX_DEPTH = 8  # a scenario or preset is at most a few levels deep

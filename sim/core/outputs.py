@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
-from sim.contract import field_metadata
+from sim.core.contract import field_metadata
 
 WEEKLY_COLUMNS: tuple[str, ...] = (
     "week",

@@ -1,4 +1,4 @@
-"""`python -m sim.sweep --multirun ...`: research sweeps as Hydra multiruns.
+"""`python -m sim.studies.sweep --multirun ...`: research sweeps as Hydra multiruns.
 
 One Hydra job runs one configuration over `replicates` seeds derived from `seed` with
 NumPy's SeedSequence, because a Hydra job costs about 0.2 s (composing its config, sending
@@ -19,7 +19,7 @@ error, the other jobs go on, and the command exits 1 at the end. A worker proces
 (killed, or out of memory) takes only its job down: the jobs it was running are rerun one at
 a time, and a job whose worker dies again is marked failed. Ctrl-C stops the workers and
 prints what finished and how to resume (exit status 130); a worker whose sweep process is
-gone stops too. `python -m sim.collect SWEEP_DIR` turns the folder into one table.
+gone stops too. `python -m sim.studies.collect SWEEP_DIR` turns the folder into one table.
 """
 
 from __future__ import annotations
@@ -62,12 +62,12 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
-from sim.checks import ConfigError, check, fail, output_folder, shown
-from sim.cli import PROGRAM, version
-from sim.config import Config
-from sim.config_dirs import check_config_dirs
-from sim.outputs import write_table, write_text
-from sim.presets import (
+from sim.core.checks import ConfigError, check, fail, output_folder, shown
+from sim.core.cli import PROGRAM, version
+from sim.core.config import Config
+from sim.core.config_dirs import check_config_dirs
+from sim.core.outputs import write_table, write_text
+from sim.core.presets import (
     CONFIG_MODULE,
     GROUPS,
     check_launcher,
@@ -77,7 +77,7 @@ from sim.presets import (
     preset_names,
     read_command_line,
 )
-from sim.run import replicate_seeds, run_model
+from sim.core.run import replicate_seeds, run_model
 
 log = logging.getLogger(__name__)
 
@@ -448,7 +448,7 @@ def closing_report(sweep_dir: Path, since: float, resume: str | None = None) -> 
         if unfinished:
             lines.append(f"  not finished: {', '.join(unfinished)}")
         lines.append(f"to resume (finished jobs are skipped): {resume}")
-    lines.append(f"one table of every run: python -m sim.collect {sweep_dir}")
+    lines.append(f"one table of every run: python -m sim.studies.collect {sweep_dir}")
     return "\n".join(lines), 130 if resume else (1 if failed else 0)
 
 
@@ -456,7 +456,11 @@ def resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
     """The command that continues an interrupted sweep in the same folder."""
     args = [a for a in argv if not a.startswith("hydra.sweep.dir=")]
     return " ".join(
-        ["python -m sim.sweep", *map(shlex.quote, args), f"hydra.sweep.dir={shlex.quote(str(sweep_dir))}"]
+        [
+            "python -m sim.studies.sweep",
+            *map(shlex.quote, args),
+            f"hydra.sweep.dir={shlex.quote(str(sweep_dir))}",
+        ]
     )
 
 
@@ -638,7 +642,7 @@ def preflight(argv: list[str]) -> bool:
 def compose_jobs(
     jobs: Sequence[Sequence[str]], config_dirs: Sequence[str] = (), typed: bool = True
 ) -> list[SweepConfig] | list[DictConfig]:
-    """The checked configs of sweep jobs, composed as `python -m sim.sweep` would.
+    """The checked configs of sweep jobs, composed as `python -m sim.studies.sweep` would.
 
     With `typed=False`, the composed (and checked) config nodes rather than dataclasses.
     Raises ConfigError with one line naming the key at fault.
@@ -735,6 +739,6 @@ def cli(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     # Run the module under its own name, so that launchers pickle its functions by reference.
-    from sim.sweep import cli as _cli
+    from sim.studies.sweep import cli as _cli
 
     _cli()

@@ -4,7 +4,7 @@ A policy and its baseline run on the same seeds (the same people, the same luck)
 seed gives a paired difference. A policy is better or worse on a figure only when the 95%
 t interval of those paired differences leaves out zero; otherwise the difference is within
 the run-to-run noise of the simulation and the verdict says "no different". The verdict is
-written from the comparison table (`sim.report.table_frame`), never by hand, and quotes only
+written from the comparison table (`sim.hr.report.table_frame`), never by hand, and quotes only
 numbers that are cells of that table.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.measures import BY_COLUMN, Measure, change, fmt
+from sim.core.measures import BY_COLUMN, Measure, change, fmt
 
 CONFIDENCE = 0.95
 

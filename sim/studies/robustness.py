@@ -1,7 +1,7 @@
 """Which headline claims survive the space of assumed parameters, as this version ships it.
 
 `experiments/robustness.py` varies every assumed parameter over its plausible range at once
-(Sobol, SALib) and writes `sim/robustness.yaml`: per claim, the share of the space where it
+(Sobol, SALib) and writes `sim/studies/robustness.yaml`: per claim, the share of the space where it
 holds, its Wilson 95% interval and whether it holds in at least 90% of it. The validation
 report and the HR report quote it, so that a reader sees next to each figure how far it
 hinges on the assumptions. The study is hours of computing, so it is shipped, not rerun.
@@ -70,7 +70,7 @@ def parse(text: str) -> RobustnessStudy:
 
 def shipped() -> RobustnessStudy | None:
     """The study this version ships, or None if it ships none."""
-    source = resources.files("sim").joinpath(FILE)
+    source = resources.files("sim.studies").joinpath(FILE)
     if not source.is_file():
         return None
     return parse(source.read_text())

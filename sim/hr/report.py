@@ -1,6 +1,6 @@
 """A one-file policy report for HR leaders: scenarios against the baseline, over several seeds.
 
-    python -m sim.report token_leaderboard example:token_usage_on_rubric --seeds 5 --out report.html
+    python -m sim.hr.report token_leaderboard example:token_usage_on_rubric --seeds 5 --out report.html
 
 The result is a single HTML file that opens offline and can be emailed: inline CSS, charts
 as embedded PNG images, the data as embedded CSV downloads, no request to anywhere. Every
@@ -35,19 +35,20 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from omegaconf import OmegaConf  # noqa: E402
 
-from sim import checks, robustness  # noqa: E402
-from sim.checks import ConfigError  # noqa: E402
-from sim.compare import baseline_config  # noqa: E402
-from sim.config import Config  # noqa: E402
-from sim.config_dirs import check_config_dirs  # noqa: E402
-from sim.measures import FIRED, MEASURES, REGRETTED_SHARE, Measure  # noqa: E402
-from sim.measures import change as _change  # noqa: E402
-from sim.measures import fmt as _fmt  # noqa: E402
-from sim.measures import times as _times  # noqa: E402
-from sim.outputs import write_text  # noqa: E402
-from sim.run import replicate_seeds, run_model  # noqa: E402
-from sim.scenarios import EXAMPLE, Scenario, load_scenario  # noqa: E402
-from sim.verdict import PolicyVerdict, headline, judge, mean_interval, paired_difference  # noqa: E402
+from sim.core import checks  # noqa: E402
+from sim.core.checks import ConfigError  # noqa: E402
+from sim.core.compare import baseline_config  # noqa: E402
+from sim.core.config import Config  # noqa: E402
+from sim.core.config_dirs import check_config_dirs  # noqa: E402
+from sim.core.measures import FIRED, MEASURES, REGRETTED_SHARE, Measure  # noqa: E402
+from sim.core.measures import change as _change  # noqa: E402
+from sim.core.measures import fmt as _fmt  # noqa: E402
+from sim.core.measures import times as _times  # noqa: E402
+from sim.core.outputs import write_text  # noqa: E402
+from sim.core.run import replicate_seeds, run_model  # noqa: E402
+from sim.core.scenarios import EXAMPLE, Scenario, load_scenario  # noqa: E402
+from sim.hr.verdict import PolicyVerdict, headline, judge, mean_interval, paired_difference  # noqa: E402
+from sim.studies import robustness  # noqa: E402
 
 DEFAULT_SCENARIOS = ("token_leaderboard", "consumption", "team_outcome", "decoupled_telemetry")
 MAX_BYTES = 5 * 1024 * 1024
@@ -1015,7 +1016,7 @@ def reproduce_command(
     sources: Iterable[str], seeds: int, seed: int, employees: int | None, weeks: int | None, config_dirs=()
 ) -> str:
     parts = [
-        "python -m sim.report",
+        "python -m sim.hr.report",
         *[_shell(relative(s)) for s in sources],
         f"--seeds {seeds}",
         f"--seed {seed}",
@@ -1032,7 +1033,7 @@ def _shell(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = checks.Parser(
-        prog="python -m sim.report",
+        prog="python -m sim.hr.report",
         description="Build a one-file HTML report comparing policies against the baseline.",
     )
     parser.add_argument(

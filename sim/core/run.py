@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim.checks import ConfigError, check
-from sim.config import Config
+from sim.core.checks import ConfigError, check
+from sim.core.config import Config
+from sim.core.outputs import config_yaml, summarise, write_table, write_text
+from sim.core.presets import GROUPS, as_config, load_config, load_regime
 from sim.model import OrgModel
-from sim.outputs import config_yaml, summarise, write_table, write_text
-from sim.presets import GROUPS, as_config, load_config, load_regime
 
 
 @dataclass

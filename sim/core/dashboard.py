@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.outputs import write_atomic  # noqa: E402
+from sim.core.outputs import write_atomic  # noqa: E402
 
 PANELS = (
     ("metric_index", "What the dashboard shows: the metric", "x its starting level", 1.0),

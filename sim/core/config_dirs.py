@@ -3,7 +3,7 @@
 A folder of presets travels like a scenario file (a colleague's regime, a gaming action), but
 Hydra reads its YAML as config: a `# @package _global_` line, a `defaults` list or a `hydra`
 key would let a preset install callbacks (code), move the run's folder or its outputs. So
-every YAML file under a config dir is read as untrusted data (`sim.untrusted`) and must be a
+every YAML file under a config dir is read as untrusted data (`sim.core.untrusted`) and must be a
 preset of one of the model's groups, holding only that group's parameters, with values of
 their types and no interpolation:
 
@@ -25,9 +25,9 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from sim.checks import CHOICES, ConfigError, shown
-from sim.config import Config, GamingAction, RegimeConfig
-from sim.untrusted import key_name, load_yaml, no_interpolation, of_type, read_text
+from sim.core.checks import CHOICES, ConfigError, shown
+from sim.core.config import Config, GamingAction, RegimeConfig
+from sim.core.untrusted import key_name, load_yaml, no_interpolation, of_type, read_text
 
 SECTIONS = ("org", "workforce", "production", "behaviour", "trust", "wellbeing", "turnover")
 GROUPS = ("regime", "gaming", *SECTIONS)
@@ -121,7 +121,7 @@ def check_preset(path: Path, root: Path) -> None:
 
 
 def _fields(data: Mapping, schema: Any, where: str, section: str, parent: str = "") -> None:
-    """Only the schema's fields, each of its type (`sim.untrusted.of_type`); `section` is the
+    """Only the schema's fields, each of its type (`sim.core.untrusted.of_type`); `section` is the
     config's (`regime.`) for the allowed words, `parent` the key the fields sit under."""
     known = {f.name: getattr(schema, f.name) for f in fields(schema)}
     for key, value in data.items():

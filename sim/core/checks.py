@@ -13,7 +13,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.config import Config, RegimeConfig
+from sim.core.config import Config, RegimeConfig
 from sim.model.production import WORK
 from sim.model.signals import SIGNAL_NAMES
 

@@ -1,6 +1,6 @@
 """Calibrating the free parameters: the few that no source gives directly.
 
-    python -m sim.calibrate            # writes ./calibrated.yaml and ./calibration.md
+    python -m sim.studies.calibrate            # writes ./calibrated.yaml and ./calibration.md
     make calibrate                     # in a checkout: sim/configs/calibrated.yaml and docs/calibration.md
 
 By default nothing is written inside the installed package (which may be a shared site-packages):
@@ -8,7 +8,7 @@ the model keeps reading `sim/configs/calibrated.yaml` until the new file is copi
 written there with `--out`.
 
 Each stage searches a grid for one group of parameters against the targets with numbers,
-measured exactly as `sim.validate` measures them:
+measured exactly as `sim.studies.validate` measures them:
 
 1. AI economics (`workforce.token_need_sd`, `production.ai_volume_inflation`,
    `production.ai_multiplier_expert`): the top decile
@@ -23,7 +23,7 @@ measured exactly as `sim.validate` measures them:
 The fifth target, novices slower with AI while believing otherwise, is read from METR (19%
 slower, believed 20% faster): `production.ai_multiplier_novice` = 1/1.19 and
 `behaviour.ai_optimism` = 1.20 - 1/1.19; the script checks it rather than searching it.
-The chosen values become the defaults of sim/config.py through sim/configs/calibrated.yaml.
+The chosen values become the defaults of sim/core/config.py through sim/configs/calibrated.yaml.
 """
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ from pathlib import Path
 import numpy as np
 from omegaconf import OmegaConf
 
-from sim import checks
+from sim.core import checks
+from sim.core.outputs import write_text
+from sim.core.run import RunResult, replicate_seeds, resolve
 from sim.model.gaming import Repertoire
 from sim.model.production import AI, CRAFT, Perception, activities, work_week
-from sim.outputs import write_text
-from sim.run import RunResult, replicate_seeds, resolve
-from sim.validate import GAMEABLE, Lab, interval
+from sim.studies.validate import GAMEABLE, Lab, interval
 
 TARGETS = {
     "top_decile_output": 2.0,
@@ -228,8 +228,8 @@ def calibrated_yaml(values: dict[str, float]) -> str:
         section, name = key.split(".")
         nested.setdefault(section, {})[name] = float(value)
     header = (
-        f"# Written by `python -m sim.calibrate` on {date.today().isoformat()}: do not edit by hand.\n"
-        "# These values are the defaults of sim/config.py;\n"
+        f"# Written by `goodhart-sim calibrate` on {date.today().isoformat()}: do not edit by hand.\n"
+        "# These values are the defaults of sim/core/config.py;\n"
         "# the search and the fit are in docs/calibration.md.\n"
     )
     return header + OmegaConf.to_yaml(OmegaConf.create(nested))
@@ -239,9 +239,9 @@ def report(cal: Calibration, fit, lab: Lab, fit_lab: Lab) -> str:
     lines = [
         "# Calibration",
         "",
-        "Written by `python -m sim.calibrate`. The free parameters, the ones no source gives directly,",
+        "Written by `goodhart-sim calibrate`. The free parameters, the ones no source gives directly,",
         "are searched on grids against the targets that have numbers; the chosen values are the",
-        "defaults of the model (`sim/configs/calibrated.yaml`, read by `sim/config.py`).",
+        "defaults of the model (`sim/configs/calibrated.yaml`, read by `sim/core/config.py`).",
         "",
         f"Search: {lab.size} employees, {lab.weeks} weeks, {len(lab.seeds)} seeds per point. "
         f"Fit: {fit_lab.size} employees, {fit_lab.weeks} weeks, {len(fit_lab.seeds)} fresh seeds.",
@@ -299,7 +299,7 @@ def report(cal: Calibration, fit, lab: Lab, fit_lab: Lab) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = checks.Parser(prog="python -m sim.calibrate", description=__doc__.splitlines()[0])
+    parser = checks.Parser(prog="python -m sim.studies.calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=6, help="seeds per grid point")
     parser.add_argument("--size", type=int, default=500, help="employees")
     parser.add_argument("--weeks", type=int, default=104, help="horizon in weeks")

@@ -15,7 +15,7 @@ from omegaconf import OmegaConf
 
 
 def _calibrated() -> dict[str, dict[str, float]]:
-    """The free parameters' values chosen by `python -m sim.calibrate` (sim/configs/calibrated.yaml)."""
+    """The free parameters' values chosen by `goodhart-sim calibrate` (sim/configs/calibrated.yaml)."""
     text = resources.files("sim.configs").joinpath("calibrated.yaml").read_text()
     values = OmegaConf.to_container(OmegaConf.create(text))
     if not isinstance(values, dict):

@@ -1,6 +1,6 @@
 """Search for the metric design that holds up: Optuna over signal weights and policy levers.
 
-    python -m sim.search --trials 40 --seeds 3 --out search/ --max-burnout 0.15 --max-attrition 0.15
+    python -m sim.studies.search --trials 40 --seeds 3 --out search/ --max-burnout 0.15 --max-attrition 0.15
 
 Each trial is a policy: up to three of the observable signals (`sim.model.signals`) with their
 weights (few enough for a person to explain the metric), an optional cost denominator, the
@@ -10,7 +10,7 @@ trial and is judged on two things at once, durable value per $1M of cost (salari
 and replacement; higher is better) and burnout (lower is better), with ceilings on burnout
 and attrition as constraints. The trials run one after another with a seeded sampler, so the
 same seed gives the same policies. The Pareto front (no policy there is beaten on both) is
-written as scenario files, ready for `python -m sim.report`.
+written as scenario files, ready for `python -m sim.hr.report`.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ import numpy as np  # noqa: E402
 import optuna  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim import checks  # noqa: E402
-from sim.checks import ConfigError  # noqa: E402
+from sim.core import checks  # noqa: E402
+from sim.core.checks import ConfigError  # noqa: E402
+from sim.core.outputs import write_atomic, write_table, write_text  # noqa: E402
+from sim.core.run import replicate_seeds, run_model  # noqa: E402
+from sim.core.scenarios import scenario_from_mapping, scenario_yaml  # noqa: E402
 from sim.model.signals import SIGNAL_NAMES  # noqa: E402
-from sim.outputs import write_atomic, write_table, write_text  # noqa: E402
-from sim.run import replicate_seeds, run_model  # noqa: E402
-from sim.scenarios import scenario_from_mapping, scenario_yaml  # noqa: E402
-from sim.search_report import (  # noqa: E402
+from sim.studies.search_report import (  # noqa: E402
     Check,
     check_search,
     evaluate_presets,
@@ -130,7 +130,7 @@ def suggest(trial: optuna.Trial) -> dict[str, Any]:
 
 def describe(policy: dict[str, Any]) -> str:
     """A policy in one plain sentence."""
-    from sim.report import PLAIN_SIGNALS
+    from sim.hr.report import PLAIN_SIGNALS
 
     if not policy["weights"]:
         return "No metric: people are judged informally on what they contribute."
@@ -356,7 +356,7 @@ def write_results(
     png = figure_png(front_figure(table, presets, ceilings, names))
     written.append(out / "pareto.png")
     write_atomic(out / "pareto.png", lambda tmp: tmp.write_bytes(png))
-    from sim.report import made_at, simulator_version
+    from sim.hr.report import made_at, simulator_version
 
     made = f"Made {made_at():%d %B %Y, %H:%M} UTC by the simulator, version {simulator_version()},"
     page = summary_html(table, best, [p.name for p in files], check, ceilings, command, png, made)
@@ -366,7 +366,7 @@ def write_results(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = checks.Parser(
-        prog="python -m sim.search",
+        prog="python -m sim.studies.search",
         description="Search metric designs and policy levers for durable value per cost within ceilings.",
     )
     parser.add_argument("--trials", type=int, default=40, help="policies to try, one after another")
@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = [f"org.n_employees={args.employees}"] if args.employees is not None else []
     base += [f"org.weeks={args.weeks}"] if args.weeks is not None else []
     command = (
-        f"python -m sim.search --trials {args.trials} --seeds {args.seeds} --seed {args.seed} "
+        f"python -m sim.studies.search --trials {args.trials} --seeds {args.seeds} --seed {args.seed} "
         f"--max-burnout {args.max_burnout:g} --max-attrition {args.max_attrition:g}"
         + (f" --employees {args.employees}" if args.employees is not None else "")
         + (f" --weeks {args.weeks}" if args.weeks is not None else "")

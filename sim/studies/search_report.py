@@ -23,9 +23,9 @@ import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.presets import load_regime, preset_names  # noqa: E402
-from sim.run import replicate_seeds  # noqa: E402
-from sim.verdict import BETTER, SAME, UNKNOWN, WORSE, call, mean_interval, paired_difference  # noqa: E402
+from sim.core.presets import load_regime, preset_names  # noqa: E402
+from sim.core.run import replicate_seeds  # noqa: E402
+from sim.hr.verdict import BETTER, SAME, UNKNOWN, WORSE, call, mean_interval, paired_difference  # noqa: E402
 
 CONFIRM_SEEDS = 3  # at least this many fresh seeds, so an interval can be had
 
@@ -212,7 +212,7 @@ def front_figure(
 ) -> plt.Figure:
     """Durable value per $1M against burnout, as the difference from measuring nothing, every trial
     and preset on the search's seeds; the front and the presets with 95% intervals and names."""
-    from sim.report import CHART_DPI, CHART_WIDTH, LABEL_PT, TICK_PT
+    from sim.hr.report import CHART_DPI, CHART_WIDTH, LABEL_PT, TICK_PT
 
     none = table[table["no_metric"] & (table["reference"] == "no metric")]
     none = none.iloc[0] if len(none) else table[table["no_metric"]].iloc[0]
@@ -304,7 +304,7 @@ def summary_html(
     made: str,
 ) -> str:
     """The search's summary: its verdict first, then the chart, the best policies and the presets."""
-    from sim.report import CHART_WIDTH, CSS, CSS_PX_PER_INCH, _e
+    from sim.hr.report import CHART_WIDTH, CSS, CSS_PX_PER_INCH, _e
 
     lines = verdict(check) if check is not None else []
     feasible = int((table["feasible"] & ~table["no_metric"]).sum())
@@ -343,7 +343,7 @@ def summary_html(
         )
     report = (
         "<p>Compare them against measuring nothing, run by run, in a report:</p>"
-        f"<pre>python -m sim.report {' '.join(_e(f) for f in files)} --seeds 5</pre>"
+        f"<pre>python -m sim.hr.report {' '.join(_e(f) for f in files)} --seeds 5</pre>"
         if files
         else ""
     )
