@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -113,7 +114,9 @@ def in_subprocess(kind: str, n: int, weeks: int, tree: Path | None = None, repea
     for attempt in range(repeat):
         times = f" (run {attempt + 1} of {repeat})" if repeat > 1 else ""
         print(f"  running {label} model, {n:,} employees x {weeks} weeks{times}", file=sys.stderr, flush=True)
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        # Every run computes its burn-in: a kept one would time a restore, not the model.
+        env = {**os.environ, "GOODHART_SIM_CACHE": "off"}
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
             print(f"  {label} {n}: failed ({last})", file=sys.stderr)
@@ -125,6 +128,28 @@ def in_subprocess(kind: str, n: int, weeks: int, tree: Path | None = None, repea
         best["cpu_s"] = cpu  # the least CPU time of any run, which may not be the fastest
     best["runs"] = repeat
     return best
+
+
+def burn_in_cache_timing(n: int, weeks: int = 104) -> dict:
+    """CPU seconds to start a run of `n` employees: computing its burn-in, restoring it from the
+    disk cache in a process that kept nothing, and from this process's memory."""
+    from sim.core import burn_in_cache
+    from sim.model import OrgModel
+
+    cfg = config(n, weeks)
+    with tempfile.TemporaryDirectory(prefix="benchmark-burn-in-") as folder:
+        os.environ["GOODHART_SIM_CACHE"] = folder
+        burn_in_cache.forget()
+        timings = {}
+        for step in ("compute", "disk", "memory"):
+            if step == "disk":
+                burn_in_cache.forget()
+            start = time.process_time()
+            OrgModel(cfg, rng=0)
+            timings[step] = time.process_time() - start
+        entry = next(Path(folder).glob("*.npz"))
+        timings["entry_mb"] = entry.stat().st_size / MB
+    return timings
 
 
 def extract(commit: str, into: Path) -> Path:
@@ -371,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         help="employees for the reference comparison (default 1000 10000; add 85000 if wanted)",
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs of each timing; the best is reported")
+    parser.add_argument("--cache-sizes", type=int, nargs="+", help="employees for the burn-in cache's timing")
     parser.add_argument("--profile", type=int, metavar="N", help="profile one vectorised run of N employees")
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WEEKS"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
@@ -421,6 +447,15 @@ def main(argv: list[str] | None = None) -> int:
             per_agent[n] = r
     name = describe(args.reference) if reference else ""
     print(report(vectorised, per_agent, weeks, reference, name))
+    print("\nA run's start: its burn-in computed, or restored from the cache (CPU seconds)")
+    heads = [("employees", 10), ("compute", 9), ("from disk", 10), ("from memory", 12), ("speed-up", 9)]
+    print(" ".join(f"{head:>{width}}" for head, width in [*heads, ("entry MB", 9)]))
+    for n in args.cache_sizes or ([200, 1000] if args.quick else [200, 1000, 10000, 85000]):
+        t = burn_in_cache_timing(n, weeks)
+        print(
+            f"{n:>10,} {t['compute']:>9.3f} {t['disk']:>10.4f} {t['memory']:>12.4f} "
+            f"{t['compute'] / t['disk']:>8.0f}x {t['entry_mb']:>9.1f}"
+        )
     return 0
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from sim.core.burn_in_cache import ENV as CACHE_ENV
 from sim.core.run import replicate_seeds, resolve, run_model
+
+# Burned-in states go to a folder of this test session (shared by its workers and the
+# commands they start), never into the user's cache.
+os.environ.setdefault(CACHE_ENV, tempfile.mkdtemp(prefix="goodhart-sim-test-cache-"))
 
 SEEDS = replicate_seeds(2026, 4)
 

@@ -25,9 +25,11 @@ import pandas as pd
 from mesa.model import RNGLike, SeedLike
 from omegaconf import DictConfig
 
+from sim.core import burn_in_cache
 from sim.core.config import Config, ProductionConfig, RegimeConfig
 from sim.core.outputs import WEEKLY_COLUMNS
 from sim.core.presets import with_levers
+from sim.model import snapshot
 from sim.model.agents import Employee
 from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment
 from sim.model.gaming import Repertoire
@@ -95,7 +97,7 @@ class OrgModel(mesa.Model):
             start_week=start_week,
             judgement_noise=judgement_noise,
         )
-        super().__init__(rng=rng)
+        super().__init__(rng=rng)  # the seed also keys the burn-in's cache
         keep_freed_memory()
         self.config = cfg
         self.repertoire = Repertoire(cfg.gaming)
@@ -116,35 +118,10 @@ class OrgModel(mesa.Model):
         self.quit_counts = {"burned_out": 0, "other": 0}
         self.departure_cost = 0.0
 
-        self.burn_in_weeks = burn_in = cfg.org.burn_in_weeks
-        self._hire(np.arange(n), week=-burn_in)
-        wf = self.workforce
-        wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
-        wf.fluency[:] = settled_fluency(wf, cfg.production)
-        wb = cfg.wellbeing  # exhaustion of ordinary demands and a median standing, held for long
-        ordinary = wb.base_strain + wb.anxiety_strain * wb.informal_anxiety * wf.career_concern * 0.5
-        wf.exhaustion[:] = ordinary / (wb.recovery * wf.resilience)
+        self.burn_in_weeks = cfg.org.burn_in_weeks
         self.last_week: WeekOfWork | None = None
         self.judgement = Judgement(cfg.behaviour)
-        for _ in range(2):  # a week without teammates' help, then one with it
-            steady = self._work(self._situation(0.0))
-            self._share_credit(steady)
-            self.last_week = steady
-        self._start_pipelines(steady)
-        wf.expectation = steady.kept_volume.copy()
-        wf.contribution[:] = contribution(steady, self._situation(0.0))
-        self.judgement = Judgement(
-            cfg.behaviour,
-            typical=float(wf.contribution.mean()),
-            typical_tokens=float(steady.tokens.mean()),
-        )
-        self.judgement.telemetry_shown = (
-            self.metric.measures and cfg.regime.start_week <= 0 and (cfg.regime.telemetry_visible)
-        )
-        misreading = cfg.behaviour.judgement_noise * self.judgement.typical * wf.halo / np.sqrt(2.0)
-        wf.impression[:] = wf.contribution + self.judgement.visible(steady, wf.hours) + misreading
-        self.metric.start(self._observe(steady, steady=True))  # the burn-in records into it
-        steady = self._burn_in(burn_in, steady)
+        steady = self._burned_in(rng)
         self.metric.start(self._observe(steady, steady=True))
         self.reference = self._org_levels(steady)
         self.alignment = float("nan")  # Baker's alignment of the score, set when the policy starts
@@ -157,6 +134,56 @@ class OrgModel(mesa.Model):
         self.week_stats: dict[str, float] = {}
         self._record_initial_state(steady)
         self.datacollector.collect(self)
+
+    def _burned_in(self, seed: RNGLike | SeedLike | None) -> WeekOfWork:
+        """The organisation as the burn-in leaves it: founded and run with no metric for
+        `org.burn_in_weeks`, or, for a seed whose burn-in was computed before (in this process
+        or on disk, `sim.core.burn_in_cache`), that state restored, to the same bit."""
+        cfg = self.config
+        telemetry_at_start = (
+            self.metric.measures and cfg.regime.start_week <= 0 and cfg.regime.telemetry_visible
+        )
+        seeded = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
+        entry = None
+        if seeded and cfg.org.burn_in_weeks > 0:
+            entry = burn_in_cache.key(cfg, int(seed), telemetry_at_start)  # type: ignore[arg-type]
+            kept = burn_in_cache.load(entry)
+            if kept is not None:
+                self.last_week = snapshot.restore(self, kept["arrays"], kept["meta"])
+                return self.last_week
+        steady = self._found(telemetry_at_start)
+        steady = self._burn_in(cfg.org.burn_in_weeks, steady)
+        if entry is not None:
+            burn_in_cache.save(entry, *snapshot.capture(self))
+        return steady
+
+    def _found(self, telemetry_at_start: bool) -> WeekOfWork:
+        """The founding staff of an established organisation, in a steady week."""
+        cfg, n = self.config, self.config.org.n_employees
+        self._hire(np.arange(n), week=-cfg.org.burn_in_weeks)
+        wf = self.workforce
+        wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
+        wf.fluency[:] = settled_fluency(wf, cfg.production)
+        wb = cfg.wellbeing  # exhaustion of ordinary demands and a median standing, held for long
+        ordinary = wb.base_strain + wb.anxiety_strain * wb.informal_anxiety * wf.career_concern * 0.5
+        wf.exhaustion[:] = ordinary / (wb.recovery * wf.resilience)
+        for _ in range(2):  # a week without teammates' help, then one with it
+            steady = self._work(self._situation(0.0))
+            self._share_credit(steady)
+            self.last_week = steady
+        self._start_pipelines(steady)
+        wf.expectation = steady.kept_volume.copy()
+        wf.contribution[:] = contribution(steady, self._situation(0.0))
+        self.judgement = Judgement(
+            cfg.behaviour,
+            typical=float(wf.contribution.mean()),
+            typical_tokens=float(steady.tokens.mean()),
+        )
+        self.judgement.telemetry_shown = telemetry_at_start
+        misreading = cfg.behaviour.judgement_noise * self.judgement.typical * wf.halo / np.sqrt(2.0)
+        wf.impression[:] = wf.contribution + self.judgement.visible(steady, wf.hours) + misreading
+        self.metric.start(self._observe(steady, steady=True))  # the burn-in records into it
+        return steady
 
     def _record_initial_state(self, steady: WeekOfWork) -> None:
         """The week the run starts from, as week -1 (the last of the burn-in, or the steady
@@ -431,11 +458,17 @@ class OrgModel(mesa.Model):
     def _hire(self, slots: np.ndarray, week: int) -> None:
         if len(slots) == 0:
             return
+        self.workforce.hire(slots, self._seat(slots), week, self.config, self.rng)
+
+    def _seat(self, slots: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """Mesa agents for these posts, with new ids or, for a restored burn-in, the ids of the
+        people who hold them; returns their ids."""
         agents = [Employee(self, int(slot)) for slot in slots]
-        for agent in agents:
+        for k, agent in enumerate(agents):
+            if ids is not None:
+                agent.unique_id = int(ids[k])
             self.employees[agent.slot] = agent
-        ids = np.array([a.unique_id for a in agents], dtype=np.int64)
-        self.workforce.hire(slots, ids, week, self.config, self.rng)
+        return np.array([a.unique_id for a in agents], dtype=np.int64)
 
     def _depart(self, slots: np.ndarray, week: int, reason: str, *, recorded: bool) -> None:
         if len(slots) == 0:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import hashlib
 import itertools
 import json
@@ -42,7 +41,6 @@ import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +60,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
+from sim.core.burn_in_cache import model_fingerprint
 from sim.core.checks import ConfigError, check, fail, output_folder, shown
 from sim.core.cli import PROGRAM, version
 from sim.core.config import Config
@@ -140,17 +139,6 @@ def as_sweep_config(cfg: DictConfig | Config) -> SweepConfig:
         raise ConfigError(f"config: a sweep job's config, not {type(config).__name__}")
     check(config)
     return config
-
-
-@functools.cache
-def model_fingerprint() -> str:
-    """A hash of the model's own code (the modules of `sim.model`): the same parameters give
-    other results once a mechanism changes, so a sweep resumed after that reruns its jobs."""
-    digest = hashlib.sha256()
-    for module in sorted(resources.files("sim.model").iterdir(), key=lambda entry: entry.name):
-        if module.name.endswith(".py"):
-            digest.update(module.name.encode() + b"\0" + module.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def config_hash(cfg: Config) -> str:
