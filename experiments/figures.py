@@ -7,7 +7,7 @@
     python experiments/figures.py selection             # Goodhart by selection against adaptation
     python experiments/figures.py all --quick           # every figure at a reduced size, in seconds
 
-Every figure is a sweep through `python -m sim.studies.sweep` (on all local cores) into
+Every figure is a sweep through `python -m sim sweep` (on all local cores) into
 `--sweeps` (default `results/sweeps/NAME`), collected with `sim.studies.collect`; a sweep that ran
 before is not run again. Bands and error bars are 95% confidence intervals of the mean
 across seeds (Student's t). `docs/figures.md` explains how to read each one.
@@ -106,7 +106,7 @@ def summarise(frame: pd.DataFrame, by: list[str], measures: Sequence[str]) -> pd
 
 
 def run_sweep(folder: Path, args: Sequence[str], launcher: str = "cores") -> SweepTables:
-    """Run (or finish) a sweep with `python -m sim.studies.sweep` and collect it."""
+    """Run (or finish) a sweep with `python -m sim sweep` and collect it."""
     command = [sys.executable, "-m", "sim.studies.sweep", "--multirun", *args]
     command += [f"hydra/launcher={launcher}", f"hydra.sweep.dir={folder}"]
     done = subprocess.run(command, cwd=folder.parent if folder.parent.exists() else None)

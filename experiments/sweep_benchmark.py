@@ -7,7 +7,7 @@
 The full grid is the one behind the Goodhart-curve figure: 7 regimes x 10 pressure levels x
 3 seeds of a 500-employee organisation over 104 weeks, 210 runs in 70 Hydra jobs. It runs
 from scratch (a new sweep folder, nothing cached) through the command a user types,
-`python -m sim.studies.sweep --multirun ...`, so the time includes starting Python, Hydra, the
+`python -m sim sweep --multirun ...`, so the time includes starting Python, Hydra, the
 worker processes and writing every table. Target: at most 30 s on the 2-core development
 machine. This prints figures and PASS/MISS words only: it never fails on time, and always
 exits 0.
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(work, "sweep")
         command = [sys.executable, "-m", "sim.studies.sweep", "--multirun", *overrides]
         command += [f"hydra/launcher={args.launcher}", f"hydra.sweep.dir={folder}"]
-        print("$ python -m sim.studies.sweep --multirun " + " ".join(command[4:]), flush=True)
+        print("$ python -m sim sweep --multirun " + " ".join(command[4:]), flush=True)
         load_before = os.getloadavg()[0]
         cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()

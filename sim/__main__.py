@@ -35,7 +35,7 @@ def preflight(argv: Sequence[str]) -> None:
         if line.multirun:
             raise ConfigError(
                 f"--multirun: the main job is one run of each regime; sweep with `{PROGRAM} sweep "
-                "key=a,b ...` (python -m sim.studies.sweep)"
+                "key=a,b ...` (python -m sim sweep)"
             )
         check_launcher(line.hydra_overrides, line.config_dirs)
         if not line.runs:

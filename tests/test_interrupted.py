@@ -140,7 +140,7 @@ def test_ctrl_c_stops_the_workers_and_prints_how_to_resume(tmp_path):
     _, err = sweep.communicate(timeout=120)
     assert sweep.returncode == 130, err
     assert "sweep interrupted after" in err and "Traceback" not in err
-    assert f"to resume (finished jobs are skipped): python -m sim.studies.sweep {' '.join(SLOW)}" in err
+    assert f"to resume (finished jobs are skipped): python -m sim sweep {' '.join(SLOW)}" in err
     time.sleep(1)
     assert not alive(worker)
 

@@ -184,9 +184,7 @@ def test_the_data_download_is_the_table(built):
 
 def test_the_report_says_how_to_reproduce_it(built):
     _, text, scenario = built
-    command = (
-        "python -m sim.hr.report hostile.yaml team_outcome --seeds 3 --seed 3 --employees 150 --weeks 40"
-    )
+    command = "python -m sim report hostile.yaml team_outcome --seeds 3 --seed 3 --employees 150 --weeks 40"
     assert f"<pre>{command}</pre>" in text  # named as seen from where it ran
     assert str(scenario.parent) not in text  # never the building machine's own paths
     assert "the scenario file hostile.yaml:" in text
@@ -377,7 +375,7 @@ def test_the_command_names_files_from_where_it_ran_and_shows_seed_0(tmp_path, mo
     scenario.write_text("regime: team_outcome\n")
     monkeypatch.chdir(tmp_path)
     command = reproduce_command([str(scenario), "team_outcome"], 5, 0, None, None)
-    assert command == "python -m sim.hr.report 'mine/my policy.yaml' team_outcome --seeds 5 --seed 0"
+    assert command == "python -m sim report 'mine/my policy.yaml' team_outcome --seeds 5 --seed 0"
 
 
 def test_an_installed_example_is_named_as_typed_and_runs_again_anywhere(tmp_path, monkeypatch):
@@ -386,7 +384,7 @@ def test_an_installed_example_is_named_as_typed_and_runs_again_anywhere(tmp_path
 
     monkeypatch.chdir(tmp_path)
     command = reproduce_command(["example:team_cost_to_serve", "team_outcome"], 5, 0, None, None)
-    assert command == "python -m sim.hr.report example:team_cost_to_serve team_outcome --seeds 5 --seed 0"
+    assert command == "python -m sim report example:team_cost_to_serve team_outcome --seeds 5 --seed 0"
     origin = _origin(load_scenario("example:team_cost_to_serve"))
     assert origin == "the example example:team_cost_to_serve, installed with the package:"
 

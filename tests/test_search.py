@@ -81,7 +81,7 @@ def test_same_seed_same_search(searched):
 
 def test_best_policies_become_scenario_files(searched, checked, tmp_path):
     written = write_results(
-        searched, tmp_path, CEILINGS, "python -m sim.studies.search (test)", keep=2, check=checked
+        searched, tmp_path, CEILINGS, "python -m sim search (test)", keep=2, check=checked
     )
     names = {p.name for p in written}
     assert {"trials.csv", "pareto.png", "summary.html"} <= names and "summary.md" not in names
@@ -102,7 +102,7 @@ def test_best_policies_become_scenario_files(searched, checked, tmp_path):
     summary = (tmp_path / "summary.html").read_text()
     assert summary.lstrip().startswith("<!DOCTYPE html>") and "https:" not in summary
     assert summary.index('id="verdict-box"') < summary.index('id="front"')
-    assert "Pareto front" in summary and "python -m sim.hr.report policy-1.yaml" in summary
+    assert "Pareto front" in summary and "python -m sim report policy-1.yaml" in summary
     assert "data:image/png;base64," in summary
     for line in verdict(checked):
         assert line.replace("'", "&#x27;") in summary

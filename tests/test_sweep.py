@@ -18,7 +18,7 @@ SMALL = ["regime=token_leaderboard", "org.n_employees=60", "org.weeks=26", "repl
 
 
 def sweep_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """`python -m sim.studies.sweep ARGS`, as a user would type it."""
+    """`python -m sim sweep ARGS`, as a user would type it."""
     return subprocess.run(
         [sys.executable, "-m", "sim.studies.sweep", *args],
         cwd=cwd,
@@ -58,7 +58,7 @@ def test_a_sweep_runs_every_job_and_says_where_the_results_are(small_sweep):
     done, folder = small_sweep
     assert done.returncode == 0, done.stderr
     assert "2 jobs run, 0 skipped (done earlier), 0 failed" in done.stderr
-    assert f"python -m sim.studies.collect {folder}" in done.stderr
+    assert f"python -m sim collect {folder}" in done.stderr
     jobs = sorted(p.parent.name for p in folder.glob(f"*/{DONE}"))
     assert len(jobs) == 2 and all("regime.pressure=" in name for name in jobs)
 

@@ -84,7 +84,7 @@ SWEEP_HELP = f"""{PROGRAM} sweep: a grid of parameters as a Hydra multirun, one 
 each over `replicates` seeds; finished jobs are skipped when the same sweep runs again.
 
 Usage: {PROGRAM} sweep [--config-dir DIR] key=a,b,c ... [hydra.sweep.dir=FOLDER] [hydra/launcher=NAME]
-       python -m sim.studies.sweep ...
+       python -m sim sweep ...
 
   hydra.sweep.dir=FOLDER    where the jobs write (give it to be able to resume)
   hydra/launcher=cores      every local core (the default); basic runs jobs one by one here;

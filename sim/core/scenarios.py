@@ -1,6 +1,6 @@
 """Scenario files: a policy an HR leader can write, share and rerun, in one small YAML file.
 
-The same file works in the report (`python -m sim.hr.report my_policy.yaml`), the main job
+The same file works in the report (`python -m sim report my_policy.yaml`), the main job
 (`python -m sim --scenario my_policy.yaml`) and the workshop app, so a scenario can be
 passed around like a link. Four keys, all optional except a regime:
 

@@ -1,6 +1,6 @@
 """A one-file policy report for HR leaders: scenarios against the baseline, over several seeds.
 
-    python -m sim.hr.report token_leaderboard example:token_usage_on_rubric --seeds 5 --out report.html
+    python -m sim report token_leaderboard example:token_usage_on_rubric --seeds 5 --out report.html
 
 The result is a single HTML file that opens offline and can be emailed: inline CSS, charts
 as embedded PNG images, the data as embedded CSV downloads, no request to anywhere. Every
@@ -1016,7 +1016,7 @@ def reproduce_command(
     sources: Iterable[str], seeds: int, seed: int, employees: int | None, weeks: int | None, config_dirs=()
 ) -> str:
     parts = [
-        "python -m sim.hr.report",
+        "python -m sim report",
         *[_shell(relative(s)) for s in sources],
         f"--seeds {seeds}",
         f"--seed {seed}",
@@ -1033,7 +1033,7 @@ def _shell(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = checks.Parser(
-        prog="python -m sim.hr.report",
+        prog="python -m sim report",
         description="Build a one-file HTML report comparing policies against the baseline.",
     )
     parser.add_argument(

@@ -1,6 +1,6 @@
 """Calibrating the free parameters: the few that no source gives directly.
 
-    python -m sim.studies.calibrate            # writes ./calibrated.yaml and ./calibration.md
+    python -m sim calibrate            # writes ./calibrated.yaml and ./calibration.md
     make calibrate                     # in a checkout: sim/configs/calibrated.yaml and docs/calibration.md
 
 By default nothing is written inside the installed package (which may be a shared site-packages):
@@ -299,7 +299,7 @@ def report(cal: Calibration, fit, lab: Lab, fit_lab: Lab) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = checks.Parser(prog="python -m sim.studies.calibrate", description=__doc__.splitlines()[0])
+    parser = checks.Parser(prog="python -m sim calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=6, help="seeds per grid point")
     parser.add_argument("--size", type=int, default=500, help="employees")
     parser.add_argument("--weeks", type=int, default=104, help="horizon in weeks")

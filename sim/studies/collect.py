@@ -1,4 +1,4 @@
-"""`python -m sim.studies.collect SWEEP_DIR`: one table of every run of a sweep, however it ended.
+"""`python -m sim collect SWEEP_DIR`: one table of every run of a sweep, however it ended.
 
 Writes into the sweep folder (or `--out`):
 
@@ -13,7 +13,7 @@ a column of the run's own (`seed`, `regime`) is called `config_KEY`: `seed` stay
 replicate's seed and `regime` the regime's name. Every Parquet column carries its unit and
 meaning (docs/data-contract.md) in its field metadata.
 
-It reads each job folder that `python -m sim.studies.sweep` wrote, needs no end-of-sweep step, and
+It reads each job folder that `python -m sim sweep` wrote, needs no end-of-sweep step, and
 works on a sweep that was interrupted or where jobs failed: the finished jobs are kept,
 and the rest are listed with what went wrong. DuckDB reads the tables directly:
 `SELECT * FROM 'SWEEP_DIR/runs.parquet'`.
@@ -300,7 +300,7 @@ def write(tables: SweepTables, out: Path, fmt: str = "parquet") -> list[Path]:
 
 def cli(argv: list[str] | None = None) -> int:
     parser = Parser(
-        prog="python -m sim.studies.collect",
+        prog="python -m sim collect",
         description="Turn a sweep folder into one table of runs, one of weeks and one of jobs.",
     )
     parser.add_argument("sweep_dir", type=Path, help="the sweep folder (hydra.sweep.dir)")

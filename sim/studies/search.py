@@ -1,6 +1,6 @@
 """Search for the metric design that holds up: Optuna over signal weights and policy levers.
 
-    python -m sim.studies.search --trials 40 --seeds 3 --out search/ --max-burnout 0.15 --max-attrition 0.15
+    python -m sim search --trials 40 --seeds 3 --out search/ --max-burnout 0.15 --max-attrition 0.15
 
 Each trial is a policy: up to three of the observable signals (`sim.model.signals`) with their
 weights (few enough for a person to explain the metric), an optional cost denominator, the
@@ -10,7 +10,7 @@ trial and is judged on two things at once, durable value per $1M of cost (salari
 and replacement; higher is better) and burnout (lower is better), with ceilings on burnout
 and attrition as constraints. The trials run one after another with a seeded sampler, so the
 same seed gives the same policies. The Pareto front (no policy there is beaten on both) is
-written as scenario files, ready for `python -m sim.hr.report`.
+written as scenario files, ready for `python -m sim report`.
 """
 
 from __future__ import annotations
@@ -366,7 +366,7 @@ def write_results(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = checks.Parser(
-        prog="python -m sim.studies.search",
+        prog="python -m sim search",
         description="Search metric designs and policy levers for durable value per cost within ceilings.",
     )
     parser.add_argument("--trials", type=int, default=40, help="policies to try, one after another")
@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = [f"org.n_employees={args.employees}"] if args.employees is not None else []
     base += [f"org.weeks={args.weeks}"] if args.weeks is not None else []
     command = (
-        f"python -m sim.studies.search --trials {args.trials} --seeds {args.seeds} --seed {args.seed} "
+        f"python -m sim search --trials {args.trials} --seeds {args.seeds} --seed {args.seed} "
         f"--max-burnout {args.max_burnout:g} --max-attrition {args.max_attrition:g}"
         + (f" --employees {args.employees}" if args.employees is not None else "")
         + (f" --weeks {args.weeks}" if args.weeks is not None else "")

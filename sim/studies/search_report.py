@@ -343,7 +343,7 @@ def summary_html(
         )
     report = (
         "<p>Compare them against measuring nothing, run by run, in a report:</p>"
-        f"<pre>python -m sim.hr.report {' '.join(_e(f) for f in files)} --seeds 5</pre>"
+        f"<pre>python -m sim report {' '.join(_e(f) for f in files)} --seeds 5</pre>"
         if files
         else ""
     )

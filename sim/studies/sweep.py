@@ -1,4 +1,4 @@
-"""`python -m sim.studies.sweep --multirun ...`: research sweeps as Hydra multiruns.
+"""`python -m sim sweep --multirun ...`: research sweeps as Hydra multiruns.
 
 One Hydra job runs one configuration over `replicates` seeds derived from `seed` with
 NumPy's SeedSequence, because a Hydra job costs about 0.2 s (composing its config, sending
@@ -19,7 +19,7 @@ error, the other jobs go on, and the command exits 1 at the end. A worker proces
 (killed, or out of memory) takes only its job down: the jobs it was running are rerun one at
 a time, and a job whose worker dies again is marked failed. Ctrl-C stops the workers and
 prints what finished and how to resume (exit status 130); a worker whose sweep process is
-gone stops too. `python -m sim.studies.collect SWEEP_DIR` turns the folder into one table.
+gone stops too. `python -m sim collect SWEEP_DIR` turns the folder into one table.
 """
 
 from __future__ import annotations
@@ -436,7 +436,7 @@ def closing_report(sweep_dir: Path, since: float, resume: str | None = None) -> 
         if unfinished:
             lines.append(f"  not finished: {', '.join(unfinished)}")
         lines.append(f"to resume (finished jobs are skipped): {resume}")
-    lines.append(f"one table of every run: python -m sim.studies.collect {sweep_dir}")
+    lines.append(f"one table of every run: python -m sim collect {sweep_dir}")
     return "\n".join(lines), 130 if resume else (1 if failed else 0)
 
 
@@ -445,7 +445,7 @@ def resume_command(argv: Sequence[str], sweep_dir: Path) -> str:
     args = [a for a in argv if not a.startswith("hydra.sweep.dir=")]
     return " ".join(
         [
-            "python -m sim.studies.sweep",
+            "python -m sim sweep",
             *map(shlex.quote, args),
             f"hydra.sweep.dir={shlex.quote(str(sweep_dir))}",
         ]
@@ -630,7 +630,7 @@ def preflight(argv: list[str]) -> bool:
 def compose_jobs(
     jobs: Sequence[Sequence[str]], config_dirs: Sequence[str] = (), typed: bool = True
 ) -> list[SweepConfig] | list[DictConfig]:
-    """The checked configs of sweep jobs, composed as `python -m sim.studies.sweep` would.
+    """The checked configs of sweep jobs, composed as `python -m sim sweep` would.
 
     With `typed=False`, the composed (and checked) config nodes rather than dataclasses.
     Raises ConfigError with one line naming the key at fault.

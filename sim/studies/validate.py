@@ -1,7 +1,7 @@
 """The validation targets of DESIGN.md, each a claim checked against simulated organisations.
 
-    python -m sim.studies.validate                      # 12 seeds, 500 people, 2 years -> docs/validation.md
-    python -m sim.studies.validate --seeds 20 --size 2000 --weeks 156 --out report.md
+    python -m sim validate                      # 12 seeds, 500 people, 2 years -> docs/validation.md
+    python -m sim validate --seeds 20 --size 2000 --weeks 156 --out report.md
 
 Every target runs its scenarios over several seeds and reports the simulated figure with
 a 95% interval across seeds, the tolerance it is held to and whether it passes. The same
@@ -887,7 +887,7 @@ def report(
         "# Validation",
         "",
         f'The targets of DESIGN.md ("What the model must reproduce") and of issue 12, run with '
-        f"`python -m sim.studies.validate` on {lab.size} employees over {lab.weeks} weeks, {len(lab.seeds)} "
+        f"`python -m sim validate` on {lab.size} employees over {lab.weeks} weeks, {len(lab.seeds)} "
         f"seeds per scenario (policies start in week {lab.start_week}). Figures are means across seeds "
         "with their 95% interval in brackets. The tolerances are in `sim/studies/validate.py`, next to each "
         "claim; the same checks run at 200 and 2,000 employees over one and three years in "
@@ -980,7 +980,7 @@ def report(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = checks.Parser(prog="python -m sim.studies.validate", description=__doc__.splitlines()[0])
+    parser = checks.Parser(prog="python -m sim validate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--seeds", type=int, default=12, help="seeds per scenario (at least 10 for the report)"
     )

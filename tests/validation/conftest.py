@@ -2,7 +2,7 @@
 
 A target that holds at one size only is a tuning artefact, not a finding, so every target
 runs at 200 and 2,000 employees, and over one year and over three: the small organisation
-over three years, the large one over one (`python -m sim.studies.validate --size 2000 --weeks 156`
+over three years, the large one over one (`python -m sim validate --size 2000 --weeks 156`
 runs the rest). They are the validation study, marked slow: `make validate` runs them.
 """
 
