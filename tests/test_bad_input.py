@@ -466,8 +466,8 @@ def test_a_regime_file_without_a_name_is_named_after_it_on_the_command_line(plac
     monkeypatch.setattr(sys, "argv", ["sim", *args, *small])
     main_job.cli()
     summary = pd.read_parquet(place / "run" / "summary.parquet")
-    assert list(summary["regime"]) == ["baseline", "prompt_count"]
-    assert list(summary["label"]) == ["No metric (baseline)", "Prompt count"]
+    assert list(summary["regime"]) == ["baseline", "prompt_count", "baseline_no_ai"]
+    assert list(summary["label"])[:2] == ["No metric (baseline)", "Prompt count"]
 
 
 def test_a_glob_over_presets_sweeps_the_presets_it_matches(place, capsys):

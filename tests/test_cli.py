@@ -33,9 +33,10 @@ def test_the_main_job_writes_every_table_the_config_and_the_figure(main_job):
     weekly = pd.read_parquet(out / "weekly.parquet")
     summary = pd.read_parquet(out / "summary.parquet")
     employees = pd.read_parquet(out / "employees.parquet")
-    assert set(summary["regime"]) == {"baseline", "consumption", "adoption", "individual_outcome"}
-    assert len(summary) == 4 * 2
-    assert len(weekly) == 4 * 2 * 30
+    regimes = {"baseline", "consumption", "adoption", "individual_outcome", "baseline_no_ai"}
+    assert set(summary["regime"]) == regimes
+    assert len(summary) == 5 * 2
+    assert len(weekly) == 5 * 2 * 30
     assert employees.groupby(["regime", "seed"]).size().min() >= 120
     assert (out / "config.yaml").read_text().startswith("seed:")
     assert (out / "dashboard.png").read_bytes()[:4] == b"\x89PNG"
@@ -59,7 +60,7 @@ def test_hydra_overrides_select_the_regime_and_values(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     summary = pd.read_csv(out / "summary.csv")
-    assert list(summary["regime"]) == ["baseline", "token_leaderboard"]
+    assert list(summary["regime"]) == ["baseline", "token_leaderboard", "baseline_no_ai"]
     assert summary.loc[1, "pressure"] == 0.8
     assert not (out / "dashboard.png").exists()
 
@@ -248,7 +249,7 @@ def test_an_unknown_launcher_lists_the_launchers(tmp_path):
 
 
 def test_each_command_is_its_module(tmp_path):
-    """`goodhart-sim COMMAND ARGS` answers as `python -m sim.COMMAND ARGS` does."""
+    """`goodhart-sim COMMAND ARGS` answers as the command's own module does."""
     for command, args in (
         ("collect", ["no_such_sweep"]),
         ("report", ["token_leaderboard", "--seeds", "0"]),
@@ -256,7 +257,7 @@ def test_each_command_is_its_module(tmp_path):
         ("sweep", ["regime.pressure=0.5,1.5", f"hydra.sweep.dir={tmp_path}/s"]),
         ("run", ["org.n_employees=-5"]),
     ):
-        module = "sim" if command == "run" else f"sim.{command}"
+        module = "sim" if command == "run" else COMMANDS[command].module
         alone = subprocess.run(
             [sys.executable, "-m", module, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
         )

@@ -4,6 +4,7 @@ output demands, an organisation without AI, and hires who copy the survivors."""
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -261,3 +262,21 @@ def test_adoption_claims_start_where_dora_found_adoption_not_at_the_ceiling():
     usual = lab.per_seed(before_policy(lab, "adoption"), "regime=baseline")
     assert abs(at_start.mean() - DORA_ADOPTION) < 0.04  # three seeds of 300
     assert usual.mean() > 0.98  # after the full burn-in, almost nobody is left to adopt
+
+
+def test_the_main_job_frames_every_comparison_with_what_ai_does_under_no_metric(tmp_path, capsys):
+    """The baseline without AI tools runs on the same seeds, and the first reading says what AI
+    does with no metric at all, per head and per hour, beside the field studies' band."""
+    from sim.core.compare import NO_AI, main_job
+
+    cfg = resolve(None, ["org.n_employees=40", "org.weeks=26", "org.burn_in_weeks=13", "compare=[]"])
+    out = main_job(replace(cfg, output=replace(cfg.output, figure=False)), tmp_path)
+    summary = pd.read_parquet(out / "summary.parquet")
+    frame = summary[summary["regime"] == NO_AI]
+    assert len(frame) == cfg.replicates and (frame["token_cost_per_head_year"] == 0).all()
+    assert list(frame["seed"]) == list(summary[summary["regime"] == "baseline"]["seed"])
+    base = summary[summary["regime"] == "baseline"]["durable_value_per_head"].mean()
+    change = base / frame["durable_value_per_head"].mean() - 1.0
+    printed = capsys.readouterr().out
+    assert f"AI tools, with no metric: durable value {change:+.0%} per head" in printed
+    assert "METR 2025" in printed and "Cui et al. 2026" in printed

@@ -24,7 +24,12 @@ from sim.core.presets import as_config, load_regime
 from sim.core.run import replicate_seeds, run_model
 
 BASELINE = "baseline"
+NO_AI = "baseline_no_ai"  # the counterfactual that frames every comparison: no metric, no AI tools
+NO_AI_LABEL = "No metric, no AI tools"
 DONE = "done"  # the main job's completion marker, written last
+# What field studies found AI tools do to output (docs/model.md, S3): the band the model's
+# contrast is read against.
+AI_EVIDENCE = "field studies: METR 2025, 19% slower; Brynjolfsson et al. 2025, +14%; Cui et al. 2026, +26%"
 
 # What the comparison table shows: (summary column, heading, unit line, format, scale).
 TABLE = (
@@ -64,17 +69,28 @@ def regimes_to_run(cfg: Config) -> list[RegimeConfig]:
     return chosen
 
 
+def without_ai(cfg: Config) -> Config:
+    """The baseline of `cfg` without AI tools: what AI does with no metric at all frames every
+    comparison (a policy is judged against the organisation with AI, whose own effect this is)."""
+    baseline = cfg.regime if cfg.regime.name == BASELINE else _preset(BASELINE, cfg)
+    regime = replace(baseline, name=NO_AI, label=NO_AI_LABEL)
+    return replace(cfg, regime=regime, production=replace(cfg.production, ai_available=False))
+
+
 def run_comparison(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Every regime x every replicate seed; returns stacked weekly, employee and summary tables."""
+    """Every regime x every replicate seed, and the baseline without AI tools when the
+    organisation has them; returns stacked weekly, employee and summary tables."""
     seeds = replicate_seeds(cfg.seed, cfg.replicates)
-    runs = [(regime, seed) for regime in regimes_to_run(cfg) for seed in seeds]
+    configs = [replace(cfg, regime=regime) for regime in regimes_to_run(cfg)]
+    if cfg.production.ai_available:
+        configs.append(without_ai(cfg))
+    runs = [(run_cfg, seed) for run_cfg in configs for seed in seeds]
     weekly, employees, summaries = [], [], []
     bar = tqdm(runs, desc="runs", unit="run", disable=not sys.stderr.isatty(), leave=False)
-    for regime, seed in bar:
-        run_cfg = replace(cfg, regime=regime)
+    for run_cfg, seed in bar:
         check(run_cfg)
         result = run_model(run_cfg, seed=seed)
-        keys = {"regime": regime.name, "seed": seed}
+        keys = {"regime": run_cfg.regime.name, "seed": seed}
         weekly.append(result.weekly.assign(**keys))
         employees.append(result.employees.assign(**keys))
         summaries.append(result.summary)
@@ -85,6 +101,19 @@ def run_comparison(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
         weekly_table[front + [c for c in weekly_table.columns if c not in front]],
         employee_table[front + [c for c in employee_table.columns if c not in front]],
         pd.DataFrame(summaries),
+    )
+
+
+def ai_frame(with_ai: pd.Series, without: pd.Series) -> str:
+    """What AI tools do with no metric at all: the contrast every policy's comparison stands on."""
+    per_head = with_ai["durable_value_per_head"] / without["durable_value_per_head"] - 1.0
+    per_hour = (with_ai["durable_value_per_head"] / with_ai["hours_mean"]) / (
+        without["durable_value_per_head"] / without["hours_mean"]
+    ) - 1.0
+    return (
+        f"AI tools, with no metric: durable value {per_head:+.0%} per head and {per_hour:+.0%} per hour "
+        f"worked against the same organisation without them ({AI_EVIDENCE}). Every policy below is "
+        "compared with the organisation that has them."
     )
 
 
@@ -116,7 +145,9 @@ def readings(summary: pd.DataFrame) -> list[str]:
         return []
     base = means.loc[BASELINE]
     lines = []
-    for regime, row in means.drop(index=BASELINE).iterrows():
+    if NO_AI in means.index:
+        lines.append(ai_frame(base, means.loc[NO_AI]))
+    for regime, row in means.drop(index=[BASELINE, NO_AI], errors="ignore").iterrows():
         value = row["durable_value_per_head"] / base["durable_value_per_head"] - 1.0
         tokens = row["token_cost_per_head_year"] / max(base["token_cost_per_head_year"], 1e-9)
         lines.append(
@@ -140,7 +171,7 @@ def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
     write_table(summary, out / f"summary{suffix}", "summary")
     write_text(config_yaml(cfg), out / "config.yaml")
     figure = (
-        plot_dashboard(weekly, out / "dashboard.png", start_week=cfg.regime.start_week)
+        plot_dashboard(weekly, out / "dashboard.png", start_week=cfg.regime.start_week, frames=(NO_AI,))
         if cfg.output.figure
         else None
     )

@@ -22,16 +22,24 @@ PANELS = (
 )
 
 
-def plot_dashboard(weekly: pd.DataFrame, path: str | Path, start_week: int = 0) -> Path:
-    """One line per regime (mean over seeds, band = range over seeds); baseline dashed grey."""
+def plot_dashboard(
+    weekly: pd.DataFrame, path: str | Path, start_week: int = 0, frames: tuple[str, ...] = ()
+) -> Path:
+    """One line per regime (mean over seeds, band = range over seeds); baseline dashed grey,
+    and the counterfactuals in `frames` (the baseline without AI tools) dotted grey."""
     fig, axes = plt.subplots(2, 3, figsize=(15, 8), constrained_layout=True)
     regimes = list(dict.fromkeys(weekly["regime"]))
     palette = plt.get_cmap("tab10")
     colours = (palette(k) for k in range(palette.N))
     for regime in regimes:
         runs = weekly[weekly["regime"] == regime]
-        is_base = regime == "baseline"
-        style = {"color": "0.45", "linestyle": "--"} if is_base else {"color": next(colours)}
+        style: dict[str, object]
+        if regime == "baseline":
+            style = {"color": "0.45", "linestyle": "--"}
+        elif regime in frames:
+            style = {"color": "0.6", "linestyle": ":"}
+        else:
+            style = {"color": next(colours)}
         for ax, (column, title, unit, scale) in zip(axes.flat, PANELS, strict=True):
             by_week = runs.groupby("week")[column]
             mean, low, high = by_week.mean() * scale, by_week.min() * scale, by_week.max() * scale
