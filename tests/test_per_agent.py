@@ -62,7 +62,8 @@ def test_the_benchmark_times_a_reference_commit_side_by_side():
         pytest.skip(f"commit {reference} is not in this clone's history")
     done = subprocess.run(
         [sys.executable, str(repository / "experiments" / "benchmark.py"), "--quick", "--weeks", "3"]
-        + ["--sizes", "200", "--agent-sizes", "40", "--agent-weeks", "1", "--reference-sizes", "200"],
+        + ["--sizes", "200", "--agent-sizes", "40", "--agent-weeks", "1", "--reference-sizes", "200"]
+        + ["--cache-sizes", "200"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -73,3 +74,4 @@ def test_the_benchmark_times_a_reference_commit_side_by_side():
     reference_rate, new_rate = (float(x.replace(",", "")) for x in row.split()[2:4])
     assert reference_rate > 0 and new_rate > 0
     assert "the reference's time per agent-week at 200" in done.stdout
+    assert "restored from the cache" in done.stdout  # the burn-in cache's timing, printed
