@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import socket
 import threading
 import time
 import warnings
+from html import escape
 
 import ipyvuetify as v
 import numpy as np
@@ -17,7 +19,8 @@ from sim.app import __main__ as launcher
 from sim.app import assets
 from sim.app import page as app_page
 from sim.app.page import Page, WeekCounter, WorkshopApp, dashboard_charts
-from sim.app.workshop import STATES, WorkshopModel, workshop_config
+from sim.app.workshop import STATES, WorkshopModel, check_setup, workshop_config
+from sim.checks import ConfigError
 from sim.model import OrgModel
 
 SMALL = {"n_employees": 200, "team_size": 8, "seed": 5}
@@ -382,3 +385,55 @@ def test_lever_moves_within_a_week_leave_one_marker():
     assert model.snapshot.events == ((1, "pressure 0.50 → 0.90"), (1, "forced ranking off → 10%"))
     model.set_pressure(0.5)  # moved back: nothing changed that week
     assert model.snapshot.events == ((1, "forced ranking off → 10%"),)
+
+
+@pytest.mark.parametrize(("host", "warned"), [("127.0.0.1", False), ("localhost", False), ("0.0.0.0", True)])
+def test_the_launcher_warns_in_one_line_when_it_listens_beyond_this_machine(
+    host, warned, monkeypatch, capsys
+):
+    started = []
+    monkeypatch.setattr(launcher.assets, "ensure", lambda: None)
+    monkeypatch.setattr(launcher.os, "execve", lambda exe, cmd, env: started.append(cmd))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert launcher.main(["--host", host, "--port", str(port)]) == 0
+    assert started and started[0][started[0].index("--host") + 1] == host
+    err = capsys.readouterr().err.strip().splitlines()
+    if warned:
+        assert len(err) == 1 and err[0].startswith("warning: --host 0.0.0.0 listens beyond this machine")
+    else:
+        assert err == []
+
+
+def test_the_server_refuses_a_set_up_beyond_the_sliders(app):
+    """A page's messages are untrusted: a headcount or team size past the sliders' range,
+    sent as the browser would, is refused on Reset with one line naming it; the model stays."""
+    model, rc = app
+    before = model.value
+    for label, value, words in (
+        ("Headcount: 200", 10_000_000, "headcount=10000000: must be a whole number from 100 to 5,000"),
+        ("Team size: 8", 1, "team size=1: must be a whole number from 2 to 20"),
+    ):
+        rc.find(v.Slider, label=label).widget.v_model = value
+        click(rc, "Reset")
+        assert notice(rc) == [escape(f"ConfigError: {words}")]
+        assert model.value is before and model.value.config.org.n_employees == 200
+        rc = render(WorkshopApp(model=model))  # a fresh tab on the same model for the next case
+    with pytest.raises(ConfigError, match=r"^seed=-5: must be a whole number from 0 to 2,147,483,647$"):
+        check_setup("token_leaderboard", 200, 8, -5)
+    with pytest.raises(ConfigError, match=r"^scenario='../../etc/passwd': not one the app offers$"):
+        check_setup("../../etc/passwd", 200, 8, 1)
+
+
+def test_the_server_clamps_levers_to_the_sliders_ranges():
+    model = WorkshopModel("token_leaderboard", **SMALL)
+    model.step()
+    model.set_weights({"tokens": 1e308, "durable_value": -7.0})
+    assert model.config.regime.weights == {"tokens": 1.0, "durable_value": -1.0}
+    with pytest.raises(ConfigError, match="weight 'no_such_signal': not a signal the metric can read"):
+        model.set_weights({"no_such_signal": 1.0})
+    model.set_start_week(10**9)
+    assert model.config.regime.start_week == model.config.org.weeks
+    model.set_pressure(7.0)
+    assert model.config.regime.pressure == 1.0

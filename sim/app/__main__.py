@@ -8,6 +8,7 @@ its CDN setting pointed at a dead local address so it never asks a CDN, and its 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
 import socket
 import sys
@@ -63,6 +64,13 @@ def check_address(host: str, port: int) -> None:
             raise ConfigError(f"--port={port}: cannot listen on {host}:{port} ({reason})") from None
 
 
+def beyond_this_machine(host: str, port: int) -> bool:
+    """Whether `host` makes the app reachable from other machines (0.0.0.0, a LAN address):
+    anything but a loopback address."""
+    addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    return not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m sim.app", description="Start the workshop app.")
     parser.add_argument(
@@ -89,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     except assets.FetchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if beyond_this_machine(args.host, args.port):
+        print(
+            f"warning: --host {args.host} listens beyond this machine: anyone on the network can "
+            "open the app (the default, 127.0.0.1, is this machine only)",
+            file=sys.stderr,
+            flush=True,
+        )
     print(f"Workshop app: open http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
     env = offline_env()
     env[SCENARIOS_ENV] = "\n".join(  # not os.pathsep: `example:NAME` holds a colon

@@ -32,7 +32,17 @@ from sim.app import assets
 from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
-from sim.app.workshop import STATES, Snapshot, WorkshopModel, preset_labels, presets, warm_up
+from sim.app.workshop import (
+    SETUP_LIMITS,
+    STATES,
+    Snapshot,
+    WorkshopModel,
+    check_setup,
+    preset_labels,
+    presets,
+    warm_up,
+)
+from sim.checks import ConfigError
 from sim.config import RegimeConfig
 from sim.model.signals import SIGNALS
 
@@ -669,6 +679,8 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
         notice.set(None)
         try:
             change()
+        except ConfigError as error:  # input refused: the line says why, no traceback to log
+            notice.set(one_line(error))
         except Exception as error:
             logger.exception("an action failed")
             notice.set(one_line(error))
@@ -676,15 +688,19 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             runner.changed()
 
     def new_model(**settings) -> None:
+        checked = check_setup(**settings)  # what the browser sent is untrusted: the sliders' limits
         runner.pause()
-        fresh = WorkshopModel(**settings)
+        fresh = WorkshopModel(**checked)
         model.value = fresh
         runner.attach(fresh)
 
     labels = {name: preset_labels()[name] for name in ordered(presets())}
 
     def choose(label: str) -> None:
-        name = next(n for n, text in labels.items() if text == label)
+        name = next((n for n, text in labels.items() if text == label), None)
+        if name is None:  # not one of the list's: a message the page did not send
+            notice.set(f"scenario {str(label)[:60]!r}: not one the app offers")
+            return
         setup.value = {**setup.value, "preset": name}
         act(lambda: new_model(**setup.value), False)  # a preset starts its scenario afresh
 
@@ -707,14 +723,21 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
         with solara.Card("Set-up (applied on Reset)"):
 
             def set_up(key: str):
-                return lambda value: setup.set({**setup.value, key: int(value)})
+                def store(value: Any) -> None:
+                    """Kept as sent: Reset checks it against the limits and says what is allowed."""
+                    try:
+                        setup.set({**setup.value, key: int(value)})
+                    except (TypeError, ValueError, OverflowError):
+                        notice.set(f"{key}={str(value)[:40]!r}: must be a whole number")
+
+                return store
 
             with solara.Div(classes=["goodhart-headcount"]):
                 solara.SliderInt(
                     f"Headcount: {setup.value['n_employees']:,}",
                     value=setup.value["n_employees"],
-                    min=100,
-                    max=5000,
+                    min=SETUP_LIMITS["n_employees"][0],
+                    max=SETUP_LIMITS["n_employees"][1],
                     step=100,
                     on_value=set_up("n_employees"),
                     thumb_label=True,
@@ -722,8 +745,8 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             solara.SliderInt(
                 f"Team size: {setup.value['team_size']}",
                 value=setup.value["team_size"],
-                min=2,
-                max=20,
+                min=SETUP_LIMITS["team_size"][0],
+                max=SETUP_LIMITS["team_size"][1],
                 on_value=set_up("team_size"),
                 thumb_label=True,
             )

@@ -22,17 +22,18 @@ import os
 import threading
 import time
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from sim.checks import check
+from sim.checks import ConfigError, check
 from sim.config import Config, RegimeConfig
 from sim.model import OrgModel
 from sim.model.metric import Metric
 from sim.model.production import AI, GAMING
-from sim.model.signals import observe
+from sim.model.signals import SIGNALS, observe
 from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import CONFIG_MODULE, preset_names
 from sim.run import resolve
@@ -107,9 +108,37 @@ def forget_scenarios() -> None:
         _CONFIGS.clear()
 
 
+# The set-up a tab may ask for: the browser's sliders show these ranges, and the server
+# refuses anything outside them (a page's messages are untrusted input).
+SETUP_LIMITS: dict[str, tuple[int, int]] = {
+    "n_employees": (100, 5000),
+    "team_size": (2, 20),
+    "seed": (0, 2**31 - 1),
+}
+SETUP_LABELS = {"n_employees": "headcount", "team_size": "team size", "seed": "seed"}
+WEIGHT_LIMIT = 1.0  # a weight of the metric's formula, from the page, lies in [-1, 1]
+
+
+def check_setup(preset: object, n_employees: object, team_size: object, seed: object) -> dict[str, Any]:
+    """A page's set-up: a scenario the app offers and whole numbers within SETUP_LIMITS, or
+    ConfigError naming the first that is not and what is allowed."""
+    if not isinstance(preset, str) or preset not in presets():
+        raise ConfigError(f"scenario={str(preset)[:60]!r}: not one the app offers")
+    checked: dict[str, Any] = {"preset": preset}
+    for key, value in (("n_employees", n_employees), ("team_size", team_size), ("seed", seed)):
+        low, high = SETUP_LIMITS[key]
+        whole = isinstance(value, int | np.integer) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not low <= int(value) <= high:  # type: ignore[call-overload]
+            shown = repr(value)[:40]
+            raise ConfigError(f"{SETUP_LABELS[key]}={shown}: must be a whole number from {low:,} to {high:,}")
+        checked[key] = int(value)  # type: ignore[call-overload]
+    return checked
+
+
 def workshop_config(preset: str, n_employees: int, team_size: int, seed: int) -> Config:
     """The checked config of a scenario (a preset's name, or a scenario file as in the CLI
-    and the report) on an organisation of this size: a fresh copy the model may change."""
+    and the report) on an organisation of this size: a fresh copy the model may change.
+    What a page asks for passes `check_setup` first."""
     cfg = copy.deepcopy(_scenario_config(preset))
     cfg.org = dataclasses.replace(cfg.org, n_employees=int(n_employees), team_size=int(team_size))
     cfg.seed = int(seed)
@@ -326,8 +355,9 @@ class WorkshopModel(OrgModel):
         means: start next week (so the metric is anchored to the organisation as it is)."""
         with self.lock:
             regime = self.config.regime
+            week = int(np.clip(int(week), 0, self.config.org.weeks))  # the slider's range
             started = self.metric.measures and self.steps > regime.start_week
-            new = int(week) if started or week > self.steps else self.steps
+            new = week if started or week > self.steps else self.steps
             self._mark("policy start", f"week {regime.start_week}", f"week {new}")
             regime.start_week = new
             self.snapshot = self._snapshot()
@@ -340,7 +370,7 @@ class WorkshopModel(OrgModel):
         restarts at 1). The baseline twin is recomputed in the background reading the new
         formula, so the metric chart's baseline stays comparable.
         """
-        weights = {name: float(w) for name, w in weights.items() if w != 0}
+        weights = checked_weights(weights)
         with self.lock:
             was = _formula(self.config.regime.weights)
             regime = dataclasses.replace(self.config.regime, weights=weights)
@@ -380,6 +410,22 @@ class WorkshopModel(OrgModel):
         state[wf.burned_out] = STATES.index("burned out")
         state[~wf.employed] = STATES.index("vacant")
         return state
+
+
+def checked_weights(weights: dict[str, float]) -> dict[str, float]:
+    """A formula from the page: signals the metric can read, weights within the sliders'
+    [-1, 1] (clamped), zeros dropped. ConfigError names a signal it cannot read."""
+    checked = {}
+    for name, weight in weights.items():
+        if name not in SIGNALS:
+            raise ConfigError(f"weight {str(name)[:40]!r}: not a signal the metric can read")
+        value = float(weight)
+        if not np.isfinite(value):
+            raise ConfigError(f"weight {name}={value}: must be a number from -1 to 1")
+        value = float(np.clip(value, -WEIGHT_LIMIT, WEIGHT_LIMIT))
+        if value != 0:
+            checked[name] = value
+    return checked
 
 
 def _share(value: float) -> str:
