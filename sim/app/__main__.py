@@ -67,7 +67,7 @@ def check_address(host: str, port: int) -> None:
 def beyond_this_machine(host: str, port: int) -> bool:
     """Whether `host` makes the app reachable from other machines (0.0.0.0, a LAN address):
     anything but a loopback address."""
-    addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
     return not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
 
 
