@@ -437,3 +437,104 @@ def test_the_server_clamps_levers_to_the_sliders_ranges():
     assert model.config.regime.start_week == model.config.org.weeks
     model.set_pressure(7.0)
     assert model.config.regime.pressure == 1.0
+
+
+def weight_labels(rc) -> list[str]:
+    return [w.label for w in rc.find(v.Slider).widgets if w.label in app_page.WEIGHT_LABELS.values()]
+
+
+def test_weight_sliders_keep_their_order_and_show_their_values(app):
+    """Setting a weight to 0 (or a new one above 0) never reorders the sliders, so a drag or
+    arrow keys stay on the slider under them; each shows its value beside it."""
+    model, rc = app
+    click(rc, "Step")
+    order = weight_labels(rc)
+    assert order[:2] == ["Tokens burned", "AI-active days"] and len(order) == len(set(order))
+    rc.find(v.Slider, label="Durable value").widget.v_model = 0.7
+    rc.find(v.Slider, label="Tokens burned").widget.v_model = 0.0
+    assert model.value.config.regime.weights == {"durable_value": 0.7}
+    assert weight_labels(rc) == order
+    values = [w.children[0] for w in rc.find(v.Html, class_="goodhart-weight-value").widgets]
+    assert values[order.index("Durable value")] == "+0.7" and values[0] == "0"
+
+
+def test_a_lever_moved_in_quick_succession_leaves_one_marker_however_many_weeks_pass():
+    model = WorkshopModel("token_leaderboard", **SMALL)
+    now = [100.0]
+    model.clock = lambda: now[0]
+    for pressure in (0.55, 0.6, 0.65, 0.7):  # arrow keys while it runs: a week between each
+        model.set_pressure(pressure)
+        model.step()
+        now[0] += 0.3
+    now[0] += 5.0  # settled; a later change is a change of its own
+    model.set_pressure(0.2)
+    assert model.snapshot.events == ((0, "pressure 0.50 → 0.70"), (4, "pressure 0.70 → 0.20"))
+
+
+def test_markers_never_overlap_or_leave_their_chart():
+    """Twelve lever changes, several in one week, some at the edges: each badge lies inside
+    the plot and no two touch; every change is numbered once and said in the badge's tip."""
+    from sim.app import charts
+
+    events = [(w, f"change {k}") for k, w in enumerate([0, 0, 1, 2, 30, 31, 52, 52, 52, 100, 103, 104])]
+    svg = charts.line_chart(
+        "The metric (x start)", np.arange(60.0), [], weeks=104, start_week=13, fmt=str, events=events
+    )
+    boxes = sorted(
+        (float(x), float(w))
+        for x, w in re.findall(r'class="lever-marker" data-x="([\d.]+)" data-width="([\d.]+)"', svg)
+    )
+    assert boxes
+    for x, width in boxes:
+        assert x >= charts.LEFT and x + width <= charts.W - charts.RIGHT
+    for (x0, w0), (x1, _) in zip(boxes, boxes[1:], strict=False):
+        assert x0 + w0 < x1
+    tips = "; ".join(re.findall(r"<title>(.*?)</title>", svg)).split("; ")
+    assert [tip.split(":")[0] for tip in tips] == [str(k) for k in range(1, 13)]
+    assert "→" not in svg  # no long text on the chart: the page lists what changed
+
+
+def test_a_weight_change_before_run_keeps_the_baseline_and_redraws_when_the_new_one_is_ready(app):
+    model, rc = app
+    wait_for(lambda: html(rc).count('class="baseline"') == 9)
+    rc.find(v.Slider, label="Durable value").widget.v_model = 0.5
+    assert html(rc).count('class="baseline"') == 9  # never blank while the new twin is computed
+    wait_for(lambda: model.value.snapshot.baseline is model.value._baseline.result())
+    wait_for(lambda: "0.5 durable value" in html(rc))
+
+
+def test_after_a_weight_change_the_metric_reads_as_a_new_index_not_a_crash(app):
+    model, rc = app
+    for _ in range(40):
+        model.value.step()
+    rc.find(v.Slider, label="Durable value").widget.v_model = 1.0
+    for _ in range(3):
+        click(rc, "Step")
+    snap = model.value.snapshot
+    assert snap.rebased == 40
+    (title, series, *_), *_ = dashboard_charts(snap)
+    assert title == "The metric (x week 39)"
+    svg = app_page.chart_html(snap, dashboard_charts(snap)[0], "#000")
+    assert 'aria-label="The metric (x week 39)"' in svg
+    drawn = re.search(r'points="([^"]+)" fill="none" stroke="#000"', svg).group(1).split()
+    assert len(drawn) == 2 * 3  # only the new formula's weeks, each near 1x
+    assert series(snap, False)[40:] == pytest.approx(1.0, abs=0.3)
+    assert series(snap, True)[39] == pytest.approx(1.0)  # the baseline indexed at the same week
+
+
+def test_the_main_screen_says_in_words_what_the_metric_and_reality_are_doing(app):
+    model, rc = app
+    story = lambda: (
+        rc.find(solara.widgets.HTML, attributes={"class": "goodhart-story"}).widget.unsafe_innerHTML
+    )  # noqa: E731
+    assert "Press ▶" in story() and "grey line" in story()
+    for _ in range(60):
+        model.value.step()
+    click(rc, "Step")
+    text = story()
+    assert text.startswith('<div class="goodhart-narration">Week 61: The metric reads ')
+    assert "of hours are theater (they only move the metric), mostly " in text
+    assert "burned out (no metric:" in text and "durable value a head is" in text
+    assert "The dashboard and reality have parted." in text  # the token leaderboard's run
+    assert "x start: times its level in the first week" in html(rc)
+    assert "Theater: hours whose only effect is to move the metric" in html(rc)

@@ -35,6 +35,7 @@ from sim.app.scenarios import NOTES, ordered
 from sim.app.workshop import (
     SETUP_LIMITS,
     STATES,
+    WEIGHT_LIMIT,
     Snapshot,
     WorkshopModel,
     check_setup,
@@ -116,6 +117,13 @@ CSS = """
   line-height: 1.35; }
 .goodhart-swatch { width: 0.9em; height: 0.9em; border: 1px solid #9e9e9e; display: inline-block;
   margin-right: 5px; }
+.goodhart-story { font-size: max(16px, 1.25vw); line-height: 1.3; min-width: 0; }
+.goodhart-narration { font-weight: 500; overflow-wrap: anywhere; }
+.goodhart-changes { color: #6a3d9a; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.goodhart-change { margin-right: 10px; }
+.goodhart-change b { background: #6a3d9a; color: white; border-radius: 8px; padding: 0 5px; }
+.goodhart-note { font-size: max(13px, 1vw); color: #424242; margin: -2px 0 3px 2px; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
 .goodhart-error { font-size: 16px; color: #b71c1c; padding: 6px; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
 .v-navigation-drawer .v-select__selection, .v-list-item__title { white-space: normal !important;
@@ -183,24 +191,49 @@ def counted(snap: Snapshot) -> tuple[str, Series]:
     return f"{title} (x start)", indexed
 
 
-# (title, series, format, floor, text when there is nothing to draw)
-def dashboard_charts(snap: Snapshot) -> list[tuple[str, Series, Callable, float | None, str]]:
+def metric_chart(snap: Snapshot) -> tuple[str, Series]:
+    """The metric as an index: x its level when the policy started, or, after its formula
+    changed mid-run, x its level the week before the new formula (the dashboard's index
+    restarts at 1 then: drawn from that week on, the baseline indexed the same way, it reads
+    as a new index rather than a fall from 11x to 1x)."""
+    rebased = snap.rebased
+    if rebased is None:
+        return "The metric (x start)", column("metric_index")
+
+    def series(s: Snapshot, base: bool) -> np.ndarray:
+        values = s.column("metric_index", base)
+        if base and len(values) >= rebased:
+            reference = values[rebased - 1]
+            values = values / reference if abs(reference) > 1e-12 else np.full_like(values, np.nan)
+        return values
+
+    return f"The metric (x week {rebased - 1})", series
+
+
+# (title, series, format, floor, text when there is nothing to draw, first week drawn)
+def dashboard_charts(snap: Snapshot) -> list[tuple[str, Series, Callable, float | None, str, int]]:
     title, series = counted(snap)
+    metric_title, metric = metric_chart(snap)
     return [
-        ("The metric (x start)", column("metric_index"), _index, None, "" if snap.measures else "no metric"),
-        (title, series, _index, None, ""),
-        ("Regular AI users", column("adoption"), _pct, 0.0, ""),
+        (metric_title, metric, _index, None, "" if snap.measures else "no metric", snap.rebased or 0),
+        (title, series, _index, None, "", 0),
+        ("Regular AI users", column("adoption"), _pct, 0.0, "", 0),
     ]
 
 
 REALITY_CHARTS = [
-    ("Durable value a head", column("durable_value_index"), _index, None, ""),
-    ("Theater: share of hours", column("share_theater"), _pct, 0.0, ""),
-    ("Rework: share of volume", column("rework_rate"), _pct, 0.0, ""),
-    ("Burned out: share of staff", column("burnout_share"), _pct, 0.0, ""),
-    ("Attrition, a year", column("attrition_annualised"), _pct, 0.0, ""),
-    ("Token $ a head, a year", column("token_cost_per_head", 52.0), _dollars, 0.0, ""),
+    ("Durable value a head", column("durable_value_index"), _index, None, "", 0),
+    ("Theater: share of hours", column("share_theater"), _pct, 0.0, "", 0),
+    ("Rework: share of volume", column("rework_rate"), _pct, 0.0, "", 0),
+    ("Burned out: share of staff", column("burnout_share"), _pct, 0.0, "", 0),
+    ("Attrition, a year", column("attrition_annualised"), _pct, 0.0, "", 0),
+    ("Token $ a head, a year", column("token_cost_per_head", 52.0), _dollars, 0.0, "", 0),
 ]
+# One line under each panel's title, so nobody has to ask what the words mean.
+DASHBOARD_NOTE = "x start: times its level in the first week (the metric: when the policy started)"
+REALITY_NOTE = (
+    "Theater: hours whose only effect is to move the metric; durable value: work not redone within 4 weeks"
+)
 
 
 def guarded(build: Callable[[], str], what: str) -> str:
@@ -213,7 +246,7 @@ def guarded(build: Callable[[], str], what: str) -> str:
 
 
 def chart_html(snap: Snapshot, spec, colour: str) -> str:
-    title, series, fmt, floor, empty = spec
+    title, series, fmt, floor, empty, from_week = spec
 
     def build() -> str:
         start = snap.regime.start_week if snap.measures else None
@@ -228,17 +261,95 @@ def chart_html(snap: Snapshot, spec, colour: str) -> str:
             floor=floor,
             events=snap.events,
             empty=empty,
+            from_week=from_week,
         )
 
     return f'<div class="goodhart-cell">{guarded(build, title)}</div>'
 
 
-def panel_html(snap: Snapshot, title: str, charts: list, colour: str, columns: int) -> str:
+def panel_html(snap: Snapshot, title: str, charts: list, colour: str, columns: int, note: str = "") -> str:
     cells = "".join(chart_html(snap, spec, colour) for spec in charts)
     return (
         f"<h2>{escape(title)}</h2>"
-        f'<div class="goodhart-charts" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
+        + (f'<div class="goodhart-note">{escape(note)}</div>' if note else "")
+        + f'<div class="goodhart-charts" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
         f"{cells}</div>"
+    )
+
+
+def _at(values: np.ndarray, week: int) -> float:
+    return float(values[week]) if 0 <= week < len(values) else float("nan")
+
+
+def narration(snap: Snapshot) -> str:
+    """What the metric and reality are doing in this run, in plain words, from this week's
+    numbers against the same company under no metric. Reads numbers only, never a preset's name."""
+    week, last = snap.week, snap.week - 1
+    if week == 0:
+        return (
+            f"Week 0 of {snap.weeks}. Press ▶ to run. On every chart the grey line is the same company, "
+            "same people, with no metric."
+        )
+    theater = _at(snap.column("share_theater"), last)
+    what = f", mostly {snap.theater[0][0].lower()}" if snap.theater and theater >= 0.01 else ""
+    burned, burned_base = (
+        _at(snap.column("burnout_share"), last),
+        _at(snap.column("burnout_share", True), last),
+    )
+    value, value_base = (
+        _at(snap.column("durable_value_index"), last),
+        _at(snap.column("durable_value_index", True), last),
+    )
+    reality = f"{_pct(theater)} of hours are theater (they only move the metric){what}"
+    reality += f"; {_pct(burned)} are burned out"
+    if np.isfinite(burned_base):
+        reality += f" (no metric: {_pct(burned_base)})"
+    if np.isfinite(value_base) and value_base > 0:
+        gap = value / value_base - 1.0
+        reality += (
+            f"; durable value a head is {_pct(abs(gap))} {'below' if gap < 0 else 'above'} "
+            "the no-metric company"
+            if abs(gap) >= 0.01
+            else "; durable value a head is what it would be with no metric"
+        )
+    start = snap.regime.start_week
+    if not snap.measures:
+        return f"Week {week}: nobody is measured. {reality[0].upper()}{reality[1:]}."
+    if week <= start:
+        return (
+            f"Week {week}: normal life; the policy starts in week {start}. {reality[0].upper()}{reality[1:]}."
+        )
+    title, metric = metric_chart(snap)
+    reading = _at(metric(snap, False), last)
+    base = _at(metric(snap, True), last) if snap.baseline is not None else float("nan")
+    since = "its start" if snap.rebased is None else f"week {snap.rebased - 1}, when its formula changed"
+    told = f"The metric reads {_index(reading)} its level at {since}"
+    if np.isfinite(base):
+        told += f" (no metric chased: {_index(base)})"
+    parted = (
+        np.isfinite(base) and reading > 1.2 * base and np.isfinite(value_base) and value < 0.97 * value_base
+    )
+    ending = " The dashboard and reality have parted." if parted else ""
+    return f"Week {week}: {told}. {reality[0].upper()}{reality[1:]}.{ending}"
+
+
+def changes_html(snap: Snapshot) -> str:
+    """What each numbered marker on the charts changed (the latest few, if there are many)."""
+    if not snap.events:
+        return ""
+    items = [
+        f'<span class="goodhart-change"><b>{k}</b> week {week}: {escape(what)}</span>'
+        for k, (week, what) in enumerate(snap.events, start=1)
+    ]
+    shown = items[-4:]
+    more = f"{len(items) - len(shown)} earlier, " if len(items) > len(shown) else ""
+    return f"Lever changes ({more}numbered as on the charts): " + " ".join(shown)
+
+
+def story_html(snap: Snapshot) -> str:
+    changes = changes_html(snap)
+    return f'<div class="goodhart-narration">{escape(narration(snap))}</div>' + (
+        f'<div class="goodhart-changes">{changes}</div>' if changes else ""
     )
 
 
@@ -461,6 +572,7 @@ class Screen:
         )
         self.reality = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-panel goodhart-reality"})
         self.people = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-people"})
+        self.story = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-story"})
         self.shown: Snapshot | None = None
         self.show(snap)
 
@@ -472,14 +584,19 @@ class Screen:
         }
         self.week.unsafe_innerHTML = f"Week {snap.week} <span>of {snap.weeks}</span>"
         self.dashboard.unsafe_innerHTML = guarded(
-            lambda: panel_html(snap, "What the dashboard shows", dashboard_charts(snap), DASHBOARD_COLOUR, 1),
+            lambda: panel_html(
+                snap, "What the dashboard shows", dashboard_charts(snap), DASHBOARD_COLOUR, 1, DASHBOARD_NOTE
+            ),
             "the dashboard",
         )
         self.reality.unsafe_innerHTML = guarded(
-            lambda: panel_html(snap, "What is really happening", REALITY_CHARTS, REALITY_COLOUR, 2),
+            lambda: panel_html(
+                snap, "What is really happening", REALITY_CHARTS, REALITY_COLOUR, 2, REALITY_NOTE
+            ),
             "what is really happening",
         )
         self.people.unsafe_innerHTML = guarded(lambda: people_html(snap), "the people")
+        self.story.unsafe_innerHTML = guarded(lambda: story_html(snap), "the story so far")
         with self.week.hold_sync():  # last, so that its echo means the browser has all of this week
             self.week.weeks = snap.weeks
             self.week.week = snap.week
@@ -559,23 +676,28 @@ def Levers(model: WorkshopModel, levers: solara.Reactive[tuple], act: Callable) 
         thumb_label=True,
     )
     with solara.Details("Metric formula (weights)"):
-        shown_names = list(dict.fromkeys([*regime.weights, *WEIGHT_SIGNALS]))
-        for name in shown_names:
+        # A fixed order (the preset's own signals, then the usual ones): a weight set to 0
+        # leaves the formula but not the list, so the slider under a drag never moves.
+        order = [*model.preset_regime.weights, *WEIGHT_SIGNALS]
+        for name in dict.fromkeys(order):
             if name not in SIGNALS:
                 continue
 
             def set_weight(value: float, name: str = name) -> None:
                 act(lambda: model.set_weights({**levers.value[0].weights, name: value}))
 
-            solara.SliderFloat(
-                WEIGHT_LABELS.get(name, name),
-                value=float(regime.weights.get(name, 0.0)),
-                min=-1.0,
-                max=1.0,
-                step=0.1,
-                on_value=set_weight,
-                thumb_label=True,
-            )
+            weight = float(regime.weights.get(name, 0.0))
+            with solara.Row(classes=["goodhart-weight"], style="align-items: center; gap: 6px").key(name):
+                solara.SliderFloat(
+                    WEIGHT_LABELS.get(name, name),
+                    value=weight,
+                    min=-WEIGHT_LIMIT,
+                    max=WEIGHT_LIMIT,
+                    step=0.1,
+                    on_value=set_weight,
+                    thumb_label=True,
+                )
+                solara.Text(f"{weight:+.1f}" if weight else "0", classes=["goodhart-weight-value"])
         if regime.per:
             per = ", ".join(WEIGHT_LABELS.get(k, k) for k in regime.per)
             solara.Text(f"divided by: {per}")
@@ -764,6 +886,7 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
                 value=speed.value, values=SPEEDS, on_value=set_speed, dense=True, classes=["goodhart-speeds"]
             )
             Notice(notice)
+        solara.Div(children=[screen.story], style="flex: 0 0 auto; min-width: 0")
         with solara.Div(classes=["goodhart-stage"]):
             solara.Div(children=[screen.dashboard], style="min-height: 0; min-width: 0")
             solara.Div(children=[screen.reality], style="min-height: 0; min-width: 0")

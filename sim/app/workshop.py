@@ -21,6 +21,7 @@ import functools
 import os
 import threading
 import time
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -216,6 +217,10 @@ class Snapshot:
     regime: RegimeConfig  # a copy: the levers as they are now
     measures: bool
     events: tuple[tuple[int, str], ...]  # (week a lever change took effect, what changed)
+    rebased: int | None = None  # the week from which the metric's index reads a formula set mid-run
+    theater: tuple[
+        tuple[str, float], ...
+    ] = ()  # last week's hours on each gaming action, as shares, most first
 
     def column(self, name: str, baseline: bool = False) -> np.ndarray:
         source = self.baseline if baseline else self.table
@@ -256,7 +261,12 @@ class WorkshopModel(OrgModel):
         self.lock = threading.RLock()  # the runner steps in a thread; levers arrive from the browser's
         self._rows = np.full((cfg.org.weeks, len(WEEKLY_COLUMNS)), np.nan)
         self.events: list[tuple[int, str, str, str]] = []  # (week, lever, was, now)
+        self._moved: dict[str, float] = {}  # when each lever last moved (clock seconds)
+        self.clock = time.monotonic
+        self.rebased: int | None = None
         self._baseline = baseline_future(cfg)
+        self._baseline_shown: np.ndarray | None = None  # the last twin computed, until the next is
+        self._on_baseline: list[Callable[[], None]] = []
         self.snapshot = self._snapshot()
 
     # -- the week ---------------------------------------------------------------------
@@ -280,7 +290,9 @@ class WorkshopModel(OrgModel):
 
     def _snapshot(self) -> Snapshot:
         """Taken under the lock at the end of a week and after each lever."""
-        base = self._baseline.result() if self._baseline.done() and not self._baseline.exception() else None
+        if self._baseline.done() and not self._baseline.exception():
+            self._baseline_shown = self._baseline.result()
+        base = self._baseline_shown  # a formula changed: the previous twin until the new one is ready
         regime = self.config.regime
         return Snapshot(
             week=self.steps,
@@ -297,7 +309,17 @@ class WorkshopModel(OrgModel):
             regime=dataclasses.replace(regime, weights=dict(regime.weights), per=dict(regime.per)),
             measures=self.metric.measures,
             events=tuple((week, f"{lever} {was} → {now}") for week, lever, was, now in self.events),
+            rebased=self.rebased,
+            theater=self._theater(),
         )
+
+    def _theater(self) -> tuple[tuple[str, float], ...]:
+        """Last week's share of hours on each gaming action, by its plain-words label."""
+        shares = [
+            (self.repertoire.labels[name], float(self.week_stats.get(f"theater_{name}", 0.0)))
+            for name in self.repertoire.names
+        ]
+        return tuple(sorted((item for item in shares if item[1] > 0), key=lambda item: -item[1]))
 
     def refresh(self) -> Snapshot:
         """A new snapshot of the model as it is (after a lever, or when the baseline arrives)."""
@@ -305,9 +327,11 @@ class WorkshopModel(OrgModel):
             self.snapshot = self._snapshot()
             return self.snapshot
 
-    def when_baseline_ready(self, callback) -> None:
-        """Call `callback()` once the baseline twin has been computed (at once if it has)."""
-        self._baseline.add_done_callback(lambda _: callback())
+    def when_baseline_ready(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` once the baseline twin has been computed (at once if it has),
+        and again each time a new formula's twin has been."""
+        self._on_baseline.append(callback)
+        self._baseline.add_done_callback(_ignoring_future(callback))
 
     def weekly(self) -> pd.DataFrame:
         """The weekly table so far (Mesa's DataCollector, one row per week), read under the lock."""
@@ -319,16 +343,27 @@ class WorkshopModel(OrgModel):
         return pd.DataFrame(self._baseline.result(), columns=list(WEEKLY_COLUMNS))
 
     # -- live levers ------------------------------------------------------------------
+    SETTLE_SECONDS = 1.5  # moves of one lever closer than this are one change (a drag, arrow keys)
+
     def _mark(self, lever: str, was: str, now: str) -> None:
-        """Leave a marker at the week the change takes effect; moves within a week merge."""
-        week = self.steps
-        for k, (at, name, first, _) in enumerate(self.events):
-            if at == week and name == lever:
+        """Leave a marker at the week the change takes effect. Moves of a lever within a week,
+        or in quick succession (a drag, a few arrow keys while it runs), are one settled
+        change: one marker, at the week of the first, saying where the lever ended."""
+        week, moment = self.steps, self.clock()
+        last = self._moved.get(lever)
+        self._moved[lever] = moment
+        quick = last is not None and moment - last < self.SETTLE_SECONDS
+        for k in range(len(self.events) - 1, -1, -1):
+            at, name, first, _ = self.events[k]
+            if name != lever:
+                continue
+            if at == week or quick:
                 if first == now:
                     del self.events[k]
                 else:
-                    self.events[k] = (week, lever, first, now)
+                    self.events[k] = (at, lever, first, now)
                 return
+            break
         if was != now:
             self.events.append((week, lever, was, now))
 
@@ -377,7 +412,11 @@ class WorkshopModel(OrgModel):
             self.config.regime = regime
             self.metric = self._metric_for(self, regime)
             self._mark("metric", was, _formula(weights))
+            if self.metric.measures and self.steps > self.config.regime.start_week:
+                self.rebased = self.steps  # anchored now: the index restarts at 1 from here
             self._baseline = baseline_future(self.config)
+            for callback in self._on_baseline:  # the page redraws when the new twin is ready
+                self._baseline.add_done_callback(_ignoring_future(callback))
             self.snapshot = self._snapshot()
 
     @staticmethod
@@ -410,6 +449,10 @@ class WorkshopModel(OrgModel):
         state[wf.burned_out] = STATES.index("burned out")
         state[~wf.employed] = STATES.index("vacant")
         return state
+
+
+def _ignoring_future(callback: Callable[[], None]) -> Callable[[concurrent.futures.Future], None]:
+    return lambda _: callback()
 
 
 def checked_weights(weights: dict[str, float]) -> dict[str, float]:
