@@ -117,13 +117,13 @@ CSS = """
   line-height: 1.35; }
 .goodhart-swatch { width: 0.9em; height: 0.9em; border: 1px solid #9e9e9e; display: inline-block;
   margin-right: 5px; }
-.goodhart-story { font-size: max(16px, 1.25vw); line-height: 1.3; min-width: 0; }
-.goodhart-narration { font-weight: 500; overflow-wrap: anywhere; }
-.goodhart-changes { color: #6a3d9a; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.goodhart-story { font-size: max(15px, 1.17vw); line-height: 1.25; min-width: 0; margin-left: 10px; }
+.goodhart-narration { font-weight: 500; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; }
+.goodhart-changes { color: #6a3d9a; font-size: max(14px, 1.1vw); line-height: 1.3; overflow: hidden;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
 .goodhart-change { margin-right: 10px; }
 .goodhart-change b { background: #6a3d9a; color: white; border-radius: 8px; padding: 0 5px; }
-.goodhart-note { font-size: max(13px, 1vw); color: #424242; margin: -2px 0 3px 2px; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
 .goodhart-error { font-size: 16px; color: #b71c1c; padding: 6px; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
 .v-navigation-drawer .v-select__selection, .v-list-item__title { white-space: normal !important;
@@ -270,9 +270,8 @@ def chart_html(snap: Snapshot, spec, colour: str) -> str:
 def panel_html(snap: Snapshot, title: str, charts: list, colour: str, columns: int, note: str = "") -> str:
     cells = "".join(chart_html(snap, spec, colour) for spec in charts)
     return (
-        f"<h2>{escape(title)}</h2>"
-        + (f'<div class="goodhart-note">{escape(note)}</div>' if note else "")
-        + f'<div class="goodhart-charts" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
+        f'<h2 title="{escape(note)}">{escape(title)}</h2>'
+        f'<div class="goodhart-charts" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
         f"{cells}</div>"
     )
 
@@ -287,8 +286,8 @@ def narration(snap: Snapshot) -> str:
     week, last = snap.week, snap.week - 1
     if week == 0:
         return (
-            f"Week 0 of {snap.weeks}. Press ▶ to run. On every chart the grey line is the same company, "
-            "same people, with no metric."
+            f"Week 0 of {snap.weeks}: press ▶. Grey line: the same company with no metric; "
+            "x start: times the level at the start; theater: hours that only move the metric."
         )
     theater = _at(snap.column("share_theater"), last)
     what = f", mostly {snap.theater[0][0].lower()}" if snap.theater and theater >= 0.01 else ""
@@ -347,10 +346,7 @@ def changes_html(snap: Snapshot) -> str:
 
 
 def story_html(snap: Snapshot) -> str:
-    changes = changes_html(snap)
-    return f'<div class="goodhart-narration">{escape(narration(snap))}</div>' + (
-        f'<div class="goodhart-changes">{changes}</div>' if changes else ""
-    )
+    return f'<div class="goodhart-narration">{escape(narration(snap))}</div>'
 
 
 def people_html(snap: Snapshot) -> str:
@@ -573,6 +569,7 @@ class Screen:
         self.reality = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-panel goodhart-reality"})
         self.people = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-people"})
         self.story = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-story"})
+        self.changes = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-changes"})
         self.shown: Snapshot | None = None
         self.show(snap)
 
@@ -597,6 +594,7 @@ class Screen:
         )
         self.people.unsafe_innerHTML = guarded(lambda: people_html(snap), "the people")
         self.story.unsafe_innerHTML = guarded(lambda: story_html(snap), "the story so far")
+        self.changes.unsafe_innerHTML = guarded(lambda: changes_html(snap), "the lever changes")
         with self.week.hold_sync():  # last, so that its echo means the browser has all of this week
             self.week.weeks = snap.weeks
             self.week.week = snap.week
@@ -885,14 +883,15 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             solara.ToggleButtonsSingle(
                 value=speed.value, values=SPEEDS, on_value=set_speed, dense=True, classes=["goodhart-speeds"]
             )
+            solara.Div(children=[screen.story], style="flex: 1 1 0; min-width: 0")
             Notice(notice)
-        solara.Div(children=[screen.story], style="flex: 0 0 auto; min-width: 0")
         with solara.Div(classes=["goodhart-stage"]):
             solara.Div(children=[screen.dashboard], style="min-height: 0; min-width: 0")
             solara.Div(children=[screen.reality], style="min-height: 0; min-width: 0")
             with solara.Div(classes=["goodhart-side"]):
                 ScenarioNotes(scenario).key(f"notes-{scenario.value[0]}")
                 solara.Div(children=[screen.people], classes=["goodhart-people-box"])
+                solara.Div(children=[screen.changes], style="flex: 0 0 auto; min-width: 0")
 
 
 @solara.component
