@@ -338,6 +338,11 @@ class WorkshopModel(OrgModel):
         with self.lock:
             return super().weekly()
 
+    def wait_for_baseline(self, timeout: float = 60.0) -> Snapshot:
+        """A snapshot with the baseline twin in it (waiting for it at most `timeout` s)."""
+        concurrent.futures.wait([self._baseline], timeout=timeout)
+        return self.refresh()
+
     def baseline(self) -> pd.DataFrame:
         """The twin's weekly table over the whole horizon: the baseline line on every chart."""
         return pd.DataFrame(self._baseline.result(), columns=list(WEEKLY_COLUMNS))
@@ -416,6 +421,32 @@ class WorkshopModel(OrgModel):
                 self.rebased = self.steps  # anchored now: the index restarts at 1 from here
             self._baseline = baseline_future(self.config)
             for callback in self._on_baseline:  # the page redraws when the new twin is ready
+                self._baseline.add_done_callback(_ignoring_future(callback))
+            self.snapshot = self._snapshot()
+
+    def set_regime(self, preset: str) -> None:
+        """Another scenario's regime (its formula, scoring, pressure, telemetry) from next
+        week, on the same company: the policy starts afresh then, anchored to the
+        organisation as it is (a room's facilitator changes the rules between rounds)."""
+        if preset not in presets():
+            raise ConfigError(f"scenario={str(preset)[:60]!r}: not one the app offers")
+        source = _scenario_config(preset).regime
+        with self.lock:
+            regime = dataclasses.replace(
+                source, weights=dict(source.weights), per=dict(source.per), start_week=self.steps
+            )
+            if self.steps == 0:  # nothing run yet: the scenario's own start week
+                regime.start_week = source.start_week
+            was = self.name
+            self.config.regime = regime
+            self.metric = self._metric_for(self, regime)
+            self.preset = preset
+            self.name, self.description = scenario_text(preset)
+            self.preset_regime = dataclasses.replace(regime, weights=dict(regime.weights))
+            self._mark("scenario", was, self.name)
+            self.rebased = self.steps if self.steps > 0 else None  # a new index from here
+            self._baseline = baseline_future(self.config)
+            for callback in self._on_baseline:
                 self._baseline.add_done_callback(_ignoring_future(callback))
             self.snapshot = self._snapshot()
 
