@@ -235,26 +235,34 @@ _PALETTE = np.array(
 )
 
 
-def people_png(states: np.ndarray, team_size: int, aspect: float = 1.0) -> bytes:
-    """Every post as a block of pixels, grouped by team, coloured by its holder's state."""
+def people_png(
+    states: np.ndarray, team_size: int, aspect: float = 1.0, marked: np.ndarray | None = None
+) -> bytes:
+    """Every post as a block of pixels, grouped by team, coloured by its holder's state;
+    `marked` posts (a room's participants) with a black centre."""
     x, y, width, height = team_layout(len(states), team_size, aspect)
     pixels = np.full((height, width, 3), 255, dtype=np.uint8)
     colours = _PALETTE[states]
     for dy in range(CELL):
         for dx in range(CELL):
             pixels[y + dy, x + dx] = colours
+    if marked is not None and len(marked):
+        pixels[y[marked] + CELL // 2, x[marked] + CELL // 2] = 0
     out = io.BytesIO()
     mpimage.imsave(out, pixels, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
-def people_grid(states: np.ndarray, team_size: int, aspect: float = 1.0) -> str:
+def people_grid(
+    states: np.ndarray, team_size: int, aspect: float = 1.0, marked: np.ndarray | None = None
+) -> str:
     """The grid as an <img> with its PNG inline (no request, nothing from a CDN)."""
-    data = base64.b64encode(people_png(states, team_size, aspect)).decode()
+    data = base64.b64encode(people_png(states, team_size, aspect, marked)).decode()
     counts = np.bincount(states, minlength=len(STATES))
     described = ", ".join(f"{int(c)} {s}" for s, c in zip(STATES[::-1], counts[::-1], strict=True))
     return (
-        f'<img class="goodhart-grid" data-posts="{len(states)}" alt="employees by team: {escape(described)}" '
+        f'<img class="goodhart-grid" data-posts="{len(states)}" '
+        f'data-marked="{0 if marked is None else len(marked)}" alt="employees by team: {escape(described)}" '
         f'src="data:image/png;base64,{data}">'
     )
 

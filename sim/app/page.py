@@ -17,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from html import escape
 from typing import Any, cast
+from urllib.parse import parse_qs
 
 import ipyvuetify as v
 import numpy as np
@@ -349,11 +351,14 @@ def story_html(snap: Snapshot) -> str:
     return f'<div class="goodhart-narration">{escape(narration(snap))}</div>'
 
 
-def people_html(snap: Snapshot) -> str:
+def people_html(snap: Snapshot, marked: np.ndarray | None = None, aspect: float = GRID_ASPECT) -> str:
+    """The grid of posts by team, with its legend; `marked` posts (a room's participants)
+    drawn with a black dot."""
     counts = np.bincount(snap.states, minlength=len(STATES))
+    extra = " &nbsp;<b>●</b> a participant" if marked is not None and len(marked) else ""
     return (
         f"<h2>The people, team by team ({snap.n_employees:,} posts, teams of {snap.team_size})</h2>"
-        f"<div>{grid_legend(counts)}</div>{people_grid(snap.states, snap.team_size, GRID_ASPECT)}"
+        f"<div>{grid_legend(counts)}{extra}</div>{people_grid(snap.states, snap.team_size, aspect, marked)}"
     )
 
 
@@ -559,7 +564,8 @@ class Screen:
     the page. Only the snapshot is read, never the model.
     """
 
-    def __init__(self, snap: Snapshot):
+    def __init__(self, snap: Snapshot, people: Callable[[Snapshot], str] | None = None):
+        self._people = people or people_html
         self.week = WeekCounter()
         self._seen = threading.Condition()
         self.week.observe(self._on_seen, "seen")
@@ -592,7 +598,7 @@ class Screen:
             ),
             "what is really happening",
         )
-        self.people.unsafe_innerHTML = guarded(lambda: people_html(snap), "the people")
+        self.people.unsafe_innerHTML = guarded(lambda: self._people(snap), "the people")
         self.story.unsafe_innerHTML = guarded(lambda: story_html(snap), "the story so far")
         self.changes.unsafe_innerHTML = guarded(lambda: changes_html(snap), "the lever changes")
         with self.week.hold_sync():  # last, so that its echo means the browser has all of this week
@@ -894,12 +900,60 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
                 solara.Div(children=[screen.changes], style="flex: 0 0 auto; min-width: 0")
 
 
+class UrlQuery(v.VuetifyTemplate):
+    """The page's query string (`?join=CODE`, `?key=KEY`), sent once by the browser."""
+
+    template = traitlets.Unicode(
+        """<template><span class="goodhart-query" style="display:none"></span></template>
+<script>
+module.exports = { mounted() { this.query = window.location.search || '?'; } };
+</script>"""
+    ).tag(sync=True)
+    query = traitlets.Unicode("").tag(sync=True)
+
+
 @solara.component
 def Page() -> None:
-    """Solara's entry point: one WorkshopApp (and one model) per browser tab."""
-    WorkshopApp()
+    """Solara's entry point: one WorkshopApp (and one model) per browser tab; with --room,
+    the projector for the facilitator's key and a participant's page for everyone else."""
+    from sim.app import room as rooms
+
+    if rooms.room_settings() is None:
+        WorkshopApp()
+    else:
+        RoomPage()
+
+
+@solara.component
+def RoomPage() -> None:
+    """With --room: the projector for the facilitator's key, a participant's page otherwise."""
+    from sim.app import room as rooms
+
+    query = solara.use_reactive("")
+    reader = solara.use_memo(lambda: UrlQuery(), [])
+    solara.use_effect(lambda: reader.observe(lambda change: query.set(change["new"]), "query"), [])
+    solara.Div(children=[reader])
+    if not query.value:
+        solara.Text("Loading…")
+        return
+    params = parse_qs(query.value.lstrip("?"))
+    room = rooms.server_room()
+    assert room is not None
+    settings = rooms.room_settings()
+    if rooms.is_facilitator(params.get("key", [""])[0]):
+        from sim.app.projector import ProjectorApp
+
+        ProjectorApp(room, settings[2] if settings else "", rooms.server_runner())
+    else:
+        from sim.app.phone import PhonePage
+
+        PhonePage(room, params.get("join", [""])[0][:32])
 
 
 # Compose the default scenario and start its baseline as soon as the server loads the page,
-# so the first tab does not wait for them.
+# so the first tab does not wait for them (with --room, make the room's company too).
+if os.environ.get("GOODHART_ROOM_CODE"):
+    from sim.app.room import server_room
+
+    threading.Thread(target=server_room, name="room-warm-up", daemon=True).start()
 threading.Thread(target=warm_up, kwargs=DEFAULT_SETUP, name="workshop-warm-up", daemon=True).start()

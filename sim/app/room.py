@@ -24,6 +24,7 @@ import csv
 import dataclasses
 import hmac
 import io
+import os
 import secrets
 import threading
 import time
@@ -39,6 +40,7 @@ from sim.model.behaviour import Situation
 from sim.model.judgement import percentile
 from sim.model.production import AI, CRAFT, GAMING, LEARNING, QUALITY, WORK, WeekOfWork
 
+CODE_ENV, KEY_ENV, JOIN_URL_ENV = "GOODHART_ROOM_CODE", "GOODHART_ROOM_KEY", "GOODHART_ROOM_URL"
 CAPACITY = 40  # seats in a room
 NAME_MAX = 24  # characters of a display name
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
@@ -216,6 +218,10 @@ class Room:
 
         return stop
 
+    def touch(self) -> None:
+        """Tell every page that something changed (a week of a round was worked)."""
+        self._changed()
+
     def _changed(self) -> None:
         with self.lock:
             self.version += 1
@@ -264,6 +270,19 @@ class Room:
             if wf.employed[slot] and slot not in held:
                 return slot
         raise RoomError("The room is full: every post is taken.")
+
+    def phone_key(self, token: str) -> tuple:
+        """What a phone's page depends on besides its own actions: when this is unchanged, a
+        change elsewhere in the room (another participant's choice) need not redraw it."""
+        with self.lock:
+            seat = self._by_token.get(token)
+            return (
+                self.phase,
+                self.round,
+                self.model.week,
+                self.model.name,
+                seat is not None and seat.plan is not None,
+            )
 
     def seat_of(self, token: str) -> Seat | None:
         with self.lock:
@@ -572,7 +591,7 @@ class Room:
         with self.lock:
             return np.array([seat.slot for seat in self.seats], dtype=np.int64)
 
-    def leaderboard(self, top: int = 10) -> list[dict[str, Any]]:
+    def leaderboard(self, top: int = 5) -> list[dict[str, Any]]:
         """The top of the board as the metric shows it, then every participant below it."""
         with self.lock:
             wf = self.model.workforce
@@ -580,7 +599,8 @@ class Room:
             names = {seat.slot: seat.name for seat in self.seats}
             rows = sorted(rank.items(), key=lambda item: (item[1], item[0]))
             shown = [slot for slot, _ in rows[:top]]
-            shown += [seat.slot for seat in self.seats if seat.slot not in shown and seat.slot in rank]
+            humans = [seat.slot for seat in self.seats if seat.slot not in shown and seat.slot in rank]
+            shown += sorted(humans, key=lambda slot: rank[slot])
             return [
                 {
                     "rank": rank[slot],
@@ -788,3 +808,50 @@ class RoomRunner:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+# -- the server's room (`python -m sim.app --room`) -------------------------------------------
+DEFAULT_COMPANY: dict[str, Any] = {
+    "preset": "token_leaderboard",
+    "n_employees": 1000,
+    "team_size": 8,
+    "seed": 1,
+}
+WEEK_SECONDS = 0.25  # the projector shows each week of a round for this long
+_SERVER: dict[str, Any] = {}
+_SERVER_LOCK = threading.Lock()
+
+
+def room_settings() -> tuple[str, str, str] | None:
+    """The join code, the facilitator's key and the join address, when the app was started
+    with --room (None otherwise)."""
+    code, key, url = (os.environ.get(name, "") for name in (CODE_ENV, KEY_ENV, JOIN_URL_ENV))
+    return (code, key, url) if code and key else None
+
+
+def server_room() -> Room | None:
+    """The room this server runs (one for all pages), created on first use; None without --room."""
+    settings = room_settings()
+    if settings is None:
+        return None
+    with _SERVER_LOCK:
+        if "room" not in _SERVER:
+            room = Room(room_model(**DEFAULT_COMPANY), code=settings[0])
+
+            def after_week() -> None:
+                room.touch()
+                time.sleep(WEEK_SECONDS)
+
+            _SERVER["room"] = room
+            _SERVER["runner"] = RoomRunner(room, after_week)
+        return _SERVER["room"]
+
+
+def server_runner() -> RoomRunner | None:
+    server_room()
+    return _SERVER.get("runner")
+
+
+def is_facilitator(key: str) -> bool:
+    settings = room_settings()
+    return settings is not None and bool(key) and hmac.compare_digest(key.encode(), settings[1].encode())
