@@ -565,7 +565,7 @@ class Screen:
     """
 
     def __init__(self, snap: Snapshot, people: Callable[[Snapshot], str] | None = None):
-        self._people = people or people_html
+        self._people = people  # None: the workshop's grid
         self.week = WeekCounter()
         self._seen = threading.Condition()
         self.week.observe(self._on_seen, "seen")
@@ -598,7 +598,7 @@ class Screen:
             ),
             "what is really happening",
         )
-        self.people.unsafe_innerHTML = guarded(lambda: self._people(snap), "the people")
+        self.people.unsafe_innerHTML = guarded(lambda: (self._people or people_html)(snap), "the people")
         self.story.unsafe_innerHTML = guarded(lambda: story_html(snap), "the story so far")
         self.changes.unsafe_innerHTML = guarded(lambda: changes_html(snap), "the lever changes")
         with self.week.hold_sync():  # last, so that its echo means the browser has all of this week
