@@ -200,16 +200,22 @@ class Room:
         self.seats: list[Seat] = []
         self._by_token: dict[str, Seat] = {}
         self._listeners: list[Callable[[], None]] = []
+        self._pending = threading.Event()
+        self._notifier: threading.Thread | None = None
         self.version = 0
         self.start_week = model.week  # the week round 1 starts from
         self._agents = {"weeks": 0.0, "durable": 0.0, "theater": 0.0, "hours": 0.0}
 
     # -- who is told ----------------------------------------------------------------------
     def listen(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Call `callback()` after every change (from whichever thread made it); returns a
-        function that stops it."""
+        """Call `callback()` after changes, from the room's own notifier thread (so a
+        participant's choice is acknowledged without waiting for every page to redraw;
+        changes in quick succession may share one call). Returns a function that stops it."""
         with self.lock:
             self._listeners.append(callback)
+            if self._notifier is None:
+                self._notifier = threading.Thread(target=self._notify, name="room-notifier", daemon=True)
+                self._notifier.start()
 
         def stop() -> None:
             with self.lock:
@@ -225,10 +231,17 @@ class Room:
     def _changed(self) -> None:
         with self.lock:
             self.version += 1
-            listeners = list(self._listeners)
-        for callback in listeners:  # outside the lock: a page redrawing never holds the room
-            with contextlib.suppress(Exception):  # a closed page must not stop the room
-                callback()
+        self._pending.set()
+
+    def _notify(self) -> None:
+        while True:
+            self._pending.wait()
+            self._pending.clear()
+            with self.lock:
+                listeners = list(self._listeners)
+            for callback in listeners:  # outside the lock: a page redrawing never holds the room
+                with contextlib.suppress(Exception):  # a closed page must not stop the room
+                    callback()
 
     # -- participants ---------------------------------------------------------------------
     def join(self, code: object, name: object, token: str) -> Seat:
