@@ -541,3 +541,32 @@ def test_the_main_screen_says_in_words_what_the_metric_and_reality_are_doing(app
     assert "burned out (no metric:" in text and "durable value a head is" in text
     assert "The dashboard and reality have parted." in text  # the token leaderboard's run
     assert "x start: times its level in the first week" in html(rc)  # each panel's title says more
+
+
+def test_the_room_listens_on_the_local_network_and_says_so(monkeypatch, capsys):
+    """`--room` binds every interface, warns that it does, and prints the participants'
+    address with a fresh join code and the projector's address with the facilitator's key,
+    both handed to the server in its environment."""
+    started = []
+    monkeypatch.setattr(launcher.assets, "ensure", lambda: None)
+    monkeypatch.setattr(launcher.os, "execve", lambda exe, cmd, env: started.append((cmd, env)))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert launcher.main(["--room", "--port", str(port)]) == 0
+    ((cmd, env),) = started
+    assert cmd[cmd.index("--host") + 1] == "0.0.0.0"
+    out, err = capsys.readouterr()
+    assert err.startswith("warning: --host 0.0.0.0 listens beyond this machine") and err.count("\n") == 1
+    code, key = env["GOODHART_ROOM_CODE"], env["GOODHART_ROOM_KEY"]
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code) and len(key) >= 16
+    line = out.strip()
+    assert line.startswith("Room open on the local network (0.0.0.0:")
+    assert f":{port}/?join={code} (join code {code})" in line
+    assert f"Projector, on this machine: http://127.0.0.1:{port}/?key={key}" in line
+    assert env["GOODHART_ROOM_URL"].endswith(f":{port}/?join={code}")
+    started.clear()
+    assert launcher.main(["--room", "--port", str(port)]) == 0
+    assert (
+        started[0][1]["GOODHART_ROOM_CODE"] != code or started[0][1]["GOODHART_ROOM_KEY"] != key
+    )  # fresh each start

@@ -158,17 +158,7 @@ def standing_html(view: SeatView) -> str:
 def SeatScreen(room: Room, token: str, view: SeatView) -> None:
     # Keyed by round (see PhonePage): each round starts from the employee's habits as they are.
     hours = solara.use_reactive({name: int(round(h)) for name, h in view.plan.items()})
-    message = solara.use_reactive("")
-    total = sum(hours.value.values())
     can_choose = view.phase == "choosing"
-
-    def submit() -> None:
-        try:
-            chosen_round = room.choose(token, view.number, hours.value)
-        except RoomError as refused:
-            message.set(f"! {refused}")
-            return
-        message.set(f"Plan received for round {chosen_round} ✓")
 
     with solara.Div(classes=["phone"]):
         solara.HTML(
@@ -212,26 +202,41 @@ def SeatScreen(room: Room, token: str, view: SeatView) -> None:
                     disabled=not can_choose,
                     thumb_label=False,
                 )
-        fits = view.min_hours <= total <= view.max_hours
+        SubmitWeek(room, token, view, hours.value)
+
+
+@solara.component
+def SubmitWeek(room: Room, token: str, view: SeatView, hours: dict[str, int]) -> None:
+    """The week's total, Submit, and its acknowledgement: a component of its own, so that
+    acknowledging a choice redraws only this."""
+    message = solara.use_reactive("")
+    total = sum(hours.values())
+    fits = view.min_hours <= total <= view.max_hours
+    can_choose = view.phase == "choosing"
+
+    def submit() -> None:
+        try:
+            chosen_round = room.choose(token, view.number, hours)
+        except RoomError as refused:
+            message.set(f"! {refused}")
+            return
+        message.set(f"Plan received for round {chosen_round} ✓")
+
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f"<b class='phone-total'>{total} hours a week</b>"
+        + ("" if fits else f" <span class='warn'>(plan {view.min_hours:g} to {view.max_hours:g})</span>"),
+    )
+    solara.Button(
+        "Submit my week", color="primary", block=True, on_click=submit, disabled=not can_choose or not fits
+    )
+    if message.value:
+        ok = not message.value.startswith("!")
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=f"<b class='phone-total'>{total} hours a week</b>"
-            + ("" if fits else f" <span class='warn'>(plan {view.min_hours:g} to {view.max_hours:g})</span>"),
+            unsafe_innerHTML=escape(message.value.lstrip("! ")),
+            classes=["ack" if ok else "error", "phone-ack" if ok else "phone-error"],
         )
-        solara.Button(
-            "Submit my week",
-            color="primary",
-            block=True,
-            on_click=submit,
-            disabled=not can_choose or not fits,
-        )
-        if message.value:
-            ok = not message.value.startswith("!")
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=escape(message.value.lstrip("! ")),
-                classes=["ack" if ok else "error", "phone-ack" if ok else "phone-error"],
-            )
 
 
 @solara.component

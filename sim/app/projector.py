@@ -9,6 +9,7 @@ prints it); without the key, a page is a participant's. Every name shown is esca
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 import numpy as np
@@ -50,6 +51,7 @@ CSS = """
 """
 
 
+@functools.lru_cache(maxsize=8)
 def qr_svg(url: str) -> str:
     """The join address as a QR code, inline SVG (made here: nothing asked of a web service)."""
     return segno.make(url, error="m").svg_inline(scale=6, border=2)
@@ -194,11 +196,18 @@ def ProjectorApp(room: Room, join_url: str, runner: RoomRunner | None = None) ->
         [],
     )
 
+    drawn: dict[str, object] = solara.use_memo(dict, [])
+
     def draw() -> None:
+        """Redraw what changed: a choice changes only the list of seats; a week, everything."""
         snap = room.model.snapshot
-        screen.show(snap)
+        if snap is not screen.shown:
+            screen.show(snap)
         panels["join"].unsafe_innerHTML = guarded(lambda: join_html(room, join_url), "the room")
-        panels["board"].unsafe_innerHTML = guarded(lambda: board_html(room), "the leaderboard")
+        board_state = (snap.week, snap.name, len(room.seats))
+        if drawn.get("board") != board_state:
+            drawn["board"] = board_state
+            panels["board"].unsafe_innerHTML = guarded(lambda: board_html(room), "the leaderboard")
         left = room.seconds_left()
         panels["countdown"].seconds = -1 if left is None else float(np.round(left, 1))
 

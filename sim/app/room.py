@@ -171,8 +171,9 @@ class SeatView:
 
 
 class Room:
-    """Seats, rounds and the company behind them. Thread-safe: every method takes the lock;
-    the weeks of a round are stepped outside it, so a choice is acknowledged at once."""
+    """Seats, rounds and the company behind them. Thread-safe: every method takes the room's
+    lock, and those that read the company its lock too (the room's first, always); the weeks
+    of a round are stepped outside the room's lock, so a choice is acknowledged at once."""
 
     def __init__(
         self,
@@ -251,7 +252,7 @@ class Room:
         typed = str(code).strip().upper()[:32]
         if not hmac.compare_digest(typed.encode(), self.code.encode()):
             raise RoomError("That join code is not this room's: check the code on the projector.")
-        with self.lock:
+        with self.lock, self.model.lock:  # the model steps in another thread
             seat = self._by_token.get(token)
             if seat is not None:
                 return seat  # a phone that dropped and came back: same seat, same employee
@@ -285,17 +286,11 @@ class Room:
         raise RoomError("The room is full: every post is taken.")
 
     def phone_key(self, token: str) -> tuple:
-        """What a phone's page depends on besides its own actions: when this is unchanged, a
-        change elsewhere in the room (another participant's choice) need not redraw it."""
+        """What a phone's page shows besides its own acknowledgement: while this is unchanged,
+        a change elsewhere in the room (another participant's choice, or this one's) need not
+        redraw it."""
         with self.lock:
-            seat = self._by_token.get(token)
-            return (
-                self.phase,
-                self.round,
-                self.model.week,
-                self.model.name,
-                seat is not None and seat.plan is not None,
-            )
+            return (self.phase, self.round, self.model.week, self.model.name, token in self._by_token)
 
     def seat_of(self, token: str) -> Seat | None:
         with self.lock:
@@ -534,10 +529,8 @@ class Room:
         wf = self.model.workforce
         on = np.flatnonzero(wf.employed)
         scores = wf.score[on]
-        ranks = 1 + (scores[None, :] > scores[:, None]).sum(axis=1) if len(on) <= 2000 else None
-        if ranks is None:  # large companies: by sorting
-            order = np.sort(scores)
-            ranks = len(order) - np.searchsorted(order, scores, side="right") + 1
+        ordered = np.sort(scores)
+        ranks = len(ordered) - np.searchsorted(ordered, scores, side="right") + 1  # ties share a rank
         return dict(zip(on.tolist(), ranks.tolist(), strict=True)), len(on)
 
     # -- what people see ------------------------------------------------------------------
@@ -548,7 +541,7 @@ class Room:
 
     def view(self, token: str) -> SeatView:
         """What a participant's phone shows now."""
-        with self.lock:
+        with self.lock, self.model.lock:  # the model steps in another thread
             seat = self._by_token.get(token)
             if seat is None:
                 raise RoomError("Join the room first.")
@@ -606,7 +599,7 @@ class Room:
 
     def leaderboard(self, top: int = 5) -> list[dict[str, Any]]:
         """The top of the board as the metric shows it, then every participant below it."""
-        with self.lock:
+        with self.lock, self.model.lock:  # the model steps in another thread
             wf = self.model.workforce
             rank, ranked = self._ranks()
             names = {seat.slot: seat.name for seat in self.seats}
