@@ -210,3 +210,43 @@ def test_the_facilitator_changes_the_regime_between_rounds(room):
     assert "Token leaderboard → Team cost-to-serve" in " ".join(
         what for _, what in room.model.snapshot.events
     )
+
+
+def test_without_the_facilitators_key_a_page_is_a_participants(monkeypatch):
+    """With --room, the projector (the room's controls) needs the key the launcher printed;
+    any other page, a wrong key included, is a participant's join page."""
+    import warnings
+
+    import ipyvuetify as v
+    import solara
+
+    from sim.app import page as app_page
+    from sim.app import room as rooms
+
+    monkeypatch.setenv(rooms.CODE_ENV, "K7QW2M")
+    monkeypatch.setenv(rooms.KEY_ENV, "the-facilitators-key")
+    monkeypatch.setenv(rooms.JOIN_URL_ENV, "http://192.0.2.7:8765/?join=K7QW2M")
+    monkeypatch.setattr(rooms, "DEFAULT_COMPANY", {**SMALL})
+    monkeypatch.setattr(rooms, "_SERVER", {})
+    try:
+        for query, projector in (
+            ("?key=wrong", False),
+            ("?join=K7QW2M", False),
+            ("?key=the-facilitators-key", True),
+        ):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                _, rc = solara.render(app_page.Page(), handle_error=False)
+            rc.find(app_page.UrlQuery).widget.query = query
+            html = "".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
+            buttons = [w.children[0] for w in rc.find(v.Btn).widgets if w.children]
+            if projector:
+                assert "K7QW2M" in html and "<svg" in html  # the join code and its QR code
+                assert "Open round 1 (0 joined)" in buttons
+            else:
+                assert "Join the room" in html and "Join" in buttons
+                assert not any(str(b).startswith("Open round") for b in buttons)
+    finally:
+        runner = rooms._SERVER.get("runner")
+        if runner is not None:
+            runner.stop()
