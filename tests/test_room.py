@@ -250,3 +250,18 @@ def test_without_the_facilitators_key_a_page_is_a_participants(monkeypatch):
         runner = rooms._SERVER.get("runner")
         if runner is not None:
             runner.stop()
+
+
+def test_the_rooms_set_up_is_held_to_the_sliders_limits(room):
+    from sim.checks import ConfigError
+
+    with pytest.raises(ConfigError, match="^headcount=10000000: must be a whole number from 100 to 5,000$"):
+        room.new_company("token_leaderboard", 10_000_000, 8, 1)
+    for settings, words in (
+        ({"weeks_per_round": 0}, "Weeks a round: from 1 to 13"),
+        ({"round_seconds": 1e9}, "Seconds to choose: from 10 to 600"),
+        ({"rounds": 1000}, "Rounds: from 1 to 52"),
+    ):
+        with pytest.raises(RoomError, match=words):
+            room.configure(**settings)
+    assert (room.weeks_per_round, room.round_seconds, room.rounds) == (4, 60, 6)

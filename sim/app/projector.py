@@ -22,6 +22,7 @@ from sim.app.phone import Countdown, kernel_context, use_room_updates
 from sim.app.room import Room, RoomError, RoomRunner
 from sim.app.scenarios import ordered
 from sim.app.workshop import SETUP_LIMITS, Snapshot, preset_labels, presets
+from sim.checks import ConfigError
 
 CSS = """
 .room-main { display: grid; gap: 8px; height: calc(100vh - 64px - 24px); min-height: 560px;
@@ -66,9 +67,16 @@ def join_html(room: Room, join_url: str) -> str:
         "working": f"Round {room.round} of {room.rounds}: the company works the month",
         "over": "The game is over: the debrief",
     }[room.phase]
+    choosing = room.phase == "choosing"
+
+    def mark(seat) -> str:  # while a round is chosen: who has chosen, who is still thinking
+        if not choosing:
+            return ""
+        waits = seat.number in waiting
+        return f"<span class='{'waiting' if waits else 'chose'}'>{'…' if waits else '✓'}</span> "
+
     rows = "".join(
-        f"<div data-seat='{seat.number}'><span class='{'waiting' if seat.number in waiting else 'chose'}'>"
-        f"{'…' if seat.number in waiting else '✓'}</span> {escape(seat.name)}"
+        f"<div data-seat='{seat.number}'>{mark(seat)}{escape(seat.name)}"
         f"{' (away: the agent plays)' if seat.away else ''}</div>"
         for seat in seats
     )
@@ -107,7 +115,7 @@ def RoomControls(room: Room, runner: RoomRunner | None, state: tuple) -> None:
         notice.set("")
         try:
             change()
-        except RoomError as refused:
+        except (RoomError, ConfigError) as refused:  # one line, never a traceback
             notice.set(str(refused))
 
     def choose(label: str) -> None:
