@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from sim.app.workshop import Snapshot, WorkshopModel, check_setup, scenario_text, workshop_config
+from sim.config import GamingAction
 from sim.model.behaviour import Situation
 from sim.model.judgement import percentile
 from sim.model.production import AI, CRAFT, GAMING, LEARNING, QUALITY, WORK, WeekOfWork
@@ -77,7 +78,7 @@ def clean_name(raw: object) -> str:
     return name
 
 
-def hint(action: Any) -> str:
+def hint(action: GamingAction) -> str:
     """What a gaming action does, in plain words, from its numbers (never from its name)."""
     effects = []
     if action.tokens > 0 or action.prompts > 0:
