@@ -249,9 +249,10 @@ def test_the_facilitator_guide_sequence_at_1280x720(app_url, browser, tmp_path):
     tab.sidebar(True)
     tab.slider_to_end("Pressure")
     page.locator(".v-navigation-drawer").get_by_text("Forced ranking:").click()
-    page.wait_for_function(
-        "() => document.querySelectorAll('g.lever-marker').length >= 9"
-    )  # two levers in one week: one badge "1,2" on each of nine charts
+    page.wait_for_function(  # two levers in one week: one badge "1,2" on each of nine charts
+        "() => [...document.querySelectorAll('g.lever-marker text')].filter(t => t.textContent === '1,2')"
+        ".length === 9"
+    )
     assert page.locator("svg.goodhart-chart").first.locator("g.lever-marker text").all_text_contents() == [
         "1,2"
     ]
