@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import socket
 import threading
 import time
 import warnings
+from html import escape
 
 import ipyvuetify as v
 import numpy as np
@@ -17,7 +19,8 @@ from sim.app import __main__ as launcher
 from sim.app import assets
 from sim.app import page as app_page
 from sim.app.page import Page, WeekCounter, WorkshopApp, dashboard_charts
-from sim.app.workshop import STATES, WorkshopModel, workshop_config
+from sim.app.workshop import STATES, WorkshopModel, check_setup, workshop_config
+from sim.core.checks import ConfigError
 from sim.model import OrgModel
 
 SMALL = {"n_employees": 200, "team_size": 8, "seed": 5}
@@ -382,3 +385,188 @@ def test_lever_moves_within_a_week_leave_one_marker():
     assert model.snapshot.events == ((1, "pressure 0.50 → 0.90"), (1, "forced ranking off → 10%"))
     model.set_pressure(0.5)  # moved back: nothing changed that week
     assert model.snapshot.events == ((1, "forced ranking off → 10%"),)
+
+
+@pytest.mark.parametrize(("host", "warned"), [("127.0.0.1", False), ("localhost", False), ("0.0.0.0", True)])
+def test_the_launcher_warns_in_one_line_when_it_listens_beyond_this_machine(
+    host, warned, monkeypatch, capsys
+):
+    started = []
+    monkeypatch.setattr(launcher.assets, "ensure", lambda: None)
+    monkeypatch.setattr(launcher.os, "execve", lambda exe, cmd, env: started.append(cmd))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert launcher.main(["--host", host, "--port", str(port)]) == 0
+    assert started and started[0][started[0].index("--host") + 1] == host
+    err = capsys.readouterr().err.strip().splitlines()
+    if warned:
+        assert len(err) == 1 and err[0].startswith("warning: --host 0.0.0.0 listens beyond this machine")
+    else:
+        assert err == []
+
+
+def test_the_server_refuses_a_set_up_beyond_the_sliders(app):
+    """A page's messages are untrusted: a headcount or team size past the sliders' range,
+    sent as the browser would, is refused on Reset with one line naming it; the model stays."""
+    model, rc = app
+    before = model.value
+    for label, value, words in (
+        ("Headcount: 200", 10_000_000, "headcount=10000000: must be a whole number from 100 to 5,000"),
+        ("Team size: 8", 1, "team size=1: must be a whole number from 2 to 20"),
+    ):
+        rc.find(v.Slider, label=label).widget.v_model = value
+        click(rc, "Reset")
+        assert notice(rc) == [escape(f"ConfigError: {words}")]
+        assert model.value is before and model.value.config.org.n_employees == 200
+        rc = render(WorkshopApp(model=model))  # a fresh tab on the same model for the next case
+    with pytest.raises(ConfigError, match=r"^seed=-5: must be a whole number from 0 to 2,147,483,647$"):
+        check_setup("token_leaderboard", 200, 8, -5)
+    with pytest.raises(ConfigError, match=r"^scenario='../../etc/passwd': not one the app offers$"):
+        check_setup("../../etc/passwd", 200, 8, 1)
+
+
+def test_the_server_clamps_levers_to_the_sliders_ranges():
+    model = WorkshopModel("token_leaderboard", **SMALL)
+    model.step()
+    model.set_weights({"tokens": 1e308, "durable_value": -7.0})
+    assert model.config.regime.weights == {"tokens": 1.0, "durable_value": -1.0}
+    with pytest.raises(ConfigError, match="weight 'no_such_signal': not a signal the metric can read"):
+        model.set_weights({"no_such_signal": 1.0})
+    model.set_start_week(10**9)
+    assert model.config.regime.start_week == model.config.org.weeks
+    model.set_pressure(7.0)
+    assert model.config.regime.pressure == 1.0
+
+
+def weight_labels(rc) -> list[str]:
+    return [w.label for w in rc.find(v.Slider).widgets if w.label in app_page.WEIGHT_LABELS.values()]
+
+
+def test_weight_sliders_keep_their_order_and_show_their_values(app):
+    """Setting a weight to 0 (or a new one above 0) never reorders the sliders, so a drag or
+    arrow keys stay on the slider under them; each shows its value beside it."""
+    model, rc = app
+    click(rc, "Step")
+    order = weight_labels(rc)
+    assert order[:2] == ["Tokens burned", "AI-active days"] and len(order) == len(set(order))
+    rc.find(v.Slider, label="Durable value").widget.v_model = 0.7
+    rc.find(v.Slider, label="Tokens burned").widget.v_model = 0.0
+    assert model.value.config.regime.weights == {"durable_value": 0.7}
+    assert weight_labels(rc) == order
+    values = [w.children[0] for w in rc.find(v.Html, class_="goodhart-weight-value").widgets]
+    assert values[order.index("Durable value")] == "+0.7" and values[0] == "0"
+
+
+def test_a_lever_moved_in_quick_succession_leaves_one_marker_however_many_weeks_pass():
+    model = WorkshopModel("token_leaderboard", **SMALL)
+    now = [100.0]
+    model.clock = lambda: now[0]
+    for pressure in (0.55, 0.6, 0.65, 0.7):  # arrow keys while it runs: a week between each
+        model.set_pressure(pressure)
+        model.step()
+        now[0] += 0.3
+    now[0] += 5.0  # settled; a later change is a change of its own
+    model.set_pressure(0.2)
+    assert model.snapshot.events == ((0, "pressure 0.50 → 0.70"), (4, "pressure 0.70 → 0.20"))
+
+
+def test_markers_never_overlap_or_leave_their_chart():
+    """Twelve lever changes, several in one week, some at the edges: each badge lies inside
+    the plot and no two touch; every change is numbered once and said in the badge's tip."""
+    from sim.app import charts
+
+    events = [(w, f"change {k}") for k, w in enumerate([0, 0, 1, 2, 30, 31, 52, 52, 52, 100, 103, 104])]
+    svg = charts.line_chart(
+        "The metric (x start)", np.arange(60.0), [], weeks=104, start_week=13, fmt=str, events=events
+    )
+    boxes = sorted(
+        (float(x), float(w))
+        for x, w in re.findall(r'class="lever-marker" data-x="([\d.]+)" data-width="([\d.]+)"', svg)
+    )
+    assert boxes
+    for x, width in boxes:
+        assert x >= charts.LEFT and x + width <= charts.W - charts.RIGHT
+    for (x0, w0), (x1, _) in zip(boxes, boxes[1:], strict=False):
+        assert x0 + w0 < x1
+    tips = "; ".join(re.findall(r"<title>(.*?)</title>", svg)).split("; ")
+    assert [tip.split(":")[0] for tip in tips] == [str(k) for k in range(1, 13)]
+    assert "→" not in svg  # no long text on the chart: the page lists what changed
+
+
+def test_a_weight_change_before_run_keeps_the_baseline_and_redraws_when_the_new_one_is_ready(app):
+    model, rc = app
+    wait_for(lambda: html(rc).count('class="baseline"') == 9)
+    rc.find(v.Slider, label="Durable value").widget.v_model = 0.5
+    assert html(rc).count('class="baseline"') == 9  # never blank while the new twin is computed
+    wait_for(lambda: model.value.snapshot.baseline is model.value._baseline.result())
+    wait_for(lambda: "0.5 durable value" in html(rc))
+
+
+def test_after_a_weight_change_the_metric_reads_as_a_new_index_not_a_crash(app):
+    model, rc = app
+    for _ in range(40):
+        model.value.step()
+    rc.find(v.Slider, label="Durable value").widget.v_model = 1.0
+    for _ in range(3):
+        click(rc, "Step")
+    snap = model.value.snapshot
+    assert snap.rebased == 40
+    (title, series, *_), *_ = dashboard_charts(snap)
+    assert title == "The metric (x week 39)"
+    svg = app_page.chart_html(snap, dashboard_charts(snap)[0], "#000")
+    assert 'aria-label="The metric (x week 39)"' in svg
+    drawn = re.search(r'points="([^"]+)" fill="none" stroke="#000"', svg).group(1).split()
+    assert len(drawn) == 2 * 3  # only the new formula's weeks, each near 1x
+    assert series(snap, False)[40:] == pytest.approx(1.0, abs=0.3)
+    assert series(snap, True)[39] == pytest.approx(1.0)  # the baseline indexed at the same week
+
+
+def test_the_main_screen_says_in_words_what_the_metric_and_reality_are_doing(app):
+    model, rc = app
+    story = lambda: (
+        rc.find(solara.widgets.HTML, attributes={"class": "goodhart-story"}).widget.unsafe_innerHTML
+    )  # noqa: E731
+    assert (
+        "press ▶" in story()
+        and "Grey line" in story()
+        and "theater: hours that only move the metric" in story()
+    )
+    for _ in range(60):
+        model.value.step()
+    click(rc, "Step")
+    text = story()
+    assert text.startswith('<div class="goodhart-narration">Week 61: The metric reads ')
+    assert "of hours are theater (they only move the metric), mostly " in text
+    assert "burned out (no metric:" in text and "durable value a head is" in text
+    assert "The dashboard and reality have parted." in text  # the token leaderboard's run
+    assert "x start: times its level in the first week" in html(rc)  # each panel's title says more
+
+
+def test_the_room_listens_on_the_local_network_and_says_so(monkeypatch, capsys):
+    """`--room` binds every interface, warns that it does, and prints the participants'
+    address with a fresh join code and the projector's address with the facilitator's key,
+    both handed to the server in its environment."""
+    started = []
+    monkeypatch.setattr(launcher.assets, "ensure", lambda: None)
+    monkeypatch.setattr(launcher.os, "execve", lambda exe, cmd, env: started.append((cmd, env)))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert launcher.main(["--room", "--port", str(port)]) == 0
+    ((cmd, env),) = started
+    assert cmd[cmd.index("--host") + 1] == "0.0.0.0"
+    out, err = capsys.readouterr()
+    assert err.startswith("warning: --host 0.0.0.0 listens beyond this machine") and err.count("\n") == 1
+    code, key = env["GOODHART_ROOM_CODE"], env["GOODHART_ROOM_KEY"]
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code) and len(key) >= 16
+    line = out.strip()
+    assert line.startswith("Room open on the local network (0.0.0.0:")
+    assert f":{port}/?join={code} (join code {code})" in line
+    assert f"Projector, on this machine: http://127.0.0.1:{port}/?key={key}" in line
+    assert env["GOODHART_ROOM_URL"].endswith(f":{port}/?join={code}")
+    started.clear()
+    assert launcher.main(["--room", "--port", str(port)]) == 0
+    assert (
+        started[0][1]["GOODHART_ROOM_CODE"] != code or started[0][1]["GOODHART_ROOM_KEY"] != key
+    )  # fresh each start

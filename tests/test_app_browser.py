@@ -189,6 +189,23 @@ class Tab:
                 assert box["y"] + box["height"] <= height + 0.5, (name, k, box)
 
 
+def assert_markers_inside(page) -> None:
+    """Every lever badge inside its chart's plot, none touching another on the same chart."""
+    overlaps = page.evaluate(
+        """() => [...document.querySelectorAll('svg.goodhart-chart')].flatMap(svg => {
+          const chart = svg.getBoundingClientRect();
+          const boxes = [...svg.querySelectorAll('g.lever-marker rect')].map(r => r.getBoundingClientRect());
+          const bad = boxes.filter(b => b.left < chart.left || b.right > chart.right
+                                     || b.top < chart.top || b.bottom > chart.bottom).map(() => 'outside');
+          boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+            const touch = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            if (touch) bad.push('overlap');
+          }));
+          return bad; })"""
+    )
+    assert overlaps == []
+
+
 def smallest_text(page, selector: str) -> float:
     """The smallest on-screen font size, in CSS pixels, of SVG text matching `selector`."""
     return page.evaluate(
@@ -232,13 +249,16 @@ def test_the_facilitator_guide_sequence_at_1280x720(app_url, browser, tmp_path):
     tab.sidebar(True)
     tab.slider_to_end("Pressure")
     page.locator(".v-navigation-drawer").get_by_text("Forced ranking:").click()
-    page.wait_for_function(
-        "() => document.querySelectorAll('g.lever-marker').length >= 18"
-    )  # two levers, nine charts
-    markers = " ".join(
-        page.locator("svg.goodhart-chart").first.locator("g.lever-marker text").all_text_contents()
+    page.wait_for_function(  # two levers in one week: one badge "1,2" on each of nine charts
+        "() => [...document.querySelectorAll('g.lever-marker text')].filter(t => t.textContent === '1,2')"
+        ".length === 9"
     )
-    assert "pressure 0.50 → 1.00" in markers and "forced ranking off → 10%" in markers
+    assert page.locator("svg.goodhart-chart").first.locator("g.lever-marker text").all_text_contents() == [
+        "1,2"
+    ]
+    changes = page.locator(".goodhart-changes").inner_text()
+    assert "1 week" in changes and "pressure 0.50 → 1.00" in changes and "forced ranking off → 10%" in changes
+    assert_markers_inside(page)
     assert tab.week == paused  # a lever does not step the model
     tab.sidebar(False)
     tab.button("▶").click()
@@ -306,5 +326,47 @@ def test_a_scenario_file_shows_its_own_words_and_a_long_name_wraps(app_url, brow
     name = page.locator(".goodhart-name").bounding_box()
     assert name["x"] + name["width"] <= 1280 and name["height"] > 40  # wrapped onto several lines
     tab.assert_fits(1280, 720)
+    tab.assert_no_error()
+    context.close()
+
+
+def test_weight_sliders_keep_order_and_show_values_and_the_baseline_stays(app_url, browser):
+    """Arrow keys on one weight, then another weight to zero, before Run: the sliders keep
+    their order and each shows its value; the grey baseline stays on all nine charts."""
+    url, _ = app_url
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = Tab(context, url)
+    page = tab.page
+    page.wait_for_function("() => document.querySelectorAll('polyline.baseline').length === 9")
+    tab.sidebar(True)
+    page.get_by_text("Metric formula (weights)").click()
+    labels = page.locator(".goodhart-weight label")
+    labels.first.wait_for()
+    order = labels.all_text_contents()
+    assert order[0] == "Tokens burned"
+    slider = page.locator(
+        ".goodhart-weight", has=page.locator("label", has_text=re.compile("^Durable value$"))
+    )
+    slider.locator(".v-slider__thumb-container").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.goodhart-weight')].some("
+        "r => r.innerText.includes('Durable value') && r.innerText.includes('+0.3'))"
+    )
+    tokens = page.locator(
+        ".goodhart-weight", has=page.locator("label", has_text=re.compile("^Tokens burned$"))
+    )
+    tokens.locator(".v-slider__thumb-container").focus()
+    page.keyboard.press("Home")  # -1.0
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.goodhart-weight')][0].innerText.includes('-1.0')"
+    )
+    assert labels.all_text_contents() == order  # no slider moved under the keyboard
+    assert "+0.3" in slider.inner_text()  # and the first one kept its value
+    assert page.locator("polyline.baseline").count() == 9
+    page.wait_for_timeout(500)
+    assert page.locator("polyline.baseline").count() == 9
     tab.assert_no_error()
     context.close()

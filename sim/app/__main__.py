@@ -1,4 +1,4 @@
-"""Start the workshop app: `python -m sim.app [--port 8765] [--host 127.0.0.1]`.
+"""Start the workshop app: `python -m sim.app [--port 8765] [--host 127.0.0.1] [--room]`.
 
 Runs `solara run sim.app.page` in production mode on localhost, with Solara's front-end
 assets served from the local cache (filled by `make`, or on first run with a progress bar),
@@ -8,12 +8,14 @@ its CDN setting pointed at a dead local address so it never asks a CDN, and its 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
+import secrets
 import socket
 import sys
 from pathlib import Path
 
-from sim.app import assets
+from sim.app import assets, room
 from sim.app.workshop import SCENARIOS_ENV
 from sim.core.checks import ConfigError, Parser
 from sim.core.scenarios import load_scenario
@@ -63,12 +65,49 @@ def check_address(host: str, port: int) -> None:
             raise ConfigError(f"--port={port}: cannot listen on {host}:{port} ({reason})") from None
 
 
+def beyond_this_machine(host: str, port: int) -> bool:
+    """Whether `host` makes the app reachable from other machines (0.0.0.0, a LAN address):
+    anything but a loopback address."""
+    addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    return not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (the interface a default route would use;
+    a UDP socket's connect sends nothing), or 127.0.0.1 if it has none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def room_env(host: str, port: int) -> tuple[dict[str, str], str, str]:
+    """The room's join code and facilitator key (fresh each start), passed to the server in
+    its environment; and the participants' and the projector's addresses."""
+    code, key = room.new_code(), secrets.token_urlsafe(12)
+    shown = lan_address() if host in ("0.0.0.0", "::") else host
+    join = f"http://{shown}:{port}/?join={code}"
+    env = {room.CODE_ENV: code, room.KEY_ENV: key, room.JOIN_URL_ENV: join}
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return env, join, f"http://{local}:{port}/?key={key}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m sim.app", description="Start the workshop app.")
     parser.add_argument(
-        "--host", default=HOST, help=f"address to listen on (default {HOST}: this machine only)"
+        "--host",
+        default=None,
+        help=f"address to listen on (default {HOST}: this machine only; with --room, 0.0.0.0)",
     )
     parser.add_argument("--port", type=int, default=PORT, help=f"port (default {PORT})")
+    parser.add_argument(
+        "--room",
+        action="store_true",
+        help="open a played room: listen on the local network (unless --host is given) so "
+        "participants join from their phones with a join code",
+    )
     parser.add_argument(
         "--scenario",
         action="append",
@@ -77,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         help="a scenario file or example:NAME to offer beside the presets (as python -m sim --scenario)",
     )
     args = parser.parse_args(argv)
+    if args.host is None:
+        args.host = "0.0.0.0" if args.room else HOST
     try:
         check_address(args.host, args.port)
         for source in args.scenario:
@@ -89,8 +130,25 @@ def main(argv: list[str] | None = None) -> int:
     except assets.FetchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"Workshop app: open http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
     env = offline_env()
+    if beyond_this_machine(args.host, args.port):
+        print(
+            f"warning: --host {args.host} listens beyond this machine: anyone on the network can "
+            "open the app (the default, 127.0.0.1, is this machine only)",
+            file=sys.stderr,
+            flush=True,
+        )
+    if args.room:
+        settings, join, projector = room_env(args.host, args.port)
+        env.update(settings)
+        print(
+            f"Room open on the local network ({args.host}:{args.port}). Participants open {join} "
+            f"(join code {settings[room.CODE_ENV]}). Projector, on this machine: {projector} "
+            "(Ctrl+C to stop)",
+            flush=True,
+        )
+    else:
+        print(f"Workshop app: open http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
     env[SCENARIOS_ENV] = "\n".join(  # not os.pathsep: `example:NAME` holds a colon
         str(Path(source).resolve()) if Path(source).is_file() else source for source in args.scenario
     )

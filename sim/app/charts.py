@@ -45,6 +45,44 @@ def _points(x: np.ndarray, y: np.ndarray, sx: Callable, sy: Callable) -> str:
     return " ".join(map(str, np.round(xy, 1).ravel().tolist()))
 
 
+MARKER_FONT = 12  # the number on a lever-change badge
+MARKER_STRIP = 14  # height of the strip above the plot that holds the badges, when there are any
+
+
+def marker_badges(weeks: Sequence[int], x_of: Callable[[float], float]) -> list[tuple[float, float, str]]:
+    """Badges naming lever changes by number (1, 2, ...), as (centre x, width, text): changes
+    whose badges would touch share one ("2,3" or "2-5"), and every badge lies inside the
+    plot's width, so badges never overlap each other or leave the chart."""
+    groups: list[list[int]] = []  # numbers per badge, left to right
+    centres: list[float] = []
+    for number, week in sorted(enumerate(weeks, start=1), key=lambda item: (item[1], item[0])):
+        groups.append([number])
+        centres.append(x_of(week))
+        while len(groups) > 1:  # merge into the badge on the left while they would touch
+            (x0, w0, _), (x1, w1, _) = (_badge(centres[-2], groups[-2]), _badge(centres[-1], groups[-1]))
+            if x1 - w1 / 2 >= x0 + w0 / 2 + 2:
+                break
+            merged = groups[-2] + groups.pop()
+            centres[-1] = (centres[-1] * (len(merged) - 1) + centres.pop()) / len(merged)
+            groups[-1] = merged
+    return [_badge(x, numbers) for x, numbers in zip(centres, groups, strict=True)]
+
+
+def _badge(x: float, numbers: list[int]) -> tuple[float, float, str]:
+    numbers = sorted(numbers)
+    consecutive = numbers == list(range(numbers[0], numbers[-1] + 1))
+    text = (
+        str(numbers[0])
+        if len(numbers) == 1
+        else (
+            f"{numbers[0]}-{numbers[-1]}" if consecutive and len(numbers) > 2 else ",".join(map(str, numbers))
+        )
+    )
+    width = 0.62 * MARKER_FONT * len(text) + 8
+    low, high = LEFT + width / 2, W - RIGHT - width / 2
+    return (min(max(x, low), high), width, text)
+
+
 def line_chart(
     title: str,
     live: Sequence[float],
@@ -57,14 +95,20 @@ def line_chart(
     floor: float | None = 0.0,
     events: Sequence[tuple[int, str]] = (),
     empty: str = "",
+    from_week: int = 0,
 ) -> str:
     """A week-by-week line, the same company under no metric as a grey line, the policy's
-    start as a dashed line, lever changes as labelled markers, and the latest value large.
+    start as a dashed line, lever changes as numbered markers (the page lists what each
+    changed), and the latest value large. Weeks before `from_week` are not drawn (a formula
+    set mid-run indexes the metric from then on).
 
     The x axis always spans the scenario's horizon, so the line grows across a still frame.
     """
-    values = np.asarray(live, dtype=float)
-    base = np.asarray(baseline, dtype=float)
+    values = np.array(live, dtype=float)
+    base = np.array(baseline, dtype=float)
+    values[:from_week] = np.nan
+    base[:from_week] = np.nan
+    top_of_plot = TOP + (MARKER_STRIP if len(events) else 0)
     both = np.concatenate([values[np.isfinite(values)], base[np.isfinite(base)]])
     low = float(both.min()) if len(both) else 0.0
     high = float(both.max()) if len(both) else 1.0
@@ -80,7 +124,7 @@ def line_chart(
         return LEFT + (W - LEFT - RIGHT) * week / horizon
 
     def sy(value: float) -> float:
-        return H - BOTTOM - (H - TOP - BOTTOM) * (value - low) / (high - low)
+        return H - BOTTOM - (H - top_of_plot - BOTTOM) * (value - low) / (high - low)
 
     text = f'font-size="{AXIS_FONT}" fill="#424242"'
     parts = [
@@ -111,21 +155,31 @@ def line_chart(
     if start_week is not None and 0 < start_week < horizon:
         x = sx(start_week)
         parts.append(
-            f'<line class="policy-start" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{H - BOTTOM}" '
+            f'<line class="policy-start" x1="{x:.1f}" y1="{top_of_plot}" x2="{x:.1f}" y2="{H - BOTTOM}" '
             'stroke="#757575" stroke-dasharray="4,3" stroke-width="1.2"/>'
         )
-    for k, (week, what) in enumerate(events):
-        x = sx(week)
-        anchor = "end" if week > horizon / 2 else "start"
-        dx = -3 if anchor == "end" else 3
+    for week in sorted({week for week, _ in events}):
+        x = sx(min(week, horizon))
         parts.append(
-            f'<g class="lever-marker"><line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{H - BOTTOM}" '
+            f'<line class="lever-line" x1="{x:.1f}" y1="{top_of_plot}" x2="{x:.1f}" y2="{H - BOTTOM}" '
             f'stroke="{MARKER_COLOUR}" stroke-width="1.5" stroke-dasharray="1,2"/>'
-            f'<text x="{x + dx:.1f}" y="{TOP + 12 + 14 * (k % 3)}" font-size="{NOTE_FONT}" '
-            f'text-anchor="{anchor}" fill="{MARKER_COLOUR}" stroke="white" stroke-width="3" '
-            'paint-order="stroke">'
-            f"{escape(what)}</text></g>"
         )
+    if len(events):
+        said = {str(k): f"{k}: week {week}, {what}" for k, (week, what) in enumerate(events, start=1)}
+        y = TOP + MARKER_STRIP / 2
+        for x, width, text in marker_badges([week for week, _ in events], sx):
+            numbers = text.split("-") if "-" in text else text.split(",")
+            if "-" in text:
+                numbers = [str(k) for k in range(int(numbers[0]), int(numbers[1]) + 1)]
+            tip = "; ".join(said[k] for k in numbers)
+            parts.append(
+                f'<g class="lever-marker" data-x="{x - width / 2:.1f}" data-width="{width:.1f}">'
+                f"<title>{escape(tip)}</title>"
+                f'<rect x="{x - width / 2:.1f}" y="{y - 7:.1f}" width="{width:.1f}" height="14" rx="7" '
+                f'fill="{MARKER_COLOUR}"/>'
+                f'<text x="{x:.1f}" y="{y + 4.2:.1f}" font-size="{MARKER_FONT}" text-anchor="middle" '
+                f'fill="white" font-weight="700">{escape(text)}</text></g>'
+            )
     if len(base):
         points = _points(np.arange(len(base)), base, sx, sy)
         parts.append(
@@ -181,26 +235,34 @@ _PALETTE = np.array(
 )
 
 
-def people_png(states: np.ndarray, team_size: int, aspect: float = 1.0) -> bytes:
-    """Every post as a block of pixels, grouped by team, coloured by its holder's state."""
+def people_png(
+    states: np.ndarray, team_size: int, aspect: float = 1.0, marked: np.ndarray | None = None
+) -> bytes:
+    """Every post as a block of pixels, grouped by team, coloured by its holder's state;
+    `marked` posts (a room's participants) with a black centre."""
     x, y, width, height = team_layout(len(states), team_size, aspect)
     pixels = np.full((height, width, 3), 255, dtype=np.uint8)
     colours = _PALETTE[states]
     for dy in range(CELL):
         for dx in range(CELL):
             pixels[y + dy, x + dx] = colours
+    if marked is not None and len(marked):
+        pixels[y[marked] + CELL // 2, x[marked] + CELL // 2] = 0
     out = io.BytesIO()
     mpimage.imsave(out, pixels, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
-def people_grid(states: np.ndarray, team_size: int, aspect: float = 1.0) -> str:
+def people_grid(
+    states: np.ndarray, team_size: int, aspect: float = 1.0, marked: np.ndarray | None = None
+) -> str:
     """The grid as an <img> with its PNG inline (no request, nothing from a CDN)."""
-    data = base64.b64encode(people_png(states, team_size, aspect)).decode()
+    data = base64.b64encode(people_png(states, team_size, aspect, marked)).decode()
     counts = np.bincount(states, minlength=len(STATES))
     described = ", ".join(f"{int(c)} {s}" for s, c in zip(STATES[::-1], counts[::-1], strict=True))
     return (
-        f'<img class="goodhart-grid" data-posts="{len(states)}" alt="employees by team: {escape(described)}" '
+        f'<img class="goodhart-grid" data-posts="{len(states)}" '
+        f'data-marked="{0 if marked is None else len(marked)}" alt="employees by team: {escape(described)}" '
         f'src="data:image/png;base64,{data}">'
     )
 

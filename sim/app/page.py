@@ -17,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from html import escape
 from typing import Any, cast
+from urllib.parse import parse_qs
 
 import ipyvuetify as v
 import numpy as np
@@ -32,7 +34,18 @@ from sim.app import assets
 from sim.app.charts import legend as grid_legend
 from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
-from sim.app.workshop import STATES, Snapshot, WorkshopModel, preset_labels, presets, warm_up
+from sim.app.workshop import (
+    SETUP_LIMITS,
+    STATES,
+    WEIGHT_LIMIT,
+    Snapshot,
+    WorkshopModel,
+    check_setup,
+    preset_labels,
+    presets,
+    warm_up,
+)
+from sim.core.checks import ConfigError
 from sim.core.config import RegimeConfig
 from sim.model.signals import SIGNALS
 
@@ -106,6 +119,13 @@ CSS = """
   line-height: 1.35; }
 .goodhart-swatch { width: 0.9em; height: 0.9em; border: 1px solid #9e9e9e; display: inline-block;
   margin-right: 5px; }
+.goodhart-story { font-size: max(15px, 1.17vw); line-height: 1.25; min-width: 0; margin-left: 10px; }
+.goodhart-narration { font-weight: 500; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; }
+.goodhart-changes { color: #6a3d9a; font-size: max(14px, 1.1vw); line-height: 1.3; overflow: hidden;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+.goodhart-change { margin-right: 10px; }
+.goodhart-change b { background: #6a3d9a; color: white; border-radius: 8px; padding: 0 5px; }
 .goodhart-error { font-size: 16px; color: #b71c1c; padding: 6px; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
 .v-navigation-drawer .v-select__selection, .v-list-item__title { white-space: normal !important;
@@ -173,24 +193,49 @@ def counted(snap: Snapshot) -> tuple[str, Series]:
     return f"{title} (x start)", indexed
 
 
-# (title, series, format, floor, text when there is nothing to draw)
-def dashboard_charts(snap: Snapshot) -> list[tuple[str, Series, Callable, float | None, str]]:
+def metric_chart(snap: Snapshot) -> tuple[str, Series]:
+    """The metric as an index: x its level when the policy started, or, after its formula
+    changed mid-run, x its level the week before the new formula (the dashboard's index
+    restarts at 1 then: drawn from that week on, the baseline indexed the same way, it reads
+    as a new index rather than a fall from 11x to 1x)."""
+    rebased = snap.rebased
+    if rebased is None:
+        return "The metric (x start)", column("metric_index")
+
+    def series(s: Snapshot, base: bool) -> np.ndarray:
+        values = s.column("metric_index", base)
+        if base and len(values) >= rebased:
+            reference = values[rebased - 1]
+            values = values / reference if abs(reference) > 1e-12 else np.full_like(values, np.nan)
+        return values
+
+    return f"The metric (x week {rebased - 1})", series
+
+
+# (title, series, format, floor, text when there is nothing to draw, first week drawn)
+def dashboard_charts(snap: Snapshot) -> list[tuple[str, Series, Callable, float | None, str, int]]:
     title, series = counted(snap)
+    metric_title, metric = metric_chart(snap)
     return [
-        ("The metric (x start)", column("metric_index"), _index, None, "" if snap.measures else "no metric"),
-        (title, series, _index, None, ""),
-        ("Regular AI users", column("adoption"), _pct, 0.0, ""),
+        (metric_title, metric, _index, None, "" if snap.measures else "no metric", snap.rebased or 0),
+        (title, series, _index, None, "", 0),
+        ("Regular AI users", column("adoption"), _pct, 0.0, "", 0),
     ]
 
 
 REALITY_CHARTS = [
-    ("Durable value a head", column("durable_value_index"), _index, None, ""),
-    ("Theater: share of hours", column("share_theater"), _pct, 0.0, ""),
-    ("Rework: share of volume", column("rework_rate"), _pct, 0.0, ""),
-    ("Burned out: share of staff", column("burnout_share"), _pct, 0.0, ""),
-    ("Attrition, a year", column("attrition_annualised"), _pct, 0.0, ""),
-    ("Token $ a head, a year", column("token_cost_per_head", 52.0), _dollars, 0.0, ""),
+    ("Durable value a head", column("durable_value_index"), _index, None, "", 0),
+    ("Theater: share of hours", column("share_theater"), _pct, 0.0, "", 0),
+    ("Rework: share of volume", column("rework_rate"), _pct, 0.0, "", 0),
+    ("Burned out: share of staff", column("burnout_share"), _pct, 0.0, "", 0),
+    ("Attrition, a year", column("attrition_annualised"), _pct, 0.0, "", 0),
+    ("Token $ a head, a year", column("token_cost_per_head", 52.0), _dollars, 0.0, "", 0),
 ]
+# One line under each panel's title, so nobody has to ask what the words mean.
+DASHBOARD_NOTE = "x start: times its level in the first week (the metric: when the policy started)"
+REALITY_NOTE = (
+    "Theater: hours whose only effect is to move the metric; durable value: work not redone within 4 weeks"
+)
 
 
 def guarded(build: Callable[[], str], what: str) -> str:
@@ -203,7 +248,7 @@ def guarded(build: Callable[[], str], what: str) -> str:
 
 
 def chart_html(snap: Snapshot, spec, colour: str) -> str:
-    title, series, fmt, floor, empty = spec
+    title, series, fmt, floor, empty, from_week = spec
 
     def build() -> str:
         start = snap.regime.start_week if snap.measures else None
@@ -218,25 +263,102 @@ def chart_html(snap: Snapshot, spec, colour: str) -> str:
             floor=floor,
             events=snap.events,
             empty=empty,
+            from_week=from_week,
         )
 
     return f'<div class="goodhart-cell">{guarded(build, title)}</div>'
 
 
-def panel_html(snap: Snapshot, title: str, charts: list, colour: str, columns: int) -> str:
+def panel_html(snap: Snapshot, title: str, charts: list, colour: str, columns: int, note: str = "") -> str:
     cells = "".join(chart_html(snap, spec, colour) for spec in charts)
     return (
-        f"<h2>{escape(title)}</h2>"
+        f'<h2 title="{escape(note)}">{escape(title)}</h2>'
         f'<div class="goodhart-charts" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
         f"{cells}</div>"
     )
 
 
-def people_html(snap: Snapshot) -> str:
+def _at(values: np.ndarray, week: int) -> float:
+    return float(values[week]) if 0 <= week < len(values) else float("nan")
+
+
+def narration(snap: Snapshot) -> str:
+    """What the metric and reality are doing in this run, in plain words, from this week's
+    numbers against the same company under no metric. Reads numbers only, never a preset's name."""
+    week, last = snap.week, snap.week - 1
+    if week == 0:
+        return (
+            f"Week 0 of {snap.weeks}: press ▶. Grey line: the same company with no metric; "
+            "x start: times the level at the start; theater: hours that only move the metric."
+        )
+    theater = _at(snap.column("share_theater"), last)
+    what = f", mostly {snap.theater[0][0].lower()}" if snap.theater and theater >= 0.01 else ""
+    burned, burned_base = (
+        _at(snap.column("burnout_share"), last),
+        _at(snap.column("burnout_share", True), last),
+    )
+    value, value_base = (
+        _at(snap.column("durable_value_index"), last),
+        _at(snap.column("durable_value_index", True), last),
+    )
+    reality = f"{_pct(theater)} of hours are theater (they only move the metric){what}"
+    reality += f"; {_pct(burned)} are burned out"
+    if np.isfinite(burned_base):
+        reality += f" (no metric: {_pct(burned_base)})"
+    if np.isfinite(value_base) and value_base > 0:
+        gap = value / value_base - 1.0
+        reality += (
+            f"; durable value a head is {_pct(abs(gap))} {'below' if gap < 0 else 'above'} "
+            "the no-metric company"
+            if abs(gap) >= 0.01
+            else "; durable value a head is what it would be with no metric"
+        )
+    start = snap.regime.start_week
+    if not snap.measures:
+        return f"Week {week}: nobody is measured. {reality[0].upper()}{reality[1:]}."
+    if week <= start:
+        return (
+            f"Week {week}: normal life; the policy starts in week {start}. {reality[0].upper()}{reality[1:]}."
+        )
+    title, metric = metric_chart(snap)
+    reading = _at(metric(snap, False), last)
+    base = _at(metric(snap, True), last) if snap.baseline is not None else float("nan")
+    since = "its start" if snap.rebased is None else f"week {snap.rebased - 1}, when its formula changed"
+    told = f"The metric reads {_index(reading)} its level at {since}"
+    if np.isfinite(base):
+        told += f" (no metric chased: {_index(base)})"
+    parted = (
+        np.isfinite(base) and reading > 1.2 * base and np.isfinite(value_base) and value < 0.97 * value_base
+    )
+    ending = " The dashboard and reality have parted." if parted else ""
+    return f"Week {week}: {told}. {reality[0].upper()}{reality[1:]}.{ending}"
+
+
+def changes_html(snap: Snapshot) -> str:
+    """What each numbered marker on the charts changed (the latest few, if there are many)."""
+    if not snap.events:
+        return ""
+    items = [
+        f'<span class="goodhart-change"><b>{k}</b> week {week}: {escape(what)}</span>'
+        for k, (week, what) in enumerate(snap.events, start=1)
+    ]
+    shown = items[-4:]
+    more = f"{len(items) - len(shown)} earlier, " if len(items) > len(shown) else ""
+    return f"Lever changes ({more}numbered as on the charts): " + " ".join(shown)
+
+
+def story_html(snap: Snapshot) -> str:
+    return f'<div class="goodhart-narration">{escape(narration(snap))}</div>'
+
+
+def people_html(snap: Snapshot, marked: np.ndarray | None = None, aspect: float = GRID_ASPECT) -> str:
+    """The grid of posts by team, with its legend; `marked` posts (a room's participants)
+    drawn with a black dot."""
     counts = np.bincount(snap.states, minlength=len(STATES))
+    extra = " &nbsp;<b>●</b> a participant" if marked is not None and len(marked) else ""
     return (
         f"<h2>The people, team by team ({snap.n_employees:,} posts, teams of {snap.team_size})</h2>"
-        f"<div>{grid_legend(counts)}</div>{people_grid(snap.states, snap.team_size, GRID_ASPECT)}"
+        f"<div>{grid_legend(counts)}{extra}</div>{people_grid(snap.states, snap.team_size, aspect, marked)}"
     )
 
 
@@ -442,7 +564,8 @@ class Screen:
     the page. Only the snapshot is read, never the model.
     """
 
-    def __init__(self, snap: Snapshot):
+    def __init__(self, snap: Snapshot, people: Callable[[Snapshot], str] | None = None):
+        self._people = people  # None: the workshop's grid
         self.week = WeekCounter()
         self._seen = threading.Condition()
         self.week.observe(self._on_seen, "seen")
@@ -451,6 +574,8 @@ class Screen:
         )
         self.reality = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-panel goodhart-reality"})
         self.people = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-people"})
+        self.story = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-story"})
+        self.changes = solara.widgets.HTML(tag="div", attributes={"class": "goodhart-changes"})
         self.shown: Snapshot | None = None
         self.show(snap)
 
@@ -462,14 +587,20 @@ class Screen:
         }
         self.week.unsafe_innerHTML = f"Week {snap.week} <span>of {snap.weeks}</span>"
         self.dashboard.unsafe_innerHTML = guarded(
-            lambda: panel_html(snap, "What the dashboard shows", dashboard_charts(snap), DASHBOARD_COLOUR, 1),
+            lambda: panel_html(
+                snap, "What the dashboard shows", dashboard_charts(snap), DASHBOARD_COLOUR, 1, DASHBOARD_NOTE
+            ),
             "the dashboard",
         )
         self.reality.unsafe_innerHTML = guarded(
-            lambda: panel_html(snap, "What is really happening", REALITY_CHARTS, REALITY_COLOUR, 2),
+            lambda: panel_html(
+                snap, "What is really happening", REALITY_CHARTS, REALITY_COLOUR, 2, REALITY_NOTE
+            ),
             "what is really happening",
         )
-        self.people.unsafe_innerHTML = guarded(lambda: people_html(snap), "the people")
+        self.people.unsafe_innerHTML = guarded(lambda: (self._people or people_html)(snap), "the people")
+        self.story.unsafe_innerHTML = guarded(lambda: story_html(snap), "the story so far")
+        self.changes.unsafe_innerHTML = guarded(lambda: changes_html(snap), "the lever changes")
         with self.week.hold_sync():  # last, so that its echo means the browser has all of this week
             self.week.weeks = snap.weeks
             self.week.week = snap.week
@@ -549,23 +680,28 @@ def Levers(model: WorkshopModel, levers: solara.Reactive[tuple], act: Callable) 
         thumb_label=True,
     )
     with solara.Details("Metric formula (weights)"):
-        shown_names = list(dict.fromkeys([*regime.weights, *WEIGHT_SIGNALS]))
-        for name in shown_names:
+        # A fixed order (the preset's own signals, then the usual ones): a weight set to 0
+        # leaves the formula but not the list, so the slider under a drag never moves.
+        order = [*model.preset_regime.weights, *WEIGHT_SIGNALS]
+        for name in dict.fromkeys(order):
             if name not in SIGNALS:
                 continue
 
             def set_weight(value: float, name: str = name) -> None:
                 act(lambda: model.set_weights({**levers.value[0].weights, name: value}))
 
-            solara.SliderFloat(
-                WEIGHT_LABELS.get(name, name),
-                value=float(regime.weights.get(name, 0.0)),
-                min=-1.0,
-                max=1.0,
-                step=0.1,
-                on_value=set_weight,
-                thumb_label=True,
-            )
+            weight = float(regime.weights.get(name, 0.0))
+            with solara.Row(classes=["goodhart-weight"], style="align-items: center; gap: 6px").key(name):
+                solara.SliderFloat(
+                    WEIGHT_LABELS.get(name, name),
+                    value=weight,
+                    min=-WEIGHT_LIMIT,
+                    max=WEIGHT_LIMIT,
+                    step=0.1,
+                    on_value=set_weight,
+                    thumb_label=True,
+                )
+                solara.Text(f"{weight:+.1f}" if weight else "0", classes=["goodhart-weight-value"])
         if regime.per:
             per = ", ".join(WEIGHT_LABELS.get(k, k) for k in regime.per)
             solara.Text(f"divided by: {per}")
@@ -669,6 +805,8 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
         notice.set(None)
         try:
             change()
+        except ConfigError as error:  # input refused: the line says why, no traceback to log
+            notice.set(one_line(error))
         except Exception as error:
             logger.exception("an action failed")
             notice.set(one_line(error))
@@ -676,15 +814,19 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             runner.changed()
 
     def new_model(**settings) -> None:
+        checked = check_setup(**settings)  # what the browser sent is untrusted: the sliders' limits
         runner.pause()
-        fresh = WorkshopModel(**settings)
+        fresh = WorkshopModel(**checked)
         model.value = fresh
         runner.attach(fresh)
 
     labels = {name: preset_labels()[name] for name in ordered(presets())}
 
     def choose(label: str) -> None:
-        name = next(n for n, text in labels.items() if text == label)
+        name = next((n for n, text in labels.items() if text == label), None)
+        if name is None:  # not one of the list's: a message the page did not send
+            notice.set(f"scenario {str(label)[:60]!r}: not one the app offers")
+            return
         setup.value = {**setup.value, "preset": name}
         act(lambda: new_model(**setup.value), False)  # a preset starts its scenario afresh
 
@@ -707,14 +849,21 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
         with solara.Card("Set-up (applied on Reset)"):
 
             def set_up(key: str):
-                return lambda value: setup.set({**setup.value, key: int(value)})
+                def store(value: Any) -> None:
+                    """Kept as sent: Reset checks it against the limits and says what is allowed."""
+                    try:
+                        setup.set({**setup.value, key: int(value)})
+                    except (TypeError, ValueError, OverflowError):
+                        notice.set(f"{key}={str(value)[:40]!r}: must be a whole number")
+
+                return store
 
             with solara.Div(classes=["goodhart-headcount"]):
                 solara.SliderInt(
                     f"Headcount: {setup.value['n_employees']:,}",
                     value=setup.value["n_employees"],
-                    min=100,
-                    max=5000,
+                    min=SETUP_LIMITS["n_employees"][0],
+                    max=SETUP_LIMITS["n_employees"][1],
                     step=100,
                     on_value=set_up("n_employees"),
                     thumb_label=True,
@@ -722,8 +871,8 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             solara.SliderInt(
                 f"Team size: {setup.value['team_size']}",
                 value=setup.value["team_size"],
-                min=2,
-                max=20,
+                min=SETUP_LIMITS["team_size"][0],
+                max=SETUP_LIMITS["team_size"][1],
                 on_value=set_up("team_size"),
                 thumb_label=True,
             )
@@ -740,6 +889,7 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             solara.ToggleButtonsSingle(
                 value=speed.value, values=SPEEDS, on_value=set_speed, dense=True, classes=["goodhart-speeds"]
             )
+            solara.Div(children=[screen.story], style="flex: 1 1 0; min-width: 0")
             Notice(notice)
         with solara.Div(classes=["goodhart-stage"]):
             solara.Div(children=[screen.dashboard], style="min-height: 0; min-width: 0")
@@ -747,14 +897,63 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
             with solara.Div(classes=["goodhart-side"]):
                 ScenarioNotes(scenario).key(f"notes-{scenario.value[0]}")
                 solara.Div(children=[screen.people], classes=["goodhart-people-box"])
+                solara.Div(children=[screen.changes], style="flex: 0 0 auto; min-width: 0")
+
+
+class UrlQuery(v.VuetifyTemplate):
+    """The page's query string (`?join=CODE`, `?key=KEY`), sent once by the browser."""
+
+    template = traitlets.Unicode(
+        """<template><span class="goodhart-query" style="display:none"></span></template>
+<script>
+module.exports = { mounted() { this.query = window.location.search || '?'; } };
+</script>"""
+    ).tag(sync=True)
+    query = traitlets.Unicode("").tag(sync=True)
 
 
 @solara.component
 def Page() -> None:
-    """Solara's entry point: one WorkshopApp (and one model) per browser tab."""
-    WorkshopApp()
+    """Solara's entry point: one WorkshopApp (and one model) per browser tab; with --room,
+    the projector for the facilitator's key and a participant's page for everyone else."""
+    from sim.app import room as rooms
+
+    if rooms.room_settings() is None:
+        WorkshopApp()
+    else:
+        RoomPage()
+
+
+@solara.component
+def RoomPage() -> None:
+    """With --room: the projector for the facilitator's key, a participant's page otherwise."""
+    from sim.app import room as rooms
+
+    query = solara.use_reactive("")
+    reader = solara.use_memo(lambda: UrlQuery(), [])
+    solara.use_effect(lambda: reader.observe(lambda change: query.set(change["new"]), "query"), [])
+    solara.Div(children=[reader])
+    if not query.value:
+        solara.Text("Loading…")
+        return
+    params = parse_qs(query.value.lstrip("?"))
+    room = rooms.server_room()
+    assert room is not None
+    settings = rooms.room_settings()
+    if rooms.is_facilitator(params.get("key", [""])[0]):
+        from sim.app.projector import ProjectorApp
+
+        ProjectorApp(room, settings[2] if settings else "", rooms.server_runner())
+    else:
+        from sim.app.phone import PhonePage
+
+        PhonePage(room, params.get("join", [""])[0][:32])
 
 
 # Compose the default scenario and start its baseline as soon as the server loads the page,
-# so the first tab does not wait for them.
+# so the first tab does not wait for them (with --room, make the room's company too).
+if os.environ.get("GOODHART_ROOM_CODE"):
+    from sim.app.room import server_room
+
+    threading.Thread(target=server_room, name="room-warm-up", daemon=True).start()
 threading.Thread(target=warm_up, kwargs=DEFAULT_SETUP, name="workshop-warm-up", daemon=True).start()

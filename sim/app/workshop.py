@@ -21,13 +21,15 @@ import functools
 import os
 import threading
 import time
+from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from sim.core.checks import check
+from sim.core.checks import ConfigError, check
 from sim.core.config import Config, RegimeConfig
 from sim.core.outputs import WEEKLY_COLUMNS
 from sim.core.presets import CONFIG_MODULE, preset_names
@@ -36,7 +38,7 @@ from sim.core.scenarios import Scenario, load_scenario
 from sim.model import OrgModel
 from sim.model.metric import Metric
 from sim.model.production import AI, GAMING
-from sim.model.signals import observe
+from sim.model.signals import SIGNALS, observe
 
 _COMPOSE = threading.RLock()  # Hydra's compose API keeps global state: one session at a time
 
@@ -107,9 +109,37 @@ def forget_scenarios() -> None:
         _CONFIGS.clear()
 
 
+# The set-up a tab may ask for: the browser's sliders show these ranges, and the server
+# refuses anything outside them (a page's messages are untrusted input).
+SETUP_LIMITS: dict[str, tuple[int, int]] = {
+    "n_employees": (100, 5000),
+    "team_size": (2, 20),
+    "seed": (0, 2**31 - 1),
+}
+SETUP_LABELS = {"n_employees": "headcount", "team_size": "team size", "seed": "seed"}
+WEIGHT_LIMIT = 1.0  # a weight of the metric's formula, from the page, lies in [-1, 1]
+
+
+def check_setup(preset: object, n_employees: object, team_size: object, seed: object) -> dict[str, Any]:
+    """A page's set-up: a scenario the app offers and whole numbers within SETUP_LIMITS, or
+    ConfigError naming the first that is not and what is allowed."""
+    if not isinstance(preset, str) or preset not in presets():
+        raise ConfigError(f"scenario={str(preset)[:60]!r}: not one the app offers")
+    checked: dict[str, Any] = {"preset": preset}
+    for key, value in (("n_employees", n_employees), ("team_size", team_size), ("seed", seed)):
+        low, high = SETUP_LIMITS[key]
+        whole = isinstance(value, int | np.integer) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not low <= int(value) <= high:  # type: ignore[call-overload]
+            shown = repr(value)[:40]
+            raise ConfigError(f"{SETUP_LABELS[key]}={shown}: must be a whole number from {low:,} to {high:,}")
+        checked[key] = int(value)  # type: ignore[call-overload]
+    return checked
+
+
 def workshop_config(preset: str, n_employees: int, team_size: int, seed: int) -> Config:
     """The checked config of a scenario (a preset's name, or a scenario file as in the CLI
-    and the report) on an organisation of this size: a fresh copy the model may change."""
+    and the report) on an organisation of this size: a fresh copy the model may change.
+    What a page asks for passes `check_setup` first."""
     cfg = copy.deepcopy(_scenario_config(preset))
     cfg.org = dataclasses.replace(cfg.org, n_employees=int(n_employees), team_size=int(team_size))
     cfg.seed = int(seed)
@@ -187,6 +217,10 @@ class Snapshot:
     regime: RegimeConfig  # a copy: the levers as they are now
     measures: bool
     events: tuple[tuple[int, str], ...]  # (week a lever change took effect, what changed)
+    rebased: int | None = None  # the week from which the metric's index reads a formula set mid-run
+    theater: tuple[
+        tuple[str, float], ...
+    ] = ()  # last week's hours on each gaming action, as shares, most first
 
     def column(self, name: str, baseline: bool = False) -> np.ndarray:
         source = self.baseline if baseline else self.table
@@ -227,7 +261,12 @@ class WorkshopModel(OrgModel):
         self.lock = threading.RLock()  # the runner steps in a thread; levers arrive from the browser's
         self._rows = np.full((cfg.org.weeks, len(WEEKLY_COLUMNS)), np.nan)
         self.events: list[tuple[int, str, str, str]] = []  # (week, lever, was, now)
+        self._moved: dict[str, float] = {}  # when each lever last moved (clock seconds)
+        self.clock = time.monotonic
+        self.rebased: int | None = None
         self._baseline = baseline_future(cfg)
+        self._baseline_shown: np.ndarray | None = None  # the last twin computed, until the next is
+        self._on_baseline: list[Callable[[], None]] = []
         self.snapshot = self._snapshot()
 
     # -- the week ---------------------------------------------------------------------
@@ -251,7 +290,9 @@ class WorkshopModel(OrgModel):
 
     def _snapshot(self) -> Snapshot:
         """Taken under the lock at the end of a week and after each lever."""
-        base = self._baseline.result() if self._baseline.done() and not self._baseline.exception() else None
+        if self._baseline.done() and not self._baseline.exception():
+            self._baseline_shown = self._baseline.result()
+        base = self._baseline_shown  # a formula changed: the previous twin until the new one is ready
         regime = self.config.regime
         return Snapshot(
             week=self.steps,
@@ -268,7 +309,17 @@ class WorkshopModel(OrgModel):
             regime=dataclasses.replace(regime, weights=dict(regime.weights), per=dict(regime.per)),
             measures=self.metric.measures,
             events=tuple((week, f"{lever} {was} → {now}") for week, lever, was, now in self.events),
+            rebased=self.rebased,
+            theater=self._theater(),
         )
+
+    def _theater(self) -> tuple[tuple[str, float], ...]:
+        """Last week's share of hours on each gaming action, by its plain-words label."""
+        shares = [
+            (self.repertoire.labels[name], float(self.week_stats.get(f"theater_{name}", 0.0)))
+            for name in self.repertoire.names
+        ]
+        return tuple(sorted((item for item in shares if item[1] > 0), key=lambda item: -item[1]))
 
     def refresh(self) -> Snapshot:
         """A new snapshot of the model as it is (after a lever, or when the baseline arrives)."""
@@ -276,30 +327,48 @@ class WorkshopModel(OrgModel):
             self.snapshot = self._snapshot()
             return self.snapshot
 
-    def when_baseline_ready(self, callback) -> None:
-        """Call `callback()` once the baseline twin has been computed (at once if it has)."""
-        self._baseline.add_done_callback(lambda _: callback())
+    def when_baseline_ready(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` once the baseline twin has been computed (at once if it has),
+        and again each time a new formula's twin has been."""
+        self._on_baseline.append(callback)
+        self._baseline.add_done_callback(_ignoring_future(callback))
 
     def weekly(self) -> pd.DataFrame:
         """The weekly table so far (Mesa's DataCollector, one row per week), read under the lock."""
         with self.lock:
             return super().weekly()
 
+    def wait_for_baseline(self, timeout: float = 60.0) -> Snapshot:
+        """A snapshot with the baseline twin in it (waiting for it at most `timeout` s)."""
+        concurrent.futures.wait([self._baseline], timeout=timeout)
+        return self.refresh()
+
     def baseline(self) -> pd.DataFrame:
         """The twin's weekly table over the whole horizon: the baseline line on every chart."""
         return pd.DataFrame(self._baseline.result(), columns=list(WEEKLY_COLUMNS))
 
     # -- live levers ------------------------------------------------------------------
+    SETTLE_SECONDS = 1.5  # moves of one lever closer than this are one change (a drag, arrow keys)
+
     def _mark(self, lever: str, was: str, now: str) -> None:
-        """Leave a marker at the week the change takes effect; moves within a week merge."""
-        week = self.steps
-        for k, (at, name, first, _) in enumerate(self.events):
-            if at == week and name == lever:
+        """Leave a marker at the week the change takes effect. Moves of a lever within a week,
+        or in quick succession (a drag, a few arrow keys while it runs), are one settled
+        change: one marker, at the week of the first, saying where the lever ended."""
+        week, moment = self.steps, self.clock()
+        last = self._moved.get(lever)
+        self._moved[lever] = moment
+        quick = last is not None and moment - last < self.SETTLE_SECONDS
+        for k in range(len(self.events) - 1, -1, -1):
+            at, name, first, _ = self.events[k]
+            if name != lever:
+                continue
+            if at == week or quick:
                 if first == now:
                     del self.events[k]
                 else:
-                    self.events[k] = (week, lever, first, now)
+                    self.events[k] = (at, lever, first, now)
                 return
+            break
         if was != now:
             self.events.append((week, lever, was, now))
 
@@ -326,8 +395,9 @@ class WorkshopModel(OrgModel):
         means: start next week (so the metric is anchored to the organisation as it is)."""
         with self.lock:
             regime = self.config.regime
+            week = int(np.clip(int(week), 0, self.config.org.weeks))  # the slider's range
             started = self.metric.measures and self.steps > regime.start_week
-            new = int(week) if started or week > self.steps else self.steps
+            new = week if started or week > self.steps else self.steps
             self._mark("policy start", f"week {regime.start_week}", f"week {new}")
             regime.start_week = new
             self.snapshot = self._snapshot()
@@ -340,14 +410,44 @@ class WorkshopModel(OrgModel):
         restarts at 1). The baseline twin is recomputed in the background reading the new
         formula, so the metric chart's baseline stays comparable.
         """
-        weights = {name: float(w) for name, w in weights.items() if w != 0}
+        weights = checked_weights(weights)
         with self.lock:
             was = _formula(self.config.regime.weights)
             regime = dataclasses.replace(self.config.regime, weights=weights)
             self.config.regime = regime
             self.metric = self._metric_for(self, regime)
             self._mark("metric", was, _formula(weights))
+            if self.metric.measures and self.steps > self.config.regime.start_week:
+                self.rebased = self.steps  # anchored now: the index restarts at 1 from here
             self._baseline = baseline_future(self.config)
+            for callback in self._on_baseline:  # the page redraws when the new twin is ready
+                self._baseline.add_done_callback(_ignoring_future(callback))
+            self.snapshot = self._snapshot()
+
+    def set_regime(self, preset: str) -> None:
+        """Another scenario's regime (its formula, scoring, pressure, telemetry) from next
+        week, on the same company: the policy starts afresh then, anchored to the
+        organisation as it is (a room's facilitator changes the rules between rounds)."""
+        if preset not in presets():
+            raise ConfigError(f"scenario={str(preset)[:60]!r}: not one the app offers")
+        source = _scenario_config(preset).regime
+        with self.lock:
+            regime = dataclasses.replace(
+                source, weights=dict(source.weights), per=dict(source.per), start_week=self.steps
+            )
+            if self.steps == 0:  # nothing run yet: the scenario's own start week
+                regime.start_week = source.start_week
+            was = self.name
+            self.config.regime = regime
+            self.metric = self._metric_for(self, regime)
+            self.preset = preset
+            self.name, self.description = scenario_text(preset)
+            self.preset_regime = dataclasses.replace(regime, weights=dict(regime.weights))
+            self._mark("scenario", was, self.name)
+            self.rebased = self.steps if self.steps > 0 else None  # a new index from here
+            self._baseline = baseline_future(self.config)
+            for callback in self._on_baseline:
+                self._baseline.add_done_callback(_ignoring_future(callback))
             self.snapshot = self._snapshot()
 
     @staticmethod
@@ -380,6 +480,26 @@ class WorkshopModel(OrgModel):
         state[wf.burned_out] = STATES.index("burned out")
         state[~wf.employed] = STATES.index("vacant")
         return state
+
+
+def _ignoring_future(callback: Callable[[], None]) -> Callable[[concurrent.futures.Future], None]:
+    return lambda _: callback()
+
+
+def checked_weights(weights: dict[str, float]) -> dict[str, float]:
+    """A formula from the page: signals the metric can read, weights within the sliders'
+    [-1, 1] (clamped), zeros dropped. ConfigError names a signal it cannot read."""
+    checked = {}
+    for name, weight in weights.items():
+        if name not in SIGNALS:
+            raise ConfigError(f"weight {str(name)[:40]!r}: not a signal the metric can read")
+        value = float(weight)
+        if not np.isfinite(value):
+            raise ConfigError(f"weight {name}={value}: must be a number from -1 to 1")
+        value = float(np.clip(value, -WEIGHT_LIMIT, WEIGHT_LIMIT))
+        if value != 0:
+            checked[name] = value
+    return checked
 
 
 def _share(value: float) -> str:
