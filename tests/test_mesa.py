@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import solara
-from mesa.visualization import SolaraViz, make_plot_component, make_space_component
+import solara.widgets
+from mesa.visualization import SolaraViz, SpaceRenderer, make_plot_component, make_space_component
+from mesa.visualization.components import AgentPortrayalStyle
 
 from sim.checks import CHOICES, ConfigError
 from sim.config import Config, RegimeConfig
@@ -26,6 +28,8 @@ from sim.model.agents import AGENT_REPORTERS
 from sim.outputs import WEEKLY_COLUMNS
 from sim.presets import LEVERS, keyword_names, preset_names, with_levers
 from sim.run import resolve
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # Solara's hook checks on Mesa's code
 
 # Mesa 3.4 and later take the seeds as `batch_run(..., rng=[...])`; Mesa 3.3 as a parameter.
 BATCH_RUN_TAKES_RNG = "rng" in inspect.signature(mesa.batch_run).parameters
@@ -413,18 +417,30 @@ def test_employee_records_on_request_match_the_workforce():
         without.datacollector.get_agent_vars_dataframe()
 
 
-@pytest.mark.parametrize("components", ["no argument", "default", "space", "altair space"])
+@pytest.mark.parametrize("components", ["default", "space", "altair space", "renderer"])
 def test_solaraviz_draws_the_organisation_with_mesas_own_components(components):
-    """The issue's check: SolaraViz(OrgModel(n_employees=60, burn_in_weeks=0, weeks=20))."""
+    """The issue's check, SolaraViz(OrgModel(n_employees=60, burn_in_weeks=0, weeks=20)), with
+    Mesa's default components, its space components (Matplotlib, Altair) and a SpaceRenderer
+    colouring people by exhaustion."""
     model = OrgModel(n_employees=60, burn_in_weeks=0, weeks=20)
-    chosen = {
-        "no argument": {},
-        "default": {"components": "default"},
-        "space": {"components": [make_space_component()]},
-        "altair space": {"components": [make_space_component(backend="altair")]},
-    }[components]
-    rc = render(SolaraViz(model, **chosen))
-    images = rc.find(ipywidgets.Image).widgets
-    if components == "space":
+    if components == "renderer":
+        renderer = SpaceRenderer(model, backend="matplotlib").render(
+            agent_portrayal=lambda a: AgentPortrayalStyle(color="tab:red" if a.burned_out else "tab:blue")
+        )
+        page = SolaraViz(model, renderer=renderer)
+    else:
+        chosen = {
+            "default": "default",
+            "space": [make_space_component()],
+            "altair space": [make_space_component(backend="altair")],
+        }[components]
+        page = SolaraViz(model, components=chosen)
+    rc = render(page)
+    if components in ("space", "renderer"):
+        images = rc.find(ipywidgets.Image).widgets
         assert len(images) == 1 and len(images[0].value) > 1000  # the grid of posts, drawn
+    else:
+        (chart,) = rc.find(solara.widgets.VegaLite).widgets
+        drawn = {(p["x"], p["y"]): p["id"] for p in chart.spec["data"]["values"]}
+        assert drawn == {(a.team, a.slot % 8): a.unique_id for a in model.agents}  # a column per team
     assert len(model.grid.agents) == len(model.agents) == 60
