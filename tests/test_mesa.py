@@ -194,6 +194,7 @@ def test_a_plain_solaraviz_drives_the_model_with_sliders():
         },
         "weeks": 6,
         "start_week": 1,
+        "burn_in_weeks": 4,  # any Config parameter, as a fixed model_param
         "rng": 3,
     }
     model = solara.reactive(
@@ -218,6 +219,7 @@ def test_a_plain_solaraviz_drives_the_model_with_sliders():
     rc.find(v.Slider, label="Headcount").widget.v_model = 100
     rc.find(v.Btn, children=["Reset"]).widget.click()
     assert model.value.config.org.n_employees == 100 and model.value.steps == 0
+    assert model.value.burn_in_weeks == 4
     drawn = [c.value for c in rc.find(ipywidgets.Image).widgets]
     rc.find(v.Btn, children=["Step"]).widget.click()
     deadline = time.monotonic() + 60
