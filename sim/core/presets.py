@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
+from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
+from typing import Any, get_type_hints
 
 import numpy as np
 from hydra import compose, initialize_config_module
@@ -214,28 +217,54 @@ def load_regime(name: str, config_dirs: Iterable[str | Path] = ()) -> DictConfig
     return load_config([f"regime={name}"], config_dirs).regime
 
 
-# The model's keyword levers (`OrgModel(n_employees=..., pressure=...)`) and the keys they set.
-LEVERS = {
-    "n_employees": "org.n_employees",
-    "team_size": "org.team_size",
-    "weeks": "org.weeks",
-    "pressure": "regime.pressure",
-    "forced_ranking": "regime.forced_ranking",
-    "start_week": "regime.start_week",
-    "judgement_noise": "behaviour.judgement_noise",
-}
+# Every Config parameter is a keyword of the model (`OrgModel(n_employees=..., burn_in_weeks=...)`),
+# so Mesa's batch_run and SolaraViz's model_params set any of them. The rule: a section's key by
+# its own name (`org.n_employees` -> `n_employees`), a top-level key as it is (`seed`, `gaming`),
+# and `section__key` for a name that two sections share or that the model keeps for itself.
+MODEL_KEYWORDS = ("config", "regime", "rng", "collect_agents")
+
+
+def config_keys() -> dict[str, Any]:
+    """Every parameter of Config, by its dotted key, with its type: each section's leaves
+    (`org.n_employees`) and the top-level keys (`seed`, `compare`, the `gaming` repertoire)."""
+    keys: dict[str, Any] = {}
+    for section in fields(Config):
+        kind = get_type_hints(Config)[section.name]
+        if is_dataclass(kind):
+            hints = get_type_hints(kind)
+            keys.update({f"{section.name}.{leaf.name}": hints[leaf.name] for leaf in fields(kind)})
+        else:
+            keys[section.name] = kind
+    return keys
+
+
+def keyword_names(keys: Iterable[str]) -> dict[str, str]:
+    """The keyword of each dotted key, by the rule above."""
+    keys = list(keys)
+    last = Counter(key.rpartition(".")[2] for key in keys)
+
+    def keyword(key: str) -> str:
+        name = key.rpartition(".")[2]
+        shared = last[name] > 1 or (name in MODEL_KEYWORDS and "." in key)
+        return key.replace(".", "__") if shared else name
+
+    return {keyword(key): key for key in keys}
+
+
+# The model's keywords and the keys they set, generated from the Config dataclasses.
+LEVERS = keyword_names(config_keys())
 
 
 def with_levers(
     config: Config | DictConfig | dict | None,
     regime: str | RegimeConfig | None = None,
-    **levers: float | None,
+    **levers: Any,
 ) -> Config:
     """A checked copy of `config` with a regime (preset name or RegimeConfig) and the levers
-    that are not None set on it; `config` itself when none is given.
+    (any keyword of LEVERS) that are not None set on it; `config` itself when none is given.
 
-    The regime comes first, so `pressure`, `forced_ranking` and `start_week` apply to it.
-    Raises ConfigError naming the lever and what is allowed.
+    The regime comes first, so `pressure`, `forced_ranking`, `start_week` and the regime's
+    other keys apply to it. Raises ConfigError naming the lever and what is allowed.
     """
     cfg = as_config(config)
     given = {name: value for name, value in levers.items() if value is not None}
@@ -243,27 +272,58 @@ def with_levers(
         return cfg
     unknown = sorted(set(given) - set(LEVERS))
     if unknown:
-        raise ConfigError(f"{unknown[0]}: unknown lever; allowed: {', '.join(LEVERS)}")
+        raise ConfigError(unknown_lever(unknown[0]))
     node = OmegaConf.structured(cfg)
     if isinstance(regime, str):
         node.regime = load_regime(regime)
     elif isinstance(regime, RegimeConfig):
         node.regime = OmegaConf.structured(regime)
     elif regime is not None:
-        raise ConfigError(f"regime={regime!r}: allowed: a preset name or a RegimeConfig")
+        raise ConfigError(f"regime={_shown(regime)}: allowed: a preset name or a RegimeConfig")
     for name, value in given.items():
-        section, key = LEVERS[name].split(".")
+        key = LEVERS[name]
         if isinstance(value, np.generic):  # from NumPy ranges (batch_run parameters)
             value = value.item()
+        section, _, leaf = key.rpartition(".")
+        parent = node[section] if section else node
         try:
-            node[section][key] = value
-        except OmegaConfBaseException:
-            allowed = {int: "a whole number", float: "a number", bool: "true or false"}
-            kind = allowed.get(type(getattr(node[section], key)), "a value of its type")
-            raise ConfigError(f"{name}={value!r}: must be {kind} (sets {LEVERS[name]})") from None
-    checked = as_config(node)
+            parent[leaf] = value
+        except OmegaConfBaseException as error:
+            raise ConfigError(_lever_message(name, value, key, parent[leaf], error)) from None
+    # The node is already typed: no merge with the defaults, which would bring back the
+    # entries of a mapping (gaming, weights, initial_split) that a keyword left out.
+    try:
+        checked = OmegaConf.to_object(node)
+    except OmegaConfBaseException as error:
+        raise ConfigError(one_line(error)) from None
+    assert isinstance(checked, Config)  # a structured Config gives a Config
     check(checked)
     return checked
+
+
+def unknown_lever(name: str) -> str:
+    close = get_close_matches(name, list(LEVERS) + list(MODEL_KEYWORDS), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    shown = name if name.isidentifier() else _shown(name)
+    return (
+        f"{shown}: not a parameter of the model{hint}; allowed: config, regime, rng, collect_agents "
+        "and every Config key by its last part (org.n_employees as n_employees), "
+        "listed in sim.core.presets.LEVERS"
+    )
+
+
+def _lever_message(name: str, value: Any, key: str, current: Any, error: Exception) -> str:
+    kinds = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+    if type(current) in kinds:
+        return f"{name}={_shown(value)}: must be {kinds[type(current)]} (sets {key})"
+    reason = one_line(error)
+    return reason if reason.startswith(key) else f"{name}: {reason} (sets {key})"
+
+
+def _shown(value: Any) -> str:
+    """A value in a one-line message: its repr (control characters escaped), cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def as_config(config: Config | DictConfig | dict | None) -> Config:

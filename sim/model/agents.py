@@ -1,14 +1,15 @@
 """Employees as Mesa agents. Each is a live view of its row in the vectorised workforce,
 so `model.agents` can be inspected, filtered and plotted like in any Mesa model while the
-weekly dynamics run over whole arrays."""
+weekly dynamics run over whole arrays. Each sits in its post's cell of `OrgModel.grid`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import mesa
+from mesa.discrete_space import FixedAgent
 
-from sim.model.production import GAMING
+from sim.model.production import AI, GAMING
 
 if TYPE_CHECKING:
     from sim.model import OrgModel
@@ -30,8 +31,28 @@ class _Row:
         getattr(agent.model.workforce, self.name)[agent.slot] = value
 
 
-class Employee(mesa.Agent):
-    """A person in a post. Their week is computed with everyone else's in `OrgModel.step`."""
+# What `OrgModel(collect_agents=True)` records of each employee every step, for
+# `datacollector.get_agent_vars_dataframe()`: column -> Employee attribute.
+AGENT_REPORTERS = {
+    "team": "team",
+    "tenure": "tenure",
+    "hours": "worked_hours",
+    "exhaustion": "exhaustion",
+    "burned_out": "burned_out",
+    "share_ai": "ai_share",
+    "share_theater": "theater_share",
+    "score": "score",
+    "reward": "reward",
+    "contribution": "contribution",
+    "impression": "impression",
+    "trust": "trust",
+    "fluency": "fluency",
+}
+
+
+class Employee(FixedAgent):
+    """A person in a post. Their week is computed with everyone else's in `OrgModel.step`.
+    A FixedAgent: they stay in their post's cell of the grid until they leave."""
 
     model: OrgModel
 
@@ -42,7 +63,8 @@ class Employee(mesa.Agent):
     token_need = _Row()
     outside_option = _Row()
     fluency = _Row()
-    hours = _Row()
+    hours = _Row()  # planned for their own work
+    worked_hours = _Row()  # the same plus the review teammates' output asked for
     exhaustion = _Row()
     burned_out = _Row()
     tenure = _Row()
@@ -69,9 +91,21 @@ class Employee(mesa.Agent):
         return {a: float(s) for a, s in zip(self.model.activities, row, strict=True)}
 
     @property
+    def ai_share(self) -> float:
+        """Share of hours in AI-assisted work."""
+        return float(self.model.workforce.shares[AI, self.slot])
+
+    @property
     def theater_share(self) -> float:
         """Share of hours in gaming actions of any kind."""
         return float(self.model.workforce.shares[GAMING:, self.slot].sum())
+
+    def remove(self) -> None:
+        """Leave the model, and the grid's cell if the grid has been built."""
+        if self.cell is None:
+            mesa.Agent.remove(self)
+        else:
+            super().remove()
 
     def step(self) -> None:
         """Raises: an employee has no week of their own to run. The model is vectorised, so

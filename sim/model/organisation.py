@@ -17,20 +17,24 @@ The dynamics run over whole arrays (`Workforce`); each `Employee` agent views it
 
 from __future__ import annotations
 
+import inspect
 from collections import deque
+from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
+from mesa.discrete_space import OrthogonalMooreGrid
 from mesa.model import RNGLike, SeedLike
 from omegaconf import DictConfig
 
 from sim.core import burn_in_cache
+from sim.core.checks import ConfigError
 from sim.core.config import Config, ProductionConfig, RegimeConfig
 from sim.core.outputs import WEEKLY_COLUMNS
-from sim.core.presets import with_levers
+from sim.core.presets import LEVERS, config_keys, with_levers
 from sim.model import snapshot
-from sim.model.agents import Employee
+from sim.model.agents import AGENT_REPORTERS, Employee
 from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement, percentile
@@ -63,43 +67,46 @@ CORRELATION_SAMPLE = 10_000  # people over whom the score-value correlation is e
 class OrgModel(mesa.Model):
     """An organisation of `org.n_employees` posts in teams, under `regime`.
 
-    Like Mesa's own models, it takes its common levers as keyword parameters, so
-    `mesa.batch_run` and SolaraViz's `model_params` can drive it; they are set on top of
-    `config` (defaults when None), the regime first. `rng=None` is fresh entropy, as in Mesa:
-    pass `rng=config.seed` (or any seed) for a reproducible run. `running` turns False at
-    the horizon (`org.weeks`). The DataCollector holds the initial state (the steady week
-    before the run, `week` -1) and then one row per step: row k is Mesa's step k and
-    week k - 1. `weekly()` gives the weeks alone, as the data contract's weekly table.
+    Every Config parameter is a keyword, so `mesa.batch_run` and SolaraViz's `model_params`
+    set any of them as they set a Mesa example's: a section's key by its own name
+    (`org.n_employees` as `n_employees`, `org.burn_in_weeks` as `burn_in_weeks`,
+    `behaviour.judgement_noise` as `judgement_noise`), a top-level key as it is (`seed`,
+    `gaming`), and `section__key` for a name two sections share (none today); the full list is
+    `sim.core.presets.LEVERS`, and `help(OrgModel)` shows them. They are set on top of `config`
+    (defaults when None), `regime` (a preset's name or a RegimeConfig) first. None leaves a
+    key as it is.
+
+    `rng=None` is fresh entropy, as in Mesa: pass `rng=config.seed` (or any seed) for a
+    reproducible run; `seed=` sets `config.seed` and seeds the model with it, as the command
+    line does (Mesa 3.5's `batch_run(..., rng=[...])` passes its seeds this way). Giving both
+    is refused. `running` turns False at the horizon (`org.weeks`). The DataCollector holds the
+    initial state (the steady week before the run, `week` -1) and then one row per step: row k
+    is Mesa's step k and week k - 1. `weekly()` gives the weeks alone, as the data contract's
+    weekly table. With `collect_agents=True` it also records each employee's state
+    (AGENT_REPORTERS) every step. `grid` places each post in a Mesa grid, one column per team.
     """
 
     def __init__(
         self,
         config: Config | DictConfig | dict | None = None,
         *,
-        n_employees: int | None = None,
-        team_size: int | None = None,
-        weeks: int | None = None,
         regime: str | RegimeConfig | None = None,
-        pressure: float | None = None,
-        forced_ranking: float | None = None,
-        start_week: int | None = None,
-        judgement_noise: float | None = None,
         rng: RNGLike | SeedLike | None = None,
+        collect_agents: bool = False,
+        **parameters: Any,
     ):
-        cfg = with_levers(
-            config,
-            regime,
-            n_employees=n_employees,
-            team_size=team_size,
-            weeks=weeks,
-            pressure=pressure,
-            forced_ranking=forced_ranking,
-            start_week=start_week,
-            judgement_noise=judgement_noise,
-        )
+        if "seed" in parameters and rng is not None:
+            raise ConfigError(
+                "rng and seed: give the seed once; with mesa.batch_run pass the seeds as "
+                "batch_run(OrgModel, parameters, rng=[...]), not inside parameters"
+            )
+        cfg = with_levers(config, regime, **parameters)
+        if parameters.get("seed") is not None:
+            rng = cfg.seed  # as the command line seeds it
         super().__init__(rng=rng)  # the seed also keys the burn-in's cache
         keep_freed_memory()
         self.config = cfg
+        self._grid: OrthogonalMooreGrid | None = None  # built when first asked for (`grid`)
         self.repertoire = Repertoire(cfg.gaming)
         self.activities = activities(self.repertoire)
         self.weekly_columns = WEEKLY_COLUMNS + tuple(f"theater_{name}" for name in self.repertoire.names)
@@ -128,8 +135,9 @@ class OrgModel(mesa.Model):
         if self.metric.measures and cfg.regime.start_week <= 0:
             self._align(self._situation(cfg.regime.pressure))
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in self.weekly_columns}
+        self.datacollector = _DataCollector(
+            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in self.weekly_columns},
+            agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None,
         )
         self.week_stats: dict[str, float] = {}
         self._record_initial_state(steady)
@@ -201,6 +209,24 @@ class OrgModel(mesa.Model):
         if started_fresh:
             self._quits_recent.clear()
         self.week_stats.update(quits=0, fired=0, hires=0)
+
+    @property
+    def grid(self) -> OrthogonalMooreGrid:
+        """The posts as a Mesa grid, for SolaraViz's space components: the cell (team, place
+        in the team) holds the person in that post, so each column is a team and a hire takes
+        the cell of the person they replace. It shows who works with whom; the dynamics read
+        teams from the workforce, not the grid's neighbours. Built on first use, so runs that
+        never draw it do not pay for it."""
+        if self._grid is None:
+            wf = self.workforce
+            self._grid = OrthogonalMooreGrid((wf.n_teams, wf.team_size), capacity=1, random=self.random)
+            for agent in self.employees:
+                if agent is not None:
+                    agent.cell = self._grid[self._post(agent.slot)]
+        return self._grid
+
+    def _post(self, slot: int) -> tuple[int, int]:
+        return divmod(slot, self.workforce.team_size)
 
     def weekly(self) -> pd.DataFrame:
         """The weeks run so far, one row each (the DataCollector's rows after the initial state)."""
@@ -468,6 +494,8 @@ class OrgModel(mesa.Model):
             if ids is not None:
                 agent.unique_id = int(ids[k])
             self.employees[agent.slot] = agent
+            if self._grid is not None:
+                agent.cell = self._grid[self._post(agent.slot)]
         return np.array([a.unique_id for a in agents], dtype=np.int64)
 
     def _depart(self, slots: np.ndarray, week: int, reason: str, *, recorded: bool) -> None:
@@ -614,6 +642,33 @@ class OrgModel(mesa.Model):
         stats["cost"] = salary_cost + token_cost
         stats["cost_per_durable_value"] = stats["cost"] / durable_total if durable_total > 0 else float("nan")
         self.week_stats = stats
+
+
+class _DataCollector(mesa.DataCollector):
+    """Mesa's DataCollector, saying how to get the employees' records when they were not kept."""
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        if not self.agent_reporters:
+            raise UserWarning(  # the type Mesa raises here
+                "no employee records: make the model with OrgModel(..., collect_agents=True) "
+                "to record each employee's state every step"
+            )
+        return super().get_agent_vars_dataframe()
+
+
+def _signature() -> inspect.Signature:
+    """OrgModel's keywords as `inspect.signature` (help, IDEs, batch_run and SolaraViz read it):
+    the fixed ones, then every Config parameter by its keyword, typed, default None."""
+    fixed = inspect.signature(OrgModel.__init__).parameters
+    types = config_keys()
+    levers = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=types[key] | None)
+        for name, key in LEVERS.items()
+    ]
+    return inspect.Signature([*(p for p in fixed.values() if p.kind != p.VAR_KEYWORD), *levers])
+
+
+OrgModel.__init__.__signature__ = _signature()  # type: ignore[attr-defined]
 
 
 def settled_fluency(wf: Workforce, prod: ProductionConfig) -> np.ndarray:
