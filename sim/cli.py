@@ -133,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def workshop() -> None:
     """`goodhart-workshop ARGS`: the workshop app, as `goodhart-sim app ARGS`."""
+    require_extra("app", "goodhart-workshop")
     main(["app", *sys.argv[1:]])
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from sim.app import assets
 from sim.app.workshop import SCENARIOS_ENV
 from sim.checks import ConfigError, Parser
+from sim.cli import require_extra
 from sim.scenarios import load_scenario
 
 HOST, PORT = "127.0.0.1", 8765
@@ -64,6 +65,7 @@ def check_address(host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    require_extra("app", "python -m sim.app")  # a core install has no Solara
     parser = Parser(prog="python -m sim.app", description="Start the workshop app.")
     parser.add_argument(
         "--host", default=HOST, help=f"address to listen on (default {HOST}: this machine only)"
