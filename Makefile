@@ -8,12 +8,20 @@ BIN := $(VENV)/bin
 
 .PHONY: run test app benchmark figures calibrate validate
 
+# Everything: the core, every extra (app, search, research, cluster) and the developer tools.
+# Each step says what it does; pip lists the packages as it fetches them (about 3 minutes the
+# first time).
 $(BIN)/.installed: pyproject.toml
+	@echo "==> 1/4 virtual environment $(VENV)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)  # an existing venv keeps its Python
+	@echo "==> 2/4 upgrading pip"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,cluster,research]"
-	$(BIN)/python -m sim.app.assets  # the workshop app's front-end files, so it runs offline
+	@echo "==> 3/4 installing goodhart-sim with every extra and the developer tools (pip lists each package)"
+	$(BIN)/pip install --progress-bar on -e ".[all,dev]"
+	@echo "==> 4/4 the workshop app's front-end files, so it runs offline"
+	$(BIN)/python -m sim.app.assets
 	touch $@
+	@echo "==> ready: $(VENV)"
 
 run: $(BIN)/.installed
 	$(BIN)/python -m sim

@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))  # the repository's `sim`, when not installed
 
 import parameter_space  # noqa: E402
 
+from sim.core.cli import require_extra  # noqa: E402
 from sim.core.config import CALIBRATED, Config  # noqa: E402
 from sim.core.outputs import write_atomic, write_table, write_text  # noqa: E402
 from sim.core.run import replicate_seeds  # noqa: E402
@@ -759,6 +760,7 @@ def main(argv: list[str] | None = None) -> int:
         help="which claims hold, as the simulator ships it (for the validation and HR reports)",
     )
     args = parser.parse_args(argv)
+    require_extra("research", "experiments/robustness.py")  # SALib samples and analyses
     if args.quick:
         args.samples, args.employees, args.weeks = QUICK["samples"], QUICK["employees"], QUICK["weeks"]
     for name in ("samples", "employees", "weeks", "seeds", "jobs", "parameters"):

@@ -37,6 +37,7 @@ sys.path.insert(0, str(HERE.parent))  # the repository's `sim`, when not install
 
 import parameter_space  # noqa: E402
 
+from sim.core.cli import require_extra  # noqa: E402
 from sim.core.outputs import write_atomic, write_table  # noqa: E402
 
 # (parameter, low, high): ranges a reader could defend; defaults in sim/core/config.py lie inside.
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 trajectories, a small org")
     parser.add_argument("--out", type=Path, default=Path("results/figures"))
     args = parser.parse_args(argv)
+    require_extra("research", "experiments/sensitivity.py")  # SALib samples and analyses
     if args.quick:
         args.trajectories, args.samples, args.employees, args.weeks = 2, 8, 60, 30
     for name in ("trajectories", "samples", "employees", "weeks", "jobs"):

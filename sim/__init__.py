@@ -4,12 +4,39 @@ from sim import simulate, OrgModel
 result = simulate(overrides=["regime=consumption", "regime.pressure=0.8"])
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"  # the package's version (pyproject reads it from here)
 
-# isort: off
-from sim.model import Employee, OrgModel  # first: the core's checks read the model's activities
-from sim.core.config import Config, RegimeConfig
-from sim.core.run import RunResult, simulate
-# isort: on
+# Imported on first use, so `goodhart-sim --version` and the commands that need no model
+# start without loading Mesa, pandas and Hydra.
+_EXPORTS = {
+    "Config": "sim.core.config",
+    "RegimeConfig": "sim.core.config",
+    "Employee": "sim.model",
+    "OrgModel": "sim.model",
+    "RunResult": "sim.core.run",
+    "simulate": "sim.core.run",
+}
+
+if TYPE_CHECKING:
+    from sim.core.config import Config, RegimeConfig
+    from sim.core.run import RunResult, simulate
+    from sim.model import Employee, OrgModel
 
 __all__ = ["__version__", "Config", "Employee", "OrgModel", "RegimeConfig", "RunResult", "simulate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -1,17 +1,23 @@
 """`goodhart-sim` and `python -m sim`: the main job as a Hydra app, and the other commands.
 
 `goodhart-sim [run] [--scenario FILE] key=value ...` runs the main job; `goodhart-sim COMMAND
-ARGS` (sweep, collect, report, search, app, validate, calibrate) is `python -m sim.COMMAND ARGS`.
+ARGS` (sweep, collect, report, search, app, validate, calibrate) is `python -m sim COMMAND ARGS`.
 Bad input stops before anything runs with one line naming the key, and exit status 2.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
-import os
 import sys
+
+from sim.core.cli import main as cli  # the dispatcher (`goodhart-sim` runs it too)
+
+if __name__ == "__main__":
+    # `python -m sim`: dispatch before the main job's imports below, so `--version` and the
+    # other commands do not wait for Hydra and the model; `run` imports this file again, as
+    # the module `sim.__main__`.
+    cli()
+    sys.exit()
+
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +26,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.core.checks import ConfigError, fail, output_folder
-from sim.core.cli import COMMANDS, PROGRAM, version
+from sim.core.cli import PROGRAM, version
 from sim.core.compare import main_job
 from sim.core.presets import as_config, check_launcher, load_config, name_after_file, read_command_line
 from sim.core.scenarios import expand_scenario_args
@@ -72,46 +78,3 @@ def run(argv: Sequence[str]) -> None:
     preflight(argv)
     sys.argv = [PROGRAM, *argv]
     main()
-
-
-def complete(argv: Sequence[str]) -> bool:
-    """Tab completion. Bash runs `goodhart-sim -sc query=bash` with the line typed so far in
-    COMP_LINE; Hydra completes the main job's keys and presets. After a command's name, the
-    sweep's Hydra completes its own config, and the other commands get nothing; while the first
-    word is being typed, the commands it may start are offered too. Returns whether it answered."""
-    line = os.environ.get("COMP_LINE")
-    if line is None or not ({"-sc", "--shell-completion"} & set(argv)) or "query=bash" not in argv:
-        return False
-    words = line.split()
-    if len(words) > 1 and words[1] in COMMANDS and (len(words) > 2 or line.endswith(" ")):
-        os.environ["COMP_LINE"] = line.replace(f" {words[1]}", "", 1)  # what Hydra completes
-        if words[1] in ("run", "sweep"):
-            run(argv) if words[1] == "run" else importlib.import_module("sim.studies.sweep").cli(argv)
-        return True
-    typing = words[1] if len(words) == 2 and not line.endswith(" ") else ""
-    commands = [name for name in COMMANDS if name.startswith(typing)] if len(words) <= 2 else []
-    keys = io.StringIO()
-    with contextlib.redirect_stdout(keys):
-        run(argv)
-    print(" ".join([*commands, *keys.getvalue().split()]))
-    return True
-
-
-def cli(argv: Sequence[str] | None = None) -> None:
-    """`goodhart-sim [COMMAND] ARGS`: the command's own entry point with the rest of the line."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if complete(argv):
-        return
-    name = argv[0] if argv and argv[0] in COMMANDS else "run"
-    if argv[:1] == [name]:
-        argv = argv[1:]
-    if name == "run":
-        return run(argv)
-    command = COMMANDS[name]
-    status = getattr(importlib.import_module(command.module), command.function)(argv)
-    if status:
-        sys.exit(status)
-
-
-if __name__ == "__main__":
-    cli()

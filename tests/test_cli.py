@@ -210,6 +210,98 @@ def one_error_line(done: subprocess.CompletedProcess, *named: str) -> str:
     return lines[0]
 
 
+# The modules that must stay unloaded for `--version`: Hydra, the model and what it reads.
+HEAVY = ("hydra", "omegaconf", "mesa", "pandas", "numpy", "sim.model.organisation", "sim.core.config")
+LOADED = (
+    "import atexit, sys; "
+    f"atexit.register(lambda: print('loaded:', *[m for m in {HEAVY!r} if m in sys.modules]))"
+)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "from sim.core.cli import main; main()",  # the `goodhart-sim` script
+        "import runpy; runpy.run_module('sim', run_name='__main__')",  # python -m sim
+    ],
+)
+def test_version_loads_neither_hydra_nor_the_model(tmp_path, start):
+    done = subprocess.run(
+        [sys.executable, "-c", f"{LOADED}; {start}", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"goodhart-sim {metadata.version('goodhart-sim')}", "loaded:"]
+
+
+def block(*modules: str) -> str:
+    """Python that makes `modules` unimportable, as in an install without their extra."""
+    return "import sys; " + "".join(f"sys.modules[{name!r}] = None; " for name in modules)
+
+
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+CLI = "from sim.core.cli import main; main()"  # `goodhart-sim`
+
+
+def as_main(module: str) -> str:
+    """Python that runs `python -m module`."""
+    return f"import runpy; runpy.run_module({module!r}, run_name='__main__')"
+
+
+def script(name: str) -> str:
+    """Python that runs `python experiments/NAME` (whose folder is the first on the path)."""
+    path = str(EXPERIMENTS / name)
+    return (
+        f"sys.argv[0] = {path!r}; sys.path.insert(0, {str(EXPERIMENTS)!r}); "
+        f"import runpy; runpy.run_path({path!r}, run_name='__main__')"
+    )
+
+
+@pytest.mark.parametrize(
+    "blocked, start, args, named",
+    [
+        ("solara", CLI, ["app"], "goodhart-sim app"),
+        ("segno", CLI, ["app", "--port", "9"], "goodhart-sim app"),
+        ("solara", "from sim.core.cli import workshop; workshop()", [], "goodhart-workshop"),
+        ("solara", as_main("sim.app"), [], "python -m sim.app"),
+        ("optuna", CLI, ["search", "--out", "s"], "goodhart-sim search"),
+        ("optuna", as_main("sim.studies.search"), ["--out", "s"], "python -m sim search"),
+        ("SALib", script("sensitivity.py"), ["--out", "s"], "experiments/sensitivity.py"),
+        ("SALib", script("robustness.py"), ["--out", "s"], "experiments/robustness.py"),
+    ],
+)
+def test_a_command_without_its_extra_says_which_to_install(tmp_path, blocked, start, args, named):
+    """A core install (`pip install goodhart-sim`) has no Solara, Optuna or SALib: the command
+    that needs one says, in one line, which extra brings it, and writes nothing."""
+    extra = {"solara": "app", "segno": "app", "optuna": "search", "SALib": "research"}[blocked]
+    done = subprocess.run(
+        [sys.executable, "-c", block(blocked) + start, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    one_error_line(done, named, f"[{extra}] extra", f'pip install "goodhart-sim[{extra}]"', blocked)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_library_without_an_extra_names_it_in_the_import_error():
+    done = subprocess.run(
+        [sys.executable, "-c", block("optuna") + "import sim.studies.search"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "ModuleNotFoundError: sim.studies.search needs the [search] extra (no module 'optuna' here): "
+        'pip install "goodhart-sim[search]"'
+    )
+
+
 def test_multirun_of_the_main_job_points_to_the_sweep(tmp_path):
     for flag in ("--multirun", "-m"):
         done = run_cli(flag, "regime=adoption,consumption", cwd=tmp_path)

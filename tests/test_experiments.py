@@ -41,6 +41,7 @@ def test_the_goodhart_curve_at_a_reduced_size_writes_its_png_and_csv(tmp_path):
     assert len(list((tmp_path / "sweeps" / "goodhart_curve-quick" / "grid").glob("*/done"))) == 14
 
 
+@pytest.mark.slow  # a study: `make validate` runs it
 def test_the_sensitivity_analysis_at_a_reduced_size_ranks_every_parameter(tmp_path):
     pytest.importorskip("SALib", reason="SALib absent: pip install -e '.[research]'")
     done = script("sensitivity.py", "--quick", "--out", "out", cwd=tmp_path)

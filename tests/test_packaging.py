@@ -1,38 +1,78 @@
-"""The wheel a user would install: what it holds, and that it runs from a clean venv in any folder.
+"""The wheel a user would install and the source distribution: what they hold, that the
+wheel runs from a clean venv in any folder, that the core install leaves out the app, the
+search and the research studies, and that the sdist runs its own tests.
 
-The wheel is built from a copy of the package's own files (no build folders left in the
-checkout), without build isolation so the test needs no network: the dev extra brings
-setuptools. The clean venv has no pip and no copy of the checkout; it borrows this venv's
-installed dependencies through a plain path in a `.pth` file, which adds the folder without
-running its `.pth` files, so the checkout's editable install stays out of sight.
+The wheel and the sdist are built from a copy of the project's own files (no build folders
+left in the checkout), without build isolation so the test needs no network: the dev extra
+brings setuptools and build. The clean venv has no pip and no copy of the checkout; it
+borrows this venv's installed dependencies through a plain path in a `.pth` file, which adds
+the folder without running its `.pth` files, so the checkout's editable install stays out of
+sight. Only the slow test installs from the package index, as a user would.
 """
 
 from __future__ import annotations
 
 import email
+import json
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 import sim
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD_FILES = ("pyproject.toml", "README.md", "LICENSE", "sim", "hydra_plugins")
+SDIST_FILES = (*BUILD_FILES, "MANIFEST.in", "Makefile", "tests", "experiments", "docs")
+# Distributions the core install must not bring: the app's web server and Jupyter kernel,
+# the policy search, the research studies, the cluster launchers.
+NOT_IN_CORE = {
+    "solara", "solara-server", "solara-ui", "ipyvue", "ipyvuetify", "ipywidgets", "ipykernel",
+    "jupyter-client", "jupyter-core", "altair", "segno", "optuna", "salib", "ray", "submitit",
+}  # fmt: skip
+
+
+def copy_project(names: tuple[str, ...], to: Path) -> Path:
+    """The project's own files, without caches, as a build would find them in a fresh clone."""
+    for name in names:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, to / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(REPO / name, to / name)
+    return to
+
+
+def requirements(meta: email.message.Message, extra: str = "") -> set[str]:
+    """The distributions a wheel's METADATA adds for `extra` (the core install with "")."""
+
+    def wanted(requirement: Requirement, extra: str) -> bool:
+        return requirement.marker is None or requirement.marker.evaluate({"extra": extra})
+
+    found = set()
+    for requirement in map(Requirement, meta.get_all("Requires-Dist")):
+        if wanted(requirement, extra) and (extra == "" or not wanted(requirement, "")):
+            extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+            found.add(requirement.name.lower() + extras)
+    return found
+
+
+def metadata_of(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return email.message_from_bytes(archive.read(name))
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    source = tmp_path_factory.mktemp("source")
-    for name in BUILD_FILES:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(REPO / name, source / name)
+    source = copy_project(BUILD_FILES, tmp_path_factory.mktemp("source"))
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", out, source],
@@ -173,3 +213,157 @@ def test_calibrate_writes_to_the_current_folder_not_into_the_package(tmp_path, m
     assert package_file.read_bytes() == before
     out = capsys.readouterr().out
     assert f"the model still reads {package_file}" in out and "make calibrate" in out
+
+
+# -- the core install and its extras ---------------------------------------------------------
+
+
+def test_the_core_install_leaves_out_the_app_the_search_and_the_studies(wheel):
+    meta = metadata_of(wheel)
+    core = requirements(meta)
+    assert {"mesa", "networkx", "hydra-core", "hydra-joblib-launcher", "pyarrow", "matplotlib"} <= core
+    assert not {name.split("[")[0] for name in core} & NOT_IN_CORE
+    assert not [name for name in core if "[" in name]  # mesa[rec] would bring Solara back
+    assert {"mesa[viz]", "solara", "ipyvue", "ipyvuetify", "segno"} <= requirements(meta, "app")
+    assert requirements(meta, "search") == {"optuna"}
+    assert requirements(meta, "research") == {"salib"}
+    assert {"ray", "hydra-ray-launcher", "submitit", "hydra-submitit-launcher"} <= requirements(
+        meta, "cluster"
+    )
+    assert requirements(meta, "all") == {"goodhart-sim[app,cluster,research,search]"}
+    assert set(meta.get_all("Provides-Extra")) == {"app", "search", "research", "cluster", "all", "dev"}
+
+
+def test_the_solara_pin_admits_every_solara_whose_front_end_files_we_list(wheel):
+    """sim/app/assets.py lists the files Solara's page asks for; they are the same from Solara
+    1.58.1 (vuetify-app 10.1.1) on, and the app's tests pass there; 1.57 asks for others."""
+    from packaging.version import Version
+
+    (solara,) = [
+        Requirement(r) for r in metadata_of(wheel).get_all("Requires-Dist") if r.startswith("solara")
+    ]
+    assert Version("1.58.1") in solara.specifier and Version("1.57.6") not in solara.specifier
+    assert Version(metadata.version("solara")) in solara.specifier
+
+
+@pytest.mark.slow
+def test_a_core_install_from_the_package_index(wheel, tmp_path):
+    """`pip install goodhart-sim` in a fresh venv, its dependencies from the package index
+    (network, about a minute): at most 60 distributions and none of the app's, the search's
+    or the studies'; the main job and the report run; the app says which extra to install."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True, timeout=300)
+    python, command = venv / "bin" / "python", venv / "bin" / "goodhart-sim"
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", wheel], capture_output=True, text=True, timeout=1800
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    listed = subprocess.run(
+        [python, "-c", "import importlib.metadata as m, json; "
+         "print(json.dumps(sorted({d.metadata['Name'].lower() for d in m.distributions()})))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    names = set(json.loads(listed.stdout))
+    assert len(names) <= 60, sorted(names)
+    assert not names & NOT_IN_CORE
+    work = tmp_path / "work"
+    work.mkdir()
+    small = ["org.n_employees=40", "org.weeks=30", "replicates=1"]
+    run = subprocess.run(
+        [command, "--scenario", "example:token_usage_on_rubric", *small, "hydra.run.dir=run"],
+        cwd=work, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (work / "run" / "summary.parquet").is_file() and (work / "run" / "goodhart-sim.log").is_file()
+    report = subprocess.run(
+        [command, "report", "token_leaderboard", "--seeds", "1", "--employees", "40", "--weeks", "30"]
+        + ["--out", "report.html"],
+        cwd=work, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr[-2000:]
+    assert "Token leaderboard" in (work / "report.html").read_text()
+    for app in ([command, "app"], [venv / "bin" / "goodhart-workshop"], [python, "-m", "sim.app"]):
+        done = subprocess.run(app, cwd=work, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2
+        assert done.stderr.strip().endswith('needs the [app] extra (no module \'solara\' here): '
+                                            'pip install "goodhart-sim[app]"')  # fmt: skip
+
+
+# -- the source distribution -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sdist(tmp_path_factory) -> Path:
+    """The sdist, built as `python -m build --sdist` would from a fresh clone, then unpacked."""
+    source = copy_project(SDIST_FILES, tmp_path_factory.mktemp("sdist_source"))
+    out = tmp_path_factory.mktemp("sdist")
+    build = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", out, source],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    (archive,) = out.glob("goodhart_sim-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        tar.extractall(out, filter="data")
+    return out / f"goodhart_sim-{sim.__version__}"
+
+
+def project_files(folder: str) -> set[str]:
+    return {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
+
+
+def sdist_files(sdist: Path) -> set[str]:
+    return {p.relative_to(sdist).as_posix() for p in sdist.rglob("*") if p.is_file()}
+
+
+def test_the_sdist_holds_the_tests_their_data_the_experiments_and_the_documents(sdist):
+    held = sdist_files(sdist)
+    assert {"tests/conftest.py", "tests/validation/conftest.py", "tests/validation/test_targets.py"} <= held
+    for folder in ("tests", "experiments", "docs"):
+        assert project_files(folder) <= held, folder
+    assert {"Makefile", "LICENSE", "README.md", "pyproject.toml", "sim/py.typed"} <= held
+    assert not [name for name in held if "__pycache__" in name or name.endswith(".pyc")]
+
+
+def test_the_sdist_runs_its_tests(sdist):
+    """From the unpacked sdist, pytest finds every test the repository has and runs them
+    with the sdist's own `sim` and conftest (one quick file here)."""
+    pytest_ = [sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider"]
+    collected = subprocess.run(
+        [*pytest_, "--collect-only", "-q", "-m", ""],
+        cwd=sdist,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert collected.returncode == 0, collected.stdout[-2000:]
+    files = {line.split("::")[0] for line in collected.stdout.splitlines() if "::" in line}
+    ours = {name for name in project_files("tests") if re.search(r"/test_[^/]*\.py$", name)}
+    assert files == ours
+    ran = subprocess.run(
+        [*pytest_, "-q", "tests/test_verdict.py"], cwd=sdist, capture_output=True, text=True, timeout=300
+    )
+    assert ran.returncode == 0 and " passed" in ran.stdout, ran.stdout[-2000:]
+    where = subprocess.run(
+        [sys.executable, "-c", "import sim; print(sim.__file__)"], cwd=sdist, capture_output=True, text=True
+    )
+    assert where.stdout.startswith(str(sdist))
+
+
+def test_every_file_the_readme_links_to_is_in_the_sdist(sdist):
+    """The README's links are relative to the project (PyPI cannot follow them: the README
+    says the documents are in the source distribution and the repository)."""
+    readme = (REPO / "README.md").read_text()
+    targets = {
+        target.split("#")[0]
+        for target in re.findall(r"\]\(([^)\s]+)\)", readme)
+        if not target.startswith(("http://", "https://", "mailto:", "#"))
+    }
+    assert "docs/model.md" in targets
+    assert targets <= sdist_files(sdist)

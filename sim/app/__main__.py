@@ -18,6 +18,7 @@ from pathlib import Path
 from sim.app import assets, room
 from sim.app.workshop import SCENARIOS_ENV
 from sim.core.checks import ConfigError, Parser
+from sim.core.cli import require_extra
 from sim.core.scenarios import load_scenario
 
 HOST, PORT = "127.0.0.1", 8765
@@ -95,6 +96,7 @@ def room_env(host: str, port: int) -> tuple[dict[str, str], str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    require_extra("app", "python -m sim.app")  # a core install has no Solara
     parser = Parser(prog="python -m sim.app", description="Start the workshop app.")
     parser.add_argument(
         "--host",

@@ -3,16 +3,30 @@
 `goodhart-sim COMMAND ARGS` is `python -m sim.MODULE ARGS`; without a command it runs the
 main job (`run`). The help pages are Hydra's, set through the `hydra/help` config group, so
 `--help` shows the regimes and the program's name as the user typed it.
+
+This module imports nothing but the standard library at the top: `--version`, tab completion
+of the command names and a missing extra answer before Hydra or the model load.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import importlib.util
+import io
+import os
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata
-
-from hydra.core.config_store import ConfigStore
 
 PROGRAM = "goodhart-sim"
+
+# The modules each optional extra of pyproject.toml brings, as they are imported.
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "app": ("solara", "ipyvue", "ipyvuetify", "segno"),
+    "search": ("optuna",),
+    "research": ("SALib",),
+}
 
 
 @dataclass(frozen=True)
@@ -20,6 +34,7 @@ class Command:
     module: str  # the module whose `function(argv)` runs the command
     function: str
     summary: str
+    extra: str | None = None  # the extra it needs beyond the core install
 
 
 COMMANDS = {
@@ -28,9 +43,12 @@ COMMANDS = {
     "collect": Command("sim.studies.collect", "cli", "a sweep's folder as one table of runs"),
     "report": Command("sim.hr.report", "main", "an HTML report comparing scenarios"),
     "search": Command(
-        "sim.studies.search", "main", "search policies for value within burnout and attrition limits"
+        "sim.studies.search",
+        "main",
+        "search policies for value within burnout and attrition limits",
+        "search",
     ),
-    "app": Command("sim.app.__main__", "main", "the live workshop app (also `goodhart-workshop`)"),
+    "app": Command("sim.app.__main__", "main", "the live workshop app (also `goodhart-workshop`)", "app"),
     "validate": Command("sim.studies.validate", "main", "run every validation target of the design"),
     "calibrate": Command(
         "sim.studies.calibrate", "main", "fit the free parameters to the targets with numbers"
@@ -40,12 +58,88 @@ COMMANDS = {
 
 def version() -> str:
     """This package's version: `sim.__version__` when there is one, else the installed one."""
+    from importlib import metadata
+
     import sim
 
     try:
         return getattr(sim, "__version__", None) or metadata.version(PROGRAM)
     except metadata.PackageNotFoundError:
         return "unknown (not installed)"
+
+
+def missing_extra(extra: str, what: str) -> str | None:
+    """The line that says which extra to install when one of `extra`'s modules cannot be
+    imported (a core install), else None."""
+    for module in EXTRAS[extra]:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # a broken install, or a module blocked in sys.modules
+            found = False
+        if not found:
+            return (
+                f"{what} needs the [{extra}] extra (no module {module!r} here): "
+                f'pip install "goodhart-sim[{extra}]"'
+            )
+    return None
+
+
+def require_extra(extra: str, what: str) -> None:
+    """Exit 2 with one line naming the extra to install if `extra` is not installed."""
+    line = missing_extra(extra, what)
+    if line is not None:
+        print(f"error: {line}", file=sys.stderr)
+        sys.exit(2)
+
+
+def complete(argv: Sequence[str]) -> bool:
+    """Tab completion. Bash runs `goodhart-sim -sc query=bash` with the line typed so far in
+    COMP_LINE; Hydra completes the main job's keys and presets. After a command's name, the
+    sweep's Hydra completes its own config, and the other commands get nothing; while the first
+    word is being typed, the commands it may start are offered too. Returns whether it answered."""
+    line = os.environ.get("COMP_LINE")
+    if line is None or not ({"-sc", "--shell-completion"} & set(argv)) or "query=bash" not in argv:
+        return False
+    run = importlib.import_module("sim.__main__").run
+    words = line.split()
+    if len(words) > 1 and words[1] in COMMANDS and (len(words) > 2 or line.endswith(" ")):
+        os.environ["COMP_LINE"] = line.replace(f" {words[1]}", "", 1)  # what Hydra completes
+        if words[1] in ("run", "sweep"):
+            run(argv) if words[1] == "run" else importlib.import_module("sim.studies.sweep").cli(argv)
+        return True
+    typing = words[1] if len(words) == 2 and not line.endswith(" ") else ""
+    commands = [name for name in COMMANDS if name.startswith(typing)] if len(words) <= 2 else []
+    keys = io.StringIO()
+    with contextlib.redirect_stdout(keys):
+        run(argv)
+    print(" ".join([*commands, *keys.getvalue().split()]))
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`goodhart-sim [COMMAND] ARGS` (and `python -m sim`): the command's own entry point with
+    the rest of the line. The command's module is imported only once it is known to be needed."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if complete(argv):
+        return
+    name = argv[0] if argv and argv[0] in COMMANDS else "run"
+    if argv[:1] == [name]:
+        argv = argv[1:]
+    if name == "run" and "--version" in argv:
+        print(f"{PROGRAM} {version()}")
+        return
+    command = COMMANDS[name]
+    if command.extra is not None:
+        require_extra(command.extra, f"{PROGRAM} {name}")
+    status = getattr(importlib.import_module(command.module), command.function)(argv)
+    if status:
+        sys.exit(status)
+
+
+def workshop() -> None:
+    """`goodhart-workshop ARGS`: the workshop app, as `goodhart-sim app ARGS`."""
+    require_extra("app", "goodhart-workshop")
+    main(["app", *sys.argv[1:]])
 
 
 def _commands_help() -> str:
@@ -103,6 +197,8 @@ $APP_CONFIG_GROUPS"""
 
 def register_help() -> None:
     """The help pages as options of Hydra's `hydra/help` group (chosen in config.yaml, sweep.yaml)."""
+    from hydra.core.config_store import ConfigStore
+
     store = ConfigStore.instance()
     for name, text in (("goodhart_sim", RUN_HELP), ("goodhart_sim_sweep", SWEEP_HELP)):
         store.store(

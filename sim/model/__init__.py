@@ -6,7 +6,30 @@ judgement, trust, behaviour (how people choose), wellbeing and turnover; `organi
 runs them in that order, and `agents` makes each employee a Mesa agent viewing its row.
 """
 
-from sim.model.agents import Employee
-from sim.model.organisation import OrgModel
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Imported on first use: `sim.core.checks` reads the vocabulary of `production` and `signals`,
+# and `organisation` reads `sim.core.checks` through `sim.core.presets`; importing the organisation
+# here would make `import sim.core.checks` (and so `import sim.core.presets`) circular.
+_EXPORTS = {"Employee": "sim.model.agents", "OrgModel": "sim.model.organisation"}
+
+if TYPE_CHECKING:
+    from sim.model.agents import Employee
+    from sim.model.organisation import OrgModel
 
 __all__ = ["Employee", "OrgModel"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim.model' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -26,8 +26,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
-import optuna  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from sim.core.cli import missing_extra  # noqa: E402
+
+try:
+    import optuna
+except ModuleNotFoundError as error:  # a core install: say which extra brings it
+    if __name__ == "__main__":
+        print(f"error: {missing_extra('search', 'python -m sim search')}", file=sys.stderr)
+        raise SystemExit(2) from None
+    raise ModuleNotFoundError(missing_extra("search", "sim.studies.search"), name=error.name) from error
 
 from sim.core import checks  # noqa: E402
 from sim.core.checks import ConfigError  # noqa: E402
