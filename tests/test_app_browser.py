@@ -370,3 +370,38 @@ def test_weight_sliders_keep_order_and_show_values_and_the_baseline_stays(app_ur
     assert page.locator("polyline.baseline").count() == 9
     tab.assert_no_error()
     context.close()
+
+
+def test_the_people_stay_readable_at_5000_with_the_notes_open_at_1280x720(app_url, browser, tmp_path):
+    """The largest headcount with the notes revealed on a 1280x720 projector: each block of the
+    people grid (a post, or a team where posts would be too small) at least 4 screen pixels."""
+    url, _ = app_url
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = Tab(context, url)
+    page = tab.page
+    tab.sidebar(True)
+    page.locator(".goodhart-headcount .v-slider__thumb-container").focus()
+    page.keyboard.press("End")
+    page.wait_for_function("() => document.querySelector('.goodhart-headcount').innerText.includes('5,000')")
+    tab.button("Reset").click()
+    page.wait_for_function(
+        "() => document.querySelector('img.goodhart-grid').dataset.posts === '5000'", timeout=120_000
+    )
+    tab.sidebar(False)
+    page.get_by_role("button", name="Reveal what to notice").click()
+    page.get_by_role("button", name="Hide the notes").wait_for()
+    page.wait_for_timeout(300)
+    block = page.evaluate(
+        """() => { const img = document.querySelector('img.goodhart-grid');
+          const box = img.getBoundingClientRect();  // object-fit: contain scales the PNG to fit
+          return Number(img.dataset.block) * Math.min(box.width / img.naturalWidth,
+                                                      box.height / img.naturalHeight); }"""
+    )
+    assert block >= 4, f"a block of the people grid is {block:.2f} screen pixels wide"
+    grid = page.locator("img.goodhart-grid")
+    assert grid.get_attribute("data-drawn") == "teams"  # posts would be 1.6 pixels here
+    assert grid.get_attribute("alt").startswith("employees by team: ")
+    tab.assert_fits(1280, 720)
+    tab.assert_no_error()
+    page.screenshot(path=str(tmp_path / "people-5000-notes-1280x720.png"))
+    context.close()

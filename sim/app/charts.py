@@ -3,7 +3,8 @@
 SVG built from a few NumPy arrays costs about a millisecond a chart and needs no
 JavaScript library, so the app stays fluid at ten or more weeks a second and needs
 nothing from a CDN. The people grid is one pixel block per post in a PNG of a few
-kilobytes, scaled by the browser, so 5,000 people cost no more to send than 500.
+kilobytes, scaled by the browser, so 5,000 people cost no more to send than 500; at
+headcounts where a post's block would be too small to read, one square per team.
 Every string placed in the SVG is escaped.
 """
 
@@ -210,6 +211,12 @@ def line_chart(
 
 # -- the people ------------------------------------------------------------------------------
 CELL, GAP, TEAM_GAP = 3, 1, 2  # pixels of the PNG: a post, the gap between posts, between teams
+MIN_BLOCK = 4  # screen pixels: the narrowest block a projected grid shows as a readable square
+# The people's area at 1280x720 with the notes open, the smallest the workshop page gives the grid
+# (measured in Chromium: 322x196 CSS pixels at 1,000 people, 322x172 at 5,000 where the legend
+# wraps onto a third line). A grid whose posts would be narrower than MIN_BLOCK here is drawn
+# one square per team instead.
+REFERENCE_BOX = (320, 190)
 
 
 def team_layout(n: int, team_size: int, aspect: float = 1.0) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -230,39 +237,100 @@ def team_layout(n: int, team_size: int, aspect: float = 1.0) -> tuple[np.ndarray
     return x, y, width, height
 
 
+def draws_teams(
+    n: int, team_size: int, aspect: float = 1.0, box: tuple[int, int] | None = REFERENCE_BOX
+) -> bool:
+    """Whether the grid is drawn one square per team: when a post's block, the grid fitted
+    into `box` screen pixels, would be narrower than MIN_BLOCK (never without a box)."""
+    if box is None:
+        return False
+    _, _, width, height = team_layout(n, team_size, aspect)
+    return CELL * min(box[0] / width, box[1] / height) < MIN_BLOCK
+
+
+def team_squares(
+    states: np.ndarray, team_size: int, aspect: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, int, int, int]:
+    """Each team as one square of side ceil(sqrt(team_size)) pixels, one pixel apart, in a grid
+    about `aspect` times as wide as tall; the square's pixels, row by row, are its members
+    sorted by state, so it shows the team's mix as bands. Returns each team's top-left x, y,
+    the side, and the image's width and height."""
+    n = len(states)
+    side = math.ceil(math.sqrt(team_size))
+    pitch = side + 1
+    n_teams = max(1, math.ceil(n / team_size))
+    per_row = max(1, min(n_teams, round(math.sqrt(n_teams * aspect))))
+    team = np.arange(n_teams)
+    x, y = (team % per_row) * pitch + 1, (team // per_row) * pitch + 1
+    return x, y, side, per_row * pitch + 1, math.ceil(n_teams / per_row) * pitch + 1
+
+
+def _team_pixels(states: np.ndarray, team_size: int, aspect: float, marked: np.ndarray | None) -> np.ndarray:
+    x, y, side, width, height = team_squares(states, team_size, aspect)
+    pixels = np.full((height, width, 3), 255, dtype=np.uint8)
+    n = len(states)
+    team = np.arange(len(x))
+    members = np.minimum(n - team * team_size, team_size)  # the last team may be short
+    order = np.lexsort((states, np.arange(n) // team_size))  # by team, then by state
+    k = np.arange(side * side)
+    picked = order[team[:, None] * team_size + (k[None, :] * members[:, None]) // (side * side)]
+    pixels[y[:, None] + k // side, x[:, None] + k % side] = _PALETTE[states[picked]]
+    if marked is not None and len(marked):
+        teams = np.asarray(marked) // team_size
+        pixels[y[teams] + side // 2, x[teams] + side // 2] = 0
+    return pixels
+
+
 _PALETTE = np.array(
     [[int(STATE_COLOURS[s][k : k + 2], 16) for k in (1, 3, 5)] for s in STATES], dtype=np.uint8
 )
 
 
 def people_png(
-    states: np.ndarray, team_size: int, aspect: float = 1.0, marked: np.ndarray | None = None
+    states: np.ndarray,
+    team_size: int,
+    aspect: float = 1.0,
+    marked: np.ndarray | None = None,
+    box: tuple[int, int] | None = REFERENCE_BOX,
 ) -> bytes:
     """Every post as a block of pixels, grouped by team, coloured by its holder's state;
-    `marked` posts (a room's participants) with a black centre."""
-    x, y, width, height = team_layout(len(states), team_size, aspect)
-    pixels = np.full((height, width, 3), 255, dtype=np.uint8)
-    colours = _PALETTE[states]
-    for dy in range(CELL):
-        for dx in range(CELL):
-            pixels[y + dy, x + dx] = colours
-    if marked is not None and len(marked):
-        pixels[y[marked] + CELL // 2, x[marked] + CELL // 2] = 0
+    `marked` posts (a room's participants) with a black centre. Too many posts to read
+    (`draws_teams`): one square per team, showing its mix, a marked team's centre black."""
+    if draws_teams(len(states), team_size, aspect, box):
+        pixels = _team_pixels(states, team_size, aspect, marked)
+    else:
+        x, y, width, height = team_layout(len(states), team_size, aspect)
+        pixels = np.full((height, width, 3), 255, dtype=np.uint8)
+        colours = _PALETTE[states]
+        for dy in range(CELL):
+            for dx in range(CELL):
+                pixels[y + dy, x + dx] = colours
+        if marked is not None and len(marked):
+            pixels[y[marked] + CELL // 2, x[marked] + CELL // 2] = 0
     out = io.BytesIO()
     mpimage.imsave(out, pixels, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
 def people_grid(
-    states: np.ndarray, team_size: int, aspect: float = 1.0, marked: np.ndarray | None = None
+    states: np.ndarray,
+    team_size: int,
+    aspect: float = 1.0,
+    marked: np.ndarray | None = None,
+    box: tuple[int, int] | None = REFERENCE_BOX,
 ) -> str:
-    """The grid as an <img> with its PNG inline (no request, nothing from a CDN)."""
-    data = base64.b64encode(people_png(states, team_size, aspect, marked)).decode()
+    """The grid as an <img> with its PNG inline (no request, nothing from a CDN); `data-drawn`
+    says whether a block is a post or a team, `data-block` its side in the PNG's pixels."""
+    data = base64.b64encode(people_png(states, team_size, aspect, marked, box)).decode()
     counts = np.bincount(states, minlength=len(STATES))
     described = ", ".join(f"{int(c)} {s}" for s, c in zip(STATES[::-1], counts[::-1], strict=True))
+    teams = draws_teams(len(states), team_size, aspect, box)
+    block = math.ceil(math.sqrt(team_size)) if teams else CELL
     return (
         f'<img class="goodhart-grid" data-posts="{len(states)}" '
-        f'data-marked="{0 if marked is None else len(marked)}" alt="employees by team: {escape(described)}" '
+        f'data-marked="{0 if marked is None else len(marked)}" '
+        f'data-drawn="{"teams" if teams else "posts"}" data-block="{block}" '
+        f'alt="employees by team: {escape(described)}" '
         f'src="data:image/png;base64,{data}">'
     )
 

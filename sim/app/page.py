@@ -31,8 +31,8 @@ import solara
 import traitlets
 
 from sim.app import assets
+from sim.app.charts import REFERENCE_BOX, draws_teams, line_chart, people_grid
 from sim.app.charts import legend as grid_legend
-from sim.app.charts import line_chart, people_grid
 from sim.app.scenarios import NOTES, ordered
 from sim.app.workshop import (
     SETUP_LIMITS,
@@ -353,12 +353,17 @@ def story_html(snap: Snapshot) -> str:
 
 def people_html(snap: Snapshot, marked: np.ndarray | None = None, aspect: float = GRID_ASPECT) -> str:
     """The grid of posts by team, with its legend; `marked` posts (a room's participants)
-    drawn with a black dot."""
+    drawn with a black dot. The workshop's grid is drawn one square per team where a post
+    would be too small to read with the notes open at 1280x720 (charts.draws_teams); a room's
+    grid keeps a block per post, so each participant's dot shows."""
     counts = np.bincount(snap.states, minlength=len(STATES))
     extra = " &nbsp;<b>●</b> a participant" if marked is not None and len(marked) else ""
+    box = REFERENCE_BOX if marked is None else None
+    squares = ", a square a team" if draws_teams(snap.n_employees, snap.team_size, aspect, box) else ""
     return (
-        f"<h2>The people, team by team ({snap.n_employees:,} posts, teams of {snap.team_size})</h2>"
-        f"<div>{grid_legend(counts)}{extra}</div>{people_grid(snap.states, snap.team_size, aspect, marked)}"
+        f"<h2>The people, team by team ({snap.n_employees:,} posts, teams of {snap.team_size}{squares})</h2>"
+        f"<div>{grid_legend(counts)}{extra}</div>"
+        f"{people_grid(snap.states, snap.team_size, aspect, marked, box)}"
     )
 
 
