@@ -143,3 +143,14 @@ def test_the_disk_cache_can_be_turned_off(tmp_path, monkeypatch, fresh):
     burn_in_cache.forget()
     assert tables(SHARING[0]) == fresh[0]
     assert burn_in_cache.folder() is None and not list(tmp_path.rglob("*.npz"))
+
+
+def test_the_folder_is_kept_under_its_size_by_dropping_the_least_recently_used(tmp_path):
+    import os
+
+    for k, age in enumerate((300, 100, 200)):  # seconds since each was last used
+        entry = tmp_path / f"{k}.npz"
+        entry.write_bytes(b"x" * 1000)
+        os.utime(entry, (entry.stat().st_atime, entry.stat().st_mtime - age))
+    burn_in_cache.prune(tmp_path, max_bytes=2000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.npz", "2.npz"]

@@ -34,8 +34,10 @@ import numpy as np
 ENV = "GOODHART_SIM_CACHE"
 MAX_BYTES = 2 * 1024**3
 MEMORY_BYTES = 512 * 1024**2  # states kept in this process, the least recently used dropped first
+PRUNE_EVERY = 64  # saves between two looks at the folder's size (a study saves thousands)
 META = "__meta__"
 _memory: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_saves = 0
 
 
 @functools.cache
@@ -119,7 +121,10 @@ def save(entry: str, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> Non
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        prune(where)
+        global _saves
+        if _saves % PRUNE_EVERY == 0:
+            prune(where)
+        _saves += 1
     except OSError:
         return  # a cache that cannot be written is only slower
 
