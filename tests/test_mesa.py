@@ -340,28 +340,9 @@ def test_burn_in_and_any_other_key_as_mesa_tools_set_them():
 
 @pytest.mark.parametrize("regime, forced", [("token_leaderboard", 0.1), ("baseline", 0.0)])
 def test_each_employee_sits_in_their_post_and_a_hire_takes_the_leavers_cell(regime, forced):
-    plain = run(
-        OrgModel(
-            n_employees=50,
-            team_size=6,
-            weeks=30,
-            burn_in_weeks=8,
-            regime=regime,
-            start_week=0,
-            forced_ranking=forced,
-            rng=3,
-        )
-    )
-    drawn = OrgModel(
-        n_employees=50,
-        team_size=6,
-        weeks=30,
-        burn_in_weeks=8,
-        regime=regime,
-        start_week=0,
-        forced_ranking=forced,
-        rng=3,
-    )
+    levers = {"n_employees": 50, "team_size": 6, "weeks": 30, "burn_in_weeks": 8, "start_week": 0}
+    plain = run(OrgModel(regime=regime, forced_ranking=forced, rng=3, **levers))
+    drawn = OrgModel(regime=regime, forced_ranking=forced, rng=3, **levers)
     grid = drawn.grid  # built before the run, then kept as people come and go
     started = {cell.coordinate: cell.agents[0].unique_id for cell in grid.all_cells if cell.agents}
     run(drawn)
