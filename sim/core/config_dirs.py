@@ -27,14 +27,13 @@ from typing import Any
 
 from sim.core.checks import CHOICES, ConfigError, shown
 from sim.core.config import Config, GamingAction, RegimeConfig
-from sim.core.untrusted import key_name, load_yaml, no_interpolation, of_type, read_text
+from sim.core.untrusted import NAME, key_name, load_yaml, no_interpolation, of_type, read_text
 
 SECTIONS = ("org", "workforce", "production", "behaviour", "trust", "wellbeing", "turnover")
 GROUPS = ("regime", "gaming", *SECTIONS)
 MAX_PRESET_BYTES = 64 * 1024
 MAX_FILES = 1_000
 _PACKAGE = re.compile(r"^\s*#\s*@package\b", re.MULTILINE)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def check_config_dirs(folders: Iterable[str | Path]) -> list[str]:
@@ -109,7 +108,7 @@ def check_preset(path: Path, root: Path) -> None:
     no_interpolation(data, where)
     if group == "gaming":
         for name, action in data.items():
-            if not (isinstance(name, str) and _NAME.fullmatch(name)):
+            if not (isinstance(name, str) and NAME.fullmatch(name)):
                 raise ConfigError(f"{where}: {key_name(name)}: an action's name is letters, digits and _")
             if not isinstance(action, Mapping):
                 raise ConfigError(f"{where}: {name}: an action is a mapping of its fields")

@@ -39,14 +39,22 @@ from sim.core.checks import CHOICES, ConfigError
 from sim.core.config import Config, RegimeConfig
 from sim.core.presets import load_regime, preset_names
 from sim.core.run import resolve
-from sim.core.untrusted import is_number, key_name, load_yaml, no_interpolation, of_type, read_text, shown
+from sim.core.untrusted import (
+    NAME,
+    is_number,
+    key_name,
+    load_yaml,
+    no_interpolation,
+    of_type,
+    read_text,
+    shown,
+)
 
 KEYS = ("name", "description", "regime", "set")
 REGIME_FIELDS = tuple(f.name for f in fields(RegimeConfig))
 # The sections of Config that describe the organisation and its policy: all a scenario may set.
 MODEL_SECTIONS = ("org", "workforce", "production", "behaviour", "wellbeing", "turnover", "regime")
 MAX_SCENARIO_BYTES = 64 * 1024
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Regime fields that are mappings: a new value replaces the preset's, it does not add to it.
 _MAPPINGS = ("weights", "per")
 EXAMPLE = "example:"  # prefix of the scenarios installed with the package
@@ -166,7 +174,7 @@ def _settable(key: Any, value: Any, source: str) -> None:
     )
     parts = str(key).split(".") if isinstance(key, str) else []
     name = key_name(key)
-    if len(parts) < 2 or len(parts) > 3 or not all(_NAME.fullmatch(p) for p in parts):
+    if len(parts) < 2 or len(parts) > 3 or not all(NAME.fullmatch(p) for p in parts):
         raise ConfigError(f"{source}: set.{name}: not allowed; a scenario may only set {allowed}")
     if parts[0] not in MODEL_SECTIONS:
         raise ConfigError(f"{source}: set.{name}: not allowed; a scenario may only set {allowed}")
@@ -237,7 +245,7 @@ def _regime(
             raise ConfigError(f"{source}: regime.{field}: must be a mapping of signal names to weights")
         full[field] = dict(full.get(field) or {})
         for signal, weight in full[field].items():
-            if not (isinstance(signal, str) and _NAME.fullmatch(signal)) or not is_number(weight):
+            if not (isinstance(signal, str) and NAME.fullmatch(signal)) or not is_number(weight):
                 raise ConfigError(
                     f"{source}: regime.{field}.{key_name(signal)}: must be a signal's name and a number"
                 )

@@ -21,7 +21,7 @@ from sim.core.checks import ConfigError, shown
 
 OUT = "write each value out"
 MAX_DEPTH = 8  # a scenario or preset is at most a few levels deep
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a signal, an activity, an action, a section
 _KEY = re.compile(r"[A-Za-z0-9_./+~-]{1,64}")  # a name, a dotted key or a preset's path
 
 
@@ -131,7 +131,7 @@ def of_type(where: str, default: Any, value: Any, choices: Iterable[str] = ()) -
     if isinstance(default, dict):
         ok, kind = (
             isinstance(value, Mapping)
-            and all(isinstance(k, str) and _NAME.fullmatch(k) and is_number(v) for k, v in value.items()),
+            and all(isinstance(k, str) and NAME.fullmatch(k) and is_number(v) for k, v in value.items()),
             "a mapping of names to numbers",
         )
     elif isinstance(default, bool):
