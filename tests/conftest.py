@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -16,8 +17,10 @@ from sim.core.burn_in_cache import ENV as CACHE_ENV
 from sim.core.run import replicate_seeds, resolve, run_model
 
 # Burned-in states go to a folder of this test session (shared by its workers and the
-# commands they start), never into the user's cache.
-os.environ.setdefault(CACHE_ENV, tempfile.mkdtemp(prefix="goodhart-sim-test-cache-"))
+# commands they start), never into the user's cache; the process that made it removes it.
+if CACHE_ENV not in os.environ:
+    os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="goodhart-sim-test-cache-")
+    atexit.register(shutil.rmtree, os.environ[CACHE_ENV], ignore_errors=True)
 
 SEEDS = replicate_seeds(2026, 4)
 
