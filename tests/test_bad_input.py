@@ -484,3 +484,11 @@ def test_a_glob_over_presets_sweeps_the_presets_it_matches(place, capsys):
     ):
         line = exits_2(lambda bad=bad: sweep.cli([bad, "hydra.sweep.dir=s"]), capsys)
         check(place, before, line, named)
+
+
+def test_a_config_dir_linking_to_a_large_tree_is_refused_without_walking_it(place, capsys, monkeypatch):
+    (place / "presets").mkdir()
+    (place / "presets" / "everything").symlink_to("/")
+    before = tree(place)
+    line = exits_2(main_job_cli(monkeypatch, "--config-dir", "presets", "regime=adoption"), capsys)
+    check(place, before, line, "a config dir holds a few presets")

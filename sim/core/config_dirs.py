@@ -33,6 +33,7 @@ SECTIONS = ("org", "workforce", "production", "behaviour", "trust", "wellbeing",
 GROUPS = ("regime", "gaming", *SECTIONS)
 MAX_PRESET_BYTES = 64 * 1024
 MAX_FILES = 1_000
+MAX_FOLDERS = 1_000  # a link to / must not walk the whole disk
 _PACKAGE = re.compile(r"^\s*#\s*@package\b", re.MULTILINE)
 
 
@@ -71,6 +72,10 @@ def _yaml_files(root: Path) -> list[Path]:
         if real in seen:
             continue
         seen.add(real)
+        if len(seen) > MAX_FOLDERS:
+            raise ConfigError(
+                f"--config-dir={shown(root)}: more than {MAX_FOLDERS:,} folders; a config dir holds a few presets"
+            )
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
@@ -81,7 +86,9 @@ def _yaml_files(root: Path) -> list[Path]:
             elif entry.name.endswith((".yaml", ".yml")):
                 found.append(Path(entry.path))
                 if len(found) > MAX_FILES:
-                    raise ConfigError(f"--config-dir={shown(root)}: more than {MAX_FILES:,} YAML files")
+                    raise ConfigError(
+                        f"--config-dir={shown(root)}: more than {MAX_FILES:,} YAML files; a config dir holds a few presets"
+                    )
     return found
 
 
