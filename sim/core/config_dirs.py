@@ -34,6 +34,7 @@ GROUPS = ("regime", "gaming", *SECTIONS)
 MAX_PRESET_BYTES = 64 * 1024
 MAX_FILES = 1_000
 MAX_FOLDERS = 1_000  # a link to / must not walk the whole disk
+_FEW = "a config dir holds a few presets"
 _PACKAGE = re.compile(r"^\s*#\s*@package\b", re.MULTILINE)
 
 
@@ -73,9 +74,7 @@ def _yaml_files(root: Path) -> list[Path]:
             continue
         seen.add(real)
         if len(seen) > MAX_FOLDERS:
-            raise ConfigError(
-                f"--config-dir={shown(root)}: more than {MAX_FOLDERS:,} folders; a config dir holds a few presets"
-            )
+            raise ConfigError(f"--config-dir={shown(root)}: more than {MAX_FOLDERS:,} folders; {_FEW}")
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
