@@ -86,7 +86,7 @@ def _yaml_files(root: Path) -> list[Path]:
                 found.append(Path(entry.path))
                 if len(found) > MAX_FILES:
                     raise ConfigError(
-                        f"--config-dir={shown(root)}: more than {MAX_FILES:,} YAML files; a config dir holds a few presets"
+                        f"--config-dir={shown(root)}: more than {MAX_FILES:,} YAML files; {_FEW}"
                     )
     return found
 
