@@ -32,7 +32,7 @@ def _dollars(x: float) -> str:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("durable_value_per_head", "Durable value", "per person a week", "{:.3f}".format, +1),
+    Measure("durable_value_per_head", "Durable value", "units per person a week", "{:.3f}".format, +1),
     Measure(
         "cost_per_durable_value",
         "Cost per unit of durable value",
@@ -49,8 +49,17 @@ MEASURES: tuple[Measure, ...] = (
 REGRETTED_SHARE = Measure(
     "regretted_share", "Top contributors among leavers", "share of leavers", _pct(0), -1
 )
+# Durable value per hour worked, scaled to a 40-hour week so 1.000 is a typical person's honest
+# craft week: a policy that raises value per person only by longer hours does not raise this.
+DURABLE_VALUE_PER_HOUR = Measure(
+    "durable_value_per_hour",
+    "Durable value per hour worked",
+    "units per 40 hours worked",
+    "{:.3f}".format,
+    +1,
+)
 FIRED = Measure("fired_rate", "Let go by forced ranking", "share of staff a year", _pct(1), -1)
-BY_COLUMN = {m.column: m for m in (*MEASURES, REGRETTED_SHARE, FIRED)}
+BY_COLUMN = {m.column: m for m in (*MEASURES, REGRETTED_SHARE, DURABLE_VALUE_PER_HOUR, FIRED)}
 
 
 def fmt(measure: Measure, value: float | None) -> str:

@@ -3,9 +3,11 @@
     python -m sim report token_leaderboard example:token_usage_on_rubric --seeds 5 --out report.html
 
 The result is a single HTML file that opens offline and can be emailed: inline CSS, charts
-as embedded PNG images, the data as embedded CSV downloads, no request to anywhere. Every
-number in a finding is a cell of the comparison table in the same file: findings are
-written from the formatted table, never from separate arithmetic.
+as inline SVG that stay readable on a phone, the data as embedded CSV downloads, no request
+to anywhere. The page is a Jinja2 template (sim/hr/templates/, autoescaped). It opens with
+the verdict on the criteria a CFO decides by (`sim.hr.verdict.RULE`) and the dollar line a
+year. Every number in a finding is a cell of a table in the same file: findings are written
+from the formatted tables, never from separate arithmetic.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import base64
 import datetime
 import html
 import importlib.metadata
+import importlib.resources
 import io
 import os
 import re
@@ -28,11 +31,12 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.lines  # noqa: E402
+import jinja2  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from markupsafe import Markup  # noqa: E402
 from omegaconf import OmegaConf  # noqa: E402
 
 from sim.core import checks  # noqa: E402
@@ -40,14 +44,35 @@ from sim.core.checks import ConfigError  # noqa: E402
 from sim.core.compare import baseline_config  # noqa: E402
 from sim.core.config import Config  # noqa: E402
 from sim.core.config_dirs import check_config_dirs  # noqa: E402
-from sim.core.measures import FIRED, MEASURES, REGRETTED_SHARE, Measure  # noqa: E402
+from sim.core.measures import (  # noqa: E402
+    BY_COLUMN,
+    DURABLE_VALUE_PER_HOUR,
+    FIRED,
+    MEASURES,
+    REGRETTED_SHARE,
+    Measure,
+)
 from sim.core.measures import change as _change  # noqa: E402
 from sim.core.measures import fmt as _fmt  # noqa: E402
 from sim.core.measures import times as _times  # noqa: E402
 from sim.core.outputs import write_text  # noqa: E402
 from sim.core.run import replicate_seeds, run_model  # noqa: E402
 from sim.core.scenarios import EXAMPLE, Scenario, load_scenario  # noqa: E402
-from sim.hr.verdict import PolicyVerdict, headline, judge, mean_interval, paired_difference  # noqa: E402
+from sim.hr.verdict import (  # noqa: E402
+    BETTER,
+    CRITERIA,
+    NOT_ON_COST,
+    RULE,
+    SAME,
+    TRADE_OFF,
+    UNKNOWN,
+    WORSE,
+    PolicyVerdict,
+    headline,
+    judge,
+    mean_interval,
+    paired_difference,
+)
 from sim.studies import robustness  # noqa: E402
 
 DEFAULT_SCENARIOS = ("token_leaderboard", "consumption", "team_outcome", "decoupled_telemetry")
@@ -142,7 +167,8 @@ def run_study(
             progress(f"{row.name}: {len(seed_list)} seeds")
         for s in seed_list:
             result = run_model(row.config, seed=s)
-            summaries.append(result.summary.to_frame().T.assign(row=row.key, scenario=row.name))
+            summary = result.summary.to_frame().T.assign(row=row.key, scenario=row.name)
+            summaries.append(summary.assign(**yearly_money(result.weekly, result.summary)))
             weeks.append(result.weekly.assign(row=row.key, seed=s))
     summary = pd.concat(summaries, ignore_index=True)
     weekly = pd.concat(weeks, ignore_index=True)
@@ -151,8 +177,34 @@ def run_study(
     return study
 
 
+def yearly_money(weekly: pd.DataFrame, summary: pd.Series) -> dict[str, float]:
+    """The dollar line of one run, a year on average over every week simulated, so that its
+    total over its durable value is the run's cost per unit of durable value."""
+    years = len(weekly) / 52.0
+    salaries = float(weekly["salary_cost"].sum())
+    departures = float(summary["departure_cost"])
+    total = float(summary["cost_total"])
+    return {
+        "salary_cost_year": salaries / years,
+        "token_cost_year": (total - departures - salaries) / years,
+        "departure_cost_year": departures / years,
+        "cost_year": total / years,
+        "durable_value_year": float(summary["durable_value_total"]) / years,
+    }
+
+
+def _derive(summary: pd.DataFrame) -> pd.DataFrame:
+    """Durable value per hour worked, per 40 hours, over the policy period, from each run."""
+    if "durable_value_per_hour" in summary or "hours_mean" not in summary:
+        return summary
+    hours = summary["hours_mean"].astype(float)
+    per_hour = summary["durable_value_per_head"].astype(float) / hours.where(hours > 0) * 40.0
+    return summary.assign(durable_value_per_hour=per_hour)
+
+
 def analyse(study: Study) -> Study:
-    """The table, the findings and the verdict of a study whose runs are in."""
+    """The tables, the findings and the verdict of a study whose runs are in."""
+    study.summary = _derive(study.summary)
     _tabulate(study)
     _write_findings(study)
     study.verdicts = judge(table_frame(study))
@@ -169,14 +221,50 @@ def _values(study: Study, key: str, column: str) -> np.ndarray:
     return runs[column].astype(float).to_numpy()
 
 
+def _money(x: float) -> str:
+    """Dollars a year: '$31.25 million' from a million up, else to the thousand: '$612,000'."""
+    return f"${x / 1e6:,.2f} million" if abs(x) >= 1e6 else f"${round(x, -3):,.0f}"
+
+
+def _signed_money(x: float) -> str:
+    if not np.isfinite(x):
+        return "n/a"
+    text = _money(abs(x))
+    return "$0" if text in ("$0", "$0.00 million") else ("+" if x > 0 else "-") + text
+
+
+POSTS = Measure("n_employees", "Posts", "people", "{:,.0f}".format, 0)
+DOLLAR_LINE: tuple[Measure, ...] = (
+    Measure("salary_cost_year", "Salaries", "$ a year", _money, 0),
+    Measure("token_cost_year", "AI tokens", "$ a year", _money, -1),
+    Measure("departure_cost_year", "Replacing people who left", "$ a year", _money, -1),
+    Measure("cost_year", "Total cost", "$ a year", _money, -1),
+    Measure("durable_value_year", "Durable value", "units a year", "{:,.0f}".format, +1),
+    BY_COLUMN["cost_per_durable_value"],
+)
+DOLLAR_UNITS = {"cost_per_durable_value": "$ per unit of durable value"}
+
+
+def _table_measures(study: Study) -> list[Measure]:
+    return [*MEASURES, DURABLE_VALUE_PER_HOUR, REGRETTED_SHARE] + ([FIRED] if _any_fired(study) else [])
+
+
+def _dollar_measures(study: Study) -> list[Measure]:
+    """The dollar line, when the runs carry it (a study made from the model's runs does)."""
+    return [m for m in DOLLAR_LINE if m.column in study.summary]
+
+
 def _tabulate(study: Study) -> None:
     """Means, 95% intervals across seeds and formatted cells of every row."""
-    measures = [*MEASURES, REGRETTED_SHARE] + ([FIRED] if _any_fired(study) else [])
+    measures = [m for m in _table_measures(study) if m.column in study.summary]
+    dollars = _dollar_measures(study)
     for row in study.rows:
-        for m in measures:
+        for m in [*measures, *dollars]:
             mean, low, high = mean_interval(_values(study, row.key, m.column))
             row.stats[m.column] = (mean, max(low, 0.0), high)  # none of these can be negative
             row.cells[m.column] = _fmt(m, row.stats[m.column][0])
+        if row.config is not None:
+            row.cells[POSTS.column] = _fmt(POSTS, row.config.org.n_employees)
     for row in study.scenarios:
         base = study.baseline_of(row)
         level = lambda r, c: r.stats[c][0]  # noqa: E731
@@ -192,10 +280,15 @@ def _tabulate(study: Study) -> None:
             study, base.key, "durable_value_per_head"
         )
         row.stats["value_change"] = mean_interval(paired - 1)
-        for m in (*MEASURES, REGRETTED_SHARE):
+        for m in [*measures, *dollars]:
             row.stats[f"{m.column}_diff"] = paired_difference(
                 _values(study, row.key, m.column), _values(study, base.key, m.column)
             )
+        for m in dollars:
+            if m.fmt is _money:
+                row.cells[f"{m.column}_change"] = _signed_money(level(row, m.column) - level(base, m.column))
+            elif m.column == "durable_value_year":
+                row.cells[f"{m.column}_change"] = _change(level(row, m.column) / level(base, m.column) - 1)
 
 
 def _any_fired(study: Study) -> bool:
@@ -226,11 +319,16 @@ def _write_findings(study: Study) -> None:
             f"Under {row.name}, token spend per person was {c['token_ratio']} the baseline's "
             f"({c['token_cost_per_head_year']} against {bc['token_cost_per_head_year']} a year), "
             f"while durable value per person {verb}{amount} "
-            f"({c['durable_value_per_head']} against {bc['durable_value_per_head']} a week)."
+            f"({c['durable_value_per_head']} against {bc['durable_value_per_head']} units a week)."
         ]
         _, low, high = row.stats["value_change"]
         if np.isfinite(low) and low < 0 < high:
             lines[-1] += " That change in value is within the run-to-run noise of the simulation."
+        if "durable_value_per_hour" in c:
+            lines.append(
+                f"Durable value per hour worked was {c['durable_value_per_hour']} units per 40 hours, "
+                f"against {bc['durable_value_per_hour']} with no metric."
+            )
         cost_verb = {"+": " more", "-": " less"}.get(c["cost_change"][:1], ", about the same")
         lines.append(
             f"Each unit of durable value cost {c['cost_per_durable_value']} in salaries, tokens and "
@@ -291,19 +389,70 @@ def _weekly_cost_per_value(weekly: pd.DataFrame) -> pd.Series:
 
 
 CHARTS: tuple[tuple[str, str, Callable[[pd.DataFrame], pd.Series]], ...] = (
-    ("Durable value", "per person a week", lambda w: w["durable_value_per_head"]),
-    ("Cost per unit of value", "$, 4-week rolling", _weekly_cost_per_value),
+    ("Durable value", "units per person a week", lambda w: w["durable_value_per_head"]),
+    ("Cost per unit of durable value", "$ a unit, 4-week rolling", _weekly_cost_per_value),
     ("Token spend", "$ per person a year", lambda w: w["token_cost_per_head"] * 52),
     ("Performative work", "% of hours", lambda w: w["share_theater"] * 100),
     ("Burned out", "% of staff", lambda w: w["burnout_share"] * 100),
-    ("Left of their own accord", "% a year, last 13 weeks", lambda w: w["attrition_annualised"] * 100),
+    (
+        "Left of their own accord",
+        "% of staff a year, last 13 weeks",
+        lambda w: w["attrition_annualised"] * 100,
+    ),
 )
-# Charts are drawn at their printed size and shown at it (96 CSS pixels an inch), so a font of
-# 9 points is 12 pixels on screen; the PNG has twice the pixels for sharp high-density screens.
+# Every chart is one small panel drawn at a phone's width: PANEL_PX CSS pixels wide, one SVG
+# unit a pixel, text SVG_TEXT_PX tall. The page lays panels out in a grid whose cells are at
+# least 300 pixels wide (one column on a phone, three on a desktop) and scales each panel to
+# its cell, so on screen no chart text is smaller than 11 x 300 / 320 = 10.3 pixels.
+PANEL_PX = 320
+SVG_TEXT_PX = 11.0
+MIN_CELL_PX = 300
+SVG_RC: dict[Any, Any] = {
+    "svg.fonttype": "none",  # text stays <text>: selectable, and sized by the page's scale
+    "svg.hashsalt": "goodhart-sim report",  # ids from content, not chance: same seed, same file
+    "font.size": SVG_TEXT_PX,
+}
+# The policy search's page still draws PNG charts at their printed size with these.
 CSS_PX_PER_INCH = 96
 CHART_DPI = 2 * CSS_PX_PER_INCH
 TICK_PT, LABEL_PT, TITLE_PT = 9.0, 9.0, 10.5
 CHART_WIDTH = 8.4  # inches
+
+
+@dataclass
+class Chart:
+    """One panel of small multiples: its caption (title and unit, in the page) and its SVG."""
+
+    title: str
+    unit: str
+    svg: Markup
+
+
+def _panel(height_px: float) -> tuple[plt.Figure, plt.Axes]:
+    """A figure whose SVG units are CSS pixels (Matplotlib writes SVG at 72 units an inch)."""
+    with matplotlib.rc_context(SVG_RC):
+        fig, ax = plt.subplots(figsize=(PANEL_PX / 72, height_px / 72), dpi=72)
+    return fig, ax
+
+
+def svg_markup(fig: plt.Figure, label: str) -> Markup:
+    """A figure as an inline <svg> element: no XML prolog, metadata, namespaces or fixed size,
+    only the viewBox, so the page's CSS sets its width. Matplotlib escapes the text it draws."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context(SVG_RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None,
+                                                    "Type": None})  # fmt: skip
+    plt.close(fig)
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = (
+        re.sub(r'\s(?:xmlns(?::\w+)?|version|width|height)="[^"]*"', "", text[: text.index(">")])
+        + text[text.index(">") :]
+    )
+    text = re.sub(r'<g id="[^"]*"', "<g", text)  # Matplotlib's group names repeat in every chart
+    aria = html.escape(label, quote=True)
+    return Markup(text.replace("<svg", f'<svg role="img" aria-label="{aria}"', 1))
 
 
 def _band(frame: pd.DataFrame) -> pd.DataFrame:
@@ -326,27 +475,22 @@ def weekly_bands(study: Study) -> list[dict[str, pd.DataFrame]]:
     return bands
 
 
-def _titles(ax: plt.Axes, title: str, unit: str, size: float) -> None:
-    """A bold title with its unit on the line beneath, both over the panel's left edge."""
-    ax.set_title(title, fontsize=size, loc="left", color="#222222", fontweight="bold", pad=LABEL_PT * 2)
-    ax.text(0, 1.03, unit, transform=ax.transAxes, fontsize=LABEL_PT, color="#555555", va="bottom")
-
-
 def _style(ax: plt.Axes) -> None:
-    ax.tick_params(labelsize=TICK_PT, colors="#333333")
+    ax.tick_params(labelsize=SVG_TEXT_PX, colors="#333333")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="y", color="#e6e6e6", lw=0.6)
 
 
-def policy_figure(study: Study, row: Row, bands: list[dict[str, pd.DataFrame]]) -> plt.Figure:
-    """Small multiples of one policy against its baseline over time, on the scales every
-    policy shares, with the week this policy starts marked and a legend inside the picture."""
+def policy_charts(study: Study, row: Row, bands: list[dict[str, pd.DataFrame]]) -> list[Chart]:
+    """Small multiples of one policy against its baseline over time, one panel per measure, on
+    the scales every policy shares, with the week this policy starts marked."""
     base = study.baseline_of(row)
     colour = _colour(study, row)
     start = row.config.regime.start_week if row.config is not None else None
-    fig, axes = plt.subplots(2, 3, figsize=(CHART_WIDTH, 4.9), dpi=CHART_DPI, sharex=True)
-    for ax, (title, unit, _), per_row in zip(axes.flat, CHARTS, bands, strict=True):
+    charts = []
+    for (title, unit, _), per_row in zip(CHARTS, bands, strict=True):
+        fig, ax = _panel(190)
         top = max(float(np.nanmax(b[["m", "hi"]].to_numpy())) for b in per_row.values() if len(b)) * 1.08
         for key, line_colour, style, alpha in (
             (base.key, BASE_COLOUR, "--", 0.16),
@@ -358,25 +502,16 @@ def policy_figure(study: Study, row: Row, bands: list[dict[str, pd.DataFrame]]) 
         if start is not None:
             ax.axvline(start, color="#444444", lw=0.9, ls=":")
         ax.set_ylim(0, top if np.isfinite(top) and top > 0 else 1)
-        _titles(ax, title, unit, TITLE_PT)
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:,.10g}"))
+        ax.set_xlabel("week", fontsize=SVG_TEXT_PX, color="#333333", labelpad=2)
         _style(ax)
-    for ax in axes[-1]:
-        ax.set_xlabel("week", fontsize=LABEL_PT, color="#333333")
-    handles = [
-        matplotlib.lines.Line2D([], [], color=colour, lw=2.2, label=_short(row.name)),
-        matplotlib.lines.Line2D([], [], color=BASE_COLOUR, lw=2.2, ls="--", label="No metric"),
-    ]
-    if start is not None:
-        handles.append(
-            matplotlib.lines.Line2D([], [], color="#444444", lw=1, ls=":", label=f"starts in week {start}")
+        fig.tight_layout(pad=0.3)
+        charts.append(
+            Chart(title, unit, svg_markup(fig, f"{title} ({unit}) over time: {row.name} and no metric"))
         )
-    fig.legend(handles=handles, loc="upper left", ncol=3, frameon=False, fontsize=LABEL_PT + 0.5,
-               bbox_to_anchor=(0.0, 1.0), handlelength=2.4)  # fmt: skip
-    fig.tight_layout(rect=(0, 0, 1, 0.93), h_pad=1.2, w_pad=1.4)
-    return fig
+    return charts
 
 
 def _short(name: str, width: int = 60) -> str:
@@ -384,59 +519,43 @@ def _short(name: str, width: int = 60) -> str:
 
 
 DIFFERENCE_PANELS = (
-    ("durable_value_per_head", "Durable value", "% vs no metric", True),
-    ("cost_per_durable_value", "Cost per unit", "% vs no metric", True),
-    ("burnout_share", "Burned out", "points of staff", False),
-    ("attrition", "Left", "points a year", False),
-    ("regretted_attrition", "Top people left", "points a year", False),
+    ("cost_per_durable_value", "Cost per unit of durable value", "% against no metric (decides)", True),
+    ("durable_value_per_hour", "Durable value per hour worked", "% against no metric", True),
+    ("burnout_share", "Burned out", "points of staff against no metric", False),
+    ("regretted_attrition", "Top contributors who left", "points of staff a year against no metric", False),
+    ("durable_value_per_head", "Durable value per person", "% against no metric (context only)", True),
 )
 CALL_COLOURS = {"better": "#1a7f37", "worse": "#c0392b"}
 
 
-def difference_figure(study: Study) -> plt.Figure:
-    """The verdict as a picture: each policy's paired difference from no metric with its 95%
-    interval, green where clearly better, red where clearly worse, grey within the noise."""
+def difference_charts(study: Study) -> list[Chart]:
+    """The verdict as pictures, one panel per criterion: each policy's paired difference from no
+    metric with its 95% interval, green where clearly better, red where clearly worse."""
     order = list(reversed(study.verdicts))  # the best on top
     n = len(order)
-    fig, axes = plt.subplots(
-        1, len(DIFFERENCE_PANELS), figsize=(CHART_WIDTH, 1.35 + 0.42 * n), dpi=CHART_DPI, sharey=True
-    )
-    for ax, (column, title, unit, relative) in zip(axes, DIFFERENCE_PANELS, strict=True):
+    charts = []
+    for column, title, unit, relative in DIFFERENCE_PANELS:
+        fig, ax = _panel(46 + 30 * n)
         for y, verdict in enumerate(order):
             row = study.row(verdict.row)
             base_mean = study.baseline_of(row).stats[column][0]
             scale = (100 / base_mean if base_mean else np.nan) if relative else 100
             mean, low, high = (x * scale for x in row.stats[f"{column}_diff"])
-            outcome = next(j.outcome for j in verdict.judgements if j.criterion.column == column)
-            c = CALL_COLOURS.get(outcome, "#777777")
+            c = CALL_COLOURS.get(verdict.of(column).outcome, "#777777")
             if np.isfinite(low):
-                ax.plot([low, high], [y, y], color=c, lw=2.4, solid_capstyle="butt")
+                ax.plot([low, high], [y, y], color=c, lw=2.6, solid_capstyle="butt")
             ax.plot([mean], [y], "o", color=c, ms=6)
         ax.axvline(0, color="#333333", lw=0.9)
-        _titles(ax, title, unit, LABEL_PT)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, symmetric=True))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, symmetric=True))
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:+.10g}" if x else "0"))
         _style(ax)
         ax.grid(axis="x", color="#e6e6e6", lw=0.6)
         ax.tick_params(axis="y", length=0)
-    axes[0].set_yticks(range(n), [textwrap.fill(_short(v.name, 40), 18) for v in order])
-    axes[0].set_ylim(-0.6, n - 0.4)
-    fig.tight_layout(w_pad=0.8)
-    return fig
-
-
-def figure_png(fig: plt.Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def _figure_html(fig: plt.Figure, alt: str) -> str:
-    """A figure shown at the size it was drawn (so its fonts keep their size on screen)."""
-    width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
-    png = base64.b64encode(figure_png(fig)).decode("ascii")
-    return f'<img class="chart" width="{width}" alt="{_e(alt)}" src="data:image/png;base64,{png}">'
+        ax.set_yticks(range(n), [textwrap.fill(_short(v.name, 40), 18) for v in order])
+        ax.set_ylim(-0.6, n - 0.4)
+        fig.tight_layout(pad=0.3)
+        charts.append(Chart(title, unit, svg_markup(fig, f"{title}: each policy against measuring nothing")))
+    return charts
 
 
 # -- data downloads ----------------------------------------------------------------------
@@ -474,73 +593,20 @@ def _csv_uri(frame: pd.DataFrame) -> str:
 
 # -- the page ----------------------------------------------------------------------------
 
-CSS = """
-*{box-sizing:border-box}
-body{margin:0;background:#f4f5f7;color:#1f2328;
-  font:15px/1.5 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-main{max-width:1180px;margin:0 auto;padding:28px 28px 48px}
-header{background:#1f3a5f;color:#fff;padding:28px 0 24px}
-header .inner{max-width:1180px;margin:0 auto;padding:0 28px}
-header h1{margin:0 0 6px;font-size:26px;font-weight:650}
-header p{margin:0;color:#d6e2f0;max-width:900px}
-h2{font-size:19px;margin:34px 0 10px;color:#1f3a5f;border-bottom:2px solid #dfe3e8;
-  padding-bottom:6px}
-h3{margin:0 0 4px;font-size:17px}
-header .made{margin-top:8px;font-size:13px;color:#b9cbe0;overflow-wrap:anywhere}
-.lead{background:#fff;border-left:5px solid #1f3a5f;padding:6px 18px 14px;border-radius:4px;
-  margin-top:20px}
-.lead h2{margin-top:8px}
-.lead ul{margin:6px 0 12px;padding-left:20px}
-.lead li{font-size:16px}
-figure{margin:12px 0 0}
-img.chart{max-width:100%;height:auto;display:block}
-.scenario{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:18px 20px;
-  margin:16px 0}
-.scenario .desc{color:#57606a;margin:0 0 12px}
-.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:8px;
-  vertical-align:0}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(132px,1fr));gap:10px}
-.card{border:1px solid #e1e4e8;border-radius:6px;padding:10px 12px;background:#fbfcfd}
-.card .t{font-size:12px;color:#57606a;line-height:1.3;min-height:31px}
-.card .v{font-size:21px;font-weight:650;margin:4px 0 0;font-variant-numeric:tabular-nums}
-.card .u{font-size:11px;color:#6e7781}
-.card .b{font-size:12px;color:#57606a;margin-top:4px}
-.good{color:#1a7f37;font-weight:600}.bad{color:#c0392b;font-weight:600}.flat{color:#57606a}
-.findings{margin:14px 0 0;padding-left:20px}
-.findings li{margin:4px 0}
-table{border-collapse:collapse;width:100%;background:#fff;font-size:13px;
-  font-variant-numeric:tabular-nums}
-th,td{padding:7px 9px;border-bottom:1px solid #e6e8eb;text-align:right;vertical-align:top}
-th{background:#eef1f5;color:#333;font-weight:600}
-th:first-child,td:first-child{text-align:left;min-width:170px}
-table.text td,table.text th{text-align:left}
-td .ci{display:block;color:#8a9199;font-size:11px}
-tr.base td{background:#f7f7f7}
-.wrap{overflow-x:auto;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
-pre{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:10px 12px;
-  font-size:12.5px;white-space:pre-wrap;overflow-wrap:anywhere}
-.note{color:#57606a;font-size:13px}
-a.dl{display:inline-block;background:#1f3a5f;color:#fff;text-decoration:none;padding:8px 14px;
-  border-radius:6px;margin:4px 8px 4px 0}
-footer{color:#6e7781;font-size:12px;margin-top:36px}
-@media print{
-  @page{size:A4;margin:12mm}
-  body{background:#fff;font-size:11pt}
-  main{padding:0;max-width:none}
-  header{background:#fff;color:#000;padding:0 0 8px;border-bottom:2px solid #1f3a5f}
-  header p,header .made{color:#333}
-  .scenario,.lead,.wrap{box-shadow:none;border:1px solid #ddd}
-  .scenario,.lead,figure,tr,pre{break-inside:avoid;page-break-inside:avoid}
-  .scenario{break-before:page;page-break-before:always;padding:8px 10px;margin:0}
-  .cards{grid-template-columns:repeat(4,1fr);gap:6px}
-  .card{padding:6px 8px}
-  .card .v{font-size:16px}
-  .findings li{margin:2px 0;font-size:10pt}
-  h2{break-after:avoid;page-break-after:avoid}
-  .wrap{overflow:visible}
-  a.dl{display:none}
-}
-"""
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("sim.hr", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+CSS = importlib.resources.files("sim.hr").joinpath("templates", "report.css").read_text(encoding="utf-8")
+
+UNIT = (
+    "what a typical employee delivers in one honest 40-hour week of craft work by hand, without AI, "
+    "that still stands past the durability window ({weeks} weeks: not reverted or rewritten). "
+    "Cost per unit is every dollar spent (salaries, AI tokens and replacing the people who leave) over "
+    "the units delivered."
+)
 
 # Key parameters and where their defaults come from (docs/model.md has every one).
 ASSUMPTIONS: tuple[tuple[str, str, Callable[[Config], str], str], ...] = (
@@ -656,6 +722,7 @@ def _weighted(signal: str, weight: float) -> str:
 
 
 def _e(text: object) -> str:
+    """HTML-escaped text, for pages still written without the template (the policy search's)."""
     return html.escape(str(text), quote=True)
 
 
@@ -672,178 +739,208 @@ def _colour(study: Study, row: Row) -> str:
     return BASE_COLOUR if row.baseline is None else PALETTE[study.scenarios.index(row) % len(PALETTE)]
 
 
-def _scenario_section(study: Study, row: Row, chart: str = "") -> str:
+CARD_EXTRA = {
+    "durable_value_per_head": "value_change",
+    "cost_per_durable_value": "cost_change",
+    "token_cost_per_head_year": "token_ratio",
+}
+
+
+def _section(study: Study, row: Row, bands: list[dict[str, pd.DataFrame]]) -> dict[str, Any]:
+    """One policy's panel: headline cards, findings and its charts over time."""
     base = study.baseline_of(row)
     cards = []
-    for m in MEASURES:
-        mean, low, high = row.stats[m.column]
-        cls = _delta(m, row)
-        extra = ""
-        if m.column == "durable_value_per_head":
-            extra = f" ({_e(row.cells['value_change'])})"
-        elif m.column == "cost_per_durable_value":
-            extra = f" ({_e(row.cells['cost_change'])})"
-        elif m.column == "token_cost_per_head_year":
-            extra = f" ({_e(row.cells['token_ratio'])})"
-        elif m.column == "regretted_attrition":
-            extra = f"; {_e(row.cells['regretted_share'])} of leavers"
+    for m in (*MEASURES, DURABLE_VALUE_PER_HOUR):
+        if m.column not in row.cells:
+            continue
+        extra = f" ({row.cells[CARD_EXTRA[m.column]]})" if m.column in CARD_EXTRA else ""
+        if m.column == "regretted_attrition":
+            extra = f"; {row.cells['regretted_share']} of leavers"
         cards.append(
-            f'<div class="card"><div class="t">{_e(m.title)}</div>'
-            f'<div class="v {cls}">{_e(row.cells[m.column])}</div>'
-            f'<div class="u">{_e(m.unit)}</div>'
-            f'<div class="b">baseline {_e(base.cells[m.column])}{extra}</div></div>'
+            {
+                "title": m.title,
+                "value": row.cells[m.column],
+                "unit": m.unit,
+                "cls": _delta(m, row),
+                "baseline": base.cells[m.column],
+                "extra": extra,
+            }
         )
-    findings = "".join(f"<li>{_e(line)}</li>" for line in row.findings)
-    start = f" Starts in week {row.config.regime.start_week}." if row.config is not None else ""
-    return (
-        f'<section class="scenario" id="{row.key}" data-row="{row.key}" data-baseline="{base.key}">'
-        f'<h3><span class="swatch" style="background:{_colour(study, row)}"></span>{_e(row.name)}</h3>'
-        f'<p class="desc">{_e(row.description)}{_e(start)}</p><div class="cards">{"".join(cards)}</div>'
-        f'<ul class="findings" data-row="{row.key}">{findings}</ul>'
-        f'<figure class="over-time">{chart}</figure></section>'
-    )
+    start = row.config.regime.start_week if row.config is not None else None
+    return {
+        "key": row.key,
+        "baseline": base.key,
+        "name": row.name,
+        "short": _short(row.name),
+        "colour": _colour(study, row),
+        "description": row.description,
+        "start": f" Starts in week {start}." if start is not None else "",
+        "start_week": start,
+        "cards": cards,
+        "findings": row.findings,
+        "charts": policy_charts(study, row, bands),
+    }
 
 
-VERDICT_WORDS = {"better": "better", "worse": "worse", "no different": "no different", "mixed": "mixed",
-                 "too few runs": "too few runs to tell"}  # fmt: skip
-OVERALL_WORDS = {"better": "beat measuring nothing", "trade-off": "a trade-off", "worse": "worse",
-                 "no different": "no different", "too few runs": "too few runs to tell"}  # fmt: skip
-VERDICT_CLASS = {"better": "good", "worse": "bad", "mixed": "bad", "trade-off": "bad"}
+VERDICT_WORDS = {BETTER: "better", WORSE: "worse", SAME: "no different", UNKNOWN: "too few runs to tell"}
+OVERALL_WORDS = {
+    BETTER: "beat measuring nothing",
+    NOT_ON_COST: "better, but not on cost",
+    TRADE_OFF: "a trade-off",
+    WORSE: "worse",
+    SAME: "no different",
+    UNKNOWN: "too few runs to tell",
+}
+VERDICT_CLASS = {BETTER: "good", WORSE: "bad", TRADE_OFF: "bad"}
 
 
-def _verdict_table(study: Study) -> str:
-    """One line per policy, the best first: better, worse or no different on each count."""
-    body = []
+def _verdict_rows(study: Study) -> list[dict[str, Any]]:
+    """One line per policy, the best first: better, worse or no different on each criterion."""
+    rows = []
     for v in study.verdicts:
-        row = study.row(v.row)
         cells = []
-        for aspect in ("value", "cost", "people"):
-            outcome = v.aspect(aspect)
-            said = [
-                j for j in v.judgements if j.criterion.aspect == aspect and j.outcome in ("better", "worse")
-            ]
-            detail = "; ".join(j.phrase for j in said) if aspect == "people" else ""
-            if aspect != "people":
-                detail = v.judgements[0 if aspect == "value" else 1].change
+        for j in v.judgements:
+            detail = f"{j.policy} against {j.baseline}"
             cells.append(
-                f'<td><span class="{VERDICT_CLASS.get(outcome, "flat")}">{_e(VERDICT_WORDS[outcome])}</span>'
-                f"{f'<span class=ci>{_e(detail)}</span>' if detail else ''}</td>"
+                {
+                    "word": VERDICT_WORDS[j.outcome],
+                    "cls": VERDICT_CLASS.get(j.outcome, "flat"),
+                    "detail": f"{j.change}: {detail}" if j.criterion.relative else detail,
+                }
             )
-        start = f"week {v.start_week}" if v.start_week is not None else ""
-        body.append(
-            f'<tr data-row="{v.row}"><td>'
-            f'<span class="swatch" style="background:{_colour(study, row)}"></span>'
-            f"{_e(v.name)}</td><td>{_e(start)}</td>{''.join(cells)}"
-            f'<td><strong class="{VERDICT_CLASS.get(v.overall, "flat")}">{_e(OVERALL_WORDS[v.overall])}'
-            "</strong></td></tr>"
+        context = "; ".join(f"{j.change}: {j.policy} against {j.baseline}" for j in v.context)
+        rows.append(
+            {
+                "key": v.row,
+                "name": v.name,
+                "colour": _colour(study, study.row(v.row)),
+                "start": f"week {v.start_week}" if v.start_week is not None else "",
+                "cells": cells,
+                "word": OVERALL_WORDS[v.overall],
+                "cls": VERDICT_CLASS.get(v.overall, "flat"),
+                "context": f"{context} units per person a week" if context else "",
+            }
         )
-    return (
-        '<div class="wrap"><table id="verdict" class="text"><thead><tr><th>Policy</th><th>Starts</th>'
-        "<th>Durable value</th><th>Cost per unit of durable value</th>"
-        "<th>People: burnout, attrition, top contributors leaving</th><th>Against measuring nothing</th>"
-        f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+    return rows
 
 
-def _table(study: Study) -> str:
-    measures = [*MEASURES, REGRETTED_SHARE] + ([FIRED] if _any_fired(study) else [])
-    extra = [("value_change", "Durable value vs baseline"), ("cost_change", "Cost per unit vs baseline"),
-             ("token_ratio", "Token spend vs baseline")]  # fmt: skip
-    head = "".join(f"<th>{_e(m.title)}<br><span class='note'>{_e(m.unit)}</span></th>" for m in measures)
-    head += "".join(f"<th>{_e(title)}</th>" for _, title in extra)
-    body = []
+def _dollar_rows(study: Study) -> list[dict[str, Any]]:
+    """The dollar table: baselines first, then the policies in the verdict's order."""
+    measures = [POSTS, *_dollar_measures(study)]
+    order = study.baselines + [study.row(v.row) for v in study.verdicts]
+    rows = []
+    for row in order:
+        cells = []
+        for m in measures:
+            change = ""
+            if row.baseline is not None:
+                key = "cost_change" if m.column == "cost_per_durable_value" else f"{m.column}_change"
+                change = row.cells.get(key, "")
+            cells.append({"value": row.cells.get(m.column, "n/a"), "change": change})
+        rows.append(
+            {
+                "key": row.key,
+                "name": row.name,
+                "colour": _colour(study, row),
+                "base": row.baseline is None,
+                "cells": cells,
+            }
+        )
+    return rows
+
+
+def dollar_lines(study: Study) -> list[dict[str, str]]:
+    """The dollar line a year in words, quoting only cells of the dollar table: measuring
+    nothing first, then each policy with its change against it."""
+    if not _dollar_measures(study):
+        return []
+
+    def line(c: dict[str, str], name: str, against: bool) -> str:
+        def change(column: str, words: str = "") -> str:
+            return f" ({c[column]}{words})" if against else ""
+
+        return (
+            f"{name}: for {c['n_employees']} posts, a year, salaries {c['salary_cost_year']}, "
+            f"AI tokens {c['token_cost_year']}"
+            f"{change('token_cost_year_change', ' against measuring nothing')} and replacing people who "
+            f"left {c['departure_cost_year']}{change('departure_cost_year_change')}: "
+            f"in all {c['cost_year']}{change('cost_year_change')}, for {c['durable_value_year']} units of "
+            f"durable value{change('durable_value_year_change')}, {c['cost_per_durable_value']} a unit"
+            f"{change('cost_change')}."
+        )
+
+    lines = [
+        {
+            "row": r.key,
+            "text": line(r.cells, "Measuring nothing" if r.name == BASELINE_LABEL else r.name, False),
+        }
+        for r in study.baselines
+    ]
+    lines += [{"row": v.row, "text": line(study.row(v.row).cells, v.name, True)} for v in study.verdicts]
+    return lines
+
+
+def _table_rows(study: Study) -> list[dict[str, Any]]:
+    measures = [m for m in _table_measures(study) if m.column in study.rows[0].cells]
+    rows = []
     for row in study.rows:
         cells = []
         for m in measures:
             _, low, high = row.stats[m.column]
-            ci = f"{_fmt(m, low)} to {_fmt(m, high)}" if np.isfinite(low) else ""
-            cells.append(f"<td>{_e(row.cells[m.column])} <span class='ci'>{_e(ci)}</span></td>")
-        cells += [f"<td>{_e(row.cells.get(key, '-'))}</td>" for key, _ in extra]
-        cls = ' class="base"' if row.baseline is None else ""
-        body.append(
-            f'<tr{cls} data-row="{row.key}"><td>'
-            f'<span class="swatch" style="background:{_colour(study, row)}"></span>'
-            f"{_e(row.name)}</td>{''.join(cells)}</tr>"
+            cells.append(
+                {
+                    "value": row.cells[m.column],
+                    "ci": f"{_fmt(m, low)} to {_fmt(m, high)}" if np.isfinite(low) else "",
+                }
+            )
+        rows.append(
+            {
+                "key": row.key,
+                "name": row.name,
+                "colour": _colour(study, row),
+                "base": row.baseline is None,
+                "cells": cells,
+                "extra": [row.cells.get(key, "-") for key, _ in TABLE_EXTRA],
+            }
         )
-    return (
-        f'<div class="wrap"><table id="comparison"><thead><tr><th>Scenario</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-    )
+    return rows
 
 
-def _assumptions(study: Study) -> str:
-    cfg = study.rows[0].config
-    rows = "".join(
-        f"<tr><td>{_e(label)}</td><td>{_e(value(cfg))}</td><td>{_e(source)}</td><td><code>{_e(key)}</code></td></tr>"
-        for key, label, value, source in ASSUMPTIONS
-    )
+TABLE_EXTRA = (
+    ("value_change", "Durable value vs baseline"),
+    ("cost_change", "Cost per unit vs baseline"),
+    ("token_ratio", "Token spend vs baseline"),
+)
+
+
+def _policies(study: Study) -> list[list[str]]:
     policies = []
     for row in study.scenarios:
         r = row.config.regime
         what = " + ".join(_weighted(k, v) for k, v in r.weights.items()) or "nothing"
         per = f", per dollar of {' and '.join(PLAIN_SIGNALS.get(k, k) for k in r.per)}" if r.per else ""
         policies.append(
-            f"<tr><td>{_e(row.name)}</td><td>{_e(what + per)}</td><td>{_e(r.level)}</td>"
-            f"<td>{_e(r.scoring)}</td>"
-            f"<td>{r.window}</td><td>{r.pressure:.0%}</td><td>{r.forced_ranking:.0%}</td><td>{r.start_week}</td></tr>"
+            [
+                row.name,
+                what + per,
+                str(r.level),
+                str(r.scoring),
+                str(r.window),
+                f"{r.pressure:.0%}",
+                f"{r.forced_ranking:.0%}",
+                str(r.start_week),
+            ]
         )
-    return (
-        "<p>The organisation is simulated, not observed. Its people differ in skill, AI fluency, "
-        "integrity, career concern and resilience; each week they adjust how they split their hours "
-        "to do well by their own lights. Nobody is told to game the metric: performative work appears "
-        "only where it pays. The full model, with every equation, default and source, is described "
-        "in the file docs/model.md of the simulator.</p>"
-        '<div class="wrap"><table class="text"><thead><tr><th>Assumption</th><th>Value</th><th>Source</th>'
-        f"<th>Setting</th></tr></thead><tbody>{rows}</tbody></table></div>"
-        f"{_robustness(robustness.shipped())}"
-        "<h3 style='margin-top:18px'>The policies</h3>"
-        '<p class="note">What each scenario scores people on, at what level, how, over how many weeks, '
-        "how much of pay, promotion and job security rides on the score (pressure), the share let go "
-        "at each review by lowest score (forced ranking), and the week the policy starts.</p>"
-        '<div class="wrap"><table class="text"><thead><tr><th>Scenario</th><th>Scores</th>'
-        "<th>Level</th><th>Scoring</th>"
-        "<th>Window (weeks)</th><th>Pressure</th><th>Forced ranking</th><th>Starts in week</th></tr></thead>"
-        f"<tbody>{''.join(policies)}</tbody></table></div>"
-    )
+    return policies
 
 
-def _robustness(found: robustness.RobustnessStudy | None) -> str:
-    """Which of the simulator's general claims survive other values of the assumptions above."""
-    title = "<h3 style='margin-top:18px'>How far the simulator's claims rest on these assumptions</h3>"
+def _robustness(found: robustness.RobustnessStudy | None) -> dict[str, Any] | None:
+    """Which of the simulator's general claims survive other values of the assumptions."""
     if found is None:
-        return f"{title}<p class='note'>This version of the simulator ships no robustness study.</p>"
-    rows = "".join(
-        f"<tr><td>{_e(c.claim)}</td><td>{_e(c.test)}</td><td>{_e(robustness.share_text(c))}</td>"
-        f"<td>{_e(c.verdict)}</td></tr>"
-        for c in found.claims
-    )
-    return (
-        f"{title}<p class='note'>Many of the values above are assumptions. In {_e(found.described())}, "
-        "each general claim of the simulator held in the share of combinations below (with its 95% "
-        "interval). Rely on a claim that holds in at least 90% of them (yes); treat the others as "
-        "depending on the assumptions. These are the simulator's general claims, not this report's "
-        "scenarios.</p>"
-        '<div class="wrap"><table class="text"><thead><tr><th>Claim</th><th>Evaluated as</th>'
-        "<th>Share of combinations where it holds</th><th>In at least 90%?</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
-    )
-
-
-def _reproduce(study: Study, command: str) -> str:
-    files = "".join(
-        f"<h3 style='margin-top:14px'>{_e(row.name)}</h3><p class='note'>{_e(_origin(row.scenario))}</p>"
-        f"<pre>{_e(row.scenario.text)}</pre>"
-        for row in study.scenarios
-        if row.scenario is not None
-    )
-    return (
-        "<p>Run this from the folder the report was made in (scenario files are named relative to it) "
-        "to build this report again, number for number:</p>"
-        f"<pre>{_e(command)}</pre>"
-        f"<p>Seeds: {_e(', '.join(str(s) for s in study.seeds))} (derived from --seed {study.seed}). "
-        "Every scenario and its baseline ran on the same seeds, so they start from the same people.</p>"
-        f"{files}"
-    )
+        return None
+    claims = [{"claim": c.claim, "test": c.test, "share": robustness.share_text(c), "verdict": c.verdict}
+              for c in found.claims]  # fmt: skip
+    return {"described": found.described(), "claims": claims}
 
 
 def _origin(scenario: Scenario) -> str:
@@ -890,80 +987,75 @@ def simulator_version() -> str:
 def render(
     study: Study, command: str, made: datetime.datetime | None = None, version: str | None = None
 ) -> str:
-    """The whole report as one self-contained HTML document."""
+    """The whole report as one self-contained HTML document, from the template."""
     cfg = study.rows[0].config
     made = made or made_at()
     version = version or simulator_version()
     bands = weekly_bands(study)
-    order = [study.row(v.row) for v in study.verdicts]
-    sections = "".join(
-        _scenario_section(study, r, _figure_html(policy_figure(study, r, bands), f"{r.name} over time"))
-        for r in order
-    )
-    overall = "".join(f"<li>{_e(line)}</li>" for line in study.overall)
-    difference = _figure_html(difference_figure(study), "Each policy against measuring nothing")
     n = len(study.seeds)
     sizes = sorted({r.config.org.n_employees for r in study.rows})
     people = f"{sizes[0]:,}" if len(sizes) == 1 else f"{sizes[0]:,} to {sizes[-1]:,} (as each scenario sets)"
-    intro = (
-        f"A simulated organisation of {people} people in teams of {cfg.org.team_size}, "
-        f"over {cfg.org.weeks} weeks, under each policy and under no metric at all (the baseline). "
-        f"Each policy ran {n} times with different people and luck; figures are averages, and "
-        "the ranges are 95% intervals across those runs."
-    )
-    stamp = (
-        f"Made {made:%d %B %Y, %H:%M} UTC by the Goodhart's law at work simulator, version {version}, "
-        f"with: {command}"
-    )
     files = (
         ("comparison.csv", table_frame(study), "Comparison table (CSV)"),
         ("runs.csv", study.summary, "Every run, one row each (CSV)"),
         ("weekly.csv", weekly_means(study), "Week by week, averaged (CSV)"),
     )
-    downloads = "".join(
-        f'<a class="dl" download="{name}" href="{_csv_uri(frame)}">{_e(text)}</a>'
-        for name, frame, text in files
+    page = TEMPLATES.get_template("report.html.j2").render(
+        css=Markup(CSS),
+        intro=(
+            f"A simulated organisation of {people} people in teams of {cfg.org.team_size}, "
+            f"over {cfg.org.weeks} weeks, under each policy and under no metric at all (the baseline). "
+            f"Each policy ran {n} times with different people and luck; figures are averages, and "
+            "the ranges are 95% intervals across those runs."
+        ),
+        stamp=(
+            f"Made {made:%d %B %Y, %H:%M} UTC by the Goodhart's law at work simulator, version {version}, "
+            f"with: {command}"
+        ),
+        rule=RULE,
+        overall=study.overall,
+        dollar_lines=dollar_lines(study),
+        unit=UNIT.format(weeks=cfg.production.durability_weeks),
+        dollar_columns=[
+            {"title": m.title, "unit": DOLLAR_UNITS.get(m.column, m.unit)}
+            for m in (POSTS, *_dollar_measures(study))
+        ],
+        dollar_rows=_dollar_rows(study),
+        dollar_note=(
+            f"A year on average over the {cfg.org.weeks} weeks simulated, the weeks before a policy starts "
+            "included, so that the total cost over the durable value is the cost per unit the verdict "
+            "judges (the cost per unit is the average of each run's own ratio, so it can differ from the "
+            "ratio of the averages). Beneath each policy's figure, in grey, its change against measuring "
+            f"nothing. Salaries are fully loaded (${cfg.org.salary:,.0f} a year a person) for the posts "
+            f"filled; replacing a person who leaves costs {cfg.org.replacement_cost:.0%} of a salary "
+            "(Boushey & Glynn 2012: median 21%)."
+        ),
+        verdict_columns=[c.title for c in CRITERIA],
+        verdict_rows=_verdict_rows(study),
+        difference_charts=difference_charts(study),
+        sections=[_section(study, study.row(v.row), bands) for v in study.verdicts],
+        base_colour=BASE_COLOUR,
+        table_measures=[m for m in _table_measures(study) if m.column in study.rows[0].cells],
+        table_extra=[title for _, title in TABLE_EXTRA],
+        table_rows=_table_rows(study),
+        assumptions=[
+            {"key": key, "label": label, "value": value(cfg), "source": source}
+            for key, label, value, source in ASSUMPTIONS
+        ],
+        robustness=_robustness(robustness.shipped()),
+        policies=_policies(study),
+        command=command,
+        seeds=", ".join(str(s) for s in study.seeds),
+        seed=study.seed,
+        scenario_files=[
+            {"name": r.name, "origin": _origin(r.scenario), "text": r.scenario.text}
+            for r in study.scenarios
+            if r.scenario is not None
+        ],
+        downloads=[{"name": name, "uri": _csv_uri(frame), "text": text} for name, frame, text in files],
+        version=version,
     )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Policy report: metrics at work</title>
-<style>{CSS}</style></head>
-<body>
-<header><div class="inner"><h1>What each performance metric does to work, people and cost</h1>
-<p>{_e(intro)}</p><p class="made" id="made">{_e(stamp)}</p></div></header>
-<main>
-<section class="lead" id="verdict-box"><h2>Verdict: each policy against measuring nothing</h2>
-<ul class="findings" data-row="overall">{overall}</ul>
-{_verdict_table(study)}
-<figure class="difference">{difference}</figure>
-<p class="note">A policy is better or worse than measuring nothing on a count only when the 95% interval
-of its difference from the baseline, run by run on the same seeds, leaves out zero (the bars above;
-green better, red worse, grey within the noise). People counts burnout, voluntary attrition and top
-contributors leaving: worse on any of them is worse for people.</p></section>
-<h2>Each policy against the baseline</h2>
-<p class="note">Green: clearly better than with no metric; red: clearly worse (the 95% interval of
-the difference, run by run, leaves out zero); grey: not clearly different. Costs count as costs: more
-token spend is red. "Durable value" is work that is still standing four weeks later, not reverted or
-rewritten; "performative work" is activity whose only effect is to move the metric. Top contributors
-are the best quarter of staff by what they really contribute, help to teammates included. In the
-charts, lines are averages across runs and shaded bands 95% intervals; every policy's charts share
-their scales.</p>
-{sections}
-<h2>Comparison table</h2>
-<p class="note">Averages across runs, with the 95% interval beneath in grey. Every number quoted in the
-verdict and the findings above is a cell of this table.</p>
-{_table(study)}
-<h2>Assumptions</h2>
-{_assumptions(study)}
-<h2>How to reproduce this report</h2>
-{_reproduce(study, command)}
-<h2>Data</h2>
-<p>The numbers behind this report, as spreadsheets: {downloads}</p>
-<footer>Made with the Goodhart's law at work simulator, version {_e(version)}. A simulation shows
-mechanisms and orders of magnitude, not a forecast for your organisation.</footer>
-</main></body></html>
-"""
+    return page
 
 
 def build_report(

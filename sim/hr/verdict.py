@@ -1,11 +1,18 @@
-"""The verdict: was each policy better, worse or no different from measuring nothing?
+"""The verdict: did each policy beat measuring nothing on the criteria a CFO decides by?
 
 A policy and its baseline run on the same seeds (the same people, the same luck), so each
 seed gives a paired difference. A policy is better or worse on a figure only when the 95%
 t interval of those paired differences leaves out zero; otherwise the difference is within
-the run-to-run noise of the simulation and the verdict says "no different". The verdict is
-written from the comparison table (`sim.hr.report.table_frame`), never by hand, and quotes only
-numbers that are cells of that table.
+the run-to-run noise of the simulation and the verdict says "no different".
+
+The decision rule (`RULE`): a policy beats measuring nothing only if its cost per unit of
+durable value (salaries, tokens and the replacement of leavers) is clearly lower, and it is
+not clearly worse on durable value per hour worked, burnout or top contributors leaving.
+Durable value per person is shown as context and never decides: a policy can raise it by
+making people work longer, which costs hours, health and leavers.
+
+The verdict is written from the comparison table (`sim.hr.report.table_frame`), never by
+hand, and quotes only numbers that are cells of that table.
 """
 
 from __future__ import annotations
@@ -23,6 +30,15 @@ CONFIDENCE = 0.95
 
 BETTER, WORSE, SAME, UNKNOWN = "better", "worse", "no different", "too few runs"
 TRADE_OFF = "trade-off"
+NOT_ON_COST = "not on cost"  # better on a count, worse on none, but not cheaper per unit
+
+RULE = (
+    "A policy beats measuring nothing only if its cost per unit of durable value (salaries, tokens "
+    "and replacing the people who leave) is lower, with the 95% interval of the run-by-run "
+    "difference clear of zero, and it is not clearly worse on durable value per hour worked, on "
+    "burnout or on top contributors leaving. Durable value per person is shown as context; it never "
+    "decides, because a policy can raise it by making people work longer."
+)
 
 
 def mean_interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
@@ -62,40 +78,59 @@ def call(mean: float, low: float, high: float, better: int) -> str:
 
 @dataclass(frozen=True)
 class Criterion:
-    """One thing the verdict weighs, with the words for a policy doing better or worse on it."""
+    """One figure the verdict weighs or shows, with the words for a rise and a fall."""
 
     column: str
-    aspect: str  # value | cost | people
+    title: str  # as a column of the verdict table
     more: str  # what a rise is called
     less: str  # what a fall is called
     relative: bool  # quote the change in per cent (value, cost) or the two levels (people)
+    unit: str = ""  # after a level, for the people counts
 
     @property
     def measure(self) -> Measure:
         return BY_COLUMN[self.column]
 
 
+COST = Criterion(
+    "cost_per_durable_value",
+    "Cost per unit of durable value",
+    "a higher cost per unit of durable value",
+    "a lower cost per unit of durable value",
+    True,
+)
+# What decides the verdict: cost per unit first, then the three it must not be clearly worse on.
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion("durable_value_per_head", "value", "more durable value", "less durable value", True),
+    COST,
     Criterion(
-        "cost_per_durable_value",
-        "cost",
-        "a higher cost per unit of durable value",
-        "a lower cost per unit of durable value",
+        "durable_value_per_hour",
+        "Durable value per hour worked",
+        "more durable value per hour worked",
+        "less durable value per hour worked",
         True,
     ),
-    Criterion("burnout_share", "people", "more people burned out", "fewer people burned out", False),
-    Criterion("attrition", "people", "more people leaving", "fewer people leaving", False),
+    Criterion(
+        "burnout_share", "Burnout", "more people burned out", "fewer people burned out", False, "of staff"
+    ),
     Criterion(
         "regretted_attrition",
-        "people",
+        "Top contributors leaving",
         "more top contributors leaving",
         "fewer top contributors leaving",
         False,
+        "of staff a year",
     ),
 )
-ASPECTS = {"value": "Durable value", "cost": "Cost per unit of durable value", "people": "People"}
-PEOPLE_UNITS = {"burnout_share": "of staff", "attrition": "a year", "regretted_attrition": "of staff a year"}
+# Shown beside the verdict, never deciding it.
+CONTEXT: tuple[Criterion, ...] = (
+    Criterion(
+        "durable_value_per_head",
+        "Durable value per person",
+        "more durable value per person",
+        "less durable value per person",
+        True,
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -110,7 +145,8 @@ class Judgement:
 
     @property
     def phrase(self) -> str:
-        """'more people burned out (4.1% of staff against 2.0%)', 'less durable value (-12%)'."""
+        """'more people burned out (4.1% of staff against 2.0%)', or for a relative criterion
+        'a lower cost per unit of durable value (-8%: $3,312 against $3,600)'."""
         c = self.criterion
         if self.outcome in (BETTER, WORSE):
             rise = (self.outcome == BETTER) == (c.measure.better > 0)
@@ -121,7 +157,7 @@ class Judgement:
             words = "slightly " + words.removeprefix("a ")
         if c.relative:
             return f"{words} ({self.change}: {self.policy} against {self.baseline})"
-        return f"{words} ({self.policy} {PEOPLE_UNITS[c.column]} against {self.baseline})"
+        return f"{words} ({self.policy} {c.unit} against {self.baseline})"
 
 
 def _number(text: str) -> float:
@@ -133,40 +169,57 @@ def _number(text: str) -> float:
 
 @dataclass(frozen=True)
 class PolicyVerdict:
-    """One policy against measuring nothing, criterion by criterion."""
+    """One policy against measuring nothing: the deciding criteria, then the context."""
 
     row: str
     name: str
     start_week: int | None
-    judgements: tuple[Judgement, ...]
+    judgements: tuple[Judgement, ...]  # CRITERIA, in order
+    context: tuple[Judgement, ...] = ()  # CONTEXT, in order
 
     def on(self, outcome: str) -> list[Judgement]:
         return [j for j in self.judgements if j.outcome == outcome]
 
-    def aspect(self, aspect: str) -> str:
-        """Better, worse, no different or 'mixed' (people better on one count, worse on another)."""
-        outcomes = {j.outcome for j in self.judgements if j.criterion.aspect == aspect}
-        if UNKNOWN in outcomes:
-            return UNKNOWN
-        if BETTER in outcomes and WORSE in outcomes:
-            return "mixed"
-        return BETTER if BETTER in outcomes else WORSE if WORSE in outcomes else SAME
+    def of(self, column: str) -> Judgement:
+        return next(j for j in (*self.judgements, *self.context) if j.criterion.column == column)
 
     @property
     def overall(self) -> str:
+        """The rule: beats measuring nothing only if cheaper per unit and clearly worse on nothing."""
         outcomes = {j.outcome for j in self.judgements}
         if UNKNOWN in outcomes:
             return UNKNOWN
-        if BETTER in outcomes and WORSE in outcomes:
-            return TRADE_OFF
-        return BETTER if BETTER in outcomes else WORSE if WORSE in outcomes else SAME
+        if WORSE in outcomes:
+            return TRADE_OFF if BETTER in outcomes else WORSE
+        if self.of(COST.column).outcome == BETTER:
+            return BETTER
+        return NOT_ON_COST if BETTER in outcomes else SAME
 
 
-ORDER = {BETTER: 0, TRADE_OFF: 1, SAME: 2, WORSE: 3, UNKNOWN: 4}
+ORDER = {BETTER: 0, NOT_ON_COST: 1, TRADE_OFF: 2, SAME: 3, WORSE: 4, UNKNOWN: 5}
+
+
+def _judgements(row: pd.Series, base: pd.Series, criteria: Sequence[Criterion]) -> tuple[Judgement, ...]:
+    found = []
+    for c in criteria:
+        mean, low, high = (float(row.get(f"{c.column}_diff{s}", np.nan)) for s in ("", "_low", "_high"))
+        level, base_level = float(row.get(c.column, np.nan)), float(base.get(c.column, np.nan))
+        ratio = level / base_level - 1 if base_level else np.nan
+        found.append(
+            Judgement(
+                c,
+                call(mean, low, high, c.measure.better),
+                fmt(c.measure, level),
+                fmt(c.measure, base_level),
+                change(ratio),
+            )  # fmt: skip
+        )
+    return tuple(found)
 
 
 def judge(table: pd.DataFrame) -> list[PolicyVerdict]:
-    """Every policy row of a comparison table against its baseline row, the best first.
+    """Every policy row of a comparison table against its baseline row, the best first
+    (then the lowest cost per unit of durable value).
 
     The table needs, per criterion column `c`, its mean `c` and the paired difference from the
     baseline `c_diff`, `c_diff_low`, `c_diff_high`; other columns are ignored.
@@ -175,33 +228,28 @@ def judge(table: pd.DataFrame) -> list[PolicyVerdict]:
     verdicts = []
     for _, row in rows[rows["compared_with"].fillna("") != ""].iterrows():
         base = rows.loc[row["compared_with"]]
-        judgements = []
-        for c in CRITERIA:
-            mean, low, high = (float(row[f"{c.column}_diff{s}"]) for s in ("", "_low", "_high"))
-            ratio = float(row[c.column]) / float(base[c.column]) - 1 if float(base[c.column]) else np.nan
-            judgements.append(
-                Judgement(
-                    c,
-                    call(mean, low, high, c.measure.better),
-                    fmt(c.measure, float(row[c.column])),
-                    fmt(c.measure, float(base[c.column])),
-                    change(ratio),
-                )
-            )
         start = row.get("start_week")
         start = int(start) if start is not None and np.isfinite(float(start)) else None
-        verdicts.append(PolicyVerdict(str(row["row"]), str(row["scenario"]), start, tuple(judgements)))
+        verdicts.append(
+            PolicyVerdict(
+                str(row["row"]),
+                str(row["scenario"]),
+                start,
+                _judgements(row, base, CRITERIA),
+                _judgements(row, base, CONTEXT),
+            )  # fmt: skip
+        )
     position = {v.row: i for i, v in enumerate(verdicts)}
-    value = {v.row: _number(v.judgements[0].change.replace("+", "")) for v in verdicts}
+    cost = {v.row: _number(v.of(COST.column).change.replace("+", "")) for v in verdicts}
     return sorted(
         verdicts,
-        key=lambda v: (ORDER[v.overall], -np.nan_to_num(value[v.row], nan=-np.inf), position[v.row]),
+        key=lambda v: (ORDER[v.overall], np.nan_to_num(cost[v.row], nan=np.inf), position[v.row]),
     )
 
 
-def _join(parts: Sequence[str]) -> str:
+def _join(parts: Sequence[str], word: str = "and") -> str:
     parts = list(parts)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {word} " + parts[-1]
 
 
 def headline(verdicts: Sequence[PolicyVerdict]) -> list[str]:
@@ -216,11 +264,11 @@ def headline(verdicts: Sequence[PolicyVerdict]) -> list[str]:
     lines = []
     winners = [v for v in verdicts if v.overall == BETTER]
     for v in winners:
-        same = [ASPECTS[a].lower() for a in ASPECTS if v.aspect(a) == SAME]
-        tail = f"; no different on {_join(same)}" if same else ""
+        others = [j.phrase for j in v.on(BETTER) if j.criterion is not COST]
+        also = f"; also {_join(others)}" if others else ""
         lines.append(
-            f"{v.name} beat measuring nothing: {_join([j.phrase for j in v.on(BETTER)])}, "
-            f"and nothing clearly worse{tail}."
+            f"{v.name} beat measuring nothing: {v.of(COST.column).phrase}, and no clearly worse "
+            f"durable value per hour, burnout or top contributors leaving{also}."
         )
     if not winners:
         lines.append("No policy beat measuring nothing.")
@@ -233,14 +281,19 @@ def headline(verdicts: Sequence[PolicyVerdict]) -> list[str]:
     if len(trade_offs) > 2:
         lines.append(f"{_join([v.name for v in trade_offs[2:]])} also traded one thing for another (below).")
     for v in verdicts:
-        if v.overall == WORSE:
+        if v.overall == NOT_ON_COST:
+            lines.append(
+                f"{v.name} was better on {_join([j.phrase for j in v.on(BETTER)])}, but not on cost per "
+                f"unit of durable value ({v.of(COST.column).change}), so it did not beat measuring nothing."
+            )
+        elif v.overall == WORSE:
             worse = v.on(WORSE)
             lines.append(
                 f"{v.name} was worse than measuring nothing: {_join([j.phrase for j in worse[:3]])}."
             )
         elif v.overall == SAME:
             lines.append(
-                f"{v.name} made no clear difference: on durable value, cost and people alike, it was "
-                "within the run-to-run noise of measuring nothing."
+                f"{v.name} made no clear difference: on cost per unit of durable value, value per hour "
+                "and people alike, it was within the run-to-run noise of measuring nothing."
             )
     return lines
