@@ -860,9 +860,9 @@ def dollar_lines(study: Study) -> list[dict[str, str]]:
             return f" ({c[column]}{words})" if against else ""
 
         return (
-            f"{name}: for {c['n_employees']} posts, a year, salaries {c['salary_cost_year']}, "
-            f"AI tokens {c['token_cost_year']}"
-            f"{change('token_cost_year_change', ' against measuring nothing')} and replacing people who "
+            f"{name}: for {c['n_employees']} posts, a year, salaries {c['salary_cost_year']}"
+            f"{change('salary_cost_year_change', ' against measuring nothing')}, AI tokens "
+            f"{c['token_cost_year']}{change('token_cost_year_change')} and replacing people who "
             f"left {c['departure_cost_year']}{change('departure_cost_year_change')}: "
             f"in all {c['cost_year']}{change('cost_year_change')}, for {c['durable_value_year']} units of "
             f"durable value{change('durable_value_year_change')}, {c['cost_per_durable_value']} a unit"
