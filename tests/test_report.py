@@ -51,13 +51,14 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.refs: list[str] = []
-        self.cells: dict[str, list[str]] = {}
+        self.tables: dict[str, dict[str, list[str]]] = {}  # table id -> row -> cells
+        self.cells: dict[str, list[str]] = {}  # the comparison table's
         self.findings: dict[str, list[str]] = {}
         self.baseline_of: dict[str, str] = {}
         self.cards: dict[str, int] = {}
         self.links: list[tuple[str, str]] = []
-        self._row = self._list = self._section = None
-        self._in_table = self._in_cell = self._in_item = False
+        self._row = self._list = self._section = self._table = None
+        self._in_cell = self._in_item = False
         self._text = ""
 
     def handle_starttag(self, tag, attrs):
@@ -65,11 +66,13 @@ class Page(HTMLParser):
         self.refs += [v for k, v in attrs if k in ("src", "href", "action", "poster", "data") and v]
         if tag == "a" and a.get("download"):
             self.links.append((a["download"], a["href"]))
-        if tag == "table" and a.get("id") == "comparison":
-            self._in_table = True
-        if tag == "tr" and self._in_table:
+        if tag == "table" and a.get("id"):
+            self._table = self.tables.setdefault(a["id"], {})
+            if a["id"] == "comparison":
+                self.cells = self._table
+        if tag == "tr" and self._table is not None and a.get("data-row"):
             self._row = a.get("data-row")
-            self.cells[self._row] = []
+            self._table[self._row] = []
         if tag == "td" and self._row:
             self._in_cell, self._text = True, ""
         if tag == "section" and "scenario" in (a.get("class") or ""):
@@ -86,10 +89,10 @@ class Page(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "td" and self._in_cell:
-            self.cells[self._row].append(self._text)
+            self._table[self._row].append(self._text)
             self._in_cell = False
         if tag == "table":
-            self._in_table, self._row = False, None
+            self._table, self._row = None, None
         if tag == "li" and self._in_item:
             self.findings[self._list].append(self._text)
             self._in_item = False
@@ -121,20 +124,59 @@ def test_a_single_self_contained_document(built):
     assert text.lstrip().lower().startswith("<!doctype html>")
     assert text.lower().count("<html") == 1 and text.lower().count("</html>") == 1
     assert path.stat().st_size <= MAX_BYTES
-    assert "http:" not in text.lower() and "https:" not in text.lower()
-    assert "@import" not in text and "url(" not in text
+    assert "http:" not in text.lower() and "https:" not in text.lower()  # not even an SVG namespace
+    assert "@import" not in text and not re.search(r"url\((?!#)", text)  # only the charts' own clip paths
     assert "<script" not in text.lower() and "<link" not in text.lower() and "<iframe" not in text.lower()
+    assert "<img" not in text and "image/png" not in text  # every chart is inline SVG
     page = parse(text)
-    assert page.refs, "charts and downloads are expected as embedded resources"
+    assert page.refs, "downloads are expected as embedded resources"
     for ref in page.refs:
         assert ref.startswith("data:") or ref.startswith("#"), ref[:60]
+
+
+def test_charts_are_inline_svg_sized_by_the_page(built):
+    """Every chart is an <svg> with a viewBox and no fixed size, in a grid cell that scales it:
+    its text is drawn at SVG_TEXT_PX in a PANEL_PX-wide picture, so in a cell no narrower than
+    MIN_CELL_PX no label is under 10 pixels on screen."""
+    from sim.hr.report import CHARTS, DIFFERENCE_PANELS, MIN_CELL_PX, PANEL_PX, SVG_TEXT_PX
+
+    _, text, _ = built
+    svgs = re.findall(r"<svg[^>]*>", text)
+    assert len(svgs) == len(DIFFERENCE_PANELS) + 2 * len(CHARTS)
+    for tag in svgs:
+        assert re.search(rf'viewBox="0 0 {PANEL_PX} [\d.]+"', tag), tag
+        assert " width=" not in tag and " height=" not in tag and "xmlns" not in tag
+    sizes = {float(x) for x in re.findall(r"<text[^>]*font-size: ([\d.]+)px", text)}
+    assert sizes == {SVG_TEXT_PX}
+    assert SVG_TEXT_PX * MIN_CELL_PX / PANEL_PX >= 10
+    assert f"minmax(min({MIN_CELL_PX}px,100%),1fr)" in text
+
+
+def test_the_verdict_states_its_rule_and_the_dollar_line_its_units(built):
+    from sim.hr.verdict import RULE
+
+    _, text, _ = built
+    box = text[text.index('id="verdict-box"') : text.index('<section class="scenario"')]
+    assert html.escape(RULE, quote=True) in box
+    assert "cost per unit of durable value" in RULE and "not clearly worse on durable value per hour" in RULE
+    assert "Durable value per person is shown as context; it never decides" in RULE
+    assert "what a typical employee delivers in one honest 40-hour week" in box
+    page = parse(text)
+    dollars = page.findings["dollars"]
+    assert len(dollars) == len(page.tables["dollars"])  # measuring nothing and each policy
+    assert all(" posts, a year, salaries $" in line and "units of durable value" in line for line in dollars)
+    assert sum("against measuring nothing" in line for line in dollars) == 2
+    heads = re.findall(r'<span class="note">([^<]+)</span></th>', box[box.index('id="dollars"') :])
+    assert heads[:7] == ["people", "$ a year", "$ a year", "$ a year", "$ a year", "units a year",
+                         "$ per unit of durable value"]  # fmt: skip
+    assert text.index('id="dollar-line"') < text.index('id="verdict"') < text.index('class="scenario"')
 
 
 def test_every_scenario_has_its_cards_and_findings(built):
     _, text, _ = built
     page = parse(text)
     assert set(page.cards) == {"s1", "s2"}
-    assert all(count == 7 for count in page.cards.values())
+    assert all(count == 8 for count in page.cards.values())  # with durable value per hour
     for key in ("s1", "s2"):
         assert len(page.findings[key]) >= 4
         assert any("durable value" in line for line in page.findings[key])
@@ -149,9 +191,17 @@ def test_numbers_in_the_findings_are_cells_of_the_table(built):
     def cells(*rows: str) -> set[str]:
         return {n.lstrip("+-") for row in rows for cell in page.cells[row] for n in numbers(cell)}
 
+    def dollar_cells(*rows: str) -> set[str]:
+        return {n.lstrip("+-") for row in rows for cell in page.tables["dollars"][row] for n in numbers(cell)}
+
     checked = 0
     for key, lines in page.findings.items():
-        allowed = cells(*page.cells) if key == "overall" else cells(key, page.baseline_of[key])
+        if key == "dollars":
+            allowed = dollar_cells(*page.tables["dollars"])
+        elif key == "overall":
+            allowed = cells(*page.cells)
+        else:
+            allowed = cells(key, page.baseline_of[key])
         for line in lines:
             for number in numbers(line):
                 assert number in allowed, f"{number!r} in {line!r} is not in the table row"
@@ -178,6 +228,8 @@ def test_the_data_download_is_the_table(built):
     assert len(baselines) >= 1 and baselines["scenario"].str.startswith("No metric").all()
     first = table.set_index("row").loc["s1", "durable_value_per_head"]
     assert page.cells["s1"][1].startswith(f"{first:.3f}")  # after the name: durable value
+    per_hour = table.set_index("row").loc["s1", "durable_value_per_hour"]
+    assert f"{per_hour:.3f}" in page.cells["s1"][8]  # after the seven headline figures
     runs = pd.read_csv(io.BytesIO(base64.b64decode(links["runs.csv"].split(",", 1)[1])))
     assert len(runs) == (len(baselines) + 2) * 3  # baselines and two scenarios, three seeds each
 
@@ -207,9 +259,12 @@ def test_the_report_opens_with_the_verdict(built):
     first = text.index('id="verdict-box"')
     assert first < text.index('<section class="scenario"') and first < text.index('id="comparison"')
     lines = page.findings["overall"]
-    assert lines[0].strip() == "No policy beat measuring nothing." or " beat measuring nothing: " in lines[0]
-    verdict = text[first : text.index("</table>", first)]
-    rows = re.findall(r'<tr data-row="(s\d)">.*?<strong class="\w+">([^<]+)</strong>', verdict)
+    assert lines[0].strip() == "No policy beat measuring nothing." or (
+        " beat measuring nothing: a lower cost per unit of durable value (" in lines[0]
+    )
+    table = text.index('<table id="verdict"')
+    verdict = text[table : text.index("</table>", table)]
+    rows = re.findall(r'<tr data-row="(s\d)">.*?<strong class="\w+">([^<]+)</strong>', verdict, re.S)
     assert {key for key, _ in rows} == {"s1", "s2"}
     beats = [key for key, word in rows if word == "beat measuring nothing"]
     assert [key for key, _ in rows[: len(beats)]] == beats  # the winners first
@@ -229,10 +284,13 @@ def test_token_spend_reads_as_a_cost(built):
 def test_print_keeps_each_policy_on_its_own_page(built):
     _, text, _ = built
     css = text[text.index("@media print") :]
-    rule = re.search(r"\.scenario,\.lead,figure[^{]*\{([^}]*)\}", css).group(1)
+    rule = re.search(r"\.scenario,\.lead>\*,figure[^{]*\{([^}]*)\}", css).group(1)
     assert "break-inside:avoid" in rule and "page-break-inside:avoid" in rule
     assert re.search(r"\.scenario\{break-before:page", css)
-    assert text.count('<section class="scenario"') == text.count('<figure class="over-time"><img')
+    assert text.count('<section class="scenario"') == text.count(
+        '<figure class="over-time"><div class="panels">'
+    )
+    assert re.search(r"@media print\{[^@]*\.panels\{grid-template-columns:repeat\(3,1fr\)", css)
 
 
 def test_same_seed_same_report(built, tmp_path, monkeypatch):
@@ -299,53 +357,40 @@ def study():
     return run_study([late, early], seeds=2, seed=1, base=["org.n_employees=60", "org.weeks=30"])
 
 
-def _screen_px(text) -> float:
-    """On screen, a chart is shown at the size it was drawn: 96 CSS pixels an inch."""
-    from sim.hr.report import CSS_PX_PER_INCH
-
-    return text.get_fontsize() / 72 * CSS_PX_PER_INCH
-
-
 def test_each_policy_has_its_own_small_multiples_with_its_start_week(study):
-    import matplotlib.pyplot as plt
-
-    from sim.hr.report import CHARTS, policy_figure, weekly_bands
+    from sim.hr.report import CHARTS, policy_charts, weekly_bands
 
     bands = weekly_bands(study)
-    for row, start in zip(study.scenarios, (20, 8), strict=True):
-        fig = policy_figure(study, row, bands)
-        axes = [ax for ax in fig.axes if ax.has_data()]
-        assert len(axes) == len(CHARTS)
-        for ax in axes:
-            assert len(ax.collections) == 2  # this policy's band and the baseline's, nothing else
-            assert [line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == ":"] == [start]
-        legend = [t.get_text() for t in fig.legends[0].get_texts()]
-        assert legend == [row.name, "No metric", f"starts in week {start}"]
-        plt.close(fig)
+    for row in study.scenarios:
+        charts = policy_charts(study, row, bands)
+        assert [(c.title, c.unit) for c in charts] == [(t, u) for t, u, _ in CHARTS]
+        for chart in charts:
+            assert chart.svg.startswith("<svg") and chart.svg.rstrip().endswith("</svg>")
+            assert row.name in chart.svg  # named for a screen reader
+            # two bands (this policy's and the baseline's) and the dotted start-week line
+            assert chart.svg.count("stroke-dasharray") >= 2
 
 
-def test_chart_text_is_readable_on_screen(study):
-    import matplotlib.pyplot as plt
-    import matplotlib.text
+def test_the_svg_is_deterministic_and_escapes_what_it_draws(study):
+    from sim.hr.report import difference_charts
 
-    from sim.hr.report import _figure_html, difference_figure, policy_figure, weekly_bands
+    first = [c.svg for c in difference_charts(study)]
+    assert first == [c.svg for c in difference_charts(study)]  # ids from content, not chance
+    assert "Late leaderboard" in first[0] and "Early outcomes" in first[0]
 
-    figures = [policy_figure(study, study.scenarios[0], weekly_bands(study)), difference_figure(study)]
-    for fig in figures:
-        fig.canvas.draw()
-        texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
-        ticks = [t for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
-        assert ticks and all(_screen_px(t) >= 11 for t in ticks), min(_screen_px(t) for t in ticks)
-        assert all(_screen_px(t) >= 11 for t in texts)
-        width = int(re.search(r'width="(\d+)"', _figure_html(fig, "chart")).group(1))
-        assert width == round(fig.get_figwidth() * 96)  # shown at the size it was drawn
-        plt.close(fig)
+
+def test_the_start_week_is_in_each_legend(study, tmp_path):
+    from sim.hr.report import render
+
+    text = render(study, "python -m sim report", version="test")
+    assert "starts in week 20</span>" in text and "starts in week 8</span>" in text
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
 def test_printed_each_policy_panel_fits_one_page(built):
     """Laid out for print on A4 (12 mm margins: 703 by 1032 CSS pixels), every policy's panel,
-    charts included, and the verdict are shorter than a page, and each panel starts a page."""
+    charts included, is shorter than a page and starts one; the verdict may run over a page,
+    but none of its parts (the sentences, the dollar line, each table, the charts) is split."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     path, _, _ = built
     with sync_api.sync_playwright() as p:
@@ -359,12 +404,21 @@ def test_printed_each_policy_panel_fits_one_page(built):
                 "els => els.map(e => [e.id, e.getBoundingClientRect().height,"
                 " getComputedStyle(e).breakBefore])",
             )
+            parts = page.eval_on_selector_all(
+                "#verdict-box > *",
+                "els => els.map(e => [e.tagName, e.getBoundingClientRect().height,"
+                " getComputedStyle(e).breakInside])",
+            )
         finally:
             browser.close()
     assert {key for key, _, _ in boxes} == {"verdict-box", "s1", "s2"}
     for key, height, before in boxes:
-        assert 0 < height < 1032, (key, height)
         assert before == ("page" if key != "verdict-box" else "auto"), (key, before)
+        if key != "verdict-box":
+            assert 0 < height < 1032, (key, height)
+    assert len(parts) >= 8
+    for tag, height, inside in parts:
+        assert 0 < height < 1032 and inside == "avoid", (tag, height, inside)
 
 
 def test_the_command_names_files_from_where_it_ran_and_shows_seed_0(tmp_path, monkeypatch):

@@ -326,7 +326,7 @@ def _write_findings(study: Study) -> None:
             lines[-1] += " That change in value is within the run-to-run noise of the simulation."
         if "durable_value_per_hour" in c:
             lines.append(
-                f"Durable value per hour worked was {c['durable_value_per_hour']} units per 40 hours, "
+                f"Durable value per hour worked was {c['durable_value_per_hour']} units per forty hours, "
                 f"against {bc['durable_value_per_hour']} with no metric."
             )
         cost_verb = {"+": " more", "-": " less"}.get(c["cost_change"][:1], ", about the same")
