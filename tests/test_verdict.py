@@ -1,5 +1,9 @@
 """The verdict at the top of the report, checked on constructed studies (no simulation):
-each policy's runs are the baseline's, seed by seed, times a factor, plus a little noise."""
+each policy's runs are the baseline's, seed by seed, times a factor, plus a little noise.
+
+The rule: a policy beats measuring nothing only if it is clearly cheaper per unit of durable
+value and clearly worse on none of durable value per hour, burnout and top contributors
+leaving; durable value per person is context and never decides."""
 
 from __future__ import annotations
 
@@ -11,10 +15,21 @@ import pytest
 from scipy import stats
 
 from sim.hr.report import BASELINE_LABEL, Row, Study, analyse, table_frame
-from sim.hr.verdict import BETTER, SAME, TRADE_OFF, UNKNOWN, WORSE, judge, mean_interval, paired_difference
+from sim.hr.verdict import (
+    BETTER,
+    NOT_ON_COST,
+    SAME,
+    TRADE_OFF,
+    UNKNOWN,
+    WORSE,
+    judge,
+    mean_interval,
+    paired_difference,
+)
 
 BASE = {
     "durable_value_per_head": 0.80,
+    "durable_value_per_hour": 0.76,
     "cost_per_durable_value": 3600.0,
     "token_cost_per_head_year": 2800.0,
     "theater_share": 0.01,
@@ -68,46 +83,62 @@ def test_the_paired_interval_is_scipys():
 def test_all_worse():
     study = constructed(
         {
-            "Token leaderboard": {"durable_value_per_head": 0.85, "cost_per_durable_value": 1.2},
-            "Adoption quota": {"burnout_share": 2.0, "attrition": 1.4},
+            "Token leaderboard": {"durable_value_per_hour": 0.85, "cost_per_durable_value": 1.2},
+            "Adoption quota": {"burnout_share": 2.0, "regretted_attrition": 1.4},
         }
     )
     assert set(outcomes(study).values()) == {WORSE}
     assert study.overall[0] == "No policy beat measuring nothing."
     text = " ".join(study.overall)
-    assert "Token leaderboard was worse than measuring nothing: less durable value (-15%" in text
-    assert "a higher cost per unit of durable value (+20%" in text
+    assert (
+        "Token leaderboard was worse than measuring nothing: a higher cost per unit of durable value "
+        "(+20%: $4,320 against $3,600) and less durable value per hour worked (-15%: 0.646 against 0.760)."
+    ) in text
     assert "Adoption quota was worse than measuring nothing: more people burned out (6.0% of staff" in text
     assert "trade-off" not in text
 
 
-def test_one_better_is_named_first():
+def test_only_a_lower_cost_per_unit_beats_measuring_nothing():
     study = constructed(
         {
-            "Token leaderboard": {"durable_value_per_head": 0.9},
+            "Longer hours": {"durable_value_per_head": 1.1},
             "Team cost-to-serve": {"durable_value_per_head": 1.1, "cost_per_durable_value": 0.92},
-            "Telemetry only": {"durable_value_per_head": 1.0005},
+            "Focus time": {"durable_value_per_hour": 1.1},
         }
     )
-    assert outcomes(study) == {
-        "Token leaderboard": WORSE,
-        "Team cost-to-serve": BETTER,
-        "Telemetry only": SAME,
-    }
-    assert [v.name for v in study.verdicts] == ["Team cost-to-serve", "Telemetry only", "Token leaderboard"]
-    first = study.overall[0]
-    assert first.startswith("Team cost-to-serve beat measuring nothing: more durable value (+10%")
-    assert "a lower cost per unit of durable value (-8%" in first and "no different on people" in first
+    assert outcomes(study) == {"Longer hours": SAME, "Team cost-to-serve": BETTER, "Focus time": NOT_ON_COST}
+    assert [v.name for v in study.verdicts] == ["Team cost-to-serve", "Focus time", "Longer hours"]
+    assert study.overall[0] == (
+        "Team cost-to-serve beat measuring nothing: a lower cost per unit of durable value (-8%: $3,312 "
+        "against $3,600), and no clearly worse durable value per hour, burnout or top contributors leaving."
+    )
     assert not any("No policy beat" in line for line in study.overall)
-    assert any(line.startswith("Telemetry only made no clear difference") for line in study.overall)
+    assert (
+        "Focus time was better on more durable value per hour worked (+10%: 0.836 against 0.760), but not "
+        "on cost per unit of durable value (0%), so it did not beat measuring nothing."
+    ) in study.overall
+    assert any(line.startswith("Longer hours made no clear difference") for line in study.overall)
+    longer = next(v for v in study.verdicts if v.name == "Longer hours")
+    assert longer.of("durable_value_per_head").outcome == BETTER  # shown as context, never deciding
 
 
-def test_mixed_names_the_trade_off():
+def test_more_value_per_head_bought_with_burnout_is_worse():
+    """The headline issue 29 names: more value per person, from longer hours, with more burnout."""
+    study = constructed({"Outcome metric": {"durable_value_per_head": 1.05, "burnout_share": 2.0}})
+    assert outcomes(study) == {"Outcome metric": WORSE}
+    assert study.overall == [
+        "No policy beat measuring nothing.",
+        "Outcome metric was worse than measuring nothing: more people burned out "
+        "(6.0% of staff against 3.0%).",
+    ]
+
+
+def test_cheaper_but_worse_for_people_names_the_trade_off():
     study = constructed(
         {
-            "Team cost-to-serve": {"durable_value_per_head": 1.05, "burnout_share": 2.0},
+            "Team cost-to-serve": {"cost_per_durable_value": 0.9, "burnout_share": 2.0},
             "Balanced scorecard": {"cost_per_durable_value": 0.9, "regretted_attrition": 1.5},
-            "Token leaderboard": {"durable_value_per_head": 0.8},
+            "Token leaderboard": {"durable_value_per_hour": 0.8},
         }
     )
     assert outcomes(study) == {
@@ -118,29 +149,25 @@ def test_mixed_names_the_trade_off():
     assert study.overall[0] == "No policy beat measuring nothing."
     trade = [line for line in study.overall if line.startswith("The trade-off")]
     assert trade == [
-        "The trade-off under Team cost-to-serve: more durable value (+5%: 0.840 against 0.800), "
-        "but more people burned out (6.0% of staff against 3.0%).",
+        "The trade-off under Team cost-to-serve: a lower cost per unit of durable value (-10%: $3,240 "
+        "against $3,600), but more people burned out (6.0% of staff against 3.0%).",
         "The trade-off under Balanced scorecard: a lower cost per unit of durable value (-10%: $3,240 "
         "against $3,600), but more top contributors leaving (3.0% of staff a year against 2.0%).",
     ]
     assert study.overall[-1].startswith("Token leaderboard was worse than measuring nothing: less durable")
     verdict = next(v for v in study.verdicts if v.name == "Team cost-to-serve")
-    assert (verdict.aspect("value"), verdict.aspect("cost"), verdict.aspect("people")) == (
-        BETTER,
-        SAME,
-        WORSE,
-    )
+    assert [j.outcome for j in verdict.judgements] == [BETTER, SAME, WORSE, SAME]
 
 
 def test_a_difference_within_the_noise_is_no_difference():
     """A 3% gain that the seeds' own noise (10%, not shared by the baseline) could make."""
-    study = constructed({"Scorecard": {"durable_value_per_head": 1.03}}, seeds=4, noise=0.10)
+    study = constructed({"Scorecard": {"cost_per_durable_value": 0.97}}, seeds=4, noise=0.10)
     assert outcomes(study) == {"Scorecard": SAME}
     assert study.overall[0] == "No policy beat measuring nothing."
 
 
 def test_one_run_gives_no_verdict():
-    study = constructed({"Scorecard": {"durable_value_per_head": 1.5}}, seeds=1)
+    study = constructed({"Scorecard": {"cost_per_durable_value": 0.5}}, seeds=1)
     assert outcomes(study) == {"Scorecard": UNKNOWN}
     assert len(study.overall) == 1 and "--seeds 3 or more" in study.overall[0]
 
@@ -148,8 +175,8 @@ def test_one_run_gives_no_verdict():
 def test_the_verdict_quotes_only_cells_of_the_table():
     study = constructed(
         {
-            "Team cost-to-serve": {"durable_value_per_head": 1.05, "burnout_share": 2.0},
-            "Token leaderboard": {"durable_value_per_head": 0.8, "attrition": 1.5},
+            "Team cost-to-serve": {"cost_per_durable_value": 0.95, "burnout_share": 2.0},
+            "Token leaderboard": {"durable_value_per_hour": 0.8, "regretted_attrition": 1.5},
         }
     )
     cells = {
@@ -160,7 +187,7 @@ def test_the_verdict_quotes_only_cells_of_the_table():
 
 
 def test_the_verdict_reads_columns_by_name_and_ignores_new_ones():
-    study = constructed({"Team cost-to-serve": {"durable_value_per_head": 1.1}})
+    study = constructed({"Team cost-to-serve": {"cost_per_durable_value": 0.9}})
     table = table_frame(study)
     wider = table.assign(metric_alignment=0.4, gaming_agents_left_running=0.1)
     wider = wider[list(reversed(wider.columns))]
