@@ -122,6 +122,8 @@ def test_the_wheel_holds_the_licence_type_marker_presets_and_examples(wheel):
     assert len(examples) >= 4
     assert presets <= names and examples <= names
     assert "sim/py.typed" in names
+    templates = {p.relative_to(REPO).as_posix() for p in (REPO / "sim" / "hr" / "templates").iterdir()}
+    assert {"sim/hr/templates/report.html.j2", "sim/hr/templates/report.css"} <= templates <= names
     assert "hydra_plugins/goodhart_sim/__init__.py" in names  # the sweep's sweeper and launcher
     assert "MIT License" in licence_text and "the goodhart-sim contributors" in licence_text
     assert meta["License-Expression"] == "MIT"
@@ -173,6 +175,17 @@ def test_the_installed_command_runs_an_example_from_outside_the_repository(clean
     assert sweep.returncode == 0, sweep.stderr[-2000:]
     assert "2 jobs run" in sweep.stderr
     assert len(list(tmp_path.glob("s/*/done"))) == 2
+    report = subprocess.run(  # the report's templates come from the installed package
+        [command, "report", "token_leaderboard", "--employees", "40", "--weeks", "20", "--seeds", "2"]
+        + ["--out", "r.html"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert report.returncode == 0, report.stderr[-2000:]
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "The dollar line, a year" in page and "<svg" in page
 
 
 def test_the_installed_package_also_runs_from_the_repository_root(clean_venv):
@@ -221,7 +234,15 @@ def test_calibrate_writes_to_the_current_folder_not_into_the_package(tmp_path, m
 def test_the_core_install_leaves_out_the_app_the_search_and_the_studies(wheel):
     meta = metadata_of(wheel)
     core = requirements(meta)
-    assert {"mesa", "networkx", "hydra-core", "hydra-joblib-launcher", "pyarrow", "matplotlib"} <= core
+    assert {
+        "mesa",
+        "networkx",
+        "hydra-core",
+        "hydra-joblib-launcher",
+        "pyarrow",
+        "matplotlib",
+        "jinja2",
+    } <= core
     assert not {name.split("[")[0] for name in core} & NOT_IN_CORE
     assert not [name for name in core if "[" in name]  # mesa[rec] would bring Solara back
     assert {"mesa[viz]", "solara", "ipyvue", "ipyvuetify", "segno"} <= requirements(meta, "app")
