@@ -1030,7 +1030,7 @@ def render(
             f"filled; replacing a person who leaves costs {cfg.org.replacement_cost:.0%} of a salary "
             "(Boushey & Glynn 2012: median 21%)."
         ),
-        verdict_columns=[c.title for c in CRITERIA],
+        verdict_columns=[{"title": c.title, "unit": c.measure.unit} for c in CRITERIA],
         verdict_rows=_verdict_rows(study),
         difference_charts=difference_charts(study),
         sections=[_section(study, study.row(v.row), bands) for v in study.verdicts],
