@@ -145,8 +145,8 @@ PRIORS: tuple[tuple[str, float, float, str], ...] = (
         "turnover.base_attrition",
         0.06,
         0.10,
-        "docs/calibration.md grid: 0.06-0.10 gives 7.4%-11.6% voluntary attrition a year "
-        "(Mercer 8.2% to LinkedIn 13.2%)",
+        "docs/calibration.md grid: 0.06-0.10 gives 7.7%-12.6% voluntary attrition a year at the "
+        "calibrated burnout multiplier (Mercer 8.2% to LinkedIn 13.2%)",
     ),
     ("workforce.non_adopter_share", 0.1, 0.6, "assumption: hires who bring no AI habits (default 0.3)"),
     (
