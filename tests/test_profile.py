@@ -285,6 +285,12 @@ def test_every_prior_holds_its_model_default_and_the_robustness_study_s_ranges()
         assert PRIOR[name] == (low, high), name
 
 
+def test_what_is_printed_holds_no_terminal_codes_from_the_file():
+    text = profile_from_mapping({"name": "x\x1b[2J", "notes": "a\nb\x07"}).describe()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Organisation profile: x\\x1b[2J" in text and "Notes: a b\\x07" in text
+
+
 def test_cadence_words_and_weeks():
     for word, weeks in (
         ("monthly", 4),

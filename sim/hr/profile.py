@@ -423,9 +423,9 @@ class OrgProfile:
     def describe(self) -> str:
         """What the profile sets, what it lets the model compare against and what stays open."""
         title = self.name or Path(self.source.removeprefix(EXAMPLE)).stem
-        lines = [f"Organisation profile: {title} ({self.source})"]
+        lines = [f"Organisation profile: {shown(title)} ({shown(self.source)})"]  # no terminal codes
         if self.notes:
-            lines.append(f"Notes: {self.notes}")
+            lines.append(f"Notes: {shown(' '.join(self.notes.split()))}")
         fixed = self.fixed_parameters()
         lines += ["", "What it sets: the same in every simulated version of this organisation"]
         lines += _table(
