@@ -293,7 +293,8 @@ class OrgProfile:
         return {value.key: value for value in out}
 
     def overrides(self) -> list[str]:
-        """The fixed parameters as Hydra overrides (`org.team_size=6`)."""
+        """The fixed parameters as Hydra overrides (`org.team_size=6`). Put them after a
+        scenario's own overrides: a scenario sets every regime field, forced ranking too."""
         return [f"{key}={value.value!r}" for key, value in self.fixed_parameters().items()]
 
     # -- (b) what a simulation is compared with ----------------------------------------------
