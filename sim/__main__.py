@@ -1,7 +1,7 @@
 """`goodhart-sim` and `python -m sim`: the main job as a Hydra app, and the other commands.
 
 `goodhart-sim [run] [--scenario FILE] key=value ...` runs the main job; `goodhart-sim COMMAND
-ARGS` (sweep, collect, report, search, app, validate, calibrate) is `python -m sim COMMAND ARGS`.
+ARGS` (sweep, collect, report, profile, search, app, validate, calibrate) is `python -m sim COMMAND ARGS`.
 Bad input stops before anything runs with one line naming the key, and exit status 2.
 """
 

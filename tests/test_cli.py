@@ -345,6 +345,7 @@ def test_each_command_is_its_module(tmp_path):
     for command, args in (
         ("collect", ["no_such_sweep"]),
         ("report", ["token_leaderboard", "--seeds", "0"]),
+        ("profile", ["no_such_profile.yaml"]),
         ("search", ["--trials", "0"]),
         ("sweep", ["regime.pressure=0.5,1.5", f"hydra.sweep.dir={tmp_path}/s"]),
         ("run", ["org.n_employees=-5"]),

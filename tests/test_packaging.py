@@ -120,7 +120,11 @@ def test_the_wheel_holds_the_licence_type_marker_presets_and_examples(wheel):
     examples = {p.relative_to(REPO).as_posix() for p in (REPO / "sim" / "examples").glob("*.yaml")}
     assert {"sim/configs/regime/consumption.yaml", "sim/configs/hydra/launcher/cores.yaml"} <= presets
     assert len(examples) >= 4
-    assert presets <= names and examples <= names
+    profiles = {
+        p.relative_to(REPO).as_posix() for p in (REPO / "sim" / "examples" / "profiles").glob("*.yaml")
+    }
+    assert {"sim/examples/profiles/startup.yaml", "sim/examples/profiles/big_tech.yaml"} <= profiles
+    assert presets <= names and examples <= names and profiles <= names
     assert "sim/py.typed" in names
     templates = {p.relative_to(REPO).as_posix() for p in (REPO / "sim" / "hr" / "templates").iterdir()}
     assert {"sim/hr/templates/report.html.j2", "sim/hr/templates/report.css"} <= templates <= names
@@ -145,6 +149,11 @@ def test_the_installed_command_runs_an_example_from_outside_the_repository(clean
     helped = subprocess.run([command, "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert helped.returncode == 0, helped.stderr[-2000:]
     assert "regime" in helped.stdout
+    profile = subprocess.run(
+        [command, "profile", "example:big_tech"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert profile.returncode == 0, profile.stderr[-2000:]
+    assert re.search(r"org\.n_employees +85,000", profile.stdout) and not list(tmp_path.iterdir())
     run = subprocess.run(
         [
             command,

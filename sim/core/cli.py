@@ -42,6 +42,9 @@ COMMANDS = {
     "sweep": Command("sim.studies.sweep", "cli", "a grid of parameters as a Hydra multirun, on every core"),
     "collect": Command("sim.studies.collect", "cli", "a sweep's folder as one table of runs"),
     "report": Command("sim.hr.report", "main", "an HTML report comparing scenarios"),
+    "profile": Command(
+        "sim.hr.profile", "main", "check an organisation profile and say what it sets (writes nothing)"
+    ),
     "search": Command(
         "sim.studies.search",
         "main",

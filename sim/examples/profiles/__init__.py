@@ -1,0 +1,1 @@
+"""Example organisation profiles, loaded as `example:NAME` (sim.hr.profile)."""
