@@ -21,12 +21,12 @@ import numpy as np
 from sim.model.production import WeekOfWork
 
 if TYPE_CHECKING:
-    from sim.model.organisation import OrgModel
+    from sim.model.organisation import Organisations
 
 WEEK_ARRAYS = tuple(f.name for f in fields(WeekOfWork) if f.name not in ("gaming", "prod", "lost"))
 
 
-def capture(model: OrgModel) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def capture(model: Organisations) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     wf, week = model.workforce, model.last_week
     assert week is not None  # the burn-in ends with a week
     workforce = {name: value for name, value in vars(wf).items() if isinstance(value, np.ndarray)}
@@ -43,11 +43,11 @@ def capture(model: OrgModel) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         for name, value in getattr(week, part).items():
             arrays[f"{part}.{name}"] = np.asarray(value).copy()
     meta = {
-        "rng": model.rng.bit_generator.state,
+        "rng": model.runs.generators[0].bit_generator.state,
         "next_agent_id": _next_agent_id(model),
-        "quits_recent": list(model._quits_recent),
-        "typical": model.judgement.typical,
-        "typical_tokens": model.judgement.typical_tokens,
+        "quits_recent": [int(q[0]) for q in model._quits_recent],
+        "typical": float(model.judgement.typical_run[0]),
+        "typical_tokens": float(model.judgement.typical_tokens_run[0]),
         "weeks_recorded": model.metric.weeks_recorded,
         "cached": cached,
         "gaming": list(week.gaming),
@@ -56,7 +56,7 @@ def capture(model: OrgModel) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     return arrays, meta
 
 
-def restore(model: OrgModel, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> WeekOfWork:
+def restore(model: Organisations, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> WeekOfWork:
     """Put a captured state into `model` (built but not yet founded); return last week."""
     wf = model.workforce
     for name, value in arrays.items():
@@ -71,18 +71,20 @@ def restore(model: OrgModel, arrays: dict[str, np.ndarray], meta: dict[str, Any]
     )
     for name in meta["cached"]:
         vars(week)[name] = np.array(arrays[f"cached.{name}"], copy=True)
-    model._quits_recent.extend(meta["quits_recent"])
-    model.judgement.typical = meta["typical"]
-    model.judgement.typical_tokens = meta["typical_tokens"]
+    model._quits_recent.extend(np.array([q], dtype=np.int64) for q in meta["quits_recent"])
+    model.judgement.typical_run = np.array([meta["typical"]])
+    model.judgement.typical_tokens_run = np.array([meta["typical_tokens"]])
     model.metric.weeks_recorded = meta["weeks_recorded"]
-    model.rng.bit_generator.state = meta["rng"]
+    model.runs.generators[0].bit_generator.state = meta["rng"]
     employed = np.flatnonzero(wf.employed)
     model._seat(employed, wf.person_id[employed])
     _set_next_agent_id(model, meta["next_agent_id"])
     return week
 
 
-def _next_agent_id(model: mesa.Model) -> int:
+def _next_agent_id(model: Organisations) -> int:
+    if not isinstance(model, mesa.Model):  # the engine alone numbers its people itself
+        return int(model._next_id[0])
     if hasattr(model, "agent_id_counter"):  # Mesa 3.4 and later
         return int(model.agent_id_counter)
     counter = mesa.Agent._ids[model]  # Mesa 3.3: one itertools.count per model
@@ -91,8 +93,10 @@ def _next_agent_id(model: mesa.Model) -> int:
     return int(following)
 
 
-def _set_next_agent_id(model: mesa.Model, following: int) -> None:
-    if hasattr(model, "agent_id_counter"):
+def _set_next_agent_id(model: Organisations, following: int) -> None:
+    if not isinstance(model, mesa.Model):
+        model._next_id[0] = following
+    elif hasattr(model, "agent_id_counter"):
         model.agent_id_counter = following
     else:
         mesa.Agent._ids[model] = itertools.count(following)
