@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -145,7 +145,7 @@ def merged(runs: Runs) -> Config:
                 raise ValueError(f"{section.name}.{f.name} differs between runs of one batch")
             setattr(part, f.name, np.array(each, dtype=float)[runs.of_slot])
         setattr(out, section.name, part)
-    return cast(Config, out)
+    return out
 
 
 def at(value: Any, slots: np.ndarray) -> Any:

@@ -28,7 +28,10 @@ def weekly_hazard(annual_rate: float | np.ndarray) -> float | np.ndarray:
 
 
 def quit_probability(
-    wf: Workforce, cfg: TurnoverConfig, sustainable_hours: float, trust_effect: float = 0.0
+    wf: Workforce,
+    cfg: TurnoverConfig,
+    sustainable_hours: float | np.ndarray,
+    trust_effect: float | np.ndarray = 0.0,
 ) -> np.ndarray:
     imbalance = np.maximum(effort_reward_ratio(wf, sustainable_hours) - 1.0, 0.0)
     hazard = (

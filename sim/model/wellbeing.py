@@ -21,7 +21,7 @@ from sim.model.runs import Runs
 from sim.model.workforce import Workforce
 
 
-def effort_reward_ratio(wf: Workforce, sustainable_hours: float) -> np.ndarray:
+def effort_reward_ratio(wf: Workforce, sustainable_hours: float | np.ndarray) -> np.ndarray:
     """Effort (hours against the sustainable level) over reward (1 at a median evaluation,
     0.5 at the bottom, 1.5 at the top): above 1, people give more than they get."""
     return (wf.worked_hours / sustainable_hours) / (0.5 + wf.reward)
