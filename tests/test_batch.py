@@ -79,3 +79,27 @@ def test_seeds_must_match_configs():
     cfg = resolve(None, SHORT)
     with pytest.raises(ValueError, match="2 configs but 1 seeds"):
         simulate_batch([cfg, cfg], [1])
+
+
+def test_runs_that_share_a_burn_in_restore_it_in_a_batch_to_the_same_bit(monkeypatch, tmp_path):
+    """Three regimes of two organisations and seeds: each burn-in is computed once (by the
+    first regime's batch) and restored for the others; a second call restores all of them."""
+    monkeypatch.setenv("GOODHART_SIM_CACHE", str(tmp_path))
+    orgs = [["org.n_employees=150", "wellbeing.recovery=0.2"], ["org.n_employees=180"]]
+    configs, seeds = [], []
+    for regime in ("baseline", "token_leaderboard", "decoupled_telemetry"):
+        for k, org in enumerate(orgs):
+            configs.append(resolve(None, [f"regime={regime}", *org, *SHORT]))
+            seeds.append(40 + k)
+    first = simulate_batch(configs, seeds)
+    assert len(list(tmp_path.glob("*.npz"))) == 2  # one burn-in per organisation and seed
+    again = simulate_batch(configs, seeds)
+    monkeypatch.setenv("GOODHART_SIM_CACHE", "off")
+    from sim.core import burn_in_cache
+
+    burn_in_cache.forget()
+    for cfg, seed, a, b in zip(configs, seeds, first, again, strict=True):
+        computed = run_model(cfg, seed=seed)
+        pd.testing.assert_frame_equal(a.weekly, computed.weekly, check_exact=True)
+        pd.testing.assert_frame_equal(b.weekly, computed.weekly, check_exact=True)
+        pd.testing.assert_frame_equal(b.employees, computed.employees, check_exact=True)

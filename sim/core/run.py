@@ -88,37 +88,45 @@ def simulate_batch(
     gaming repertoire, ...) advance together in one vectorised model, at most `batch_slots`
     posts at a time, so each week's Python overhead is paid once for the batch. `seeds`
     default to each config's own seed."""
-    from sim.model.organisation import Organisations
+    from sim.core import burn_in_cache
+    from sim.model.organisation import Organisations, burn_in_key
     from sim.model.runs import structure
 
     configs = list(configs)
     seeds = [c.seed for c in configs] if seeds is None else list(seeds)
     if len(seeds) != len(configs):
         raise ValueError(f"simulate_batch: {len(configs)} configs but {len(seeds)} seeds")
-    groups: dict[tuple, list[int]] = {}
+    # Runs whose burn-in is computed here go first, one run per burn-in; the runs that share
+    # it (other regimes of the same organisation and seed) then start from the cache.
+    first, later, planned = [], [], set()
     for k, cfg in enumerate(configs):
-        groups.setdefault(structure(cfg), []).append(k)
+        telemetry = bool(cfg.regime.weights) and cfg.regime.start_week <= 0 and cfg.regime.telemetry_visible
+        entry = burn_in_key(cfg, seeds[k], telemetry)
+        if entry is not None and (entry in planned or burn_in_cache.known(entry)):
+            later.append(k)
+        else:
+            first.append(k)
+            if entry is not None:
+                planned.add(entry)
     results: list[RunResult | None] = [None] * len(configs)
-    for members in groups.values():
-        for batch in _batches(members, [configs[k].org.n_employees for k in members], batch_slots):
-            if len(batch) == 1:  # alone it can start from the burn-in cache, as OrgModel does
-                k = batch[0]
-                results[k] = run_model(configs[k], seed=seeds[k])
-                continue
-            cfgs = [configs[k] for k in batch]
-            engine = Organisations(
-                cfgs, [np.random.default_rng(seeds[k]) for k in batch], [seeds[k] for k in batch]
-            )
-            weeks = [engine.week_columns]
-            for week in range(cfgs[0].org.weeks):
-                engine._week(week)
-                weeks.append(engine.week_columns)
-            columns = {name: np.stack([w[name] for w in weeks]) for name in engine.weekly_columns}
-            for r, k in enumerate(batch):
-                weekly = _weekly_table({name: values[:, r] for name, values in columns.items()})
-                results[k] = _result(
-                    configs[k], seeds[k], weekly, engine.employee_records(r), engine.facts(r)
-                )
+    for stage in (first, later):
+        groups: dict[tuple, list[int]] = {}
+        for k in stage:
+            groups.setdefault(structure(configs[k]), []).append(k)
+        for members in groups.values():
+            for batch in _batches(members, [configs[k].org.n_employees for k in members], batch_slots):
+                cfgs = [configs[k] for k in batch]
+                generators = [np.random.default_rng(seeds[k]) for k in batch]
+                engine = Organisations(cfgs, generators, [seeds[k] for k in batch])
+                weeks = [engine.week_columns]
+                for week in range(cfgs[0].org.weeks):
+                    engine._week(week)
+                    weeks.append(engine.week_columns)
+                columns = {name: np.stack([w[name] for w in weeks]) for name in engine.weekly_columns}
+                for r, k in enumerate(batch):
+                    weekly = _weekly_table({name: values[:, r] for name, values in columns.items()})
+                    records = engine.employee_records(r)
+                    results[k] = _result(configs[k], seeds[k], weekly, records, engine.facts(r))
     return [r for r in results if r is not None]
 
 

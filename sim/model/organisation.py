@@ -127,26 +127,28 @@ class Organisations:
         }
 
     def _burned_in(self, seeds: list[Any]) -> WeekOfWork:
-        """The organisation as the burn-in leaves it: founded and run with no metric for
-        `org.burn_in_weeks`, or, for a seed whose burn-in was computed before (in this process
-        or on disk, `sim.core.burn_in_cache`), that state restored, to the same bit."""
-        cfg = self.config
+        """The organisations as the burn-in leaves them: founded and run with no metric for
+        `org.burn_in_weeks`, or, where every run's seed had its burn-in computed before (in
+        this process or on disk, `sim.core.burn_in_cache`), those states restored, to the
+        same bit."""
+        cfg, runs = self.config, self.runs
         telemetry_at_start = bool(
             self.metric.measures and cfg.regime.start_week <= 0 and cfg.regime.telemetry_visible
         )
-        seed = seeds[0] if len(seeds) == 1 else None
-        seeded = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
-        entry = None
-        if seeded and cfg.org.burn_in_weeks > 0:
-            entry = burn_in_cache.key(cfg, int(seed), telemetry_at_start)  # type: ignore[arg-type]
-            kept = burn_in_cache.load(entry)
-            if kept is not None:
-                self.last_week = snapshot.restore(self, kept["arrays"], kept["meta"])
+        entries = [
+            burn_in_key(c, seed, telemetry_at_start) for c, seed in zip(runs.configs, seeds, strict=True)
+        ]
+        if all(entries):
+            kept = [burn_in_cache.load(entry) for entry in entries]  # type: ignore[arg-type]
+            if all(kept):
+                states = [(k["arrays"], k["meta"]) for k in kept]  # type: ignore[index]
+                self.last_week = snapshot.restore(self, states)
                 return self.last_week
         steady = self._found(telemetry_at_start)
         steady = self._burn_in(cfg.org.burn_in_weeks, steady)
-        if entry is not None:
-            burn_in_cache.save(entry, *snapshot.capture(self))
+        for r, entry in enumerate(entries):
+            if entry is not None:
+                burn_in_cache.save(entry, *snapshot.capture(self, r))
         return steady
 
     def _found(self, telemetry_at_start: bool) -> WeekOfWork:
@@ -828,6 +830,14 @@ def _signature() -> inspect.Signature:
 
 
 OrgModel.__init__.__signature__ = _signature()  # type: ignore[attr-defined]
+
+
+def burn_in_key(cfg: Config, seed: Any, telemetry_at_start: bool) -> str | None:
+    """The burn-in cache's key of a run seeded with an integer, if it has a burn-in."""
+    seeded = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
+    if not seeded or cfg.org.burn_in_weeks <= 0:
+        return None
+    return burn_in_cache.key(cfg, int(seed), telemetry_at_start)
 
 
 def settled_fluency(wf: Workforce, prod: ProductionConfig) -> np.ndarray:
