@@ -452,7 +452,7 @@ class WorkshopModel(OrgModel):
 
     @staticmethod
     def _metric_for(model: OrgModel, regime: RegimeConfig) -> Metric:
-        metric = Metric(regime, model.workforce)
+        metric = Metric(regime, model.workforce, model.runs)
         wf, cfg = model.workforce, model.config
         if model.last_week is None:
             raise ValueError("the model has not worked a week yet")  # OrgModel() works two

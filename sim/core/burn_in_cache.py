@@ -78,6 +78,14 @@ def folder() -> Path | None:
     return Path(base) / "goodhart-sim" / "burn-in"
 
 
+def known(entry: str) -> bool:
+    """Whether a state may be kept under `entry` (in memory, or a file on disk: `load` checks it)."""
+    if entry in _memory:
+        return True
+    where = folder()
+    return where is not None and (where / f"{entry}.npz").is_file()
+
+
 def load(entry: str) -> dict[str, Any] | None:
     """A state kept under `entry`, or None if there is none or it cannot be trusted."""
     if entry in _memory:

@@ -16,6 +16,10 @@ from sim.core.outputs import config_yaml, summarise, write_table, write_text
 from sim.core.presets import GROUPS, as_config, load_config, load_regime
 from sim.model import OrgModel
 
+# Runs stepped together at most: enough to pay a week's Python overhead once for many runs,
+# few enough that a batch's arrays stay in the processor's cache (measured: experiments/benchmark.py).
+BATCH_SLOTS = 16_384
+
 
 @dataclass
 class RunResult:
@@ -71,15 +75,84 @@ def run_model(cfg: Config, seed: int | None = None) -> RunResult:
     model = OrgModel(cfg, rng=seed)
     for _ in range(cfg.org.weeks):
         model.step()
-    weekly = model.weekly()
-    employees = pd.DataFrame(model.employee_records())
-    facts = {
-        "start_week": cfg.regime.start_week,
-        "departure_cost": model.departure_cost,
-        "at_risk": model.at_risk,
-        "quit_counts": model.quit_counts,
-        "metric_alignment": model.alignment,
-    }
+    return _result(cfg, seed, model.weekly(), model.employee_records(), model.facts())
+
+
+def simulate_batch(
+    configs: Sequence[Config], seeds: Sequence[int] | None = None, *, batch_slots: int = BATCH_SLOTS
+) -> list[RunResult]:
+    """Run many organisations (parameter points and seeds) together; one result per config,
+    in order, each the same tables as `run_model(config, seed)` gives alone, bit for bit.
+
+    Runs that share their structure (`sim.model.runs.structure`: horizon, burn-in, regime,
+    gaming repertoire, ...) advance together in one vectorised model, at most `batch_slots`
+    posts at a time, so each week's Python overhead is paid once for the batch. `seeds`
+    default to each config's own seed."""
+    from sim.core import burn_in_cache
+    from sim.model.organisation import Organisations, burn_in_key
+    from sim.model.runs import structure
+
+    configs = list(configs)
+    seeds = [c.seed for c in configs] if seeds is None else list(seeds)
+    if len(seeds) != len(configs):
+        raise ValueError(f"simulate_batch: {len(configs)} configs but {len(seeds)} seeds")
+    # Runs whose burn-in is computed here go first, one run per burn-in; the runs that share
+    # it (other regimes of the same organisation and seed) then start from the cache.
+    first, later, planned = [], [], set()
+    for k, cfg in enumerate(configs):
+        telemetry = bool(cfg.regime.weights) and cfg.regime.start_week <= 0 and cfg.regime.telemetry_visible
+        entry = burn_in_key(cfg, seeds[k], telemetry)
+        if entry is not None and (entry in planned or burn_in_cache.known(entry)):
+            later.append(k)
+        else:
+            first.append(k)
+            if entry is not None:
+                planned.add(entry)
+    results: list[RunResult | None] = [None] * len(configs)
+    for stage in (first, later):
+        groups: dict[tuple, list[int]] = {}
+        for k in stage:
+            groups.setdefault(structure(configs[k]), []).append(k)
+        for members in groups.values():
+            for batch in _batches(members, [configs[k].org.n_employees for k in members], batch_slots):
+                cfgs = [configs[k] for k in batch]
+                generators = [np.random.default_rng(seeds[k]) for k in batch]
+                engine = Organisations(cfgs, generators, [seeds[k] for k in batch])
+                weeks = [engine.week_columns]
+                for week in range(cfgs[0].org.weeks):
+                    engine._week(week)
+                    weeks.append(engine.week_columns)
+                columns = {name: np.stack([w[name] for w in weeks]) for name in engine.weekly_columns}
+                for r, k in enumerate(batch):
+                    weekly = _weekly_table({name: values[:, r] for name, values in columns.items()})
+                    records = engine.employee_records(r)
+                    results[k] = _result(configs[k], seeds[k], weekly, records, engine.facts(r))
+    return [r for r in results if r is not None]
+
+
+def _batches(members: list[int], sizes: list[int], batch_slots: int) -> list[list[int]]:
+    """Consecutive runs of a group, at most `batch_slots` posts a batch (at least one run)."""
+    out: list[list[int]] = [[]]
+    slots = 0
+    for k, size in zip(members, sizes, strict=True):
+        if out[-1] and slots + size > batch_slots:
+            out.append([])
+            slots = 0
+        out[-1].append(k)
+        slots += size
+    return out
+
+
+def _weekly_table(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The weeks as OrgModel's DataCollector tables them (its first row, the initial state,
+    dropped as `OrgModel.weekly` drops it)."""
+    table = pd.DataFrame({name: values.tolist() for name, values in columns.items()})
+    return table.iloc[1:].reset_index(drop=True)
+
+
+def _result(cfg: Config, seed: int, weekly: pd.DataFrame, records: dict, facts: dict) -> RunResult:
+    employees = pd.DataFrame(records)
+    facts = {"start_week": cfg.regime.start_week, **facts}
     summary = {
         "regime": cfg.regime.name,
         "label": cfg.regime.label,

@@ -26,6 +26,7 @@ from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement
 from sim.model.metric import Metric
 from sim.model.production import AI, GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
+from sim.model.runs import Runs, at, column_totals
 from sim.model.signals import observe
 from sim.model.wellbeing import shortfall
 from sim.model.workforce import Workforce
@@ -142,7 +143,7 @@ def _observe(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray:
     )
 
 
-def adapt(s: Situation, rng: np.random.Generator) -> None:
+def adapt(s: Situation, runs: Runs) -> None:
     """One week of local search: each person tries one small change, either moving a little
     time from one activity to another or working a little more or less, and keeps it if it
     pays."""
@@ -171,18 +172,23 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
             total = total + s.pressure * s.metric.expected_score(signals, signals_now, field)
         return total
 
-    try_hours = rng.random(n) < b.hours_trial_share
-    source = rng.integers(0, k, n)
-    target = (source + rng.integers(1, k, n)) % k
+    steps = [c.behaviour for c in runs.configs]
+    try_hours = runs.draw(lambda rng, r, m: rng.random(m)) < b.hours_trial_share
+    source = runs.draw(lambda rng, r, m: rng.integers(0, k, m))
+    target = (source + runs.draw(lambda rng, r, m: rng.integers(1, k, m))) % k
     rows = np.arange(n)
-    moved = np.where(try_hours, 0.0, np.abs(rng.normal(0.0, b.search_step, n)))
+    moved = np.where(
+        try_hours, 0.0, np.abs(runs.draw(lambda rng, r, m: rng.normal(0.0, steps[r].search_step, m)))
+    )
     if not s.cfg.production.ai_available:
         moved = np.where(wf.needs_ai[target], 0.0, moved)
     moved = np.minimum(moved, shares[source, rows])
     trial_shares = shares.copy()
     trial_shares[source, rows] -= moved
     trial_shares[target, rows] += moved
-    step = np.where(try_hours, rng.normal(0.0, b.search_hours_step, n), 0.0)
+    step = np.where(
+        try_hours, runs.draw(lambda rng, r, m: rng.normal(0.0, steps[r].search_hours_step, m)), 0.0
+    )
     trial_hours = np.clip(hours + step, b.min_hours, b.max_hours)
 
     trial = imagine(trial_shares, trial_hours, s)
@@ -193,17 +199,18 @@ def adapt(s: Situation, rng: np.random.Generator) -> None:
     hours[better] = trial_hours[better]
 
 
-def imitate(wf: Workforce, imitation: float, rng: np.random.Generator) -> None:
+def imitate(wf: Workforce, imitation: float | np.ndarray, runs: Runs) -> None:
     """At a review, each person looks at a random teammate and, if that teammate was
     better rewarded, moves part of the way toward their split of hours."""
-    if imitation <= 0:
+    if np.all(np.asarray(imitation) <= 0):  # the same in every run (runs.structure)
         return
-    start = np.searchsorted(wf.team, wf.team)  # first slot of each slot's team
+    start = wf.team_start[wf.team]  # first slot of each slot's team
     size = wf.team_headcount_max[wf.team]
-    offset = rng.integers(1, np.maximum(size, 2), wf.n)
+    high = np.maximum(size, 2)
+    offset = runs.draw(lambda rng, r, m: rng.integers(1, high[runs.slices[r]], m))
     peer = start + (np.arange(wf.n) - start + offset) % np.maximum(size, 1)
     copies = wf.employed & wf.employed[peer] & (peer != np.arange(wf.n)) & (wf.reward[peer] > wf.reward)
-    wf.shares[:, copies] += imitation * (wf.shares[:, peer[copies]] - wf.shares[:, copies])
+    wf.shares[:, copies] += at(imitation, copies) * (wf.shares[:, peer[copies]] - wf.shares[:, copies])
 
 
 def metric_alignment(s: Situation, hour: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -234,10 +241,10 @@ def metric_alignment(s: Situation, hour: float = 1.0) -> tuple[np.ndarray, np.nd
         score_gradient.append(s.metric.expected_composite(signals, signals_now) - composite_now)
         value_gradient.append(contribution(week, s) - value_now)
     g_s, g_v = np.array(score_gradient), np.array(value_gradient)
-    score_norm = (g_s**2).sum(axis=0)
-    norms = np.sqrt(score_norm * (g_v**2).sum(axis=0))
-    cosine = np.where(norms > 0, (g_s * g_v).sum(axis=0) / np.maximum(norms, 1e-300), np.nan)
-    real_work = (g_s[:GAMING] ** 2).sum(axis=0)
+    score_norm = column_totals(g_s**2)
+    norms = np.sqrt(score_norm * column_totals(g_v**2))
+    cosine = np.where(norms > 0, column_totals(g_s * g_v) / np.maximum(norms, 1e-300), np.nan)
+    real_work = column_totals(g_s[:GAMING] ** 2)
     influence = np.where(score_norm > 0, real_work / np.maximum(score_norm, 1e-300), np.nan)
     off = ~wf.employed
     return np.where(off, np.nan, cosine * np.abs(cosine)), np.where(off, np.nan, influence)

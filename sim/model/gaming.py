@@ -39,8 +39,12 @@ BLOCK = 2048  # people per matrix product: small enough that OpenBLAS keeps it o
 class Repertoire:
     """The actions of `Config.gaming` as a matrix of their effects per hour."""
 
-    def __init__(self, actions: Mapping[str, GamingAction]):
+    def __init__(self, actions: Mapping[str, GamingAction], bounds: np.ndarray | None = None):
         self.names: tuple[str, ...] = tuple(actions)
+        # Where each run of a batch starts (sim.model.runs): each run's product is taken on
+        # its own, in the blocks it would have alone, since BLAS may round a column
+        # differently by where it falls in a block.
+        self.bounds = bounds
         self.labels = {name: (a.label or name.replace("_", " ")) for name, a in actions.items()}
         rows = []
         for a in actions.values():
@@ -79,6 +83,9 @@ class Repertoire:
         n = hours.shape[1]
         summed = np.zeros((len(TOTALS), n))
         if len(self):
-            for start in range(0, n, BLOCK):
-                summed[:, start : start + BLOCK] = self.matrix @ hours[:, start : start + BLOCK]
+            bounds = self.bounds if self.bounds is not None and self.bounds[-1] == n else (0, n)
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+                for start in range(int(lo), int(hi), BLOCK):
+                    end = min(start + BLOCK, int(hi))
+                    summed[:, start:end] = self.matrix @ hours[:, start:end]
         return dict(zip(TOTALS, summed, strict=True))

@@ -20,54 +20,84 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.config import BehaviourConfig
-from sim.model.metric import Leaderboard
+from sim.model.metric import Leaderboards
 from sim.model.production import WEEK, WeekOfWork
+from sim.model.runs import Runs
 from sim.model.workforce import Workforce
 
 
-def telemetry(week: WeekOfWork, typical_tokens: float) -> np.ndarray:
+def telemetry(week: WeekOfWork, typical_tokens: float | np.ndarray) -> np.ndarray:
     """What an AI-usage dashboard tells a manager about a person, in [0, 1]: half their
     AI-active days, half their token use against the organisation's typical use."""
     tokens = week.tokens
-    return 0.5 * week.ai_active_days / 5.0 + 0.5 * tokens / (tokens + max(typical_tokens, 1e-9))
+    return 0.5 * week.ai_active_days / 5.0 + 0.5 * tokens / (tokens + np.maximum(typical_tokens, 1e-9))
 
 
 class Judgement:
-    """Informal judgement of the whole workforce, and what people expect of it."""
+    """Informal judgement of the whole workforce, and what people expect of it.
 
-    def __init__(self, cfg: BehaviourConfig, typical: float = 1.0, typical_tokens: float = 1.0):
+    `typical` and `typical_tokens` are each organisation's, one value per run of the batch
+    (`runs`), read by each slot through `runs.of_slot`."""
+
+    def __init__(
+        self,
+        cfg: BehaviourConfig,
+        runs: Runs,
+        typical: float | np.ndarray = 1.0,
+        typical_tokens: float | np.ndarray = 1.0,
+    ):
         self.cfg = cfg
-        self.typical = max(typical, 1e-9)
-        self.typical_tokens = typical_tokens
+        self.runs = runs
+        self.typical_run = np.maximum(np.broadcast_to(np.asarray(typical, dtype=float), (runs.count,)), 1e-9)
+        self.typical_tokens_run = np.broadcast_to(
+            np.asarray(typical_tokens, dtype=float), (runs.count,)
+        ).copy()
         self.telemetry_shown = False  # whether managers see AI telemetry this week (the regime's)
+
+    @property
+    def typical_run(self) -> np.ndarray:
+        return self._typical_run
+
+    @typical_run.setter
+    def typical_run(self, values: np.ndarray) -> None:
+        self._typical_run = np.asarray(values, dtype=float)
+        self.typical = self._typical_run[self.runs.of_slot]
+
+    @property
+    def typical_tokens_run(self) -> np.ndarray:
+        return self._typical_tokens_run
+
+    @typical_tokens_run.setter
+    def typical_tokens_run(self, values: np.ndarray) -> None:
+        self._typical_tokens_run = np.asarray(values, dtype=float)
+        self.typical_tokens = self._typical_tokens_run[self.runs.of_slot]
 
     def visible(self, week: WeekOfWork, hours: np.ndarray) -> np.ndarray:
         """The part of what a manager sees that is not contribution: hours, telemetry."""
         seen = self.cfg.hours_visibility * ((hours + week.review_given) / WEEK - 1.0)
-        if self.telemetry_shown and self.cfg.telemetry_visibility:
+        if self.telemetry_shown and np.any(self.cfg.telemetry_visibility):
             seen = seen + self.cfg.telemetry_visibility * telemetry(week, self.typical_tokens)
         return self.typical * seen
 
-    def observe(
-        self, wf: Workforce, contribution: np.ndarray, week: WeekOfWork, rng: np.random.Generator
-    ) -> np.ndarray:
+    def observe(self, wf: Workforce, contribution: np.ndarray, week: WeekOfWork) -> np.ndarray:
         """Update every manager's impression with this week; return informal scores in [0, 1]."""
         b = self.cfg
         seen = contribution + self.visible(week, wf.hours)
-        if b.judgement_noise > 0:
-            misreading = (wf.halo + rng.standard_normal(wf.n)) / np.sqrt(2.0)
+        if np.any(b.judgement_noise > 0):  # in every run or none (runs.structure)
+            weekly = self.runs.draw(lambda rng, r, k: rng.standard_normal(k))
+            misreading = (wf.halo + weekly) / np.sqrt(2.0)
             seen = seen + b.judgement_noise * self.typical * misreading
         wf.impression += (seen - wf.impression) / b.contribution_memory
-        return 0.5 + b.informal_spread * (percentile(wf.impression, wf.employed) - 0.5)
+        return 0.5 + b.informal_spread * (percentile(wf.impression, wf.employed, self.runs) - 0.5)
 
-    def field(self, wf: Workforce) -> Leaderboard:
+    def field(self, wf: Workforce) -> Leaderboards:
         """Everyone's current impression, against which a person judges a change."""
-        return Leaderboard(wf.impression[wf.employed])
+        return Leaderboards(wf.impression, wf.employed, self.runs.bounds, self.runs.bounds)
 
     def expected(
         self,
         wf: Workforce,
-        field: Leaderboard,
+        field: Leaderboards,
         contribution_change: np.ndarray,
         visible_change: np.ndarray,
     ) -> np.ndarray:
@@ -77,11 +107,21 @@ class Judgement:
         return 0.5 + self.cfg.informal_spread * (field.percentile(moved) - 0.5)
 
 
-def percentile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Percentile rank among masked entries (0 elsewhere)."""
+def percentile(values: np.ndarray, mask: np.ndarray, runs: Runs | None = None) -> np.ndarray:
+    """Percentile rank among masked entries (0 elsewhere), within each run of `runs`; ties
+    in order of slot."""
     out = np.zeros(len(values))
     idx = np.flatnonzero(mask)
-    if len(idx):
-        order = np.argsort(values[idx])
+    if not len(idx):
+        return out
+    if runs is None or runs.count == 1:
+        order = np.argsort(values[idx], kind="stable")
         out[idx[order]] = (np.arange(len(idx)) + 0.5) / len(idx)
+        return out
+    run = runs.of_slot[idx]
+    order = np.lexsort((values[idx], run))
+    n = np.bincount(run, minlength=runs.count)
+    start = np.concatenate([[0], np.cumsum(n)])
+    ranked = run[order]
+    out[idx[order]] = (np.arange(len(idx)) - start[ranked] + 0.5) / n[ranked]
     return out

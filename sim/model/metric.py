@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.config import RegimeConfig
+from sim.model.runs import Runs
 from sim.model.signals import SIGNAL_NAMES, SIGNALS
 from sim.model.workforce import Workforce
 
@@ -24,9 +25,12 @@ EPS = 1e-9
 
 
 class Metric:
-    """Scores people under one regime; also predicts the score of a change they consider."""
+    """Scores people under one regime; also predicts the score of a change they consider.
 
-    def __init__(self, regime: RegimeConfig, workforce: Workforce):
+    In a batch (`runs`) every organisation has its own level, anchor and target (one value
+    per run) and its own leaderboard."""
+
+    def __init__(self, regime: RegimeConfig, workforce: Workforce, runs: Runs):
         self.regime = regime
         self.measures = bool(regime.weights)
         self.names = [s for s in SIGNAL_NAMES if s in regime.weights or s in regime.per]
@@ -36,10 +40,18 @@ class Metric:
         self.team_level = regime.level == "team"
         self.mean_signal = np.array([SIGNALS[s].team == "mean" for s in self.names])
         self.wf = workforce
-        self.scale = np.ones(len(self.names))
-        self.reference = 1.0  # the anchor of absolute scores (and of targets, as a ratio)
-        self.start_reference = 1.0  # the level when the policy started: the dashboard's 1x
-        self.target = regime.target
+        self.runs = runs
+        # Each unit's run: a person's, or a team's (teams are numbered run after run).
+        self.unit_bounds = runs.team_bounds if self.team_level else runs.bounds
+        self.of_unit = np.repeat(np.arange(runs.count), np.diff(self.unit_bounds))
+        self.unit_slices = [
+            slice(int(lo), int(hi))
+            for lo, hi in zip(self.unit_bounds[:-1], self.unit_bounds[1:], strict=True)
+        ]
+        self.scale = np.ones((len(self.names), runs.count))
+        self.reference = np.ones(runs.count)  # the anchor of absolute scores (and of targets, as a ratio)
+        self.start_reference = np.ones(runs.count)  # the level when the policy started: the dashboard's 1x
+        self.target = np.full(runs.count, float(regime.target))
         self.history = np.zeros((max(regime.window, 1), len(self.names), workforce.n))
         self.weeks_recorded = 0
 
@@ -53,12 +65,15 @@ class Metric:
         sums[self.mean_signal] /= np.maximum(headcount, 1)
         return sums, headcount > 0
 
-    def composite(self, unit_signals: np.ndarray) -> np.ndarray:
-        x = unit_signals / self.scale[:, None]
-        numerator = self.weights @ x
+    def composite(self, unit_signals: np.ndarray, of_unit: np.ndarray | None = None) -> np.ndarray:
+        """The formula over each unit's signals (`of_unit`: each column's run, by default the
+        units' own; a person's expected composite at team level passes theirs)."""
+        x = unit_signals / self.scale[:, self.of_unit if of_unit is None else of_unit]
+        bounds = self.unit_bounds if of_unit is None else self.runs.bounds
+        numerator = _product(self.weights, x, bounds)
         if not self.has_per:
             return numerator
-        return numerator / np.maximum(self.per @ x, EPS)
+        return numerator / np.maximum(_product(self.per, x, bounds), EPS)
 
     def start(self, person_signals: np.ndarray) -> None:
         """Begin measuring: fill the window with the current signals and anchor to them."""
@@ -72,19 +87,25 @@ class Metric:
             person_signals = self.history.mean(axis=0)
         signals, exists = self.units(person_signals)
         if self.regime.normalise:
-            level = np.abs(signals[:, exists].mean(axis=1))
-            self.scale = np.where(level > EPS, level, 1.0)
-        self.reference = self.start_reference = float(self.composite(signals)[exists].mean())
-        self.target = self.regime.target
+            for r, part in enumerate(self.unit_slices):
+                level = np.abs(signals[:, part][:, exists[part]].mean(axis=1))
+                self.scale[:, r] = np.where(level > EPS, level, 1.0)
+        composite = self.composite(signals)
+        self.reference = np.array([float(composite[p][exists[p]].mean()) for p in self.unit_slices])
+        self.start_reference = self.reference.copy()
+        self.target = np.full(self.runs.count, float(self.regime.target))
 
     def reset(self) -> None:
         """Set this review's goals from the level of the last window: absolute scores are
         judged against it, and targets rise (or fall) with it."""
         signals, exists = self.units(self.history.mean(axis=0))
-        level = float(self.composite(signals)[exists].mean()) if exists.any() else self.reference
-        if abs(self.start_reference) > EPS:
-            self.target = self.regime.target * level / self.start_reference
-        self.reference = level
+        composite = self.composite(signals)
+        for r, part in enumerate(self.unit_slices):
+            on = exists[part]
+            level = float(composite[part][on].mean()) if on.any() else float(self.reference[r])
+            if abs(self.start_reference[r]) > EPS:
+                self.target[r] = self.regime.target * level / self.start_reference[r]
+            self.reference[r] = level
 
     # -- realised scores -----------------------------------------------------------
     def record(self, person_signals: np.ndarray) -> None:
@@ -100,38 +121,47 @@ class Metric:
         """Unit values as seen by each person (their team's, at team level)."""
         return unit_values[self.wf.team] if self.team_level else unit_values
 
-    def score(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    def score(self) -> tuple[np.ndarray, np.ndarray]:
         """Per person: their composite over the window (their team's, at team level) and
-        their score, with attribution noise drawn from `rng`."""
+        their score, with attribution noise drawn from each run's generator."""
         composite, exists = self.composites()
         noisy = composite
         if self.regime.noise > 0:
-            noisy = composite + self.regime.noise * abs(self.reference) * rng.standard_normal(len(composite))
+            draws = self.runs.draw(lambda rng, r, k: rng.standard_normal(k), bounds=self.unit_bounds)
+            noisy = composite + self.regime.noise * np.abs(self.reference)[self.of_unit] * draws
         if self.regime.scoring == "rank":
             scores = np.zeros(len(noisy))
-            order = np.argsort(np.where(exists, noisy, np.inf), kind="stable")
-            n = int(exists.sum())
-            scores[order[:n]] = (np.arange(n) + 0.5) / max(n, 1)
+            run = self.of_unit
+            order = np.lexsort((np.where(exists, noisy, np.inf), run))  # each run's, lowest first
+            n = np.bincount(run, weights=exists, minlength=self.runs.count).astype(np.int64)
+            place = np.arange(len(order)) - self.unit_bounds[run[order]]
+            ranked = place < n[run[order]]
+            scores[order[ranked]] = (place[ranked] + 0.5) / np.maximum(n, 1)[run[order]][ranked]
         else:
             scores = self._level_score(noisy)
         return self.per_person(composite), self.per_person(scores)
 
-    def _level_score(self, composite: np.ndarray) -> np.ndarray:
+    def _level_score(self, composite: np.ndarray, of_unit: np.ndarray | None = None) -> np.ndarray:
+        """Scores against each run's target or anchor (`of_unit`: each entry's run)."""
+        run = self.of_unit if of_unit is None else of_unit
         if self.regime.scoring == "target":
-            return np.clip(composite / max(self.target, EPS), 0.0, 1.0)
-        ref = self.reference
-        return np.clip(0.5 + 0.5 * (composite - ref) / max(abs(ref), EPS), 0.0, 1.0)
+            return np.clip(composite / np.maximum(self.target, EPS)[run], 0.0, 1.0)
+        ref = self.reference[run]
+        return np.clip(0.5 + 0.5 * (composite - ref) / np.maximum(np.abs(ref), EPS), 0.0, 1.0)
 
-    def index(self, person_composite: np.ndarray) -> float:
-        """The metric as a dashboard shows it: the organisation's mean relative to its start."""
+    def index(self, person_composite: np.ndarray, run: int = 0) -> float:
+        """The metric as a dashboard shows it: run `run`'s mean relative to its start."""
+        part = self.runs.slices[run]
         if self.team_level:
-            exists = self.wf.team_headcount() > 0
-            values = person_composite[np.searchsorted(self.wf.team, np.flatnonzero(exists))]
+            exists = self.wf.team_headcount()[self.unit_slices[run]] > 0
+            first = self.wf.team_start[self.unit_slices[run]][exists]
+            values = person_composite[first]
         else:
-            values = person_composite[self.wf.employed]
-        if abs(self.start_reference) < EPS or len(values) == 0:
+            values = person_composite[part][self.wf.employed[part]]
+        start = float(self.start_reference[run])
+        if abs(start) < EPS or len(values) == 0:
             return float("nan")
-        return float(values.mean() / self.start_reference)
+        return float(values.mean() / start)
 
     # -- what people expect ----------------------------------------------------------
     def expected_composite(self, trial: np.ndarray, current: np.ndarray) -> np.ndarray:
@@ -143,16 +173,18 @@ class Metric:
         unit_signals, _ = self.units(current)
         delta = trial - current
         delta[self.mean_signal] /= np.maximum(self.wf.team_headcount()[self.wf.team], 1)
-        return self.composite(unit_signals[:, self.wf.team] + delta)
+        return self.composite(unit_signals[:, self.wf.team] + delta, self.runs.of_slot)
 
-    def field(self, others: np.ndarray) -> Leaderboard | None:
+    def field(self, others: np.ndarray) -> Leaderboards | None:
         """The leaderboard as people see it, against which they judge a change."""
         if self.regime.scoring != "rank":
             return None
         unit_signals, exists = self.units(others)
-        return Leaderboard(self.composite(unit_signals)[exists])
+        return Leaderboards(self.composite(unit_signals), exists, self.unit_bounds, self.runs.bounds)
 
-    def expected_score(self, trial: np.ndarray, current: np.ndarray, field: Leaderboard | None) -> np.ndarray:
+    def expected_score(
+        self, trial: np.ndarray, current: np.ndarray, field: Leaderboards | None
+    ) -> np.ndarray:
         """The score each person expects if they worked like `trial` every week.
 
         `current` is what they do now; `field` the leaderboard from `Metric.field`, against
@@ -160,10 +192,110 @@ class Metric:
         """
         composite = self.expected_composite(trial, current)
         if self.regime.scoring != "rank":
-            return self._level_score(composite)
+            return self._level_score(composite, self.runs.of_slot)
         if field is None:
             return np.full(len(composite), 0.5)
         return field.percentile(composite)
+
+
+def _product(weights: np.ndarray, x: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """`weights @ x`, run by run (`bounds`), as each run alone computes it: BLAS may round a
+    column differently by where it falls in the array."""
+    if len(bounds) == 2:
+        return weights @ x
+    out = np.empty(x.shape[1])
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        out[lo:hi] = weights @ x[:, lo:hi]
+    return out
+
+
+class Leaderboards:
+    """Each run's `Leaderboard`, built and looked up for all runs at once.
+
+    The entries of `values` that `exist` make the boards, run by run (`bounds`: where each
+    run's entries start); look-ups are by slot (`slot_bounds`). A small board's look-up is
+    `Leaderboard.percentile`'s arithmetic, with NumPy's `interp` (binary search, slope,
+    `fp[j] + slope * (x - xp[j])`) done for every run in one pass, so each run gets the
+    numbers it gets alone. A large board keeps its table, as alone.
+    """
+
+    def __init__(self, values: np.ndarray, exists: np.ndarray, bounds: np.ndarray, slot_bounds: np.ndarray):
+        count = len(bounds) - 1
+        self.count = count
+        self.slot_of_run = np.repeat(np.arange(count), np.diff(slot_bounds))
+        of_entry = np.repeat(np.arange(count), np.diff(bounds))
+        idx = np.flatnonzero(exists)
+        run = of_entry[idx]
+        order = np.lexsort((values[idx], run))
+        ranked, run = values[idx][order], run[order]
+        n = np.bincount(run, minlength=count)
+        start = np.concatenate([[0], np.cumsum(n)])
+        self.n, self.start = n, start
+        has = n > 0
+        middle = np.where(has, start[:-1] + n // 2, 0)
+        scale = np.ones(count)
+        if len(ranked):
+            scale = np.where(has, np.maximum(np.abs(ranked[np.minimum(middle, len(ranked) - 1)]), EPS), 1.0)
+        self.scale = scale
+        stretched = np.arcsinh(ranked / scale[run])
+        last = np.maximum(start[1:] - 1, 0)
+        low = np.where(
+            has, stretched[np.minimum(start[:-1], max(len(ranked) - 1, 0))] if len(ranked) else 0.0, 0.0
+        )
+        high = np.where(
+            has, stretched[np.minimum(last, max(len(ranked) - 1, 0))] if len(ranked) else 0.0, 0.0
+        )
+        self.low = low
+        self.width = np.maximum(high - low, EPS) / Leaderboard.BINS
+        local = np.arange(len(ranked)) - start[run]
+        self.levels = (local + 0.5) / n[run]
+        self.stretched = stretched
+        # Where each entry lies on its board's grid: the first grid point at or above it,
+        # found exactly (the grid point's own arithmetic decides), numbered run after run.
+        width, lo = self.width[run], low[run]
+        first = np.ceil((stretched - lo) / width).astype(np.int64)
+        for _ in range(2):
+            first = np.where(lo + width * first < stretched, first + 1, first)
+            first = np.where((first > 0) & (lo + width * (first - 1) >= stretched), first - 1, first)
+        self.grid_key = first + run * (Leaderboard.BINS + 2)
+        self.tables = {
+            r: Leaderboard(ranked[start[r] : start[r + 1]])
+            for r in range(count)
+            if n[r] > Leaderboard.TABLED_FROM
+        }
+
+    def _at(self, run: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """`np.interp` of each run's grid points `cells` on its own board, for all at once."""
+        x = self.low[run] + self.width[run] * cells
+        start, n = self.start[run], self.n[run]
+        j = np.searchsorted(self.grid_key, cells + run * (Leaderboard.BINS + 2), side="right") - 1 - start
+        below = start + np.clip(j, 0, np.maximum(n - 2, 0))
+        above = np.minimum(below + 1, start + n - 1)
+        xp, fp = self.stretched, self.levels
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = (fp[above] - fp[below]) / (xp[above] - xp[below])
+            value = slope * (x - xp[below]) + fp[below]
+        at_or_above = j >= n - 1
+        value = np.where(xp[below] == x, fp[below], value)
+        value = np.where(at_or_above, fp[start + n - 1], value)
+        return np.where(j < 0, fp[start], value)
+
+    def percentile(self, composite: np.ndarray) -> np.ndarray:
+        run = self.slot_of_run
+        out = np.full(len(composite), 0.5)
+        if not len(self.stretched):
+            return out
+        empty = self.n[run] == 0
+        position = (np.arcsinh(composite / self.scale[run]) - self.low[run]) / self.width[run]
+        np.clip(position, 0.0, Leaderboard.BINS - 1e-9, out=position)
+        cell = position.astype(np.int64)
+        position -= cell
+        below = self._at(run, cell)
+        value = below + position * (self._at(run, cell + 1) - below)
+        for r, board in self.tables.items():
+            mine = run == r
+            value[mine] = board.percentile(composite[mine])
+        return np.where(empty, out, value)
 
 
 class Leaderboard:
@@ -172,9 +304,12 @@ class Leaderboard:
     The empirical distribution is tabulated on a fine uniform grid of asinh(composite/scale),
     so a look-up is a few arithmetic operations per person instead of a binary search;
     between grid points percentiles are interpolated, so small changes move them smoothly.
+    A small leaderboard (at most `TABLED_FROM` units) computes only the grid points its
+    look-ups fall between, which are the same numbers the table would hold.
     """
 
     BINS = 1 << 14
+    TABLED_FROM = 4096  # units: below, two binary searches a look-up cost less than the table
 
     def __init__(self, composites: np.ndarray):
         ranked = np.sort(composites)
@@ -183,13 +318,18 @@ class Leaderboard:
         if self.empty:
             return
         self.scale = max(abs(float(ranked[n // 2])), EPS)
-        stretched = np.arcsinh(ranked / self.scale)
-        self.low, high = float(stretched[0]), float(stretched[-1])
+        self.stretched = np.arcsinh(ranked / self.scale)
+        self.low, high = float(self.stretched[0]), float(self.stretched[-1])
         self.width = max(high - self.low, EPS) / self.BINS
-        edges = self.low + self.width * np.arange(self.BINS + 1)
-        levels = (np.arange(n) + 0.5) / n
-        self.table = np.interp(edges, stretched, levels)
-        self.rise = self.table[1:] - self.table[:-1]  # across each cell
+        self.levels = (np.arange(n) + 0.5) / n
+        self.table: np.ndarray | None = None
+        if n > self.TABLED_FROM:
+            self.table = self._at(np.arange(self.BINS + 1))
+            self.rise = self.table[1:] - self.table[:-1]  # across each cell
+
+    def _at(self, cells: np.ndarray) -> np.ndarray:
+        """The table's entries at these grid points."""
+        return np.interp(self.low + self.width * cells, self.stretched, self.levels)
 
     def percentile(self, composite: np.ndarray) -> np.ndarray:
         if self.empty:
@@ -198,4 +338,7 @@ class Leaderboard:
         np.clip(position, 0.0, self.BINS - 1e-9, out=position)
         cell = position.astype(np.int64)
         position -= cell
-        return self.table[cell] + position * self.rise[cell]
+        if self.table is not None:
+            return self.table[cell] + position * self.rise[cell]
+        below = self._at(cell)
+        return below + position * (self._at(cell + 1) - below)

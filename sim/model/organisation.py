@@ -39,7 +39,7 @@ from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement, percentile
 from sim.model.memory import keep_freed_memory
-from sim.model.metric import Metric
+from sim.model.metric import EPS, Metric
 from sim.model.production import (
     AI,
     GAMING,
@@ -53,6 +53,7 @@ from sim.model.production import (
     needs_ai_tools,
     work_week,
 )
+from sim.model.runs import Runs, at, column_totals, merged
 from sim.model.signals import observe
 from sim.model.trust import intrinsic_motivation, update_trust
 from sim.model.turnover import forced_ranking, quits
@@ -64,113 +65,98 @@ LONG_WEEK = 45.0  # hours a week above which a week counts as long
 CORRELATION_SAMPLE = 10_000  # people over whom the score-value correlation is estimated
 
 
-class OrgModel(mesa.Model):
-    """An organisation of `org.n_employees` posts in teams, under `regime`.
+class Organisations:
+    """The engine: one or more organisations (a batch of runs, `sim.model.runs`) stepped
+    week by week over whole arrays. `OrgModel` is one organisation as a Mesa model;
+    `sim.core.run.simulate_batch` steps many at once. Both run this code, so a run in a batch
+    gives the tables it gives alone, bit for bit."""
 
-    Every Config parameter is a keyword, so `mesa.batch_run` and SolaraViz's `model_params`
-    set any of them as they set a Mesa example's: a section's key by its own name
-    (`org.n_employees` as `n_employees`, `org.burn_in_weeks` as `burn_in_weeks`,
-    `behaviour.judgement_noise` as `judgement_noise`), a top-level key as it is (`seed`,
-    `gaming`), and `section__key` for a name two sections share (none today); the full list is
-    `sim.core.presets.LEVERS`, and `help(OrgModel)` shows them. They are set on top of `config`
-    (defaults when None), `regime` (a preset's name or a RegimeConfig) first. None leaves a
-    key as it is.
-
-    `rng=None` is fresh entropy, as in Mesa: pass `rng=config.seed` (or any seed) for a
-    reproducible run; `seed=` sets `config.seed` and seeds the model with it, as the command
-    line does (Mesa 3.5's `batch_run(..., rng=[...])` passes its seeds this way). Giving both
-    is refused. `running` turns False at the horizon (`org.weeks`). The DataCollector holds the
-    initial state (the steady week before the run, `week` -1) and then one row per step: row k
-    is Mesa's step k and week k - 1. `weekly()` gives the weeks alone, as the data contract's
-    weekly table. With `collect_agents=True` it also records each employee's state
-    (AGENT_REPORTERS) every step. `grid` places each post in a Mesa grid, one column per team.
-    """
-
-    def __init__(
-        self,
-        config: Config | DictConfig | dict | None = None,
-        *,
-        regime: str | RegimeConfig | None = None,
-        rng: RNGLike | SeedLike | None = None,
-        collect_agents: bool = False,
-        **parameters: Any,
-    ):
-        if "seed" in parameters and rng is not None:
-            raise ConfigError(
-                "rng and seed: give the seed once; with mesa.batch_run pass the seeds as "
-                "batch_run(OrgModel, parameters, rng=[...]), not inside parameters"
-            )
-        cfg = with_levers(config, regime, **parameters)
-        if parameters.get("seed") is not None:
-            rng = cfg.seed  # as the command line seeds it
-        super().__init__(rng=rng)  # the seed also keys the burn-in's cache
+    def __init__(self, configs: list[Config], generators: list[np.random.Generator], seeds: list[Any]):
         keep_freed_memory()
+        self.runs = Runs(configs, generators)
+        cfg = merged(self.runs)
         self.config = cfg
-        self._grid: OrthogonalMooreGrid | None = None  # built when first asked for (`grid`)
-        self.repertoire = Repertoire(cfg.gaming)
+        self.repertoire = Repertoire(cfg.gaming, self.runs.bounds)
         self.activities = activities(self.repertoire)
         self.weekly_columns = WEEKLY_COLUMNS + tuple(f"theater_{name}" for name in self.repertoire.names)
+        runs = self.runs
         self.workforce = Workforce(
-            cfg.org.n_employees, cfg.org.team_size, len(self.activities), needs_ai_tools(self.repertoire)
+            runs.n,
+            configs[0].org.team_size,
+            len(self.activities),
+            needs_ai_tools(self.repertoire),
+            team=runs.team,
         )
-        self.metric = Metric(cfg.regime, self.workforce)
-        self.employees: list[Employee | None] = [None] * cfg.org.n_employees
-        self._departed: list[dict[str, np.ndarray]] = []
-        n, lag = cfg.org.n_employees, cfg.production.durability_weeks
+        self.metric = Metric(cfg.regime, self.workforce, runs)
+        self._next_id = np.ones(runs.count, dtype=np.int64)  # Mesa numbers agents from 1
+        self._departed: list[list[dict[str, np.ndarray]]] = [[] for _ in range(runs.count)]
+        lag = cfg.production.durability_weeks
         # Durable value, what the records will credit, the rework they will show and the real
         # rework, each known only when the durability window has passed.
-        self._pipelines = np.zeros((4, max(lag, 1), n))
-        self._quits_recent: deque[int] = deque(maxlen=13)
-        self.at_risk = {"burned_out": 0.0, "other": 0.0}
-        self.quit_counts = {"burned_out": 0, "other": 0}
-        self.departure_cost = 0.0
+        self._pipelines = np.zeros((4, max(lag, 1), runs.n))
+        self._quits_recent: deque[np.ndarray] = deque(maxlen=13)
+        self._at_risk = {"burned_out": np.zeros(runs.count), "other": np.zeros(runs.count)}
+        self._quit_counts = {
+            "burned_out": np.zeros(runs.count, dtype=np.int64),
+            "other": np.zeros(runs.count, dtype=np.int64),
+        }
+        self._departure_cost = np.zeros(runs.count)
 
         self.burn_in_weeks = cfg.org.burn_in_weeks
         self.last_week: WeekOfWork | None = None
-        self.judgement = Judgement(cfg.behaviour)
-        steady = self._burned_in(rng)
+        self.judgement = Judgement(cfg.behaviour, runs)
+        steady = self._burned_in(seeds)
         self.metric.start(self._observe(steady, steady=True))
-        self.reference = self._org_levels(steady)
-        self.alignment = float("nan")  # Baker's alignment of the score, set when the policy starts
+        self.references = [self._org_levels(steady, part) for part in runs.slices]
+        self._alignment = np.full(
+            runs.count, np.nan
+        )  # Baker's alignment of the score, set when the policy starts
         if self.metric.measures and cfg.regime.start_week <= 0:
             self._align(self._situation(cfg.regime.pressure))
-
-        self.datacollector = _DataCollector(
-            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in self.weekly_columns},
-            agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None,
-        )
-        self.week_stats: dict[str, float] = {}
+        self.week_columns: dict[str, np.ndarray] = {}  # the weekly table's last row, one value per run
         self._record_initial_state(steady)
-        self.datacollector.collect(self)
 
-    def _burned_in(self, seed: RNGLike | SeedLike | None) -> WeekOfWork:
-        """The organisation as the burn-in leaves it: founded and run with no metric for
-        `org.burn_in_weeks`, or, for a seed whose burn-in was computed before (in this process
-        or on disk, `sim.core.burn_in_cache`), that state restored, to the same bit."""
-        cfg = self.config
-        telemetry_at_start = (
+    # -- each run's facts -------------------------------------------------------------
+    def facts(self, run: int = 0) -> dict[str, Any]:
+        """What a run's summary needs beyond its tables: departure cost, quits by burnout."""
+        return {
+            "departure_cost": float(self._departure_cost[run]),
+            "at_risk": {k: float(v[run]) for k, v in self._at_risk.items()},
+            "quit_counts": {k: int(v[run]) for k, v in self._quit_counts.items()},
+            "metric_alignment": float(self._alignment[run]),
+        }
+
+    def _burned_in(self, seeds: list[Any]) -> WeekOfWork:
+        """The organisations as the burn-in leaves them: founded and run with no metric for
+        `org.burn_in_weeks`, or, where every run's seed had its burn-in computed before (in
+        this process or on disk, `sim.core.burn_in_cache`), those states restored, to the
+        same bit."""
+        cfg, runs = self.config, self.runs
+        telemetry_at_start = bool(
             self.metric.measures and cfg.regime.start_week <= 0 and cfg.regime.telemetry_visible
         )
-        seeded = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
-        entry = None
-        if seeded and cfg.org.burn_in_weeks > 0:
-            entry = burn_in_cache.key(cfg, int(seed), telemetry_at_start)  # type: ignore[arg-type]
-            kept = burn_in_cache.load(entry)
-            if kept is not None:
-                self.last_week = snapshot.restore(self, kept["arrays"], kept["meta"])
+        entries = [
+            burn_in_key(c, seed, telemetry_at_start) for c, seed in zip(runs.configs, seeds, strict=True)
+        ]
+        if all(entries):
+            kept = [burn_in_cache.load(entry) for entry in entries]  # type: ignore[arg-type]
+            if all(kept):
+                states = [(k["arrays"], k["meta"]) for k in kept]  # type: ignore[index]
+                self.last_week = snapshot.restore(self, states)
                 return self.last_week
         steady = self._found(telemetry_at_start)
         steady = self._burn_in(cfg.org.burn_in_weeks, steady)
-        if entry is not None:
-            burn_in_cache.save(entry, *snapshot.capture(self))
+        for r, entry in enumerate(entries):
+            if entry is not None:
+                burn_in_cache.save(entry, *snapshot.capture(self, r))
         return steady
 
     def _found(self, telemetry_at_start: bool) -> WeekOfWork:
         """The founding staff of an established organisation, in a steady week."""
-        cfg, n = self.config, self.config.org.n_employees
-        self._hire(np.arange(n), week=-cfg.org.burn_in_weeks)
+        cfg, runs = self.config, self.runs
+        self._hire(np.arange(runs.n), week=-cfg.org.burn_in_weeks)
         wf = self.workforce
-        wf.tenure[:] = self.rng.uniform(cfg.org.ramp_weeks, 5 * 52, n)  # an established team
+        wf.tenure[:] = runs.draw(lambda rng, r, k: rng.uniform(runs.configs[r].org.ramp_weeks, 5 * 52, k))
         wf.fluency[:] = settled_fluency(wf, cfg.production)
         wb = cfg.wellbeing  # exhaustion of ordinary demands and a median standing, held for long
         ordinary = wb.base_strain + wb.anxiety_strain * wb.informal_anxiety * wf.career_concern * 0.5
@@ -184,8 +170,9 @@ class OrgModel(mesa.Model):
         wf.contribution[:] = contribution(steady, self._situation(0.0))
         self.judgement = Judgement(
             cfg.behaviour,
-            typical=float(wf.contribution.mean()),
-            typical_tokens=float(steady.tokens.mean()),
+            runs,
+            typical=np.array([float(wf.contribution[part].mean()) for part in runs.slices]),
+            typical_tokens=np.array([float(steady.tokens[part].mean()) for part in runs.slices]),
         )
         self.judgement.telemetry_shown = telemetry_at_start
         misreading = cfg.behaviour.judgement_noise * self.judgement.typical * wf.halo / np.sqrt(2.0)
@@ -204,41 +191,14 @@ class OrgModel(mesa.Model):
         durable, rework = steady.durable_value * self.workforce.employed, steady.rework_rate
         started_fresh = not self._quits_recent  # no burn-in: no weeks, so no quits, behind it
         if started_fresh:
-            self._quits_recent.append(0)
+            self._quits_recent.append(np.zeros(self.runs.count, dtype=np.int64))
         self._record_stats(-1, situation, steady, durable, rework, composite, active)
         if started_fresh:
             self._quits_recent.clear()
-        self.week_stats.update(quits=0, fired=0, hires=0)
-
-    @property
-    def grid(self) -> OrthogonalMooreGrid:
-        """The posts as a Mesa grid, for SolaraViz's space components: the cell (team, place
-        in the team) holds the person in that post, so each column is a team and a hire takes
-        the cell of the person they replace. It shows who works with whom; the dynamics read
-        teams from the workforce, not the grid's neighbours. Built on first use, so runs that
-        never draw it do not pay for it."""
-        if self._grid is None:
-            wf = self.workforce
-            self._grid = OrthogonalMooreGrid((wf.n_teams, wf.team_size), capacity=1, random=self.random)
-            for agent in self.employees:
-                if agent is not None:
-                    agent.cell = self._grid[self._post(agent.slot)]
-        return self._grid
-
-    def _post(self, slot: int) -> tuple[int, int]:
-        return divmod(slot, self.workforce.team_size)
-
-    def weekly(self) -> pd.DataFrame:
-        """The weeks run so far, one row each (the DataCollector's rows after the initial state)."""
-        return self.datacollector.get_model_vars_dataframe().iloc[1:].reset_index(drop=True)
+        for name in ("quits", "fired", "hires"):
+            self.week_columns[name] = np.zeros(self.runs.count, dtype=np.int64)
 
     # -- the week -------------------------------------------------------------------
-    def step(self) -> None:
-        self._week(self.steps - 1)  # Mesa counts the step under way
-        self.datacollector.collect(self)
-        if self.steps >= self.config.org.weeks:
-            self.running = False  # the horizon: Mesa's runners and SolaraViz stop here
-
     def _burn_in(self, weeks: int, steady: WeekOfWork) -> WeekOfWork:
         """Run the organisation with no metric for `weeks` weeks before week 0, so the run
         starts from the state it settles into (burnout, hours, who has left) and not from the
@@ -249,15 +209,17 @@ class OrgModel(mesa.Model):
         for week in range(-weeks, 0):
             self._week(week, burn_in=True)
         self.workforce.clear_totals()
-        self._departed.clear()
-        self.at_risk = {"burned_out": 0.0, "other": 0.0}
-        self.quit_counts = {"burned_out": 0, "other": 0}
-        self.departure_cost = 0.0
+        for departed in self._departed:
+            departed.clear()
+        for counts in (self._at_risk, self._quit_counts):
+            for values in counts.values():
+                values[:] = 0
+        self._departure_cost[:] = 0.0
         assert self.last_week is not None
         return self.last_week
 
     def _week(self, week: int, *, burn_in: bool = False) -> None:
-        cfg, wf = self.config, self.workforce
+        cfg, wf, runs = self.config, self.workforce, self.runs
         active = self.metric.measures and week >= cfg.regime.start_week and not burn_in
         pressure = cfg.regime.pressure if active else 0.0
         self.judgement.telemetry_shown = active and cfg.regime.telemetry_visible
@@ -267,7 +229,7 @@ class OrgModel(mesa.Model):
             self._align(situation)
 
         if cfg.behaviour.adaptation:
-            adapt(situation, self.rng)
+            adapt(situation, runs)
         outcome = self._work(situation)
         wf.worked_hours = (wf.hours + outcome.review_given) * wf.employed
         self._share_credit(outcome)
@@ -276,12 +238,12 @@ class OrgModel(mesa.Model):
         signals = self._observe(outcome, steady=False, durable=seen_durable, rework=seen_rework)
         self.metric.record(signals)
         if active:
-            composite, wf.score = self.metric.score(self.rng)
+            composite, wf.score = self.metric.score()
         elif not burn_in:  # measured for the record, but nobody is scored yet: no noise drawn
             composite = self.metric.per_person(self.metric.composites()[0])
 
         self._update_contribution(durable, outcome, situation, recorded=not burn_in)
-        informal = self.judgement.observe(wf, wf.contribution, outcome, self.rng)
+        informal = self.judgement.observe(wf, wf.contribution, outcome)
         wf.reward = (1.0 - pressure) * informal + pressure * wf.score
         update_trust(wf, cfg.trust, monitored=active and cfg.regime.telemetry_visible, pressure=pressure)
         strain_and_recover(
@@ -292,7 +254,7 @@ class OrgModel(mesa.Model):
             team_help=situation.team_help,
             expected_volume=situation.expected_volume,
             cfg=cfg.wellbeing,
-            rng=self.rng,
+            runs=runs,
         )
         wf.fluency = np.clip(wf.fluency + outcome.fluency_gain, 0.0, 1.0)
         self._accumulate(outcome, durable, recorded=not burn_in)
@@ -301,16 +263,16 @@ class OrgModel(mesa.Model):
         if (week + 1) % cfg.org.review_period == 0:
             wf.rewards_total += wf.reward * wf.employed
             if cfg.behaviour.adaptation:
-                imitate(wf, cfg.behaviour.imitation, self.rng)
+                imitate(wf, cfg.behaviour.imitation, runs)
             ratchet_expectations(wf, cfg.org.review_period, cfg.wellbeing)
             if active and cfg.regime.reset_each_review:
                 self.metric.reset()
             if active and cfg.regime.forced_ranking > 0:
-                fired = forced_ranking(wf, cfg.regime.forced_ranking, self.rng)
+                fired = forced_ranking(wf, cfg.regime.forced_ranking, runs)
 
-        quitting = quits(wf, cfg.turnover, cfg.wellbeing.sustainable_hours, self.rng, cfg.trust.quit_effect)
+        quitting = quits(wf, cfg.turnover, cfg.wellbeing.sustainable_hours, runs, cfg.trust.quit_effect)
         leaving = np.setdiff1d(quitting, fired) if len(fired) else quitting
-        self._quits_recent.append(len(leaving))
+        self._quits_recent.append(np.bincount(runs.of_slot[leaving], minlength=runs.count))
         if not burn_in:
             self._count_quits(leaving)
             self._record_stats(week, situation, outcome, durable, rework, composite, active)
@@ -319,13 +281,14 @@ class OrgModel(mesa.Model):
         refill = np.flatnonzero(~wf.employed & (wf.refill_week <= week + 1))
         self._hire(refill, week=week + 1)
         if not burn_in:
-            self.week_stats.update(quits=len(leaving), fired=len(fired), hires=len(refill))
+            for name, slots in (("quits", leaving), ("fired", fired), ("hires", refill)):
+                self.week_columns[name] = np.bincount(runs.of_slot[slots], minlength=runs.count)
         self.last_week = outcome
 
     # -- parts of the week ----------------------------------------------------------
     def _ramp(self) -> np.ndarray:
         org = self.config.org
-        if org.ramp_weeks <= 0:
+        if np.all(np.asarray(org.ramp_weeks) <= 0):  # the same in every run (runs.structure)
             return np.ones(self.workforce.n)
         progress = np.minimum(self.workforce.tenure / org.ramp_weeks, 1.0)
         return org.ramp_start + (1.0 - org.ramp_start) * progress
@@ -362,7 +325,7 @@ class OrgModel(mesa.Model):
 
     def _gaming(self, week: WeekOfWork) -> np.ndarray:
         """Who games visibly enough for teammates to notice."""
-        gaming_hours = week.activity_hours[GAMING:].sum(axis=0)
+        gaming_hours = column_totals(week.activity_hours[GAMING:])
         return gaming_hours > self.config.behaviour.gaming_threshold * np.maximum(self.workforce.hours, 1e-9)
 
     def _align(self, situation: Situation) -> None:
@@ -370,7 +333,10 @@ class OrgModel(mesa.Model):
         wf = self.workforce
         wf.alignment[:], wf.influence[:] = metric_alignment(situation)
         on = wf.employed & np.isfinite(wf.alignment)
-        self.alignment = float(wf.alignment[on].mean()) if on.any() else float("nan")
+        for r, part in enumerate(self.runs.slices):
+            self._alignment[r] = (
+                float(wf.alignment[part][on[part]].mean()) if on[part].any() else float("nan")
+            )
 
     def _share_credit(self, week: WeekOfWork) -> None:
         """What someone claims from teammates' records, the teammates lose, evenly."""
@@ -475,52 +441,61 @@ class OrgModel(mesa.Model):
     def _count_quits(self, leaving: np.ndarray) -> None:
         wf = self.workforce
         burned = wf.burned_out & wf.employed
-        self.at_risk["burned_out"] += burned.sum()
-        self.at_risk["other"] += (wf.employed & ~burned).sum()
-        self.quit_counts["burned_out"] += int(burned[leaving].sum())
-        self.quit_counts["other"] += int((~burned[leaving]).sum())
+        for r, (part, gone) in enumerate(zip(self.runs.slices, self.runs.split(leaving), strict=True)):
+            self._at_risk["burned_out"][r] += burned[part].sum()
+            self._at_risk["other"][r] += (wf.employed[part] & ~burned[part]).sum()
+            self._quit_counts["burned_out"][r] += int(burned[gone].sum())
+            self._quit_counts["other"][r] += int((~burned[gone]).sum())
 
     # -- people coming and going --------------------------------------------------
     def _hire(self, slots: np.ndarray, week: int) -> None:
         if len(slots) == 0:
             return
-        self.workforce.hire(slots, self._seat(slots), week, self.config, self.rng)
+        self.workforce.hire(slots, self._seat(slots), week, self.config, self.runs)
 
     def _seat(self, slots: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
-        """Mesa agents for these posts, with new ids or, for a restored burn-in, the ids of the
-        people who hold them; returns their ids."""
-        agents = [Employee(self, int(slot)) for slot in slots]
-        for k, agent in enumerate(agents):
-            if ids is not None:
-                agent.unique_id = int(ids[k])
-            self.employees[agent.slot] = agent
-            if self._grid is not None:
-                agent.cell = self._grid[self._post(agent.slot)]
-        return np.array([a.unique_id for a in agents], dtype=np.int64)
+        """The ids of the people who take these posts (grouped run after run): each run
+        numbers its people from 1 in order of hire, as Mesa numbers its agents, or, for a
+        restored burn-in, `ids`."""
+        if ids is not None:
+            return ids
+        out = np.empty(len(slots), dtype=np.int64)
+        start = 0
+        for r, part in enumerate(self.runs.split(slots)):
+            out[start : start + len(part)] = self._next_id[r] + np.arange(len(part))
+            self._next_id[r] += len(part)
+            start += len(part)
+        return out
+
+    def _leave(self, slots: np.ndarray) -> None:
+        """People leave their posts (OrgModel removes their agents)."""
 
     def _depart(self, slots: np.ndarray, week: int, reason: str, *, recorded: bool) -> None:
         if len(slots) == 0:
             return
-        wf = self.workforce
-        if recorded:
-            rank = np.zeros(wf.n)
-            rank[slots] = _percentile_among(wf.lifetime_contribution(), slots, wf.employed)
-            self._departed.append(self._records(slots, left_week=week, reason=reason, rank=rank))
-        for slot in slots:
-            self.employees[slot].remove()
-            self.employees[slot] = None
-        self.departure_cost += len(slots) * self.config.org.replacement_cost * self.config.org.salary
-        wf.vacate(slots, refill_week=week + 1 + self.config.org.vacancy_weeks)
+        wf, runs, org = self.workforce, self.runs, self.config.org
+        lifetime = wf.lifetime_contribution() if recorded else None
+        for r, (part, gone) in enumerate(zip(runs.slices, runs.split(slots), strict=True)):
+            if len(gone) == 0:
+                continue
+            if lifetime is not None:
+                rank = np.zeros(wf.n)
+                rank[gone] = _percentile_among(lifetime[part], gone - part.start, wf.employed[part])
+                self._departed[r].append(self._records(gone, left_week=week, reason=reason, rank=rank))
+            cost = runs.configs[r].org
+            self._departure_cost[r] += len(gone) * cost.replacement_cost * cost.salary
+        self._leave(slots)
+        wf.vacate(slots, refill_week=week + 1 + at(org.vacancy_weeks, slots))
 
     def _records(
         self, slots: np.ndarray, *, left_week: int, reason: str, rank: np.ndarray
     ) -> dict[str, np.ndarray]:
-        wf = self.workforce
+        wf, runs = self.workforce, self.runs
         worked = np.maximum(wf.weeks_worked[slots], 1.0)
-        hours_total = np.maximum(wf.activity_hours_total[:, slots].sum(axis=0), 1e-9)
+        hours_total = np.maximum(column_totals(wf.activity_hours_total[:, slots]), 1e-9)
         record = {
             "employee_id": wf.person_id[slots],
-            "team": wf.team[slots],
+            "team": wf.team[slots] - runs.team_bounds[runs.of_slot[slots]],  # the run's own numbering
             "hired_week": wf.hired_week[slots],
             "left_week": np.full(len(slots), left_week, dtype=np.int64),
             "exit": np.full(len(slots), reason, dtype=object),
@@ -531,11 +506,11 @@ class OrgModel(mesa.Model):
         record["fluency_at_hire"] = wf.fluency_at_hire[slots]
         record["fluency"] = wf.fluency[slots]
         record["hours_mean"] = (
-            wf.activity_hours_total[:, slots].sum(axis=0) + wf.review_total[slots]
+            column_totals(wf.activity_hours_total[:, slots]) + wf.review_total[slots]
         ) / worked
         for k, activity in enumerate(WORK):
             record[f"share_{activity}"] = wf.activity_hours_total[k, slots] / hours_total
-        record["share_theater"] = wf.activity_hours_total[GAMING:, slots].sum(axis=0) / hours_total
+        record["share_theater"] = column_totals(wf.activity_hours_total[GAMING:, slots]) / hours_total
         record["exhaustion"] = wf.exhaustion[slots]
         record["burned_out"] = wf.burned_out[slots]
         record["weeks_burned_out"] = wf.weeks_burned_out[slots]
@@ -550,25 +525,30 @@ class OrgModel(mesa.Model):
         record["top_contributor"] = rank[slots] >= 0.75
         return record
 
-    def employee_records(self) -> dict[str, np.ndarray]:
-        """Everyone who ever worked here: those who left, then those still employed."""
-        wf = self.workforce
-        rank = percentile(wf.lifetime_contribution(), wf.employed)
-        current = self._records(np.flatnonzero(wf.employed), left_week=-1, reason="employed", rank=rank)
-        parts = [*self._departed, current]
+    def employee_records(self, run: int = 0) -> dict[str, np.ndarray]:
+        """Everyone who ever worked in run `run`'s organisation: those who left, then those
+        still employed."""
+        wf, part = self.workforce, self.runs.slices[run]
+        rank = np.zeros(wf.n)
+        rank[part] = percentile(wf.lifetime_contribution()[part], wf.employed[part])
+        employed = np.flatnonzero(wf.employed[part]) + part.start
+        current = self._records(employed, left_week=-1, reason="employed", rank=rank)
+        parts = [*self._departed[run], current]
         return {key: np.concatenate([p[key] for p in parts]) for key in current}
 
     # -- what the organisation looks like this week ---------------------------------
-    def _org_levels(self, week: WeekOfWork) -> dict[str, float]:
-        """Per-head durable value, volume, kept volume and believed value: what the indices divide by."""
-        wf = self.workforce
-        heads = max(int(wf.employed.sum()), 1)
-        perceived = week.value + self.config.behaviour.ai_optimism * week.ai_potential
+    def _org_levels(self, week: WeekOfWork, part: slice) -> dict[str, float]:
+        """Per-head durable value, volume, kept volume and believed value of one run: what
+        the indices divide by."""
+        on = self.workforce.employed[part]
+        heads = max(int(on.sum()), 1)
+        optimism = self.runs.configs[self.runs.slices.index(part)].behaviour.ai_optimism
+        perceived = week.value[part] + optimism * week.ai_potential[part]
         return {
-            "durable": float((week.durable_value * wf.employed).sum() / heads),
-            "volume": float((week.volume * wf.employed).sum() / heads),
-            "kept": float((week.kept_volume * wf.employed).sum() / heads),
-            "perceived": float((perceived * wf.employed).sum() / heads),
+            "durable": float((week.durable_value[part] * on).sum() / heads),
+            "volume": float((week.volume[part] * on).sum() / heads),
+            "kept": float((week.kept_volume[part] * on).sum() / heads),
+            "perceived": float((perceived * on).sum() / heads),
         }
 
     def _record_stats(
@@ -581,67 +561,248 @@ class OrgModel(mesa.Model):
         composite: np.ndarray,
         active: bool,
     ) -> None:
-        cfg, wf = self.config, self.workforce
+        """The week's row of the weekly table, for every run at once: `week_columns` holds
+        one value per run under each column's name. Every figure is a sum over a run's own
+        slots, taken slot after slot (`_Totals`), so a run gets the same row alone."""
+        wf, runs, count = self.workforce, self.runs, self.runs.count
         on = wf.employed
-        heads = int(on.sum())
-        per_head = max(heads, 1)
+        total = _Totals(runs.bounds)
+        heads = total(on.astype(np.int64))
+        per_head = np.maximum(heads, 1)
+        has = heads > 0
+
+        def mean(values: np.ndarray, empty: float = 0.0) -> np.ndarray:
+            return np.where(has, total(np.where(on, values, 0.0)) / per_head, empty)
+
         hours = outcome.activity_hours * on
-        total_hours = max(float(hours.sum()), 1e-9)
-        token_cost = float((outcome.tokens * on).sum() * cfg.production.token_price)
-        durable_total = float(durable[on].sum())
-        volume_total = float(outcome.volume[on].sum())
-        salary_cost = heads * cfg.org.salary / 52.0
-        reworked = float((rework * outcome.volume)[on].sum())
-        levels = self._org_levels(outcome)
-        stats = {
-            "week": week,
-            "policy_active": bool(active),
-            "pressure": situation.pressure,
+        by_activity = total(hours, axis=1)  # (activities, runs)
+        total_hours = np.maximum(column_totals(by_activity), 1e-9)
+        token_price, salary = (
+            runs.per_run(self.config.production.token_price),
+            runs.per_run(self.config.org.salary),
+        )
+        token_cost = total(outcome.tokens * on) * token_price
+        durable_total = total(np.where(on, durable, 0.0))
+        volume_total = total(np.where(on, outcome.volume, 0.0))
+        salary_cost = heads * salary / 52.0
+        reworked = total(np.where(on, rework * outcome.volume, 0.0))
+        optimism = self.config.behaviour.ai_optimism
+        perceived = total((outcome.value + optimism * outcome.ai_potential) * on) / per_head
+        reference = {key: np.array([levels[key] for levels in self.references]) for key in self.references[0]}
+        tool_hours = outcome.tool_hours * on
+        accepted = total(outcome.acceptance_rate * tool_hours)
+        tool_total = total(tool_hours)
+        quits_recent = column_totals(np.array(self._quits_recent)) if self._quits_recent else np.zeros(count)
+        cols: dict[str, np.ndarray] = {
+            "week": np.full(count, week, dtype=np.int64),
+            "policy_active": np.full(count, bool(active)),
+            "pressure": np.full(count, float(situation.pressure)),
             "headcount": heads,
-            "vacancies": wf.n - heads,
-            "hours_mean": float(wf.worked_hours[on].mean()) if heads else 0.0,
+            "vacancies": runs.sizes - heads,
+            "hours_mean": mean(wf.worked_hours),
         }
         for k, activity in enumerate(WORK):
-            stats[f"share_{activity}"] = float(hours[k].sum() / total_hours)
-        stats["share_theater"] = float(hours[GAMING:].sum() / total_hours)
+            cols[f"share_{activity}"] = by_activity[k] / total_hours
+        cols["share_theater"] = column_totals(by_activity[GAMING:]) / total_hours
         for k, action in enumerate(self.repertoire.names):
-            stats[f"theater_{action}"] = float(hours[GAMING + k].sum() / total_hours)
-        stats.update(
-            gaming_share=float(self._gaming(outcome)[on].mean()) if heads else 0.0,
-            value=float(outcome.value[on].sum()),
+            cols[f"theater_{action}"] = by_activity[GAMING + k] / total_hours
+        cols.update(
+            gaming_share=mean(self._gaming(outcome).astype(float)),
+            value=total(np.where(on, outcome.value, 0.0)),
             durable_value=durable_total,
             durable_value_per_head=durable_total / per_head,
             volume=volume_total,
-            rework_rate=reworked / max(volume_total, 1e-9),
-            tokens=float(outcome.tokens[on].sum()),
+            rework_rate=reworked / np.maximum(volume_total, 1e-9),
+            tokens=total(np.where(on, outcome.tokens, 0.0)),
             token_cost=token_cost,
             token_cost_per_head=token_cost / per_head,
-            ai_active_days=float(outcome.ai_active_days[on].mean()) if heads else 0.0,
-            adoption=float((outcome.ai_active_days[on] >= REGULAR_AI_DAYS).mean()) if heads else 0.0,
-            acceptance_rate=_weighted_mean(outcome.acceptance_rate, outcome.tool_hours * on),
-            fluency=float(wf.fluency[on].mean()) if heads else 0.0,
-            exhaustion=float(wf.exhaustion[on].mean()) if heads else 0.0,
-            burnout_share=float(wf.burned_out[on].mean()) if heads else 0.0,
-            trust=float(wf.trust[on].mean()) if heads else 1.0,
-            quality_hours=float(hours[QUALITY].sum() / per_head),
-            review_hours=float(outcome.review_given[on].sum() / per_head),
-            long_hours_share=float((wf.worked_hours[on] > LONG_WEEK).mean()) if heads else 0.0,
-            metric_index=self.metric.index(composite) if active else float("nan"),
-            score_mean=float(wf.score[on].mean()) if heads else 0.0,
-            score_value_correlation=_rank_correlation(composite, wf.contribution, on)
+            ai_active_days=mean(outcome.ai_active_days),
+            adoption=mean((outcome.ai_active_days >= REGULAR_AI_DAYS).astype(float)),
+            acceptance_rate=np.where(
+                tool_total > 0, accepted / np.where(tool_total > 0, tool_total, 1.0), 0.0
+            ),
+            fluency=mean(wf.fluency),
+            exhaustion=mean(wf.exhaustion),
+            burnout_share=mean(wf.burned_out.astype(float)),
+            trust=mean(wf.trust, empty=1.0),
+            quality_hours=by_activity[QUALITY] / per_head,
+            review_hours=total(np.where(on, outcome.review_given, 0.0)) / per_head,
+            long_hours_share=mean((wf.worked_hours > LONG_WEEK).astype(float)),
+            metric_index=self._metric_index(composite) if active else np.full(count, np.nan),
+            score_mean=mean(wf.score),
+            score_value_correlation=_rank_correlation(composite, wf.contribution, on, runs)
             if self.metric.measures
-            else float("nan"),
-            durable_value_index=(durable_total / per_head) / self.reference["durable"],
-            volume_index=(volume_total / per_head) / self.reference["volume"],
-            perceived_productivity_index=levels["perceived"] / self.reference["perceived"],
-            expectation_index=float(wf.expectation[on].mean()) / self.reference["kept"] if heads else 0.0,
+            else np.full(count, np.nan),
+            durable_value_index=(durable_total / per_head) / reference["durable"],
+            volume_index=(volume_total / per_head) / reference["volume"],
+            perceived_productivity_index=perceived / reference["perceived"],
+            expectation_index=np.where(has, mean(wf.expectation) / reference["kept"], 0.0),
             salary_cost=salary_cost,
-            departure_cost=self.departure_cost,
-            attrition_annualised=sum(self._quits_recent) / per_head * 52.0 / len(self._quits_recent),
+            departure_cost=self._departure_cost.copy(),
+            attrition_annualised=quits_recent / per_head * 52.0 / max(len(self._quits_recent), 1),
         )
-        stats["cost"] = salary_cost + token_cost
-        stats["cost_per_durable_value"] = stats["cost"] / durable_total if durable_total > 0 else float("nan")
-        self.week_stats = stats
+        cols["cost"] = salary_cost + token_cost
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cols["cost_per_durable_value"] = np.where(durable_total > 0, cols["cost"] / durable_total, np.nan)
+        self.week_columns = cols
+
+    def _metric_index(self, composite: np.ndarray) -> np.ndarray:
+        """The metric as a dashboard shows it: each run's mean over its units relative to
+        the level when its policy started."""
+        metric, wf = self.metric, self.workforce
+        if metric.team_level:
+            exists = wf.team_headcount() > 0
+            values = np.where(exists, composite[wf.team_start], 0.0)
+            units = _Totals(metric.unit_bounds)(exists.astype(np.int64))
+            level = _Totals(metric.unit_bounds)(values) / np.maximum(units, 1)
+        else:
+            units = _Totals(self.runs.bounds)(wf.employed.astype(np.int64))
+            level = _Totals(self.runs.bounds)(np.where(wf.employed, composite, 0.0)) / np.maximum(units, 1)
+        start = metric.start_reference
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where((np.abs(start) < EPS) | (units == 0), np.nan, level / start)
+
+    def run_row(self, run: int = 0) -> dict[str, Any]:
+        """Run `run`'s row of the week just recorded, as Python numbers."""
+        return {name: values[run].item() for name, values in self.week_columns.items()}
+
+
+class _Totals:
+    """Sums over each run's slots (or teams), slot after slot: the same for a run alone or
+    beside others, whatever its place in the arrays."""
+
+    def __init__(self, bounds: np.ndarray):
+        self.starts = bounds[:-1]
+        self.single = len(self.starts) == 1
+
+    def __call__(self, values: np.ndarray, axis: int = 0) -> np.ndarray:
+        return np.add.reduceat(values, self.starts, axis=axis)
+
+
+class OrgModel(Organisations, mesa.Model):
+    """An organisation of `org.n_employees` posts in teams, under `regime`.
+
+    Every Config parameter is a keyword, so `mesa.batch_run` and SolaraViz's `model_params`
+    set any of them as they set a Mesa example's: a section's key by its own name
+    (`org.n_employees` as `n_employees`, `org.burn_in_weeks` as `burn_in_weeks`,
+    `behaviour.judgement_noise` as `judgement_noise`), a top-level key as it is (`seed`,
+    `gaming`), and `section__key` for a name two sections share (none today); the full list is
+    `sim.core.presets.LEVERS`, and `help(OrgModel)` shows them. They are set on top of `config`
+    (defaults when None), `regime` (a preset's name or a RegimeConfig) first. None leaves a
+    key as it is.
+
+    `rng=None` is fresh entropy, as in Mesa: pass `rng=config.seed` (or any seed) for a
+    reproducible run; `seed=` sets `config.seed` and seeds the model with it, as the command
+    line does (Mesa 3.5's `batch_run(..., rng=[...])` passes its seeds this way). Giving both
+    is refused. `running` turns False at the horizon (`org.weeks`). The DataCollector holds the
+    initial state (the steady week before the run, `week` -1) and then one row per step: row k
+    is Mesa's step k and week k - 1. `weekly()` gives the weeks alone, as the data contract's
+    weekly table. With `collect_agents=True` it also records each employee's state
+    (AGENT_REPORTERS) every step. `grid` places each post in a Mesa grid, one column per team.
+    The dynamics are `Organisations`' (the batched engine) with one run.
+    """
+
+    def __init__(
+        self,
+        config: Config | DictConfig | dict | None = None,
+        *,
+        regime: str | RegimeConfig | None = None,
+        rng: RNGLike | SeedLike | None = None,
+        collect_agents: bool = False,
+        **parameters: Any,
+    ):
+        if "seed" in parameters and rng is not None:
+            raise ConfigError(
+                "rng and seed: give the seed once; with mesa.batch_run pass the seeds as "
+                "batch_run(OrgModel, parameters, rng=[...]), not inside parameters"
+            )
+        cfg = with_levers(config, regime, **parameters)
+        if parameters.get("seed") is not None:
+            rng = cfg.seed  # as the command line seeds it
+        mesa.Model.__init__(self, rng=rng)  # the seed also keys the burn-in's cache
+        self._grid: OrthogonalMooreGrid | None = None  # built when first asked for (`grid`)
+        self.employees: list[Employee | None] = [None] * cfg.org.n_employees
+        self._week_stats: dict[str, Any] = {}
+        self._week_stats_of: dict[str, np.ndarray] | None = None
+        Organisations.__init__(self, [cfg], [self.rng], [rng])
+        self.datacollector = _DataCollector(
+            model_reporters={name: (lambda m, name=name: m.week_stats[name]) for name in self.weekly_columns},
+            agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None,
+        )
+        self.datacollector.collect(self)
+
+    @property
+    def week_stats(self) -> dict[str, Any]:
+        """The figures of the week just run (the weekly table's row)."""
+        if self._week_stats_of is not self.week_columns:
+            self._week_stats, self._week_stats_of = self.run_row(0), self.week_columns
+        return self._week_stats
+
+    @property
+    def reference(self) -> dict[str, float]:
+        return self.references[0]
+
+    @property
+    def alignment(self) -> float:
+        """Baker's alignment of the score with real contribution, set when the policy starts."""
+        return float(self._alignment[0])
+
+    @property
+    def at_risk(self) -> dict[str, float]:
+        return self.facts()["at_risk"]
+
+    @property
+    def quit_counts(self) -> dict[str, int]:
+        return self.facts()["quit_counts"]
+
+    @property
+    def departure_cost(self) -> float:
+        return float(self._departure_cost[0])
+
+    @property
+    def grid(self) -> OrthogonalMooreGrid:
+        """The posts as a Mesa grid, for SolaraViz's space components: the cell (team, place
+        in the team) holds the person in that post, so each column is a team and a hire takes
+        the cell of the person they replace. It shows who works with whom; the dynamics read
+        teams from the workforce, not the grid's neighbours. Built on first use, so runs that
+        never draw it do not pay for it."""
+        if self._grid is None:
+            wf = self.workforce
+            self._grid = OrthogonalMooreGrid((wf.n_teams, wf.team_size), capacity=1, random=self.random)
+            for agent in self.employees:
+                if agent is not None:
+                    agent.cell = self._grid[self._post(agent.slot)]
+        return self._grid
+
+    def _post(self, slot: int) -> tuple[int, int]:
+        return divmod(slot, self.workforce.team_size)
+
+    def weekly(self) -> pd.DataFrame:
+        """The weeks run so far, one row each (the DataCollector's rows after the initial state)."""
+        return self.datacollector.get_model_vars_dataframe().iloc[1:].reset_index(drop=True)
+
+    def step(self) -> None:
+        self._week(self.steps - 1)  # Mesa counts the step under way
+        self.datacollector.collect(self)
+        if self.steps >= self.config.org.weeks:
+            self.running = False  # the horizon: Mesa's runners and SolaraViz stop here
+
+    def _seat(self, slots: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """Mesa agents for these posts, with new ids or, for a restored burn-in, the ids of the
+        people who hold them; returns their ids."""
+        agents = [Employee(self, int(slot)) for slot in slots]
+        for k, agent in enumerate(agents):
+            if ids is not None:
+                agent.unique_id = int(ids[k])
+            self.employees[agent.slot] = agent
+            if self._grid is not None:
+                agent.cell = self._grid[self._post(agent.slot)]
+        return np.array([a.unique_id for a in agents], dtype=np.int64)
+
+    def _leave(self, slots: np.ndarray) -> None:
+        for slot in slots:
+            self.employees[slot].remove()
+            self.employees[slot] = None
 
 
 class _DataCollector(mesa.DataCollector):
@@ -671,6 +832,14 @@ def _signature() -> inspect.Signature:
 OrgModel.__init__.__signature__ = _signature()  # type: ignore[attr-defined]
 
 
+def burn_in_key(cfg: Config, seed: Any, telemetry_at_start: bool) -> str | None:
+    """The burn-in cache's key of a run seeded with an integer, if it has a burn-in."""
+    seeded = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
+    if not seeded or cfg.org.burn_in_weeks <= 0:
+        return None
+    return burn_in_cache.key(cfg, int(seed), telemetry_at_start)
+
+
 def settled_fluency(wf: Workforce, prod: ProductionConfig) -> np.ndarray:
     """AI fluency of an established team: each person's fluency at hire carried forward over
     their tenure, learning at the pace of their split and losing what tools make obsolete."""
@@ -692,20 +861,30 @@ def _percentile_among(values: np.ndarray, slots: np.ndarray, mask: np.ndarray) -
     return (below + at_or_below) / (2.0 * max(len(field), 1))
 
 
-def _rank_correlation(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> float:
-    """Spearman correlation over masked entries; over an even sample of at most
+def _rank_correlation(a: np.ndarray, b: np.ndarray, mask: np.ndarray, runs: Runs) -> np.ndarray:
+    """Each run's Spearman correlation over masked entries; over an even sample of at most
     CORRELATION_SAMPLE of them in very large organisations."""
     idx = np.flatnonzero(mask)
-    if len(idx) < 3:
-        return float("nan")
-    idx = idx[:: -(-len(idx) // CORRELATION_SAMPLE)]
+    run = runs.of_slot[idx]
+    heads = np.bincount(run, minlength=runs.count)
+    start = np.concatenate([[0], np.cumsum(heads)])
+    step = np.maximum(-(-heads // CORRELATION_SAMPLE), 1)
+    keep = (np.arange(len(idx)) - start[run]) % step[run] == 0
+    idx, run = idx[keep], run[keep]
     sample = np.zeros(len(a), dtype=bool)
     sample[idx] = True
-    ra = percentile(a, sample)[idx]
-    rb = percentile(b, sample)[idx]
-    if ra.std() == 0 or rb.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(ra, rb)[0, 1])
+    ra = percentile(a, sample, runs)[idx]
+    rb = percentile(b, sample, runs)[idx]
+    total = _Totals(np.concatenate([[0], np.cumsum(np.bincount(run, minlength=runs.count))]))
+    n = np.maximum(np.bincount(run, minlength=runs.count), 1)
+    da = ra - (total(ra) / n)[run] if len(idx) else ra
+    db = rb - (total(rb) / n)[run] if len(idx) else rb
+    if not len(idx):
+        return np.full(runs.count, np.nan)
+    spread = total(da * da) * total(db * db)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = total(da * db) / np.sqrt(spread)
+    return np.where((np.bincount(run, minlength=runs.count) >= 3) & (spread > 0), r, np.nan)
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.core.config import ProductionConfig
 from sim.model.gaming import Repertoire
+from sim.model.runs import column_totals
 
 WORK: tuple[str, ...] = ("craft", "ai", "quality", "learning")
 CRAFT, AI, QUALITY, LEARNING = range(len(WORK))
@@ -177,7 +178,7 @@ def work_week(
     output_per_hour = skill * efficiency * np.maximum(1.0 + team_help, 0.0) / WEEK
     multiplier = ai_multiplier(fluency, prod)
     believed = multiplier + seen.ai_optimism  # shipped volume is visible; its worth is not
-    work_hours = activity_hours[:GAMING].sum(axis=0)  # more real work, more tasks; gaming takes none on
+    work_hours = column_totals(activity_hours[:GAMING])  # more real work, more tasks; gaming takes none on
     ai_capacity = prod.ai_task_hours * token_need * np.maximum(work_hours / WEEK, 1e-9)
     craft_value = output_per_hour * craft_h
     useful_ai_h = np.maximum(ai_h - prod.ai_setup_hours, 0.0)

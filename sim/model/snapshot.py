@@ -21,33 +21,41 @@ import numpy as np
 from sim.model.production import WeekOfWork
 
 if TYPE_CHECKING:
-    from sim.model.organisation import OrgModel
+    from sim.model.organisation import Organisations
 
 WEEK_ARRAYS = tuple(f.name for f in fields(WeekOfWork) if f.name not in ("gaming", "prod", "lost"))
 
 
-def capture(model: OrgModel) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    wf, week = model.workforce, model.last_week
+# The workforce's layout, which its constructor rebuilds (and numbers across a batch).
+LAYOUT = ("team", "team_headcount_max", "team_start", "needs_ai")
+
+
+def capture(model: Organisations, run: int = 0) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Run `run`'s state after the burn-in: its slots of every array, its generator."""
+    wf, week, part = model.workforce, model.last_week, model.runs.slices[run]
     assert week is not None  # the burn-in ends with a week
-    workforce = {name: value for name, value in vars(wf).items() if isinstance(value, np.ndarray)}
-    arrays = {f"wf.{name}": value.copy() for name, value in workforce.items()}
-    arrays["pipelines"] = model._pipelines.copy()
+    arrays = {
+        f"wf.{name}": value[..., part].copy()
+        for name, value in vars(wf).items()
+        if isinstance(value, np.ndarray) and name not in LAYOUT
+    }
+    arrays["pipelines"] = model._pipelines[..., part].copy()
     cached = []
     for name in WEEK_ARRAYS:
-        arrays[f"week.{name}"] = getattr(week, name).copy()
+        arrays[f"week.{name}"] = getattr(week, name)[..., part].copy()
     for name, value in vars(week).items():  # cached properties already computed
         if name not in WEEK_ARRAYS and isinstance(value, np.ndarray):
-            arrays[f"cached.{name}"] = value.copy()
+            arrays[f"cached.{name}"] = value[..., part].copy()
             cached.append(name)
-    for part in ("gaming", "lost"):
-        for name, value in getattr(week, part).items():
-            arrays[f"{part}.{name}"] = np.asarray(value).copy()
+    for group in ("gaming", "lost"):
+        for name, value in getattr(week, group).items():
+            arrays[f"{group}.{name}"] = np.asarray(value)[..., part].copy()
     meta = {
-        "rng": model.rng.bit_generator.state,
-        "next_agent_id": _next_agent_id(model),
-        "quits_recent": list(model._quits_recent),
-        "typical": model.judgement.typical,
-        "typical_tokens": model.judgement.typical_tokens,
+        "rng": model.runs.generators[run].bit_generator.state,
+        "next_agent_id": _next_agent_id(model, run),
+        "quits_recent": [int(q[run]) for q in model._quits_recent],
+        "typical": float(model.judgement.typical_run[run]),
+        "typical_tokens": float(model.judgement.typical_tokens_run[run]),
         "weeks_recorded": model.metric.weeks_recorded,
         "cached": cached,
         "gaming": list(week.gaming),
@@ -56,33 +64,57 @@ def capture(model: OrgModel) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     return arrays, meta
 
 
-def restore(model: OrgModel, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> WeekOfWork:
-    """Put a captured state into `model` (built but not yet founded); return last week."""
-    wf = model.workforce
-    for name, value in arrays.items():
-        if name.startswith("wf."):
-            setattr(wf, name[3:], np.array(value, copy=True))
-    model._pipelines = np.array(arrays["pipelines"], copy=True)
+def restore(model: Organisations, states: list[tuple[dict[str, np.ndarray], dict[str, Any]]]) -> WeekOfWork:
+    """Put each run's captured state (`states`, run by run) into `model` (built but not yet
+    founded); return last week."""
+    wf, runs = model.workforce, model.runs
+    for (arrays, _), part in zip(states, runs.slices, strict=True):
+        for name, value in arrays.items():
+            if name.startswith("wf."):
+                getattr(wf, name[3:])[..., part] = value
+        model._pipelines[..., part] = arrays["pipelines"]
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([arrays[name] for arrays, _ in states], axis=-1)
+
+    first = states[0][1]
+    lost = sorted({name for _, meta in states for name in meta["lost"]})
+    zeros = np.zeros(runs.n)
     week = WeekOfWork(
-        **{name: np.array(arrays[f"week.{name}"], copy=True) for name in WEEK_ARRAYS},
-        gaming={name: np.array(arrays[f"gaming.{name}"], copy=True) for name in meta["gaming"]},
+        **{name: joined(f"week.{name}") for name in WEEK_ARRAYS},
+        gaming={name: joined(f"gaming.{name}") for name in first["gaming"]},
         prod=model.config.production,
-        lost={name: np.array(arrays[f"lost.{name}"], copy=True) for name in meta["lost"]},
+        lost={  # a run that claimed nothing lost nothing
+            name: np.concatenate(
+                [
+                    arrays.get(f"lost.{name}", zeros[part])
+                    for (arrays, _), part in zip(states, runs.slices, strict=True)
+                ]
+            )
+            for name in lost
+        },
     )
-    for name in meta["cached"]:
-        vars(week)[name] = np.array(arrays[f"cached.{name}"], copy=True)
-    model._quits_recent.extend(meta["quits_recent"])
-    model.judgement.typical = meta["typical"]
-    model.judgement.typical_tokens = meta["typical_tokens"]
-    model.metric.weeks_recorded = meta["weeks_recorded"]
-    model.rng.bit_generator.state = meta["rng"]
+    for name in set.intersection(*(set(meta["cached"]) for _, meta in states)):
+        vars(week)[name] = joined(f"cached.{name}")
+    model._quits_recent.extend(
+        np.array([meta["quits_recent"][k] for _, meta in states], dtype=np.int64)
+        for k in range(len(first["quits_recent"]))
+    )
+    model.judgement.typical_run = np.array([meta["typical"] for _, meta in states])
+    model.judgement.typical_tokens_run = np.array([meta["typical_tokens"] for _, meta in states])
+    model.metric.weeks_recorded = first["weeks_recorded"]
+    for r, (_, meta) in enumerate(states):
+        runs.generators[r].bit_generator.state = meta["rng"]
     employed = np.flatnonzero(wf.employed)
     model._seat(employed, wf.person_id[employed])
-    _set_next_agent_id(model, meta["next_agent_id"])
+    for r, (_, meta) in enumerate(states):
+        _set_next_agent_id(model, meta["next_agent_id"], r)
     return week
 
 
-def _next_agent_id(model: mesa.Model) -> int:
+def _next_agent_id(model: Organisations, run: int = 0) -> int:
+    if not isinstance(model, mesa.Model):  # the engine alone numbers its people itself
+        return int(model._next_id[run])
     if hasattr(model, "agent_id_counter"):  # Mesa 3.4 and later
         return int(model.agent_id_counter)
     counter = mesa.Agent._ids[model]  # Mesa 3.3: one itertools.count per model
@@ -91,8 +123,10 @@ def _next_agent_id(model: mesa.Model) -> int:
     return int(following)
 
 
-def _set_next_agent_id(model: mesa.Model, following: int) -> None:
-    if hasattr(model, "agent_id_counter"):
+def _set_next_agent_id(model: Organisations, following: int, run: int = 0) -> None:
+    if not isinstance(model, mesa.Model):
+        model._next_id[run] = following
+    elif hasattr(model, "agent_id_counter"):
         model.agent_id_counter = following
     else:
         mesa.Agent._ids[model] = itertools.count(following)

@@ -23,7 +23,7 @@ from sim.model.workforce import Workforce
 
 
 def update_trust(wf: Workforce, cfg: TrustConfig, *, monitored: bool, pressure: float) -> None:
-    erosion = np.full(wf.n, cfg.monitoring_erosion if monitored else 0.0)
+    erosion = np.zeros(wf.n) + (cfg.monitoring_erosion if monitored else 0.0)
     if pressure > 0:
         misaligned = 1.0 - np.clip(np.nan_to_num(wf.influence, nan=1.0), 0.0, 1.0)
         erosion = erosion + cfg.misalignment_erosion * pressure * misaligned

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.config import TurnoverConfig
+from sim.model.runs import Runs
 from sim.model.wellbeing import effort_reward_ratio
 from sim.model.workforce import Workforce
 
@@ -22,12 +23,15 @@ from sim.model.workforce import Workforce
 MAX_LOG_HAZARD = 30.0
 
 
-def weekly_hazard(annual_rate: float) -> float:
+def weekly_hazard(annual_rate: float | np.ndarray) -> float | np.ndarray:
     return -np.log1p(-annual_rate) / 52.0
 
 
 def quit_probability(
-    wf: Workforce, cfg: TurnoverConfig, sustainable_hours: float, trust_effect: float = 0.0
+    wf: Workforce,
+    cfg: TurnoverConfig,
+    sustainable_hours: float | np.ndarray,
+    trust_effect: float | np.ndarray = 0.0,
 ) -> np.ndarray:
     imbalance = np.maximum(effort_reward_ratio(wf, sustainable_hours) - 1.0, 0.0)
     hazard = (
@@ -48,20 +52,23 @@ def quit_probability(
 def quits(
     wf: Workforce,
     cfg: TurnoverConfig,
-    sustainable_hours: float,
-    rng: np.random.Generator,
-    trust_effect: float = 0.0,
+    sustainable_hours: float | np.ndarray,
+    runs: Runs,
+    trust_effect: float | np.ndarray = 0.0,
 ) -> np.ndarray:
     """Slots whose occupant quits this week."""
     p = quit_probability(wf, cfg, sustainable_hours, trust_effect)
-    return np.flatnonzero(rng.random(wf.n) < p)
+    return np.flatnonzero(runs.draw(lambda rng, r, k: rng.random(k)) < p)
 
 
-def forced_ranking(wf: Workforce, share: float, rng: np.random.Generator) -> np.ndarray:
-    """Slots of the lowest-scored `share` of employees, ties broken at random."""
-    employed = np.flatnonzero(wf.employed)
-    n_fired = int(np.floor(share * len(employed)))
-    if n_fired == 0:
-        return employed[:0]
-    order = np.lexsort((rng.random(len(employed)), wf.score[employed]))
-    return employed[order[:n_fired]]
+def forced_ranking(wf: Workforce, share: float, runs: Runs) -> np.ndarray:
+    """Slots of the lowest-scored `share` of each organisation's employees, ties broken at
+    random: lowest first, run after run."""
+    fired = []
+    for rng, part in zip(runs.generators, runs.slices, strict=True):
+        employed = np.flatnonzero(wf.employed[part]) + part.start
+        n_fired = int(np.floor(share * len(employed)))
+        if n_fired:
+            order = np.lexsort((rng.random(len(employed)), wf.score[employed]))
+            fired.append(employed[order[:n_fired]])
+    return np.concatenate(fired) if fired else np.empty(0, dtype=np.int64)

@@ -17,10 +17,11 @@ import numpy as np
 
 from sim.core.config import WellbeingConfig
 from sim.model.production import WeekOfWork
+from sim.model.runs import Runs
 from sim.model.workforce import Workforce
 
 
-def effort_reward_ratio(wf: Workforce, sustainable_hours: float) -> np.ndarray:
+def effort_reward_ratio(wf: Workforce, sustainable_hours: float | np.ndarray) -> np.ndarray:
     """Effort (hours against the sustainable level) over reward (1 at a median evaluation,
     0.5 at the bottom, 1.5 at the top): above 1, people give more than they get."""
     return (wf.worked_hours / sustainable_hours) / (0.5 + wf.reward)
@@ -43,7 +44,7 @@ def strain_and_recover(
     team_help: np.ndarray,
     expected_volume: np.ndarray,
     cfg: WellbeingConfig,
-    rng: np.random.Generator,
+    runs: Runs,
 ) -> None:
     worked = wf.worked_hours
     hours = np.maximum(worked, 1e-9)
@@ -54,7 +55,7 @@ def strain_and_recover(
     standing_gap = (1.0 - pressure) * cfg.informal_anxiety * (1.0 - informal) + pressure * (1.0 - wf.score)
     strain = (
         cfg.base_strain
-        + cfg.life_shock_sd * rng.standard_normal(wf.n)
+        + cfg.life_shock_sd * runs.draw(lambda rng, r, k: rng.standard_normal(k))
         + cfg.overwork_strain * over
         + cfg.anxiety_strain * wf.career_concern * standing_gap
         + cfg.dissonance_strain * wf.integrity * gaming_share

@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.core.config import Config
 from sim.model.production import AI, CRAFT, GAMING, WORK
+from sim.model.runs import Runs, at, column_totals
 
 TRAITS = ("skill", "integrity", "career_concern", "resilience", "token_need", "outside_option")
 
@@ -26,15 +27,23 @@ class Workforce:
     outside_option: np.ndarray
 
     def __init__(
-        self, n_slots: int, team_size: int, n_activities: int = len(WORK), needs_ai: np.ndarray | None = None
+        self,
+        n_slots: int,
+        team_size: int,
+        n_activities: int = len(WORK),
+        needs_ai: np.ndarray | None = None,
+        team: np.ndarray | None = None,
     ):
         self.n = n_slots
         self.team_size = team_size
         # Activities that need AI tools, closed to hires where there are none.
         self.needs_ai = np.arange(n_activities) == AI if needs_ai is None else needs_ai
-        self.team = np.arange(n_slots) // team_size
+        # Teams are runs of consecutive slots; in a batch (`sim.model.runs`) each run's teams
+        # follow the previous run's, so `team` is given.
+        self.team = np.arange(n_slots) // team_size if team is None else team
         self.n_teams = int(self.team[-1]) + 1
         self.team_headcount_max = np.bincount(self.team)
+        self.team_start = np.searchsorted(self.team, np.arange(self.n_teams))
         zeros = lambda: np.zeros(n_slots)  # noqa: E731
         self.employed = np.zeros(n_slots, dtype=bool)
         self.person_id = np.full(n_slots, -1, dtype=np.int64)
@@ -99,44 +108,54 @@ class Workforce:
         return tuple(means)
 
     def best_rewarded(self) -> np.ndarray:
-        """Per team, the slot of its best-rewarded employed member (any slot if none)."""
-        reward = np.full(self.n_teams * self.team_size, -np.inf)  # teams are consecutive slots
-        reward[: self.n] = np.where(self.employed, self.reward, -np.inf)
-        rows = reward.reshape(self.n_teams, self.team_size)[:, ::-1]  # ties: the last slot
-        best = self.team_size - 1 - rows.argmax(axis=1)
-        return np.minimum(np.arange(self.n_teams) * self.team_size + best, self.n - 1)
+        """Per team, the slot of its best-rewarded employed member (ties and empty teams:
+        the team's last slot)."""
+        reward = np.where(self.employed, self.reward, -np.inf)
+        best = np.maximum.reduceat(reward, self.team_start)
+        candidates = np.where(reward == best[self.team], np.arange(self.n), -1)
+        return np.maximum.reduceat(candidates, self.team_start)
 
-    def hire(
-        self, slots: np.ndarray, ids: np.ndarray, week: int, cfg: Config, rng: np.random.Generator
-    ) -> None:
-        """Fill vacant slots with new people: draw their traits and their starting habits. The
-        token need is the post's (the work the role does), so a replacement keeps it."""
+    def hire(self, slots: np.ndarray, ids: np.ndarray, week: int, cfg: Config, runs: Runs) -> None:
+        """Fill vacant slots (sorted) with new people: draw their traits and their starting
+        habits, each run's from its own generator. The token need is the post's (the work the
+        role does), so a replacement keeps it."""
         k = len(slots)
         if k == 0:
             return
         w = cfg.workforce
-        self.skill[slots] = rng.lognormal(0.0, w.skill_sd, k)
-        self.integrity[slots] = rng.beta(w.integrity_a, w.integrity_b, k)
-        self.career_concern[slots] = rng.beta(w.career_concern_a, w.career_concern_b, k)
-        self.resilience[slots] = rng.lognormal(0.0, w.resilience_sd, k)
-        need = rng.lognormal(0.0, w.token_need_sd, k)  # a post's role is drawn when it is first filled
+        each = [c.workforce for c in runs.configs]  # the run's own numbers, for its draws
+
+        def draw(method: str, *parameters: str, size: tuple[int, ...] = ()) -> np.ndarray:
+            def make(rng: np.random.Generator, r: int, count: int) -> np.ndarray:
+                if count == 0:
+                    return np.empty((*size, 0))
+                return getattr(rng, method)(*_values(each[r], parameters), (*size, count) if size else count)
+
+            return runs.draw(make, among=slots)
+
+        self.skill[slots] = draw("lognormal", "0", "skill_sd")
+        self.integrity[slots] = draw("beta", "integrity_a", "integrity_b")
+        self.career_concern[slots] = draw("beta", "career_concern_a", "career_concern_b")
+        self.resilience[slots] = draw("lognormal", "0", "resilience_sd")
+        need = draw("lognormal", "0", "token_need_sd")  # a post's role is drawn when it is first filled
         self.token_need[slots] = np.where(self.token_need[slots] > 0, self.token_need[slots], need)
-        self.outside_option[slots] = self.skill[slots] * rng.lognormal(0.0, w.outside_option_sd, k)
-        self.fluency[slots] = rng.beta(w.fluency_a, w.fluency_b, k)
+        self.outside_option[slots] = self.skill[slots] * draw("lognormal", "0", "outside_option_sd")
+        self.fluency[slots] = draw("beta", "fluency_a", "fluency_b")
         self.fluency_at_hire[slots] = self.fluency[slots]
         n_activities = len(self.shares)
         own = np.zeros((n_activities, k))
         work = np.array([w.initial_split.get(a, 0.0) for a in WORK], dtype=float)[:, None]
-        own[:GAMING] = np.maximum(work + rng.normal(0.0, w.habit_noise, (GAMING, k)), 0.0)
-        if w.theater_habit > 0 and w.gaming_inclined_share > 0 and n_activities > GAMING:
-            inclined = rng.random(k) < w.gaming_inclined_share  # most never game (S1)
-            habit = w.theater_habit / w.gaming_inclined_share
-            own[GAMING:] = rng.exponential(habit, (n_activities - GAMING, k)) * inclined
-        own[AI] *= rng.random(k) >= w.non_adopter_share
+        own[:GAMING] = np.maximum(work + draw("normal", "0", "habit_noise", size=(GAMING,)), 0.0)
+        if (
+            w.theater_habit > 0 and w.gaming_inclined_share > 0 and n_activities > GAMING
+        ):  # shared (runs.structure)
+            inclined = draw("random") < at(w.gaming_inclined_share, slots)  # most never game (S1)
+            own[GAMING:] = draw("exponential", "habit", size=(n_activities - GAMING,)) * inclined
+        own[AI] *= draw("random") >= at(w.non_adopter_share, slots)
         if not cfg.production.ai_available:
             own[self.needs_ai] = 0.0
-        own[CRAFT, own.sum(axis=0) == 0] = 1.0  # a hire left with no habit at all works by hand
-        own /= own.sum(axis=0)
+        own[CRAFT, column_totals(own) == 0] = 1.0  # a hire left with no habit at all works by hand
+        own /= column_totals(own)
         team = self.team[slots]
         headcount = self.team_headcount()
         has_team = headcount[team] > 0
@@ -145,9 +164,10 @@ class Workforce:
             return self.team_mean(values, headcount)[team]  # each hire's team's
 
         mentor = self.best_rewarded()[team]  # whose way of working a hire is shown (Braganza 2022)
-        conform = np.where(has_team, cfg.behaviour.onboarding_conformity, 0.0)
+        conform = np.where(has_team, at(cfg.behaviour.onboarding_conformity, slots), 0.0)
         self.shares[:, slots] = conform * self.shares[:, mentor] + (1.0 - conform) * own
-        self.hours[slots] = np.where(has_team, teams_mean(self.hours), cfg.wellbeing.sustainable_hours - 2.0)
+        first_week = at(cfg.wellbeing.sustainable_hours, slots) - 2.0
+        self.hours[slots] = np.where(has_team, teams_mean(self.hours), first_week)
         self.worked_hours[slots] = self.hours[slots]
         self.expectation[slots] = np.where(has_team, teams_mean(self.expectation), 0.0)
         self.exhaustion[slots] = 0.0
@@ -157,7 +177,7 @@ class Workforce:
         self.reward[slots] = 0.5
         self.contribution[slots] = np.where(has_team, teams_mean(self.contribution), 0.0)
         self.impression[slots] = np.where(has_team, teams_mean(self.impression), 0.0)
-        self.halo[slots] = rng.standard_normal(k)
+        self.halo[slots] = draw("standard_normal")
         self.trust[slots] = 1.0
         for inherited in (self.alignment, self.influence):  # the score a hire faces is their team's
             known = np.where(np.isnan(inherited), 0.0, inherited)
@@ -190,9 +210,23 @@ class Workforce:
         """Average weekly contribution over each person's time here."""
         return self.contribution_total / np.maximum(self.weeks_worked, 1.0)
 
-    def vacate(self, slots: np.ndarray, refill_week: int) -> None:
+    def vacate(self, slots: np.ndarray, refill_week: int | np.ndarray) -> None:
         self.employed[slots] = False
         self.person_id[slots] = -1
         self.hours[slots] = 0.0
         self.worked_hours[slots] = 0.0
         self.refill_week[slots] = refill_week
+
+
+def _values(w: object, names: tuple[str, ...]) -> list[float]:
+    """A run's parameters of a draw, by name ("0" is zero; "habit" the habit of those inclined
+    to game, so that the share who game does not change how much gaming there is)."""
+    out = []
+    for name in names:
+        if name == "0":
+            out.append(0.0)
+        elif name == "habit":
+            out.append(w.theater_habit / w.gaming_inclined_share)  # type: ignore[attr-defined]
+        else:
+            out.append(getattr(w, name))
+    return out

@@ -1,0 +1,165 @@
+"""Several organisations advanced together: each run's posts laid end to end.
+
+A batch of runs is one workforce whose slots are the runs' slots one after another, so a
+week's arrays are computed once for the whole batch and Python's overhead is paid once a
+week, not once a run. Teams never span runs, so what teams do together is unchanged. What
+belongs to one run stays its own: every random draw comes from the run's own generator, in
+the order the run alone would make it, and whatever ranks or averages over an organisation
+(percentiles, leaderboards, anchors, the weekly figures) is taken over the run's slots
+only. A run in a batch therefore gives the same tables as the same run alone, bit for bit
+(`tests/test_batch.py`).
+
+Runs in one batch share their structure (`structure`): the horizon, the burn-in, the
+review period, the durability window, the regime and the gaming repertoire, and the
+switches that decide whether a draw is made at all. Their numbers may differ: a parameter
+that differs between runs becomes an array over the slots (`merged`), which the mechanisms'
+elementwise arithmetic reads as it reads a number.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.core.config import Config
+
+# Keys that must be the same in every run of a batch: they shape the arrays or the calendar.
+SHARED_KEYS = (
+    "org.weeks",
+    "org.burn_in_weeks",
+    "org.review_period",
+    "production.durability_weeks",
+    "production.ai_available",
+    "workforce.initial_split",
+    "behaviour.adaptation",
+    "regime",
+    "gaming",
+)
+NOT_MODEL = ("seed", "replicates", "compare", "output")  # how a run is launched and saved
+
+
+def structure(cfg: Config) -> tuple:
+    """What runs batched together must share: `SHARED_KEYS`, and every switch that decides
+    whether a run draws from its generator at all (a draw skipped in one run and made in
+    another would need two different weeks)."""
+    w, b = cfg.workforce, cfg.behaviour
+    shared = tuple(repr(_get(cfg, key)) for key in SHARED_KEYS)
+    switches = (
+        b.judgement_noise > 0,
+        b.imitation > 0,
+        w.theater_habit > 0 and w.gaming_inclined_share > 0,
+        cfg.org.ramp_weeks > 0,
+    )
+    return shared + switches
+
+
+def _get(cfg: Any, key: str) -> Any:
+    for part in key.split("."):
+        cfg = getattr(cfg, part)
+    return cfg
+
+
+class Runs:
+    """The runs of a batch: their configs, generators and slots (`bounds[r]:bounds[r+1]`)."""
+
+    def __init__(self, configs: Sequence[Config], generators: Sequence[np.random.Generator]):
+        if len(configs) != len(generators) or not configs:
+            raise ValueError("a batch needs one generator per config, and at least one run")
+        shapes = {structure(c) for c in configs}
+        if len(shapes) > 1:
+            raise ValueError("runs batched together must share their structure (sim.model.runs.structure)")
+        self.configs = list(configs)
+        self.generators = list(generators)
+        self.count = len(configs)
+        self.sizes = np.array([c.org.n_employees for c in configs], dtype=np.int64)
+        self.bounds = np.concatenate([[0], np.cumsum(self.sizes)])
+        self.n = int(self.bounds[-1])
+        self.of_slot = np.repeat(np.arange(self.count), self.sizes)
+        self.slices = [
+            slice(int(lo), int(hi)) for lo, hi in zip(self.bounds[:-1], self.bounds[1:], strict=True)
+        ]
+        team_sizes = np.array([c.org.team_size for c in configs], dtype=np.int64)
+        teams = -(-self.sizes // team_sizes)
+        self.team_bounds = np.concatenate([[0], np.cumsum(teams)])
+        # Each slot's team, numbered across the batch: run r's teams follow run r-1's.
+        local = np.arange(self.n) - self.bounds[self.of_slot]
+        self.team = self.team_bounds[self.of_slot] + local // team_sizes[self.of_slot]
+        self.team_size = team_sizes[self.of_slot]
+
+    def draw(
+        self,
+        make: Callable[[np.random.Generator, int, int], np.ndarray],
+        among: np.ndarray | None = None,
+        bounds: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Each run's draws from its own generator, laid end to end along the last axis.
+
+        `make(generator, run, k)` draws run `run`'s `k` values: one per slot, or one per slot
+        of `among` (grouped run after run) in that run, or one per unit of another layout given by its
+        `bounds` (teams: `team_bounds`)."""
+        if bounds is None:
+            bounds = self.bounds
+        counts = np.diff(bounds) if among is None else np.array([len(part) for part in self.split(among)])
+        if self.count == 1:
+            return make(self.generators[0], 0, int(counts[0]))
+        parts = [make(g, r, int(k)) for r, (g, k) in enumerate(zip(self.generators, counts, strict=True))]
+        return np.concatenate(parts, axis=-1)
+
+    def split(self, slots: np.ndarray) -> list[np.ndarray]:
+        """`slots` (grouped run after run, as `np.flatnonzero` gives them) run by run."""
+        if self.count == 1:
+            return [slots]
+        cuts = np.searchsorted(self.of_slot[slots], np.arange(self.count + 1))
+        return [slots[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)]
+
+    def per_run(self, value: Any) -> np.ndarray:
+        """A parameter of `merged` (a number, or an array over slots) as one value per run."""
+        if isinstance(value, np.ndarray):
+            return value[self.bounds[:-1]]
+        return np.full(self.count, value)
+
+
+def merged(runs: Runs) -> Config:
+    """One config for the batch: a key the runs share keeps its value; a number that differs
+    between runs becomes an array over the slots, each slot holding its run's."""
+    if runs.count == 1:
+        return runs.configs[0]
+    first = runs.configs[0]
+    out = copy.copy(first)
+    for section in fields(Config):
+        if section.name in NOT_MODEL:
+            continue
+        values = [getattr(c, section.name) for c in runs.configs]
+        if not is_dataclass(values[0]):
+            continue  # the gaming repertoire: shared (SHARED_KEYS)
+        part = copy.copy(values[0])
+        for f in fields(part):
+            each = [getattr(v, f.name) for v in values]
+            if all(e == each[0] for e in each[1:]):
+                continue
+            if not all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in each):
+                raise ValueError(f"{section.name}.{f.name} differs between runs of one batch")
+            setattr(part, f.name, np.array(each, dtype=float)[runs.of_slot])
+        setattr(out, section.name, part)
+    return out
+
+
+def at(value: Any, slots: np.ndarray) -> Any:
+    """A parameter of `merged` at some slots: the number itself, or the slots' values."""
+    return value[slots] if isinstance(value, np.ndarray) else value
+
+
+def column_totals(values: np.ndarray) -> np.ndarray:
+    """`values.sum(axis=0)`, row after row, however many columns: NumPy sums the rows of a
+    single column pairwise but of several columns one after another, which rounds
+    differently, so a person would get a different total alone than beside others."""
+    if len(values) == 0:
+        return np.zeros(values.shape[1:])
+    total = values[0].copy()
+    for row in values[1:]:
+        total += row
+    return total

@@ -1,0 +1,105 @@
+"""The batched engine: runs stepped together give the tables they give alone, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.core.run import resolve, run_model, simulate_batch
+from sim.model.runs import Runs, merged, structure
+
+SHORT = ["org.weeks=30", "org.burn_in_weeks=20"]
+
+
+def mixed_configs() -> tuple[list, list[int]]:
+    """16 runs: three regimes (one with forced ranking), different headcounts, team sizes,
+    seeds and numbers, so that most share a batch and some do not."""
+    varied = [
+        ["org.n_employees=200", "behaviour.judgement_noise=0.3"],
+        ["org.n_employees=160", "org.team_size=6", "production.ai_multiplier_expert=1.9"],
+        ["org.n_employees=240", "wellbeing.recovery=0.2", "org.salary=150000"],
+        ["org.n_employees=200", "turnover.base_attrition=0.2", "org.vacancy_weeks=3"],
+        ["org.n_employees=120", "workforce.skill_sd=0.5", "behaviour.search_step=0.08"],
+        ["org.n_employees=200", "behaviour.imitation=0.5", "workforce.non_adopter_share=0.3"],
+    ]
+    regimes = [
+        ["regime=token_leaderboard"],
+        ["regime=team_outcome"],
+        ["regime=consumption", "regime.forced_ranking=0.1"],
+    ]
+    configs, seeds = [], []
+    for k in range(16):
+        overrides = [*regimes[k % 3], *varied[k % 6], *SHORT]
+        configs.append(resolve(None, overrides))
+        seeds.append(1000 + 7 * k)
+    return configs, seeds
+
+
+def test_a_batch_of_sixteen_mixed_runs_equals_the_runs_alone(monkeypatch, tmp_path):
+    monkeypatch.setenv("GOODHART_SIM_CACHE", str(tmp_path))  # alone runs may use the cache
+    configs, seeds = mixed_configs()
+    batched = simulate_batch(configs, seeds)
+    assert len({structure(c) for c in configs}) == 3  # three batches of several runs
+    for cfg, seed, result in zip(configs, seeds, batched, strict=True):
+        alone = run_model(cfg, seed=seed)
+        pd.testing.assert_frame_equal(result.weekly, alone.weekly, check_exact=True)
+        pd.testing.assert_frame_equal(result.employees, alone.employees, check_exact=True)
+        pd.testing.assert_series_equal(result.summary, alone.summary, check_exact=True)
+
+
+def test_a_batch_does_not_depend_on_its_companions():
+    """The same run beside different companions, or in another place of the batch."""
+    configs, seeds = mixed_configs()
+    group = [k for k in range(16) if k % 3 == 0]
+    first = simulate_batch([configs[k] for k in group], [seeds[k] for k in group])
+    reordered = simulate_batch([configs[k] for k in reversed(group)], [seeds[k] for k in reversed(group)])
+    for a, b in zip(first, reversed(reordered), strict=True):
+        pd.testing.assert_frame_equal(a.weekly, b.weekly, check_exact=True)
+
+
+def test_runs_that_differ_in_structure_are_refused_in_one_batch():
+    a = resolve(None, ["regime=token_leaderboard", *SHORT])
+    b = resolve(None, ["regime=team_outcome", *SHORT])
+    with pytest.raises(ValueError, match="structure"):
+        Runs([a, b], [np.random.default_rng(0), np.random.default_rng(1)])
+
+
+def test_merged_config_holds_a_number_per_slot_where_runs_differ():
+    a = resolve(None, ["org.n_employees=100", "wellbeing.recovery=0.1", *SHORT])
+    b = resolve(None, ["org.n_employees=50", "wellbeing.recovery=0.3", *SHORT])
+    runs = Runs([a, b], [np.random.default_rng(0), np.random.default_rng(1)])
+    cfg = merged(runs)
+    assert cfg.wellbeing.recovery.tolist() == [0.1] * 100 + [0.3] * 50
+    assert cfg.wellbeing.base_strain == a.wellbeing.base_strain  # shared: a number
+    assert runs.team[99] < runs.team[100]  # teams never span runs
+
+
+def test_seeds_must_match_configs():
+    cfg = resolve(None, SHORT)
+    with pytest.raises(ValueError, match="2 configs but 1 seeds"):
+        simulate_batch([cfg, cfg], [1])
+
+
+def test_runs_that_share_a_burn_in_restore_it_in_a_batch_to_the_same_bit(monkeypatch, tmp_path):
+    """Three regimes of two organisations and seeds: each burn-in is computed once (by the
+    first regime's batch) and restored for the others; a second call restores all of them."""
+    monkeypatch.setenv("GOODHART_SIM_CACHE", str(tmp_path))
+    orgs = [["org.n_employees=150", "wellbeing.recovery=0.2"], ["org.n_employees=180"]]
+    configs, seeds = [], []
+    for regime in ("baseline", "token_leaderboard", "decoupled_telemetry"):
+        for k, org in enumerate(orgs):
+            configs.append(resolve(None, [f"regime={regime}", *org, *SHORT]))
+            seeds.append(40 + k)
+    first = simulate_batch(configs, seeds)
+    assert len(list(tmp_path.glob("*.npz"))) == 2  # one burn-in per organisation and seed
+    again = simulate_batch(configs, seeds)
+    monkeypatch.setenv("GOODHART_SIM_CACHE", "off")
+    from sim.core import burn_in_cache
+
+    burn_in_cache.forget()
+    for cfg, seed, a, b in zip(configs, seeds, first, again, strict=True):
+        computed = run_model(cfg, seed=seed)
+        pd.testing.assert_frame_equal(a.weekly, computed.weekly, check_exact=True)
+        pd.testing.assert_frame_equal(b.weekly, computed.weekly, check_exact=True)
+        pd.testing.assert_frame_equal(b.employees, computed.employees, check_exact=True)
