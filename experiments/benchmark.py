@@ -47,6 +47,11 @@ TARGET_SPEEDUP = (10_000, 30.0)
 # The last commit before Model 2.0, and how much more time per agent-week the new model may take.
 REFERENCE = "dbc4b80"
 TARGET_OVERHEAD = 1.30
+# The main branch when issue 28 (batched runs, a burn-in computed once) was filed, and its targets:
+# runs of 200 people an hour and the main job, how many times faster.
+THEN = "c469a69"
+TARGET_RUNS_AN_HOUR, TARGET_MAIN_JOB = 10.0, 3.0
+STUDY_REGIMES = ("baseline", "token_leaderboard", "team_outcome", "decoupled_telemetry", "consumption")
 
 
 def config(n: int, weeks: int = 104):
@@ -128,6 +133,65 @@ def in_subprocess(kind: str, n: int, weeks: int, tree: Path | None = None, repea
         best["cpu_s"] = cpu  # the least CPU time of any run, which may not be the fastest
     best["runs"] = repeat
     return best
+
+
+def study_timing(points: int, batched: bool) -> dict:
+    """Seconds per run of a study's runs: `points` organisations (200 people, 104 weeks after
+    the 156-week burn-in, each with its own recovery rate and seed) under each of
+    STUDY_REGIMES, one after another with `run_model` (as studies ran them), or together with
+    `simulate_batch` from an empty burn-in cache (as they run them now)."""
+    from sim.core import run as runner
+
+    configs, seeds = [], []
+    for point in range(points):
+        for regime in STUDY_REGIMES:
+            overrides = [
+                f"regime={regime}",
+                "org.n_employees=200",
+                f"wellbeing.recovery={0.10 + 0.01 * point}",
+            ]
+            configs.append(runner.resolve(None, overrides))
+            seeds.append(point)
+    with tempfile.TemporaryDirectory(prefix="benchmark-study-") as folder:
+        os.environ["GOODHART_SIM_CACHE"] = folder
+        cpu, start = time.process_time(), time.perf_counter()
+        if batched:
+            runner.simulate_batch(configs, seeds)
+        else:
+            for cfg, seed in zip(configs, seeds, strict=True):
+                runner.run_model(cfg, seed=seed)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"runs": len(configs), "wall_s": wall, "cpu_s": cpu, "per_run_s": cpu / len(configs)}
+
+
+def main_job_timing(tree: Path | None) -> dict | None:
+    """The main job (`python -m sim`, the defaults) in a fresh process and folder, from an
+    empty burn-in cache: wall seconds and the child's CPU seconds."""
+    with tempfile.TemporaryDirectory(prefix="benchmark-main-job-") as folder:
+        env = {
+            **os.environ,
+            "GOODHART_SIM_CACHE": str(Path(folder) / "cache"),
+            "PYTHONPATH": str(tree or REPOSITORY),
+            "MPLBACKEND": "Agg",
+        }
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "sim", f"hydra.run.dir={folder}/out"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"  main job ({'then' if tree else 'now'}): failed ({last})", file=sys.stderr)
+        return None
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu}
 
 
 def burn_in_cache_timing(n: int) -> dict:
@@ -371,6 +435,58 @@ def report(
     return "\n".join(out)
 
 
+def study(then: str, points: int) -> None:
+    """Runs an hour and the main job, side by side with commit `then`, each in a fresh process."""
+    regimes = len(STUDY_REGIMES)
+    print(f"Runs of 200 people x 104 weeks (after a 156-week burn-in), {regimes} regimes of {points} ")
+    print(f"organisations; then = {describe(then)}")
+    with tempfile.TemporaryDirectory(prefix="benchmark-then-") as scratch:
+        try:
+            tree: Path | None = extract(then, Path(scratch))
+        except (OSError, subprocess.CalledProcessError):
+            print(f"  {then}: cannot extract; skipped", file=sys.stderr)
+            tree = None
+        rows, figures = [], {}
+        for label, where, batched in (("then, one by one", tree, False), ("now, batched", None, True)):
+            if label.startswith("then") and where is None:
+                continue
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--one-study", str(points)]
+            cmd += ["batched" if batched else "alone"] + (["--tree", str(where)] if where else [])
+            print(f"  timing {label}", file=sys.stderr, flush=True)
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(f"  {label}: failed", file=sys.stderr)
+                continue
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            figures[label] = r
+            rows.append(
+                [
+                    label,
+                    str(r["runs"]),
+                    f"{r['cpu_s']:.1f}",
+                    f"{1e3 * r['per_run_s']:.0f}",
+                    f"{3600 / r['per_run_s']:,.0f}",
+                ]
+            )
+        print(table(rows, ["", "runs", "CPU s", "ms a run", "runs an hour, one core"]))
+        if len(figures) == 2:
+            ratio = figures["then, one by one"]["per_run_s"] / figures["now, batched"]["per_run_s"]
+            ok = verdict(ratio >= TARGET_RUNS_AN_HOUR)
+            print(f"runs an hour: {ratio:.1f}x (target {TARGET_RUNS_AN_HOUR:.0f}x: {ok})")
+        jobs = {
+            label: main_job_timing(where)
+            for label, where in (("then", tree), ("now", None))
+            if label == "now" or where
+        }
+        rows = [[label, f"{j['wall_s']:.1f}", f"{j['cpu_s']:.1f}"] for label, j in jobs.items() if j]
+        print("\nThe main job (python -m sim, defaults; empty burn-in cache; fresh process)")
+        print(table(rows, ["", "wall s", "CPU s"]))
+        if jobs.get("then") and jobs.get("now"):
+            ratio = jobs["then"]["cpu_s"] / jobs["now"]["cpu_s"]  # type: ignore[index]
+            ok = verdict(ratio >= TARGET_MAIN_JOB)
+            print(f"main job: {ratio:.1f}x (target {TARGET_MAIN_JOB:.0f}x: {ok})\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: small sizes, few per-agent weeks")
@@ -398,7 +514,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each timing; the best is reported")
     parser.add_argument("--cache-sizes", type=int, nargs="+", help="employees for the burn-in cache's timing")
     parser.add_argument("--profile", type=int, metavar="N", help="profile one vectorised run of N employees")
+    parser.add_argument(
+        "--then",
+        default=THEN,
+        metavar="COMMIT",
+        help=f"the commit the runs an hour and the main job are compared with (default {THEN})",
+    )
+    parser.add_argument(
+        "--study-points", type=int, help="organisations in the runs-an-hour timing (default 8)"
+    )
+    parser.add_argument("--no-study", action="store_true", help="skip the runs-an-hour and main-job timings")
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WEEKS"), help=argparse.SUPPRESS)
+    parser.add_argument("--one-study", nargs=2, metavar=("POINTS", "BATCHED"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -408,6 +535,12 @@ def main(argv: list[str] | None = None) -> int:
         kind, n, weeks = args.one
         print(json.dumps(run_one(kind, int(n), int(weeks))))
         return 0
+    if args.one_study:
+        points, batched = args.one_study
+        print(json.dumps(study_timing(int(points), batched == "batched")))
+        return 0
+    if not args.no_study:
+        study(args.then, args.study_points or (2 if args.quick else 8))
 
     weeks = args.weeks or 104
     if args.profile:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's
 
 from sim.core.checks import check  # noqa: E402
 from sim.core.config import Config  # noqa: E402
-from sim.core.run import RunResult, resolve, run_model  # noqa: E402
+from sim.core.run import RunResult, resolve, simulate_batch  # noqa: E402
 
 Measure = Callable[[RunResult], dict[str, float]]
 
@@ -74,15 +74,17 @@ def _run_batch(
     seeds: Sequence[int],
     measure: Measure,
 ) -> list[dict]:
-    rows = []
+    keys, configs, run_seeds = [], [], []
     for point, sample in batch:
         values = dict(zip(names, sample.tolist(), strict=True))
         for scenario, overrides in scenarios.items():
             cfg = with_values(_composed((*base, *overrides)), values)
             for seed in seeds:
-                result = run_model(cfg, seed=seed)
-                rows.append({"point": point, "scenario": scenario, "seed": seed, **measure(result)})
-    return rows
+                keys.append({"point": point, "scenario": scenario, "seed": seed})
+                configs.append(cfg)
+                run_seeds.append(seed)
+    results = simulate_batch(configs, run_seeds)  # the points' runs stepped together
+    return [{**key, **measure(result)} for key, result in zip(keys, results, strict=True)]
 
 
 def run_points(
@@ -103,7 +105,9 @@ def run_points(
     """
     scenarios = {name: tuple(overrides) for name, overrides in scenarios.items()}
     points = list(enumerate(samples))
-    size = max(1, min(8, len(points) // max(1, jobs * 8)))  # small batches: steady progress
+    # Batches of points big enough that their runs step together (simulate_batch), small
+    # enough for steady progress and for every worker to have some.
+    size = max(1, min(32, len(points) // max(1, jobs * 4)))
     batches = [points[i : i + size] for i in range(0, len(points), size)]
     task = delayed(_run_batch)
     context = contextlib.nullcontext()

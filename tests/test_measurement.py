@@ -17,6 +17,7 @@ from sim.core.config import Config, GamingAction
 from sim.core.presets import load_config
 from sim.core.run import resolve
 from sim.model import OrgModel
+from sim.model.runs import Runs
 from sim.model.trust import intrinsic_motivation
 from sim.model.turnover import quit_probability
 from sim.model.wellbeing import strain_and_recover
@@ -220,7 +221,7 @@ def _strain_by_standing(pressure: float, informal_anxiety: float) -> tuple[float
         team_help=np.zeros(n),
         expected_volume=np.zeros(n),
         cfg=cfg.wellbeing,
-        rng=np.random.default_rng(0),
+        runs=Runs.one(np.random.default_rng(0), cfg, n),
     )
     return float(wf.exhaustion[low].mean()), float(wf.exhaustion[~low].mean())
 

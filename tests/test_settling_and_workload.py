@@ -13,6 +13,7 @@ from sim.core.config import Config, ProductionConfig, WellbeingConfig
 from sim.core.run import resolve, run_model
 from sim.model.organisation import OrgModel, settled_fluency
 from sim.model.production import AI, LEARNING, learning
+from sim.model.runs import Runs
 from sim.model.wellbeing import ratchet_expectations
 from sim.model.workforce import Workforce
 
@@ -112,7 +113,7 @@ def test_hires_copy_the_best_rewarded_survivor_of_their_team():
     wf.reward[:] = 0.5
     wf.reward[2] = 0.9
     wf.employed[0] = False
-    wf.hire(np.array([0]), np.array([99]), week=5, cfg=cfg, rng=np.random.default_rng(1))
+    wf.hire(np.array([0]), np.array([99]), week=5, cfg=cfg, runs=Runs.one(np.random.default_rng(1), cfg, 8))
     assert np.allclose(wf.shares[:, 0], wf.shares[:, 2])
 
 
@@ -173,7 +174,7 @@ def test_most_hires_bring_no_gaming_habits_and_a_few_bring_a_lot():
     cfg = Config()
     n = 20_000
     wf = Workforce(n, 8, n_activities=len(cfg.gaming) + 4)
-    wf.hire(np.arange(n), np.arange(n), week=0, cfg=cfg, rng=np.random.default_rng(5))
+    wf.hire(np.arange(n), np.arange(n), week=0, cfg=cfg, runs=Runs.one(np.random.default_rng(5), cfg, n))
     gaming = wf.shares[4:].sum(axis=0)
     inclined = gaming > 0
     assert abs(inclined.mean() - cfg.workforce.gaming_inclined_share) < 0.01
@@ -240,11 +241,11 @@ def test_a_replacement_takes_the_posts_role_and_its_token_need():
     # Ranking on tokens then selects the habits people bring, not the roles (targets 9, 14).
     cfg = Config()
     wf = Workforce(8, 4, n_activities=len(cfg.gaming) + 4)
-    rng = np.random.default_rng(2)
-    wf.hire(np.arange(8), np.arange(8), week=0, cfg=cfg, rng=rng)
+    runs = Runs.one(np.random.default_rng(2), cfg, 8)
+    wf.hire(np.arange(8), np.arange(8), week=0, cfg=cfg, runs=runs)
     need, skill = wf.token_need.copy(), wf.skill.copy()
     wf.vacate(np.array([1, 5]), refill_week=3)
-    wf.hire(np.array([1, 5]), np.array([8, 9]), week=3, cfg=cfg, rng=rng)
+    wf.hire(np.array([1, 5]), np.array([8, 9]), week=3, cfg=cfg, runs=runs)
     assert np.array_equal(wf.token_need, need)
     assert not np.isclose(wf.skill[[1, 5]], skill[[1, 5]]).any()  # the people are new
 

@@ -7,21 +7,19 @@ and says where they are.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
-from tqdm import tqdm
 
 from sim.core.checks import check
 from sim.core.config import Config, RegimeConfig
 from sim.core.dashboard import plot_dashboard
 from sim.core.outputs import config_yaml, write_table, write_text
 from sim.core.presets import as_config, load_regime
-from sim.core.run import replicate_seeds, run_model
+from sim.core.run import replicate_seeds, simulate_batch
 
 BASELINE = "baseline"
 NO_AI = "baseline_no_ai"  # the counterfactual that frames every comparison: no metric, no AI tools
@@ -85,11 +83,13 @@ def run_comparison(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     if cfg.production.ai_available:
         configs.append(without_ai(cfg))
     runs = [(run_cfg, seed) for run_cfg in configs for seed in seeds]
-    weekly, employees, summaries = [], [], []
-    bar = tqdm(runs, desc="runs", unit="run", disable=not sys.stderr.isatty(), leave=False)
-    for run_cfg, seed in bar:
+    for run_cfg in configs:
         check(run_cfg)
-        result = run_model(run_cfg, seed=seed)
+    # All runs step together where they can (simulate_batch); each regime's seeds share its
+    # burn-in with the other regimes'.
+    results = simulate_batch([c for c, _ in runs], [s for _, s in runs])
+    weekly, employees, summaries = [], [], []
+    for (run_cfg, seed), result in zip(runs, results, strict=True):
         keys = {"regime": run_cfg.regime.name, "seed": seed}
         weekly.append(result.weekly.assign(**keys))
         employees.append(result.employees.assign(**keys))

@@ -56,7 +56,7 @@ from sim.core.measures import change as _change  # noqa: E402
 from sim.core.measures import fmt as _fmt  # noqa: E402
 from sim.core.measures import times as _times  # noqa: E402
 from sim.core.outputs import write_text  # noqa: E402
-from sim.core.run import replicate_seeds, run_model  # noqa: E402
+from sim.core.run import replicate_seeds, simulate_batch  # noqa: E402
 from sim.core.scenarios import EXAMPLE, Scenario, load_scenario  # noqa: E402
 from sim.hr.verdict import (  # noqa: E402
     BETTER,
@@ -162,11 +162,12 @@ def run_study(
             b.name = f"{BASELINE_LABEL}, for {', '.join(served)}"
     rows = list(baselines.values()) + rows
     summaries, weeks = [], []
-    for row in rows:
-        if progress:
-            progress(f"{row.name}: {len(seed_list)} seeds")
-        for s in seed_list:
-            result = run_model(row.config, seed=s)
+    if progress:
+        progress(f"{len(rows)} rows x {len(seed_list)} seeds, stepped together")
+    runs = [(row, s) for row in rows for s in seed_list]
+    results = simulate_batch([row.config for row, _ in runs], [s for _, s in runs])
+    for (row, s), result in zip(runs, results, strict=True):
+        if True:
             summary = result.summary.to_frame().T.assign(row=row.key, scenario=row.name)
             summaries.append(summary.assign(**yearly_money(result.weekly, result.summary)))
             weeks.append(result.weekly.assign(row=row.key, seed=s))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -89,6 +89,15 @@ class Runs:
         local = np.arange(self.n) - self.bounds[self.of_slot]
         self.team = self.team_bounds[self.of_slot] + local // team_sizes[self.of_slot]
         self.team_size = team_sizes[self.of_slot]
+
+    @classmethod
+    def one(cls, rng: np.random.Generator, cfg: Config | None = None, n: int | None = None) -> Runs:
+        """A single run of `n` slots (by default `cfg`'s headcount) drawing from `rng`: what a
+        mechanism needs outside a model (tests, experiments)."""
+        cfg = cfg if cfg is not None else Config()
+        if n is not None and n != cfg.org.n_employees:
+            cfg = replace(cfg, org=replace(cfg.org, n_employees=n))
+        return cls([cfg], [rng])
 
     def draw(
         self,

@@ -41,7 +41,7 @@ except ModuleNotFoundError as error:  # a core install: say which extra brings i
 from sim.core import checks  # noqa: E402
 from sim.core.checks import ConfigError  # noqa: E402
 from sim.core.outputs import write_atomic, write_table, write_text  # noqa: E402
-from sim.core.run import replicate_seeds, run_model  # noqa: E402
+from sim.core.run import replicate_seeds, simulate_batch  # noqa: E402
 from sim.core.scenarios import scenario_from_mapping, scenario_yaml  # noqa: E402
 from sim.model.signals import SIGNAL_NAMES  # noqa: E402
 from sim.studies.search_report import (  # noqa: E402
@@ -184,7 +184,7 @@ def evaluate(policy: dict[str, Any] | str, base: Sequence[str], seeds: Sequence[
     """Mean outcomes of a policy (a regime mapping or a preset's name) over the seeds, and the
     runs' own values of the two objectives, seed by seed, for paired comparisons."""
     cfg = scenario_from_mapping({"name": "trial", "regime": policy}, source="search").config(base)
-    rows = pd.DataFrame([run_model(cfg, seed=s).summary for s in seeds])
+    rows = pd.DataFrame([result.summary for result in simulate_batch([cfg] * len(seeds), list(seeds))])
     value, cost = rows["durable_value_total"].astype(float), rows["cost_total"].astype(float)
     per_million = value / cost * 1e6
     n = len(seeds)

@@ -76,7 +76,7 @@ from sim.core.presets import (
     preset_names,
     read_command_line,
 )
-from sim.core.run import replicate_seeds, run_model
+from sim.core.run import replicate_seeds, simulate_batch
 
 log = logging.getLogger(__name__)
 
@@ -228,9 +228,8 @@ def run_job(
         seeds = replicate_seeds(config.seed, config.replicates)
         suffix = ".parquet" if config.output.format == "parquet" else ".csv"
         summaries, weekly, employees = [], [], []
-        bar = tqdm(seeds, desc=job_dir.name[:40], unit="run", disable=not progress, leave=False, position=1)
-        for replicate, seed in enumerate(bar):
-            result = run_model(config, seed=seed)
+        results = simulate_batch([config] * len(seeds), seeds)  # a job's replicates step together
+        for replicate, (seed, result) in enumerate(zip(seeds, results, strict=True)):
             summaries.append(result.summary.to_frame().T.assign(replicate=replicate))
             weekly.append(result.weekly.assign(seed=seed, replicate=replicate))
             if config.sweep.employees:

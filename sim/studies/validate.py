@@ -26,7 +26,7 @@ from scipy import stats
 
 from sim.core import checks
 from sim.core.outputs import write_text
-from sim.core.run import RunResult, replicate_seeds, resolve, run_model
+from sim.core.run import RunResult, replicate_seeds, resolve, simulate_batch
 from sim.studies.robustness import markdown, shipped
 
 
@@ -91,15 +91,23 @@ class Lab:
                 ],
             )
             if self.jobs > 1 and len(self.seeds) > 1:
-                # Each seed's run is whole in itself: the same results, on every core. Loky
-                # replaces a worker whose memory grew between jobs and warns; nothing is lost.
+                # Each seed's run is whole in itself: the same results, on every core, each
+                # core's seeds stepped together. Loky replaces a worker whose memory grew
+                # between jobs and warns; nothing is lost.
+                shares = [list(self.seeds[k :: self.jobs]) for k in range(min(self.jobs, len(self.seeds)))]
                 with warnings.catch_warnings():
                     warnings.filterwarnings("ignore", message="A worker stopped while some jobs")
-                    self._runs[key] = joblib.Parallel(n_jobs=self.jobs)(
-                        joblib.delayed(run_model)(cfg, seed=seed) for seed in self.seeds
+                    parts = joblib.Parallel(n_jobs=self.jobs)(
+                        joblib.delayed(simulate_batch)([cfg] * len(share), share) for share in shares
                     )
+                by_seed = {
+                    seed: result
+                    for share, part in zip(shares, parts, strict=True)
+                    for seed, result in zip(share, part, strict=True)
+                }
+                self._runs[key] = [by_seed[seed] for seed in self.seeds]
             else:
-                self._runs[key] = [run_model(cfg, seed=seed) for seed in self.seeds]
+                self._runs[key] = simulate_batch([cfg] * len(self.seeds), list(self.seeds))
         return self._runs[key]
 
     def summary(self, *overrides: str) -> pd.DataFrame:
