@@ -108,9 +108,12 @@ def run_one(kind: str, n: int, weeks: int) -> dict:
     }
 
 
-def in_subprocess(kind: str, n: int, weeks: int, tree: Path | None = None, repeat: int = 1) -> dict | None:
+def in_subprocess(
+    kind: str, n: int, weeks: int, tree: Path | None = None, repeat: int = 1, cache: Path | None = None
+) -> dict | None:
     """The best of `repeat` runs, each in a fresh process; `tree` is where its `sim` comes from
-    (default: this repository)."""
+    (default: this repository). With `cache`, runs start from the burn-in kept there (a
+    first, untimed run computes it)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--one", kind, str(n), str(weeks)]
     if tree is not None:
         cmd += ["--tree", str(tree)]
@@ -119,8 +122,11 @@ def in_subprocess(kind: str, n: int, weeks: int, tree: Path | None = None, repea
     for attempt in range(repeat):
         times = f" (run {attempt + 1} of {repeat})" if repeat > 1 else ""
         print(f"  running {label} model, {n:,} employees x {weeks} weeks{times}", file=sys.stderr, flush=True)
-        # Every run computes its burn-in: a kept one would time a restore, not the model.
-        env = {**os.environ, "GOODHART_SIM_CACHE": "off"}
+        # Every run computes its burn-in (a kept one would time a restore, not the model),
+        # unless asked to start from the cache.
+        env = {**os.environ, "GOODHART_SIM_CACHE": str(cache) if cache else "off"}
+        if cache is not None and not any(cache.glob("*.npz")):
+            subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
         done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -574,12 +580,36 @@ def main(argv: list[str] | None = None) -> int:
                 reference[n] = timed
             if (r := in_subprocess("vectorised", n, weeks, repeat=repeat)) is not None:
                 vectorised[n] = r
+    warm = {}
+    with tempfile.TemporaryDirectory(prefix="benchmark-warm-") as kept:
+        for n in sorted(reference):
+            folder = Path(kept) / str(n)
+            folder.mkdir()
+            if (r := in_subprocess("vectorised", n, weeks, repeat=repeat, cache=folder)) is not None:
+                warm[n] = r
     for n in agent_sizes:
         w = agent_weeks if (n >= 10_000 or args.quick) else weeks
         if (r := in_subprocess("per-agent", n, w, repeat=repeat)) is not None:
             per_agent[n] = r
     name = describe(args.reference) if reference else ""
     print(report(vectorised, per_agent, weeks, reference, name))
+    if warm:
+        print("\nThe same runs when their burn-in is on disk from an earlier run (another regime, the")
+        print("next day's report): wall seconds and peak memory, beside the reference")
+        rows = []
+        for n, r in warm.items():
+            ref = reference[n]
+            rows.append(
+                [
+                    f"{n:,}",
+                    f"{r['total_s']:.2f}",
+                    f"{ref['total_s']:.2f}",
+                    f"{ref['total_s'] / r['total_s']:.1f}x",
+                    f"{r['peak_mb']:.0f}",
+                    f"{ref['peak_mb']:.0f}",
+                ]
+            )
+        print(table(rows, ["employees", "wall s", "reference s", "faster", "peak MB", "reference MB"]))
     print("\nA run's start: its burn-in computed, or restored from the cache (CPU seconds)")
     heads = [("employees", 10), ("compute", 9), ("from disk", 10), ("from memory", 12), ("speed-up", 9)]
     print(" ".join(f"{head:>{width}}" for head, width in [*heads, ("entry MB", 9)]))

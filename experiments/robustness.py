@@ -756,7 +756,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--summary",
         type=Path,
-        default=ROOT / "sim" / "robustness.yaml",
+        default=ROOT / "sim" / "studies" / "robustness.yaml",
         help="which claims hold, as the simulator ships it (for the validation and HR reports)",
     )
     args = parser.parse_args(argv)

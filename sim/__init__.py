@@ -20,14 +20,24 @@ _EXPORTS = {
     "OrgModel": "sim.model",
     "RunResult": "sim.core.run",
     "simulate": "sim.core.run",
+    "simulate_batch": "sim.core.run",
 }
 
 if TYPE_CHECKING:
     from sim.core.config import Config, RegimeConfig
-    from sim.core.run import RunResult, simulate
+    from sim.core.run import RunResult, simulate, simulate_batch
     from sim.model import Employee, OrgModel
 
-__all__ = ["__version__", "Config", "Employee", "OrgModel", "RegimeConfig", "RunResult", "simulate"]
+__all__ = [
+    "__version__",
+    "Config",
+    "Employee",
+    "OrgModel",
+    "RegimeConfig",
+    "RunResult",
+    "simulate",
+    "simulate_batch",
+]
 
 
 def __getattr__(name: str) -> Any:
