@@ -222,6 +222,9 @@ class Leaderboards:
     def __init__(self, values: np.ndarray, exists: np.ndarray, bounds: np.ndarray, slot_bounds: np.ndarray):
         count = len(bounds) - 1
         self.count = count
+        self.single = Leaderboard(values[exists]) if count == 1 else None
+        if self.single is not None:  # one run: the board itself
+            return
         self.slot_of_run = np.repeat(np.arange(count), np.diff(slot_bounds))
         of_entry = np.repeat(np.arange(count), np.diff(bounds))
         idx = np.flatnonzero(exists)
@@ -281,21 +284,25 @@ class Leaderboards:
         return np.where(j < 0, fp[start], value)
 
     def percentile(self, composite: np.ndarray) -> np.ndarray:
-        run = self.slot_of_run
+        if self.single is not None:
+            return self.single.percentile(composite)
         out = np.full(len(composite), 0.5)
         if not len(self.stretched):
             return out
-        empty = self.n[run] == 0
-        position = (np.arcsinh(composite / self.scale[run]) - self.low[run]) / self.width[run]
+        lazy = self.n[self.slot_of_run] > 0
+        for r, board in self.tables.items():  # a large board: its own table, as alone
+            mine = self.slot_of_run == r
+            out[mine] = board.percentile(composite[mine])
+            lazy &= ~mine
+        slots = np.flatnonzero(lazy)
+        run = self.slot_of_run[slots]
+        position = (np.arcsinh(composite[slots] / self.scale[run]) - self.low[run]) / self.width[run]
         np.clip(position, 0.0, Leaderboard.BINS - 1e-9, out=position)
         cell = position.astype(np.int64)
         position -= cell
         below = self._at(run, cell)
-        value = below + position * (self._at(run, cell + 1) - below)
-        for r, board in self.tables.items():
-            mine = run == r
-            value[mine] = board.percentile(composite[mine])
-        return np.where(empty, out, value)
+        out[slots] = below + position * (self._at(run, cell + 1) - below)
+        return out
 
 
 class Leaderboard:
