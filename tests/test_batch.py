@@ -22,6 +22,8 @@ def mixed_configs() -> tuple[list, list[int]]:
         ["org.n_employees=200", "turnover.base_attrition=0.2", "org.vacancy_weeks=3"],
         ["org.n_employees=120", "workforce.skill_sd=0.5", "behaviour.search_step=0.08"],
         ["org.n_employees=200", "behaviour.imitation=0.5", "workforce.non_adopter_share=0.3"],
+        ["org.n_employees=90", "workforce.theater_habit=0.01", "workforce.gaming_inclined_share=0.4"],
+        ["org.n_employees=100", "org.ramp_weeks=8", "behaviour.judgement_noise=1.5", "trust.rebuild=0.05"],
     ]
     regimes = [
         ["regime=token_leaderboard"],
@@ -30,7 +32,7 @@ def mixed_configs() -> tuple[list, list[int]]:
     ]
     configs, seeds = [], []
     for k in range(16):
-        overrides = [*regimes[k % 3], *varied[k % 6], *SHORT]
+        overrides = [*regimes[k % 3], *varied[k % len(varied)], *SHORT]
         configs.append(resolve(None, overrides))
         seeds.append(1000 + 7 * k)
     return configs, seeds

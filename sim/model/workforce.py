@@ -146,9 +146,10 @@ class Workforce:
         own = np.zeros((n_activities, k))
         work = np.array([w.initial_split.get(a, 0.0) for a in WORK], dtype=float)[:, None]
         own[:GAMING] = np.maximum(work + draw("normal", "0", "habit_noise", size=(GAMING,)), 0.0)
-        if (
-            w.theater_habit > 0 and w.gaming_inclined_share > 0 and n_activities > GAMING
-        ):  # shared (runs.structure)
+        inclined_to_game = np.all(w.theater_habit > 0) and np.all(
+            w.gaming_inclined_share > 0
+        )  # runs.structure
+        if inclined_to_game and n_activities > GAMING:
             inclined = draw("random") < at(w.gaming_inclined_share, slots)  # most never game (S1)
             own[GAMING:] = draw("exponential", "habit", size=(n_activities - GAMING,)) * inclined
         own[AI] *= draw("random") >= at(w.non_adopter_share, slots)
