@@ -34,6 +34,9 @@ import numpy as np
 ENV = "GOODHART_SIM_CACHE"
 MAX_BYTES = 2 * 1024**3
 MEMORY_BYTES = 512 * 1024**2  # states kept in this process, the least recently used dropped first
+# A state larger than this (an organisation of about 25,000 people or more) is kept on disk
+# only: held in memory beside the running model, it would raise the run's peak memory.
+MEMORY_ENTRY_BYTES = 32 * 1024**2
 PRUNE_EVERY = 64  # saves between two looks at the folder's size (a study saves thousands)
 META = "__meta__"
 _memory: OrderedDict[str, dict[str, Any]] = OrderedDict()
@@ -111,7 +114,8 @@ def load(entry: str) -> dict[str, Any] | None:
 
 
 def save(entry: str, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
-    """Keep a state under `entry`, in memory and, when the disk cache is on, atomically on disk."""
+    """Keep a state under `entry`, in memory and, when the disk cache is on, atomically on disk.
+    `arrays` may be views of a running model: what is kept in memory is copied."""
     meta = {**meta, "key": entry, "checksum": checksum(arrays)}
     _remember(entry, {"arrays": arrays, "meta": meta})
     where = folder()
@@ -193,6 +197,9 @@ def forget() -> None:
 
 
 def _remember(entry: str, state: dict[str, Any]) -> None:
+    if sum(a.nbytes for a in state["arrays"].values()) > MEMORY_ENTRY_BYTES:
+        return
+    state = {**state, "arrays": {name: np.array(a, copy=True) for name, a in state["arrays"].items()}}
     _memory[entry] = state
     _memory.move_to_end(entry)
     size = lambda kept: sum(a.nbytes for a in kept["arrays"].values())  # noqa: E731

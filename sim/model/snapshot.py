@@ -31,25 +31,26 @@ LAYOUT = ("team", "team_headcount_max", "team_start", "needs_ai")
 
 
 def capture(model: Organisations, run: int = 0) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Run `run`'s state after the burn-in: its slots of every array, its generator."""
+    """Run `run`'s state after the burn-in: its slots of every array (views of the model's,
+    to be written or copied before the model moves on), its generator."""
     wf, week, part = model.workforce, model.last_week, model.runs.slices[run]
     assert week is not None  # the burn-in ends with a week
     arrays = {
-        f"wf.{name}": value[..., part].copy()
+        f"wf.{name}": value[..., part]
         for name, value in vars(wf).items()
         if isinstance(value, np.ndarray) and name not in LAYOUT
     }
-    arrays["pipelines"] = model._pipelines[..., part].copy()
+    arrays["pipelines"] = model._pipelines[..., part]
     cached = []
     for name in WEEK_ARRAYS:
-        arrays[f"week.{name}"] = getattr(week, name)[..., part].copy()
+        arrays[f"week.{name}"] = getattr(week, name)[..., part]
     for name, value in vars(week).items():  # cached properties already computed
         if name not in WEEK_ARRAYS and isinstance(value, np.ndarray):
-            arrays[f"cached.{name}"] = value[..., part].copy()
+            arrays[f"cached.{name}"] = value[..., part]
             cached.append(name)
     for group in ("gaming", "lost"):
         for name, value in getattr(week, group).items():
-            arrays[f"{group}.{name}"] = np.asarray(value)[..., part].copy()
+            arrays[f"{group}.{name}"] = np.asarray(value)[..., part]
     meta = {
         "rng": model.runs.generators[run].bit_generator.state,
         "next_agent_id": _next_agent_id(model, run),
