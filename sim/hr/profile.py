@@ -40,6 +40,7 @@ import numpy as np
 from sim.core.checks import MAX_EMPLOYEES, UPPER, ConfigError, Parser, shown
 from sim.core.config import CALIBRATED
 from sim.core.untrusted import is_number, key_name, load_yaml, no_interpolation, read_text
+from sim.studies.robustness import PARAMETERS as ROBUSTNESS_PARAMETERS
 
 EXAMPLE = "example:"  # as the example scenarios (sim.core.scenarios): `example:startup`
 EXAMPLES_PACKAGE = "sim.examples.profiles"
@@ -131,11 +132,10 @@ class FixedValue:
     field: str  # the profile field, and how it became the value
 
 
-# The plausible range of every parameter the fit may vary, with its source. Rows marked
-# "robustness" are experiments/robustness.py's PARAMETERS, the space sim/studies/robustness.yaml
-# was computed over (tests/test_profile.py holds the two tables equal); the rest are the
-# parameters a profile field sets or informs, with the reason for their range.
-PRIORS: tuple[tuple[str, float, float, str], ...] = (
+# The plausible range of every parameter the fit may vary, with its source: the parameters a
+# profile field sets or informs, with the reason for their range, then the robustness study's
+# space (sim.studies.robustness.PARAMETERS, over which sim/studies/robustness.yaml was computed).
+OWN_PRIORS: tuple[tuple[str, float, float, str], ...] = (
     ("org.n_employees", 100, 10_000, "assumption: a team of teams to a large department"),
     ("org.team_size", 5, 12, "assumption: the default 8 sits in the usual span of a team"),
     ("org.salary", 120_000, 300_000, "assumption: $ a year fully loaded, around the default 200,000"),
@@ -155,37 +155,9 @@ PRIORS: tuple[tuple[str, float, float, str], ...] = (
         1.6,
         "assumption: around the calibrated 1.1 (Jellyfish 2026: top budgets ~10x token cost)",
     ),
-    ("production.tokens_per_ai_hour", 0.2, 1.0, "robustness: chat-only use to agentic use"),
-    ("behaviour.judgement_noise", 0.3, 2.0, "robustness: Bommer et al. 1995 r = 0.39 at about 1"),
-    ("behaviour.score_stakes", 0.5, 4.0, "robustness: a bonus of a few weeks' pay to a promotion"),
-    ("behaviour.moral_weight", 0.2, 1.6, "robustness: from shrugged off to twice the default"),
-    ("behaviour.norm_strength", 0.0, 1.0, "robustness: teammates' gaming eases its cost not at all to fully"),
-    ("behaviour.effort_weight", 0.15, 0.7, "robustness: a third of the default to 1.6 times it"),
-    ("behaviour.ai_effort_relief", 0.0, 0.6, "robustness: none to twice the default"),
-    ("behaviour.imitation", 0.0, 0.6, "robustness: none to most of a peer's split copied"),
-    ("behaviour.rework_awareness", 0.1, 0.8, "robustness: little to most of own rework noticed"),
-    ("behaviour.expectation_weight", 0.3, 2.0, "robustness: a third to twice the default"),
-    ("behaviour.hours_visibility", 0.0, 0.6, "robustness: hours seen not at all to twice the default"),
-    ("behaviour.telemetry_visibility", 0.1, 1.0, "robustness: telemetry weighs slightly to fully"),
-    ("workforce.gaming_inclined_share", 0.05, 0.6, "robustness: one hire in twenty to three in five"),
-    ("wellbeing.overwork_strain", 0.15, 0.7, "robustness: half to twice the default"),
-    ("wellbeing.anxiety_strain", 0.0, 0.15, "robustness: none to 2.5x the default"),
-    ("wellbeing.informal_anxiety", 0.0, 1.0, "robustness: none to as much as a formal score's"),
-    ("wellbeing.dissonance_strain", 0.0, 0.25, "robustness: none to 2.5x"),
-    ("production.peer_review_share", 0.2, 0.8, "robustness: a fifth to most of the review"),
-    ("wellbeing.recovery", 0.03, 0.12, "robustness: half-life of about 6 to 23 weeks"),
-    ("wellbeing.ratchet", 0.2, 0.8, "robustness: low to high (Homer 1985)"),
-    ("trust.monitoring_erosion", 0.0, 0.015, "robustness: none to 3x the default"),
-    ("trust.misalignment_erosion", 0.005, 0.05, "robustness: a quarter to 2.5x"),
-    ("trust.motivation_loss", 0.1, 0.6, "robustness: a tenth to most (Falk & Kosfeld 2006)"),
-    ("trust.quit_effect", 0.2, 1.4, "robustness: hazard x1.2 to x4 at trust 0"),
-    ("turnover.imbalance_quit", 0.2, 1.0, "robustness: mild to doubling (Siegrist)"),
-    ("turnover.outside_option_quit", 1.0, 3.0, "robustness: half to 1.5x the default"),
-    ("production.help_effect", 0.1, 0.5, "robustness: small to large"),
-    ("production.review_need", 0.25, 1.0, "robustness: a quarter to an hour (Faros: review time up)"),
-    ("production.rework_reviewed", 0.1, 0.5, "robustness: a tenth to half"),
-    ("gaming.agents_running.tokens", 10.0, 240.0, "robustness: one agent part of an hour to 16 agent-hours"),
-    ("workforce.integrity_a", 2.0, 8.0, "robustness: mean integrity 0.44 to 0.76"),
+)
+PRIORS: tuple[tuple[str, float, float, str], ...] = OWN_PRIORS + tuple(
+    (name, low, high, f"robustness: {why}") for name, low, high, why in ROBUSTNESS_PARAMETERS
 )
 # What each field sets or informs (docs/profile.md says how).
 INFORMS: dict[str, tuple[str, ...]] = {

@@ -47,6 +47,150 @@ class RobustnessStudy:
         )
 
 
+# The space the study varies (experiments/robustness.py): (parameter, low, high, why this
+# range). Defaults (sim/core/config.py) lie inside every range. The organisation profile
+# (sim/hr/profile.py) keeps these ranges as its priors.
+PARAMETERS = (
+    (
+        "behaviour.score_stakes",
+        0.5,
+        4.0,
+        "utility of a full score, in weeks of contribution: a bonus of a few weeks' pay to a promotion",
+    ),
+    (
+        "behaviour.moral_weight",
+        0.2,
+        1.6,
+        "moral cost of a week of theater: from shrugged off to twice the default",
+    ),
+    (
+        "behaviour.norm_strength",
+        0.0,
+        1.0,
+        "how far teammates' gaming eases its moral cost: none to fully (descriptive norms)",
+    ),
+    (
+        "behaviour.effort_weight",
+        0.15,
+        0.7,
+        "cost of a 40 felt hours' week: from a third of the default (0.45) to 1.6 times it",
+    ),
+    (
+        "behaviour.ai_effort_relief",
+        0.0,
+        0.6,
+        "share of an AI-assisted hour's effort not felt when planning the week: none to twice the default",
+    ),
+    (
+        "behaviour.imitation",
+        0.0,
+        0.6,
+        "share of a better-rewarded peer's split copied at reviews: none to most",
+    ),
+    ("behaviour.rework_awareness", 0.1, 0.8, "share of own rework people notice: little to most"),
+    ("behaviour.expectation_weight", 0.3, 2.0, "cost of missing expectations: a third to twice the default"),
+    (
+        "behaviour.judgement_noise",
+        0.3,
+        2.0,
+        "managers' misreading of contribution (Bommer et al. 1995: r = 0.39 at about 1)",
+    ),
+    (
+        "behaviour.hours_visibility",
+        0.0,
+        0.6,
+        "how far managers' impression leans on hours seen: not at all to twice the default",
+    ),
+    (
+        "behaviour.telemetry_visibility",
+        0.1,
+        1.0,
+        "how far it leans on AI telemetry where shown: slightly to fully",
+    ),
+    (
+        "workforce.gaming_inclined_share",
+        0.05,
+        0.6,
+        "hires who bring gaming habits: one in twenty to three in five (default one in five)",
+    ),
+    ("wellbeing.overwork_strain", 0.15, 0.7, "exhaustion per 100% overtime: half to twice the default"),
+    ("wellbeing.anxiety_strain", 0.0, 0.15, "exhaustion from evaluation anxiety: none to 2.5x the default"),
+    (
+        "wellbeing.informal_anxiety",
+        0.0,
+        1.0,
+        "anxiety from one's standing with managers, relative to a formal score's: none to the same",
+    ),
+    (
+        "wellbeing.dissonance_strain",
+        0.0,
+        0.25,
+        "exhaustion from theater against one's integrity: none to 2.5x",
+    ),
+    (
+        "production.peer_review_share",
+        0.2,
+        0.8,
+        "share of the review of one's output that teammates must do: a fifth to most of it",
+    ),
+    ("wellbeing.recovery", 0.03, 0.12, "weekly recovery: half-life of about 6 to 23 weeks"),
+    (
+        "wellbeing.ratchet",
+        0.2,
+        0.8,
+        "share of over-delivery that becomes the new norm (Homer 1985): low to high",
+    ),
+    (
+        "trust.monitoring_erosion",
+        0.0,
+        0.015,
+        "weekly trust lost under visible telemetry: none to 3x the default",
+    ),
+    (
+        "trust.misalignment_erosion",
+        0.005,
+        0.05,
+        "weekly trust lost per unit of pressure x misalignment: a quarter to 2.5x",
+    ),
+    (
+        "trust.motivation_loss",
+        0.1,
+        0.6,
+        "intrinsic motivation lost at trust 0 (Falk & Kosfeld 2006 crowding-out): a tenth to most",
+    ),
+    ("trust.quit_effect", 0.2, 1.4, "log-hazard of quitting per unit of trust lost: hazard x1.2 to x4"),
+    (
+        "turnover.imbalance_quit",
+        0.2,
+        1.0,
+        "quit hazard per unit of effort-reward imbalance (Siegrist): mild to doubling",
+    ),
+    ("turnover.outside_option_quit", 1.0, 3.0, "log-hazard per unit of better outside option: half to 1.5x"),
+    ("production.help_effect", 0.1, 0.5, "teammates' gain per 10 quality hours: small to large"),
+    (
+        "production.review_need",
+        0.25,
+        1.0,
+        "review hours per hour of AI output: a quarter to an hour (Faros: review time up)",
+    ),
+    ("production.rework_reviewed", 0.1, 0.5, "rework left after full review: a tenth to half"),
+    (
+        "production.tokens_per_ai_hour",
+        0.2,
+        1.0,
+        "million tokens per honest AI hour: chat-only use to agentic use",
+    ),
+    (
+        "gaming.agents_running.tokens",
+        10.0,
+        240.0,
+        "million tokens an hour of a person's time leaving agents running: one agent for part of "
+        "that hour to one kept busy the 16 hours outside the working day (12-18M an agent-hour)",
+    ),
+    ("workforce.integrity_a", 2.0, 8.0, "Beta(a, 2.5) of integrity: mean 0.44 to 0.76"),
+)
+
+
 def verdict_of(ci_low: float, ci_high: float) -> str:
     """Whether a claim holds in at least 90% of the space, from its interval's ends."""
     return "yes" if ci_low >= 0.9 else "no" if ci_high < 0.9 else "not established"
