@@ -16,7 +16,7 @@ def mixed_configs() -> tuple[list, list[int]]:
     """16 runs: three regimes (one with forced ranking), different headcounts, team sizes,
     seeds and numbers, so that most share a batch and some do not."""
     varied = [
-        ["org.n_employees=200", "behaviour.judgement_noise=0.3"],
+        ["org.n_employees=200", "behaviour.judgement_noise=0.3", "behaviour.claims_visibility=0.5"],
         ["org.n_employees=160", "org.team_size=6", "production.ai_multiplier_expert=1.9"],
         ["org.n_employees=240", "wellbeing.recovery=0.2", "org.salary=150000"],
         ["org.n_employees=200", "turnover.base_attrition=0.2", "org.vacancy_weeks=3"],

@@ -39,6 +39,7 @@ SHARES = {
     "behaviour.norm_strength",
     "behaviour.rework_awareness",
     "behaviour.ai_effort_relief",
+    "behaviour.claims_visibility",
     "production.rework_craft",
     "production.rework_ai",
     "production.rework_reviewed",

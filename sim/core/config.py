@@ -219,6 +219,11 @@ class BehaviourConfig:
     judgement_noise: float = 1.0  # sd of managers' misreading of contribution, per mean contribution
     hours_visibility: float = 0.3  # how far managers' impression leans on hours seen (per 100% over 40 h)
     telemetry_visibility: float = 0.5  # how far it leans on AI telemetry, where the regime shows it
+    # Share of what a person's records overstate (credit claimed from teammates, less credit
+    # lost to them; deferred defects counted as delivered) that enters their manager's
+    # impression each week. 0: managers are fooled only through hours and telemetry (no
+    # source gives the share yet; docs/model.md S8).
+    claims_visibility: float = 0.0
     gaming_threshold: float = 0.05  # theater share of hours at which teammates see someone as gaming
     contribution_memory: float = 8.0  # weeks over which managers' picture of contribution is smoothed
     imitation: float = 0.3  # share of a better-rewarded teammate's split copied at reviews

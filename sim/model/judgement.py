@@ -6,11 +6,15 @@ in and, where the regime shows it to them, on AI telemetry:
 
     seen = contribution + typical x (v_h x (hours / 40 - 1) + v_t x telemetry
                                       + noise x (halo + weekly draw) / sqrt 2)
+                        + v_c x (recorded durable value - real durable value)
     impression += (seen - impression) / contribution_memory
 
 `typical` is the mean contribution when the organisation starts, so `judgement_noise` is
 the sd of the misreading relative to a typical person (0: managers see contribution as it
-is). The informal score is the percentile of the impression, stretched by
+is). `v_c` (`claims_visibility`) is the share of what a person's records overstate (credit
+claimed from teammates, less credit lost to them, and deferred defects counted as delivered)
+that reaches the manager; it is already in value units, so `typical` does not scale it.
+The informal score is the percentile of the impression, stretched by
 `informal_spread`. People know how they are judged: they weigh a change by how it would
 move their manager's impression (`Judgement.expected`).
 """
@@ -31,6 +35,13 @@ def telemetry(week: WeekOfWork, typical_tokens: float | np.ndarray) -> np.ndarra
     AI-active days, half their token use against the organisation's typical use."""
     tokens = week.tokens
     return 0.5 * week.ai_active_days / 5.0 + 0.5 * tokens / (tokens + np.maximum(typical_tokens, 1e-9))
+
+
+def overstated(week: WeekOfWork) -> np.ndarray:
+    """Durable value a person's records credit them with beyond what they really delivered,
+    in value units: credit claimed from teammates, less credit teammates took from them, and
+    deferred defects counted as delivered (their rework and the dearer late fix unseen)."""
+    return week.recorded("durable_value") - week.durable_value
 
 
 class Judgement:
@@ -73,11 +84,19 @@ class Judgement:
         self.typical_tokens = self._typical_tokens_run[self.runs.of_slot]
 
     def visible(self, week: WeekOfWork, hours: np.ndarray) -> np.ndarray:
-        """The part of what a manager sees that is not contribution: hours, telemetry."""
-        seen = self.cfg.hours_visibility * ((hours + week.review_given) / WEEK - 1.0)
-        if self.telemetry_shown and np.any(self.cfg.telemetry_visibility):
-            seen = seen + self.cfg.telemetry_visibility * telemetry(week, self.typical_tokens)
-        return self.typical * seen
+        """The part of what a manager sees that is not contribution, in value units: hours and
+        telemetry, which are unitless and so scaled by a typical person's contribution, and
+        `claims_visibility` of what the records overstate (`overstated`), which is value
+        already and is added unscaled. Both the real week (`observe`) and the weeks people
+        imagine (`sim.model.behaviour.adapt`) pass through here."""
+        b = self.cfg
+        seen = b.hours_visibility * ((hours + week.review_given) / WEEK - 1.0)
+        if self.telemetry_shown and np.any(b.telemetry_visibility):
+            seen = seen + b.telemetry_visibility * telemetry(week, self.typical_tokens)
+        seen = self.typical * seen
+        if np.any(b.claims_visibility):  # at 0 in every run of the batch, today's model exactly
+            seen = seen + b.claims_visibility * overstated(week)
+        return seen
 
     def observe(self, wf: Workforce, contribution: np.ndarray, week: WeekOfWork) -> np.ndarray:
         """Update every manager's impression with this week; return informal scores in [0, 1]."""
