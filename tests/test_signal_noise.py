@@ -202,3 +202,20 @@ def test_the_main_job_stops_on_a_bad_interdependence_with_one_line(tmp_path, cap
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == ["error: org.interdependence=2.0: must be a share between 0 and 1"]
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_the_workshops_baseline_twin_draws_no_attribution_noise_however_shared_the_work():
+    """The twin (nothing riding on the score) must run as measuring nothing does, bit for
+    bit, so it draws no noise: neither the regime's nor that of crediting shared work."""
+    pytest.importorskip("solara")
+    from sim.app.workshop import WEEKLY_COLUMNS, _run_twin, _twin_config
+
+    cfg = resolve(None, ["regime=decoupled_telemetry", *SMALL, "org.interdependence=1", "seed=4"])
+    plain = resolve(None, ["regime=baseline", *SMALL, "org.interdependence=1", "seed=4"])
+    model = OrgModel(plain, rng=4)
+    for _ in range(plain.org.weeks):
+        model.step()
+    twin = _run_twin(_twin_config(cfg))
+    for column in ("durable_value", "burnout_share", "headcount"):
+        k = list(WEEKLY_COLUMNS).index(column)
+        np.testing.assert_array_equal(twin[:, k], model.weekly()[column].to_numpy())
