@@ -13,15 +13,26 @@ SHORT = ["org.weeks=30", "org.burn_in_weeks=20"]
 
 
 def mixed_configs() -> tuple[list, list[int]]:
-    """16 runs: three regimes (one with forced ranking), different headcounts, team sizes,
-    seeds and numbers, so that most share a batch and some do not."""
+    """16 runs: four regimes (one with forced ranking, one crediting people with shared
+    work), different headcounts, team sizes, seeds and numbers, so that most share a batch
+    and some do not; each regime meets four of the eight variants."""
     varied = [
         ["org.n_employees=200", "behaviour.judgement_noise=0.3", "behaviour.claims_visibility=0.5"],
         ["org.n_employees=160", "org.team_size=6", "production.ai_multiplier_expert=1.9"],
         ["org.n_employees=240", "wellbeing.recovery=0.2", "org.salary=150000"],
-        ["org.n_employees=200", "turnover.base_attrition=0.2", "org.vacancy_weeks=3"],
+        [
+            "org.n_employees=200",
+            "turnover.base_attrition=0.2",
+            "org.vacancy_weeks=3",
+            "org.interdependence=0.8",
+        ],
         ["org.n_employees=120", "workforce.skill_sd=0.5", "behaviour.search_step=0.08"],
-        ["org.n_employees=200", "behaviour.imitation=0.5", "workforce.non_adopter_share=0.3"],
+        [
+            "org.n_employees=200",
+            "behaviour.imitation=0.5",
+            "workforce.non_adopter_share=0.3",
+            "org.interdependence=0.3",
+        ],
         ["org.n_employees=90", "workforce.theater_habit=0.01", "workforce.gaming_inclined_share=0.4"],
         ["org.n_employees=100", "org.ramp_weeks=8", "behaviour.judgement_noise=1.5", "trust.rebuild=0.05"],
     ]
@@ -29,10 +40,11 @@ def mixed_configs() -> tuple[list, list[int]]:
         ["regime=token_leaderboard"],
         ["regime=team_outcome"],
         ["regime=consumption", "regime.forced_ranking=0.1"],
+        ["regime=individual_outcome"],
     ]
     configs, seeds = [], []
     for k in range(16):
-        overrides = [*regimes[k % 3], *varied[k % len(varied)], *SHORT]
+        overrides = [*regimes[k % 4], *varied[(k + k // 4) % len(varied)], *SHORT]
         configs.append(resolve(None, overrides))
         seeds.append(1000 + 7 * k)
     return configs, seeds
@@ -42,7 +54,7 @@ def test_a_batch_of_sixteen_mixed_runs_equals_the_runs_alone(monkeypatch, tmp_pa
     monkeypatch.setenv("GOODHART_SIM_CACHE", str(tmp_path))  # alone runs may use the cache
     configs, seeds = mixed_configs()
     batched = simulate_batch(configs, seeds)
-    assert len({structure(c) for c in configs}) == 3  # three batches of several runs
+    assert len({structure(c) for c in configs}) == 4  # four batches of several runs
     for cfg, seed, result in zip(configs, seeds, batched, strict=True):
         alone = run_model(cfg, seed=seed)
         pd.testing.assert_frame_equal(result.weekly, alone.weekly, check_exact=True)
@@ -53,7 +65,7 @@ def test_a_batch_of_sixteen_mixed_runs_equals_the_runs_alone(monkeypatch, tmp_pa
 def test_a_batch_does_not_depend_on_its_companions():
     """The same run beside different companions, or in another place of the batch."""
     configs, seeds = mixed_configs()
-    group = [k for k in range(16) if k % 3 == 0]
+    group = [k for k in range(16) if k % 4 == 0]
     first = simulate_batch([configs[k] for k in group], [seeds[k] for k in group])
     reordered = simulate_batch([configs[k] for k in reversed(group)], [seeds[k] for k in reversed(group)])
     for a, b in zip(first, reversed(reordered), strict=True):

@@ -166,7 +166,8 @@ def _twin_config(cfg: Config) -> Config:
         telemetry_visible=False,
         noise=0.0,  # no noise drawn: the twin's random stream is the baseline's
     )
-    return dataclasses.replace(copy.deepcopy(cfg), regime=regime)
+    org = dataclasses.replace(cfg.org, interdependence=0.0)  # nor an error of crediting shared work
+    return dataclasses.replace(copy.deepcopy(cfg), regime=regime, org=org)
 
 
 def _run_twin(cfg: Config) -> np.ndarray:

@@ -27,6 +27,7 @@ class ConfigError(ValueError):
 
 # Keys whose value is a share, and must lie in [0, 1].
 SHARES = {
+    "org.interdependence",
     "org.ramp_start",
     "org.replacement_cost",
     "regime.pressure",

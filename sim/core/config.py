@@ -40,6 +40,10 @@ class OrgConfig:
     ramp_weeks: int = 13  # weeks until a new hire reaches full productivity
     ramp_start: float = 0.3  # productivity share of a new hire in week one
     replacement_cost: float = 0.21  # share of salary lost per departure (Boushey & Glynn)
+    # Share of a person's work done jointly with teammates (0: each works alone; 1: all of it
+    # shared, as in pairing): it scales the error of crediting shared work's signals to one
+    # person (docs/model.md S6). 0 keeps the attribution noise every regime had before.
+    interdependence: float = 0.0
 
 
 @dataclass

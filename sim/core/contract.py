@@ -380,6 +380,13 @@ PARAMETERS: dict[str, Column] = {
     "regime_noise": Column(
         "share of the composite", "`regime.noise`: sd of attribution noise relative to the composite"
     ),
+    "org_interdependence": Column(
+        "share",
+        (
+            "`org.interdependence`: share of work shared with teammates; scales the attribution noise of "
+            "shared work"
+        ),
+    ),
     "production_durability_weeks": Column("weeks", "`production.durability_weeks`"),
     "production_token_price": Column("$ per million tokens", "`production.token_price`"),
     "behaviour_judgement_noise": Column(

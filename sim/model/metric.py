@@ -9,6 +9,8 @@ regime normalises. Scores lie in [0, 1]:
 - absolute: 0.5 at the organisation's level when the policy starts, 1 at twice it, 0 at nothing.
 With `reset_each_review`, absolute scores re-anchor to the organisation's level at every
 review and targets rise in proportion to it, as OKRs are set anew each quarter.
+A score reads the composite through attribution noise: the regime's own `noise` and, where
+people are credited with shared work, an error that grows with `org.interdependence`.
 Nothing here knows a regime by name: presets differ only in their numbers.
 """
 
@@ -18,7 +20,7 @@ import numpy as np
 
 from sim.core.config import RegimeConfig
 from sim.model.runs import Runs
-from sim.model.signals import SIGNAL_NAMES, SIGNALS
+from sim.model.signals import SIGNAL_NAMES, SIGNALS, attributes_shared_work, draws_attribution_noise
 from sim.model.workforce import Workforce
 
 EPS = 1e-9
@@ -54,6 +56,13 @@ class Metric:
         self.target = np.full(runs.count, float(regime.target))
         self.history = np.zeros((max(regime.window, 1), len(self.names), workforce.n))
         self.weeks_recorded = 0
+        # Attribution noise: each run's interdependence, and whether any run's score carries
+        # an error of crediting shared work (the draw itself is a switch runs share).
+        self.interdependence = np.array([float(c.org.interdependence) for c in runs.configs])
+        self.difficulty = np.array([SIGNALS[s].attribution for s in self.names])
+        self.draws_noise = draws_attribution_noise(regime, float(self.interdependence.max()))
+        self.shared_work = attributes_shared_work(regime) and bool(np.any(self.interdependence > 0))
+        self.attribution = np.zeros(runs.count)  # each run's error at interdependence 1, x reference
 
     # -- the formula ---------------------------------------------------------------
     def units(self, person_signals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,6 +103,28 @@ class Metric:
         self.reference = np.array([float(composite[p][exists[p]].mean()) for p in self.unit_slices])
         self.start_reference = self.reference.copy()
         self.target = np.full(self.runs.count, float(self.regime.target))
+        if self.shared_work:
+            self.attribution = self._attribution(signals, exists)
+
+    def _attribution(self, signals: np.ndarray, exists: np.ndarray) -> np.ndarray:
+        """Each run's attribution error of the composite at interdependence 1, relative to its
+        level: the signals' difficulties, each weighted by how far the composite moves in
+        proportion to that signal at the organisation's level (d ln composite / d ln x_k),
+        taken as independent errors (in quadrature)."""
+        out = np.zeros(self.runs.count)
+        for r, part in enumerate(self.unit_slices):
+            on = exists[part]
+            if not on.any():
+                continue
+            x = signals[:, part][:, on].mean(axis=1) / self.scale[:, r]
+            numerator = float(self.weights @ x)
+            share = self.weights * x / numerator if abs(numerator) > EPS else np.zeros(len(x))
+            if self.has_per:
+                denominator = float(self.per @ x)
+                if abs(denominator) > EPS:
+                    share = share - self.per * x / denominator
+            out[r] = float(np.sqrt(np.sum((share * self.difficulty) ** 2)))
+        return out
 
     def reset(self) -> None:
         """Set this review's goals from the level of the last window: absolute scores are
@@ -126,9 +157,13 @@ class Metric:
         their score, with attribution noise drawn from each run's generator."""
         composite, exists = self.composites()
         noisy = composite
-        if self.regime.noise > 0:
+        if self.draws_noise:
             draws = self.runs.draw(lambda rng, r, k: rng.standard_normal(k), bounds=self.unit_bounds)
-            noisy = composite + self.regime.noise * np.abs(self.reference)[self.of_unit] * draws
+            if self.shared_work:
+                sd = self.noise_sd()[self.of_unit]
+                noisy = composite + sd * np.abs(self.reference)[self.of_unit] * draws
+            else:
+                noisy = composite + self.regime.noise * np.abs(self.reference)[self.of_unit] * draws
         if self.regime.scoring == "rank":
             scores = np.zeros(len(noisy))
             run = self.of_unit
@@ -140,6 +175,14 @@ class Metric:
         else:
             scores = self._level_score(noisy)
         return self.per_person(composite), self.per_person(scores)
+
+    def noise_sd(self) -> np.ndarray:
+        """Each run's sd of attribution noise, relative to the reference: the regime's `noise`
+        and the error of crediting shared work, independent, so in quadrature. A run whose
+        interdependence is 0 keeps `noise` itself."""
+        shared = self.interdependence * self.attribution
+        noise = float(self.regime.noise)
+        return np.where(shared > 0, np.sqrt(noise**2 + shared**2), noise)
 
     def _level_score(self, composite: np.ndarray, of_unit: np.ndarray | None = None) -> np.ndarray:
         """Scores against each run's target or anchor (`of_unit`: each entry's run)."""

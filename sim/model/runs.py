@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.config import Config
+from sim.model.signals import draws_attribution_noise
 
 # Keys that must be the same in every run of a batch: they shape the arrays or the calendar.
 SHARED_KEYS = (
@@ -53,6 +54,7 @@ def structure(cfg: Config) -> tuple:
         b.imitation > 0,
         w.theater_habit > 0 and w.gaming_inclined_share > 0,
         cfg.org.ramp_weeks > 0,
+        draws_attribution_noise(cfg.regime, cfg.org.interdependence),
     )
     return shared + switches
 

@@ -3,17 +3,21 @@
 A metric never sees exhaustion, integrity, gaming or true value: only these traces of
 work, as the records show them (claimed credit and hidden defects included). Each signal
 says how it adds up to a team (a sum, or a mean over team members) and its unit, which the
-data contract repeats.
+data contract repeats, and how hard it is to attribute to one person when a team's work is
+shared (docs/model.md S6, attribution noise).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core.config import ProductionConfig
-from sim.model.production import WeekOfWork
+from sim.core.config import ProductionConfig, RegimeConfig
+
+if TYPE_CHECKING:  # production imports runs, which imports this module
+    from sim.model.production import WeekOfWork
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,12 @@ class Signal:
     unit: str
     team: str  # "sum" or "mean": how members' values make the team's
     meaning: str
+    # Attribution difficulty: sd of the error in crediting this signal to one person, relative
+    # to the organisation's level, when all of a team's work is shared (`org.interdependence`
+    # 1). Metered signals are logged per person (API keys, timesheets, payroll): 0, their
+    # only error is the regime's own `noise`. Shared work's records (authorship, who shipped,
+    # who caused a revert) follow who did the work more loosely the further from the act.
+    attribution: float = 0.0
 
 
 SIGNALS: dict[str, Signal] = {
@@ -30,17 +40,30 @@ SIGNALS: dict[str, Signal] = {
     "ai_active_days": Signal("days a week (0-5)", "mean", "days with any AI tool use"),
     "acceptance_rate": Signal("share", "mean", "share of AI suggestions accepted"),
     "prompts": Signal("prompts a week", "sum", "prompts sent to AI tools"),
-    "volume": Signal("units a week", "sum", "shipped volume (changes, documents, tickets)"),
-    "value": Signal("value units a week", "sum", "short-term value as first judged"),
+    "volume": Signal("units a week", "sum", "shipped volume (changes, documents, tickets)", 0.3),
+    "value": Signal("value units a week", "sum", "short-term value as first judged", 0.5),
     "durable_value": Signal(
-        "value units a week", "sum", "value that survived the durability window (lagged)"
+        "value units a week", "sum", "value that survived the durability window (lagged)", 0.6
     ),
-    "rework_rate": Signal("share", "mean", "share of shipped volume reverted or rewritten (lagged)"),
+    "rework_rate": Signal("share", "mean", "share of shipped volume reverted or rewritten (lagged)", 0.6),
     "hours": Signal("hours a week", "sum", "hours logged"),
     "salary_cost": Signal("$ a week", "sum", "salaries of the people employed"),
 }
 
 SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)
+
+
+def attributes_shared_work(regime: RegimeConfig) -> bool:
+    """Whether a regime credits people (not teams) with a signal of shared work, whose
+    attribution error grows with `org.interdependence`. A team's records are its own."""
+    measured = (*regime.weights, *regime.per)
+    return regime.level != "team" and any(s in SIGNALS and SIGNALS[s].attribution > 0 for s in measured)
+
+
+def draws_attribution_noise(regime: RegimeConfig, interdependence: float) -> bool:
+    """Whether scoring under `regime` draws one attribution error per unit a week: a switch
+    runs batched together share (`sim.model.runs.structure`), so they draw alike."""
+    return regime.noise > 0 or (interdependence > 0 and attributes_shared_work(regime))
 
 
 def observe(
