@@ -527,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"the commit the runs an hour and the main job are compared with (default {THEN})",
     )
     parser.add_argument(
-        "--study-points", type=int, help="organisations in the runs-an-hour timing (default 8)"
+        "--study-points", type=int, help="organisations in the runs-an-hour timing (default 32, a study's batch)"
     )
     parser.add_argument("--no-study", action="store_true", help="skip the runs-an-hour and main-job timings")
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WEEKS"), help=argparse.SUPPRESS)
@@ -546,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(study_timing(int(points), batched == "batched")))
         return 0
     if not args.no_study:
-        study(args.then, args.study_points or (2 if args.quick else 8))
+        study(args.then, args.study_points or (2 if args.quick else 32))
 
     weeks = args.weeks or 104
     if args.profile:

@@ -26,7 +26,7 @@ import numpy as np
 from sim.core.config import BehaviourConfig
 from sim.model.metric import Leaderboards
 from sim.model.production import WEEK, WeekOfWork
-from sim.model.runs import Runs
+from sim.model.runs import Runs, order_within
 from sim.model.workforce import Workforce
 
 
@@ -138,7 +138,7 @@ def percentile(values: np.ndarray, mask: np.ndarray, runs: Runs | None = None) -
         out[idx[order]] = (np.arange(len(idx)) + 0.5) / len(idx)
         return out
     run = runs.of_slot[idx]
-    order = np.lexsort((values[idx], run))
+    order = order_within(values[idx], run)
     n = np.bincount(run, minlength=runs.count)
     start = np.concatenate([[0], np.cumsum(n)])
     ranked = run[order]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.config import RegimeConfig
-from sim.model.runs import Runs
+from sim.model.runs import Runs, order_within
 from sim.model.signals import SIGNAL_NAMES, SIGNALS, attributes_shared_work, draws_attribution_noise
 from sim.model.workforce import Workforce
 
@@ -167,7 +167,7 @@ class Metric:
         if self.regime.scoring == "rank":
             scores = np.zeros(len(noisy))
             run = self.of_unit
-            order = np.lexsort((np.where(exists, noisy, np.inf), run))  # each run's, lowest first
+            order = order_within(np.where(exists, noisy, np.inf), run)  # each run's, lowest first
             n = np.bincount(run, weights=exists, minlength=self.runs.count).astype(np.int64)
             place = np.arange(len(order)) - self.unit_bounds[run[order]]
             ranked = place < n[run[order]]
@@ -272,7 +272,7 @@ class Leaderboards:
         of_entry = np.repeat(np.arange(count), np.diff(bounds))
         idx = np.flatnonzero(exists)
         run = of_entry[idx]
-        order = np.lexsort((values[idx], run))
+        order = order_within(values[idx], run)
         ranked, run = values[idx][order], run[order]
         n = np.bincount(run, minlength=count)
         start = np.concatenate([[0], np.cumsum(n)])
