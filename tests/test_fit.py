@@ -5,6 +5,9 @@ the profile's units, and recovery of a known organisation. Small: 60 people, 26 
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -137,3 +140,21 @@ def test_accept_and_n_outside_their_ranges_are_refused():
         fit(profile, n=8, accept=0, **SMALL)
     with pytest.raises(ValueError, match="n must be at least 1"):
         prior_sample(profile, 0, seed=1)
+
+
+@pytest.mark.slow  # a study: `make validate` runs it
+def test_the_recovery_study_at_a_reduced_size_prints_its_coverage_table(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve().parents[1] / "experiments" / "fit_recovery.py"),
+            "--quick",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| `")]
+    assert any("`production.tokens_per_ai_hour`" in row for row in rows) and len(rows) >= 30
