@@ -112,6 +112,15 @@ def test_simulated_figures_are_in_the_profiles_units_and_ranges():
     assert math.isnan(bare["weekly_active_share"]) and math.isnan(bare["rating_accuracy_r"])
 
 
+def test_reading_the_final_state_leaves_the_runs_tables_unchanged():
+    sample = prior_sample(profile_from_mapping(BASE), 2, seed=9, **SMALL)
+    read = simulate_batch(sample.configs, sample.seeds, final=final_state)
+    plain = simulate_batch(sample.configs, sample.seeds)
+    for a, b in zip(read, plain, strict=True):
+        assert a.weekly.equals(b.weekly) and a.employees.equals(b.employees) and a.summary.equals(b.summary)
+        assert set(a.final) == {"weekly_active_share", "rating_accuracy_r"} and b.final == {}
+
+
 def test_a_known_organisation_is_recovered_from_its_token_deciles():
     """Simulate a known point (the model's defaults, with 0.75 million tokens per AI hour
     instead of 0.5), give its token deciles as a profile, fit: the level of token use per AI
