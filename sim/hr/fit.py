@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,9 @@ from sim.core.config import Config
 from sim.core.run import RunResult, replicate_seeds, resolve, simulate_batch, with_values
 from sim.hr.profile import CADENCES, WEEKS_PER_MONTH, OrgProfile, ParameterRange
 from sim.model.runs import SHARED_KEYS
+
+if TYPE_CHECKING:
+    from sim.model.organisation import Organisations
 
 SCALED_EMPLOYEES = 200  # people simulated for any headcount (per-person figures do not depend on it)
 FIT_WEEKS = 52  # a year after the burn-in: a year's attrition, managers' picture after a year
@@ -163,13 +167,13 @@ def _values(r: ParameterRange, unit: np.ndarray) -> np.ndarray:
 # -- what a run says, in the profile's units ---------------------------------------------------
 
 
-def final_state(engine, run: int) -> dict[str, float]:
+def final_state(engine: Organisations, run: int) -> dict[str, float]:
     """What the tables do not carry, read from the model when the horizon ends: the share of
     staff with at least one AI-active day in the last week, and the Spearman r of managers'
     impressions and contribution among the employed (as experiments/rating_accuracy.py)."""
-    wf, part = engine.workforce, engine.runs.slices[run]
+    wf, part, week = engine.workforce, engine.runs.slices[run], engine.last_week
     on = wf.employed[part]
-    days = engine.last_week.ai_active_days[part][on]
+    days = week.ai_active_days[part][on] if week is not None else np.zeros(0)
     impression, contribution = wf.impression[part][on], wf.contribution[part][on]
     r = float(spearmanr(impression, contribution)[0]) if on.sum() > 2 else math.nan
     return {
