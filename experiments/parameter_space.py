@@ -8,7 +8,6 @@ and between scenarios are the parameters' and the scenarios', not the seeds'.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -21,9 +20,8 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's `sim`, when not installed
 
-from sim.core.checks import check  # noqa: E402
 from sim.core.config import Config  # noqa: E402
-from sim.core.run import RunResult, resolve, simulate_batch  # noqa: E402
+from sim.core.run import RunResult, resolve, simulate_batch, with_values  # noqa: E402
 
 Measure = Callable[[RunResult], dict[str, float]]
 
@@ -35,29 +33,6 @@ def problem(parameters: Sequence[tuple]) -> dict:
         "names": [row[0] for row in parameters],
         "bounds": [[row[1], row[2]] for row in parameters],
     }
-
-
-def with_values(cfg: Config, values: Mapping[str, float]) -> Config:
-    """A checked copy of `cfg` with dotted numeric keys set: far cheaper than composing again.
-
-    The keys come from our own parameter tables; each must name an existing numeric value.
-    """
-    cfg = copy.deepcopy(cfg)
-    for key, value in values.items():
-        *path, leaf = key.split(".")
-        node = cfg
-        for part in path:
-            node = node[part] if isinstance(node, dict) else getattr(node, part)
-        old = node[leaf] if isinstance(node, dict) else getattr(node, leaf)
-        if isinstance(old, bool) or not isinstance(old, (int, float)):
-            raise TypeError(f"{key}: not a numeric parameter")
-        new = type(old)(value)
-        if isinstance(node, dict):
-            node[leaf] = new
-        else:
-            setattr(node, leaf, new)
-    check(cfg)
-    return cfg
 
 
 @functools.lru_cache(maxsize=64)

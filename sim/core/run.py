@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import copy
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,13 @@ from sim.core.config import Config
 from sim.core.outputs import config_yaml, summarise, write_table, write_text
 from sim.core.presets import GROUPS, as_config, load_config, load_regime
 from sim.model import OrgModel
+
+if TYPE_CHECKING:
+    from sim.model.organisation import Organisations
+
+# What a caller reads from a batch's model when its horizon ends (`simulate_batch(final=...)`):
+# the engine and the run's index in it, returning figures the tables do not carry.
+FinalState = Callable[["Organisations", int], dict[str, float]]
 
 # Runs stepped together at most: enough to pay a week's Python overhead once for many runs,
 # few enough that a batch's arrays stay in the processor's cache (measured: experiments/benchmark.py).
@@ -29,6 +38,7 @@ class RunResult:
     employees: pd.DataFrame  # one row per person who ever worked there
     summary: pd.Series  # one row for the run
     config: Config
+    final: dict[str, float] = field(default_factory=dict)  # what `simulate_batch(final=...)` read
 
     def save(self, folder: str | Path, fmt: str = "parquet") -> list[Path]:
         folder = Path(folder)
@@ -69,6 +79,29 @@ def resolve(
     return cfg
 
 
+def with_values(cfg: Config, values: Mapping[str, float]) -> Config:
+    """A checked copy of `cfg` with dotted numeric keys set: far cheaper than composing again.
+
+    The keys come from our own parameter tables; each must name an existing numeric value.
+    """
+    cfg = copy.deepcopy(cfg)
+    for key, value in values.items():
+        *path, leaf = key.split(".")
+        node = cfg
+        for part in path:
+            node = node[part] if isinstance(node, dict) else getattr(node, part)
+        old = node[leaf] if isinstance(node, dict) else getattr(node, leaf)
+        if isinstance(old, bool) or not isinstance(old, (int, float)):
+            raise TypeError(f"{key}: not a numeric parameter")
+        new = type(old)(value)
+        if isinstance(node, dict):
+            node[leaf] = new
+        else:
+            setattr(node, leaf, new)
+    check(cfg)
+    return cfg
+
+
 def run_model(cfg: Config, seed: int | None = None) -> RunResult:
     """Run one organisation for `org.weeks` weeks."""
     seed = cfg.seed if seed is None else seed
@@ -79,7 +112,11 @@ def run_model(cfg: Config, seed: int | None = None) -> RunResult:
 
 
 def simulate_batch(
-    configs: Sequence[Config], seeds: Sequence[int] | None = None, *, batch_slots: int = BATCH_SLOTS
+    configs: Sequence[Config],
+    seeds: Sequence[int] | None = None,
+    *,
+    batch_slots: int = BATCH_SLOTS,
+    final: FinalState | None = None,
 ) -> list[RunResult]:
     """Run many organisations (parameter points and seeds) together; one result per config,
     in order, each the same tables as `run_model(config, seed)` gives alone, bit for bit.
@@ -87,7 +124,9 @@ def simulate_batch(
     Runs that share their structure (`sim.model.runs.structure`: horizon, burn-in, regime,
     gaming repertoire, ...) advance together in one vectorised model, at most `batch_slots`
     posts at a time, so each week's Python overhead is paid once for the batch. `seeds`
-    default to each config's own seed."""
+    default to each config's own seed. `final(engine, run)`, if given, reads what the tables
+    do not carry from the model when the horizon ends (managers' impressions, last week's
+    work); each run's figures land in its result's `final`."""
     from sim.core import burn_in_cache
     from sim.model.organisation import Organisations, burn_in_key
     from sim.model.runs import structure
@@ -126,7 +165,10 @@ def simulate_batch(
                 for r, k in enumerate(batch):
                     weekly = _weekly_table({name: values[:, r] for name, values in columns.items()})
                     records = engine.employee_records(r)
-                    results[k] = _result(configs[k], seeds[k], weekly, records, engine.facts(r))
+                    result = _result(configs[k], seeds[k], weekly, records, engine.facts(r))
+                    if final is not None:
+                        result.final = final(engine, r)
+                    results[k] = result
     return [r for r in results if r is not None]
 
 
