@@ -527,7 +527,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"the commit the runs an hour and the main job are compared with (default {THEN})",
     )
     parser.add_argument(
-        "--study-points", type=int, help="organisations in the runs-an-hour timing (default 32, a study's batch)"
+        "--study-points",
+        type=int,
+        help="organisations in the runs-an-hour timing (default 32: a study's batch)",
     )
     parser.add_argument("--no-study", action="store_true", help="skip the runs-an-hour and main-job timings")
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WEEKS"), help=argparse.SUPPRESS)
