@@ -204,7 +204,6 @@ def run_job(
     cfg: DictConfig | Config,
     job_dir: str | Path,
     overrides: Sequence[str] = (),
-    progress: bool = False,
 ) -> JobOutcome:
     """Run one configuration over its replicate seeds into `job_dir`, unless it already ran.
 
@@ -559,15 +558,9 @@ def main(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     if hydra_cfg.launcher._target_.endswith(("CoresLauncher", "JoblibLauncher")):
         watch_sweep_process()
-    basic = hydra_cfg.launcher._target_.endswith("BasicLauncher")
     name_after_file(cfg.regime, hydra_cfg.runtime.choices.get("regime"))
-    run_job(
-        cfg,
-        hydra_cfg.runtime.output_dir,
-        overrides=list(hydra_cfg.overrides.task),
-        # A bar per job only when jobs run one by one in this process, on a terminal.
-        progress=basic and sys.stderr.isatty(),
-    )
+    # A job's replicates step together (simulate_batch): there is no bar per seed to show.
+    run_job(cfg, hydra_cfg.runtime.output_dir, overrides=list(hydra_cfg.overrides.task))
 
 
 def preflight(argv: list[str]) -> bool:
