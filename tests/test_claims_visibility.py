@@ -9,33 +9,14 @@ import pytest
 
 import sim.model.judgement as judgement
 from sim.core.checks import ConfigError
-from sim.core.config import BehaviourConfig, Config, ProductionConfig
+from sim.core.config import BehaviourConfig, ProductionConfig
 from sim.core.run import resolve, run_model
-from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement, overstated
-from sim.model.production import WEEK, activities, work_week
+from sim.model.production import WEEK
 from sim.model.runs import Runs
 
 from .conftest import SEEDS
-
-REPERTOIRE = Repertoire(Config().gaming)
-
-
-def _one_person_week(split: dict[str, float], hours: float = 40.0):
-    shares = np.array([[split.get(a, 0.0)] for a in activities(REPERTOIRE)])
-    ones = np.ones(1)
-    return work_week(
-        shares,
-        np.array([hours]),
-        skill=ones,
-        fluency=np.array([0.5]),
-        token_need=ones,
-        efficiency=ones,
-        sloppiness=ones,
-        team_help=np.zeros(1),
-        prod=ProductionConfig(),
-        repertoire=REPERTOIRE,
-    )
+from .test_mechanisms import _one_person_week  # one person's week of a given split
 
 
 def _judgement(claims_visibility: float, typical: float = 2.0) -> Judgement:
