@@ -264,7 +264,6 @@ class Leaderboards:
 
     def __init__(self, values: np.ndarray, exists: np.ndarray, bounds: np.ndarray, slot_bounds: np.ndarray):
         count = len(bounds) - 1
-        self.count = count
         self.single = Leaderboard(values[exists]) if count == 1 else None
         if self.single is not None:  # one run: the board itself
             return

@@ -673,7 +673,6 @@ class _Totals:
 
     def __init__(self, bounds: np.ndarray):
         self.starts = bounds[:-1]
-        self.single = len(self.starts) == 1
 
     def __call__(self, values: np.ndarray, axis: int = 0) -> np.ndarray:
         return np.add.reduceat(values, self.starts, axis=axis)
