@@ -207,3 +207,29 @@ def test_the_cli_refuses_an_unknown_example_before_writing(tmp_path):
     assert done.stderr.startswith("error: example:no_such_policy: unknown example; allowed: example:")
     assert len(done.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_configs_composed_in_several_threads_at_once_all_compose():
+    """The app composes its baseline twin in a background thread while the page composes
+    others: Hydra's state is the process's, and two threads must not both set it up."""
+    import threading
+
+    from hydra.core.global_hydra import GlobalHydra
+
+    errors: list[str] = []
+
+    def compose_some() -> None:
+        try:
+            for _ in range(3):
+                resolve(None, ["org.n_employees=60"])
+        except Exception as error:  # noqa: BLE001 - any failure is the finding
+            errors.append(repr(error))
+
+    for _ in range(10):
+        GlobalHydra.instance().clear()
+        threads = [threading.Thread(target=compose_some) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
@@ -34,6 +35,12 @@ GROUPS = ("regime",)
 
 register_configs()
 register_help()
+
+
+# Hydra's state is global to the process: the app composes configs in background threads
+# (the baseline twin) while the page or a caller composes others, and two threads that both
+# find it uninitialised would both initialise it (GlobalHydra refuses the second).
+HYDRA_LOCK = threading.RLock()
 
 
 def preset_names(group: str = "regime", config_dirs: Iterable[str | Path] = ()) -> list[str]:
@@ -123,11 +130,12 @@ def check_launcher(hydra_overrides: Sequence[str], config_dirs: Iterable[str | P
         except (HydraException, OmegaConfBaseException, ImportError):
             return False, options
 
-    if GlobalHydra.instance().is_initialized():
-        found, options = installed()
-    else:
-        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+    with HYDRA_LOCK:
+        if GlobalHydra.instance().is_initialized():
             found, options = installed()
+        else:
+            with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+                found, options = installed()
     if not found:
         raise ConfigError(
             f"hydra/launcher={name}: this launcher is not installed here (options: {', '.join(options)}); "
@@ -144,11 +152,12 @@ def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path]
     overrides = list(overrides)
     if folders:
         overrides.append("hydra.searchpath=[" + ",".join(f"file://{d}" for d in folders) + "]")
-    if GlobalHydra.instance().is_initialized():
-        cfg = _compose(overrides, folders)
-    else:
-        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+    with HYDRA_LOCK:
+        if GlobalHydra.instance().is_initialized():
             cfg = _compose(overrides, folders)
+        else:
+            with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+                cfg = _compose(overrides, folders)
     checked = as_config(cfg)
     check(checked)
     known = preset_names("regime", folders)

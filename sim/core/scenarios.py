@@ -44,10 +44,10 @@ from sim.core.untrusted import (
     is_number,
     key_name,
     load_yaml,
-    no_interpolation,
     of_type,
     read_text,
     shown,
+    top_level,
 )
 
 KEYS = ("name", "description", "regime", "set")
@@ -126,12 +126,7 @@ def scenario_from_mapping(
 ) -> Scenario:
     """A checked scenario from the mapping a scenario file holds (what the app builds in memory)."""
     config_dirs = list(config_dirs)
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{source}: a scenario is a mapping with keys {', '.join(KEYS)}")
-    for key in data:
-        if key not in KEYS:
-            raise ConfigError(f"{source}: {key_name(key)}: unknown key; allowed: {', '.join(KEYS)}")
-    no_interpolation(data, source)
+    data = top_level(data, source, KEYS, "scenario")
     if "regime" not in data:
         raise ConfigError(f"{source}: regime: missing; give a preset's name or a regime mapping")
     settings = data.get("set") or {}

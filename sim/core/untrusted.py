@@ -10,7 +10,7 @@ and the key at fault and never echo what the file holds beyond a key's name.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,18 @@ def _explicit_tag(event: yaml.Event) -> bool:
         return False
     implicit = getattr(event, "implicit", True)
     return not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
+
+
+def top_level(data: Any, where: str, allowed: Sequence[str], kind: str, word: str = "key") -> Mapping:
+    """The top level of an untrusted file (a scenario, a profile): a mapping of `allowed`
+    names only, with no interpolation anywhere; one line naming what is wrong otherwise."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: a {kind} is a mapping of {word}s; allowed: {', '.join(allowed)}")
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(f"{where}: {key_name(key)}: unknown {word}; allowed: {', '.join(allowed)}")
+    no_interpolation(data, where)
+    return data
 
 
 def no_interpolation(data: Any, where: str, path: str = "") -> None:

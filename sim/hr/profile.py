@@ -39,7 +39,7 @@ import numpy as np
 
 from sim.core.checks import MAX_EMPLOYEES, UPPER, ConfigError, Parser, shown
 from sim.core.config import CALIBRATED
-from sim.core.untrusted import is_number, key_name, load_yaml, no_interpolation, read_text
+from sim.core.untrusted import is_number, key_name, load_yaml, read_text, top_level
 from sim.studies.robustness import PARAMETERS as ROBUSTNESS_PARAMETERS
 
 EXAMPLE = "example:"  # as the example scenarios (sim.core.scenarios): `example:startup`
@@ -490,12 +490,7 @@ def profile_from_mapping(data: Any, source: str = "<profile>", folder: Path | No
     paths start (and must stay)."""
     if data is None:
         data = {}
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{source}: a profile is a mapping of fields; allowed: {', '.join(KEYS)}")
-    for key in data:
-        if key not in KEYS:
-            raise ConfigError(f"{source}: {key_name(key)}: unknown field; allowed: {', '.join(KEYS)}")
-    no_interpolation(data, source)
+    data = top_level(data, source, KEYS, "profile", word="field")
 
     def refuse(field: str, allowed: str) -> ConfigError:
         return ConfigError(f"{source}: {field}: {allowed}")

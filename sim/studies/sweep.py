@@ -69,6 +69,7 @@ from sim.core.outputs import write_table, write_text
 from sim.core.presets import (
     CONFIG_MODULE,
     GROUPS,
+    HYDRA_LOCK,
     check_launcher,
     missing_message,
     name_after_file,
@@ -643,10 +644,11 @@ def compose_jobs(
             configs.append(config if typed else node)
         return configs
 
-    if GlobalHydra.instance().is_initialized():
-        return compose_all()
-    with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-        return compose_all()
+    with HYDRA_LOCK:  # Hydra's state is the process's (sim.core.presets)
+        if GlobalHydra.instance().is_initialized():
+            return compose_all()
+        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+            return compose_all()
 
 
 def expand_globs(argv: Sequence[str]) -> list[str]:
