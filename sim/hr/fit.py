@@ -87,6 +87,23 @@ class Fit:
         return list(self.ranges.index[~self.ranges["informed"]])
 
 
+def organisation_overrides(
+    profile: OrgProfile,
+    employees: int = SCALED_EMPLOYEES,
+    weeks: int = FIT_WEEKS,
+    burn_in_weeks: int | None = None,
+) -> list[str]:
+    """Hydra overrides of the scaled organisation the profile describes: its fixed parameters,
+    `employees` people in teams of its size, `weeks` weeks. A scenario's config built on them
+    (`Scenario.config(organisation_overrides(...))`) is that policy in this organisation."""
+    overrides = [*profile.overrides(), f"org.n_employees={employees}", f"org.weeks={weeks}"]
+    if profile.team_size is not None and profile.team_size > employees:
+        overrides.append(f"org.team_size={employees}")
+    if burn_in_weeks is not None:
+        overrides.append(f"org.burn_in_weeks={burn_in_weeks}")
+    return overrides
+
+
 def base_config(
     profile: OrgProfile,
     regime: str = "baseline",
@@ -96,17 +113,17 @@ def base_config(
 ) -> Config:
     """The scaled organisation the profile describes, before the open parameters are drawn:
     the regime, the profile's fixed parameters, `employees` people in teams of its size."""
-    overrides = [
-        f"regime={regime}",
-        *profile.overrides(),
-        f"org.n_employees={employees}",
-        f"org.weeks={weeks}",
-    ]
-    if profile.team_size is not None and profile.team_size > employees:
-        overrides.append(f"org.team_size={employees}")
-    if burn_in_weeks is not None:
-        overrides.append(f"org.burn_in_weeks={burn_in_weeks}")
-    return resolve(None, overrides)
+    return resolve(
+        None, [f"regime={regime}", *organisation_overrides(profile, employees, weeks, burn_in_weeks)]
+    )
+
+
+def in_versions(cfg: Config, points: pd.DataFrame) -> list[Config]:
+    """`cfg` (a policy, or no metric, in the profile's organisation) in each plausible version
+    of it: each point's values set, except those of the regime, which is the policy's whole
+    (a fitted point's forced ranking describes today's practice, not the policy tried)."""
+    keys = [k for k in points.columns if not k.startswith("regime.")]
+    return [with_values(cfg, row) for row in points[keys].to_dict("records")]
 
 
 def varied_ranges(profile: OrgProfile) -> dict[str, ParameterRange]:
