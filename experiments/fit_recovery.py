@@ -15,8 +15,13 @@ can tell, so the base attrition is compared, not set.
 Prints, per parameter: how often the true value lies inside the accepted range (lowest to
 highest accepted value) and inside the central 90% of the accepted values, that interval's
 width over the prior's, and the accepted spread over the prior's (below 0.8: the figures
-inform it). Not part of
-the test suite: it takes minutes.
+inform it).
+
+Then the verdict (`sim.hr.across`): per organisation and policy, the verdict on the fitted set
+(the policy beats measuring nothing in at least half of the closest VERSIONS accepted
+versions, VERSION_SEEDS runs each) against the verdict on the true organisation (its outcome
+from TRUTH_SEEDS runs on common seeds); prints how often they agree. Not part of the test
+suite: it takes minutes.
 """
 
 from __future__ import annotations
@@ -31,11 +36,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's `sim`, when not installed
 
-from sim.core.run import simulate_batch  # noqa: E402
+from sim.core.run import replicate_seeds, simulate_batch  # noqa: E402
+from sim.core.scenarios import load_scenario  # noqa: E402
+from sim.hr.across import BEATS, VERSION_SEEDS, in_each_version  # noqa: E402
 from sim.hr.fit import (  # noqa: E402
     UNINFORMED_SPREAD,
     distances,
     final_state,
+    organisation_overrides,
     prior_sample,
     simulated_statistics,
 )
@@ -48,6 +56,9 @@ FIGURES = (
     "regretted_share",
     "rating_accuracy_r",
 )
+POLICIES = ("token_leaderboard", "decoupled_telemetry", "team_outcome")
+VERSIONS = 32  # the closest accepted versions the fitted verdict runs in
+TRUTH_SEEDS = 8  # runs of the true organisation per regime: its outcome with less luck
 
 
 def main() -> None:
@@ -56,6 +67,7 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=20)
     parser.add_argument("--points", type=int, default=1024)
     parser.add_argument("--accept", type=float, default=0.1)
+    parser.add_argument("--no-verdict", action="store_true", help="the coverage table only")
     args = parser.parse_args()
     size = {"employees": 60, "weeks": 26, "burn_in_weeks": 26} if args.quick else {}
     organisations, points = (3, 64) if args.quick else (args.organisations, args.points)
@@ -71,13 +83,15 @@ def main() -> None:
     seconds = time.perf_counter() - start
     keep = max(1, round(args.accept * points))
     prior_sd = reference.values.std()
-    covered, central, widths, ratios = [], [], [], []
+    covered, central, widths, ratios, chosen = [], [], [], [], []
     prior_width = reference.values.max() - reference.values.min()
     for k in range(organisations):
         observed = {name: float(true_figures.iloc[k][name]) for name in FIGURES}
         observed = {name: value for name, value in observed.items() if np.isfinite(value)}
         dist, _ = distances(table, observed)
-        accepted = reference.values.iloc[np.argsort(dist, kind="stable")[:keep]]
+        order = np.argsort(dist, kind="stable")[:keep]
+        accepted = reference.values.iloc[order]
+        chosen.append(order[: min(VERSIONS, keep)])
         truth = truths.values.iloc[k]
         covered.append((accepted.min() <= truth) & (truth <= accepted.max()))
         low, high = accepted.quantile(0.05), accepted.quantile(0.95)
@@ -110,6 +124,46 @@ def main() -> None:
         print(
             f"| `{name}` | {row['coverage']:.0%} | {row['central']:.0%} | {row['width']:.2f} "
             f"| {row['spread_ratio']:.2f} | {informed} |"
+        )
+    if not args.no_verdict:
+        verdict_agreement(profile, reference, truths, chosen, size, args.quick)
+
+
+def verdict_agreement(profile, reference, truths, chosen, size: dict, quick: bool) -> None:
+    """Per policy: how often the verdict on the fitted set is the true organisation's."""
+    start = time.perf_counter()
+    weeks = 26 if quick else 104
+    employees = size.get("employees", 200)
+    base = organisation_overrides(profile, employees, weeks, size.get("burn_in_weeks"))
+    scenarios = [load_scenario(name) for name in POLICIES]
+    versions = pd.concat([reference.values.iloc[rows] for rows in chosen], ignore_index=True)
+    seeds = [
+        [reference.seeds[i], *replicate_seeds(reference.seeds[i], VERSION_SEEDS - 1)]
+        for rows in chosen
+        for i in rows
+    ]
+    fitted = in_each_version(base, scenarios, versions, seeds, employees)
+    truth_seeds = [[s, *replicate_seeds(s, TRUTH_SEEDS - 1)] for s in truths.seeds]
+    true = in_each_version(base, scenarios, truths.values.reset_index(drop=True), truth_seeds, employees)
+    bounds = np.cumsum([0, *(len(rows) for rows in chosen)])
+    print(
+        f"\nVerdicts: {len(chosen)} organisations x {len(POLICIES)} policies; fitted set: the closest "
+        f"{len(chosen[0])} accepted versions x {VERSION_SEEDS} runs; truth: {TRUTH_SEEDS} runs; "
+        f"{time.perf_counter() - start:.0f} s"
+    )
+    print(
+        "| policy | verdicts that agree | saying 'does not beat' every time would agree "
+        "| true organisations where it beats | mean share of versions where it beats |"
+    )
+    print("|---|---|---|---|---|")
+    for policy_fitted, policy_true in zip(fitted, true, strict=True):
+        wins = (policy_fitted.outcomes == BEATS).to_numpy()
+        shares = np.array([wins[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
+        truth = (policy_true.outcomes == BEATS).to_numpy()
+        agree = float(((shares >= 0.5) == truth).mean())
+        print(
+            f"| {policy_fitted.name} | {agree:.0%} | {1 - truth.mean():.0%} | {truth.sum()} of {truth.size} "
+            f"| {shares.mean():.0%} |"
         )
 
 

@@ -65,6 +65,10 @@ def report(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def seen(report) -> dict[int, tuple[dict, list[str]]]:
+    return _look(report, READ_PAGE)
+
+
+def _look(report, script: str) -> dict[int, tuple[dict, list[str]]]:
     """What the page shows at each width, and every request it made beyond its own file."""
     found = {}
     with sync_api.sync_playwright() as p:
@@ -88,7 +92,7 @@ def seen(report) -> dict[int, tuple[dict, list[str]]]:
                     lambda r, requests=requests: r.url != report.as_uri() and requests.append(r.url),
                 )
                 page.goto(report.as_uri(), wait_until="load")
-                found[width] = (page.evaluate(READ_PAGE), requests)
+                found[width] = (page.evaluate(script), requests)
                 context.close()
         finally:
             browser.close()
@@ -164,3 +168,67 @@ def test_the_dollar_line_quotes_the_dollar_table(seen):
             if cell["change"]:  # a policy's change against measuring nothing, quoted as in the table
                 assert f"({cell['change']}" in line, (cell, line)
         assert set(_numbers(line)) <= _cell_numbers(table, key, "b1")
+
+
+# -- report --org: the verdict across an organisation's plausible versions --------------------
+
+READ_ORG = """() => {
+  const rows = (table) => Object.fromEntries([...document.querySelectorAll(`#${table} tbody tr`)].map(
+    tr => [tr.dataset.row, [...tr.querySelectorAll('td')].map(td => td.textContent.trim())]));
+  const items = (name) => Object.fromEntries([...document.querySelectorAll(`ul[data-row=${name}] li`)].map(
+    li => [li.dataset.row, li.textContent]));
+  const box = document.querySelector('#org-box');
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    texts: [...box.querySelectorAll('svg text')].filter(t => t.textContent.trim()).map(
+      t => ({text: t.textContent, height: t.getBoundingClientRect().height})),
+    maps: box.querySelectorAll('figure.panel svg').length,
+    verdicts: items('org-verdict'),
+    dollars: items('org-dollars'),
+    decides: items('org-decides'),
+    verdictTable: rows('org-verdict'),
+    dollarTable: rows('org-dollars'),
+    wideTables: [...document.querySelectorAll('table')].filter(
+      t => t.getBoundingClientRect().width > t.parentElement.getBoundingClientRect().width + 1
+    ).map(t => [t.id, getComputedStyle(t.parentElement).overflowX]),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def org_seen(tmp_path_factory) -> dict[int, tuple[dict, list[str]]]:
+    pytest.importorskip("ema_workbench", reason="report --org needs the [org] extra")
+    folder = tmp_path_factory.mktemp("org")
+    out = folder / "report.html"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        patch.chdir(folder)
+        argv = ["token_leaderboard", "decoupled_telemetry", "--org", "example:startup", "--points", "64"]
+        assert main([*argv, "--weeks", "26", "--seeds", "2", "--out", str(out)]) == 0
+    return _look(out, READ_ORG)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_org_report_reads_on_a_desktop_and_a_phone(org_seen, width):
+    shown, requests = org_seen[width]
+    assert requests == []
+    assert shown["scrollWidth"] <= shown["innerWidth"] == width
+    for table, overflow in shown["wideTables"]:
+        assert overflow == "auto", table
+    assert shown["maps"] >= 1 and shown["texts"]
+    small = [t for t in shown["texts"] if t["height"] < 10]
+    assert not small, small[:5]
+
+
+def test_org_verdict_dollar_line_and_what_decides_it_match_their_tables(org_seen):
+    shown, _ = org_seen[390]
+    assert set(shown["verdicts"]) == set(shown["verdictTable"]) == set(shown["dollars"]) == {"s1", "s2"}
+    for key, cells in shown["verdictTable"].items():
+        beats, interval, word = cells[1], cells[5], cells[6]
+        line = shown["verdicts"][key]
+        assert f"{word} measuring nothing here: it beats it in {beats} plausible versions" in line
+        assert f"(95% interval {interval})" in line
+        total = shown["dollarTable"][key][1].split(" ")[0]
+        assert f"total cost {total} a year" in shown["dollars"][key]
+        assert "plausible versions" in shown["decides"][key]

@@ -24,6 +24,7 @@ PROGRAM = "goodhart-sim"
 # The modules each optional extra of pyproject.toml brings, as they are imported.
 EXTRAS: dict[str, tuple[str, ...]] = {
     "app": ("solara", "ipyvue", "ipyvuetify", "segno"),
+    "org": ("ema_workbench",),
     "search": ("optuna",),
     "research": ("SALib",),
 }

@@ -81,6 +81,7 @@ class Fit:
     scales: dict[str, float]  # each figure's spread over the prior sample, the distance's unit
     ranges: pd.DataFrame  # per parameter: prior and accepted range, spread ratio, informed or not
     sample: PriorSample
+    kept: np.ndarray  # the accepted points' positions in the sample, in `accepted`'s order
 
     def uninformed(self) -> list[str]:
         """The parameters the profile could not inform: they keep (nearly) their prior spread."""
@@ -323,6 +324,7 @@ def fit(
         scales=scales,
         ranges=range_table(sample, accepted),
         sample=sample,
+        kept=keep,
     )
 
 

@@ -58,6 +58,9 @@ from sim.core.measures import times as _times  # noqa: E402
 from sim.core.outputs import write_text  # noqa: E402
 from sim.core.run import replicate_seeds, simulate_batch  # noqa: E402
 from sim.core.scenarios import EXAMPLE, Scenario, load_scenario  # noqa: E402
+from sim.hr.across import FIT_POINTS, VERDICT_EMPLOYEES, VERDICT_WEEKS, across  # noqa: E402
+from sim.hr.fit import INTEGER_KEYS, SCALED_EMPLOYEES, organisation_overrides  # noqa: E402
+from sim.hr.profile import load_profile  # noqa: E402
 from sim.hr.verdict import (  # noqa: E402
     BETTER,
     CRITERIA,
@@ -74,6 +77,8 @@ from sim.hr.verdict import (  # noqa: E402
     paired_difference,
 )
 from sim.studies import robustness  # noqa: E402
+
+MIN_POINTS, MAX_POINTS = 8, 65_536  # --points: enough for a handful of versions; a night's runs
 
 DEFAULT_SCENARIOS = ("token_leaderboard", "consumption", "team_outcome", "decoupled_telemetry")
 MAX_BYTES = 5 * 1024 * 1024
@@ -986,9 +991,15 @@ def simulator_version() -> str:
 
 
 def render(
-    study: Study, command: str, made: datetime.datetime | None = None, version: str | None = None
+    study: Study,
+    command: str,
+    made: datetime.datetime | None = None,
+    version: str | None = None,
+    org: dict[str, Any] | None = None,
 ) -> str:
-    """The whole report as one self-contained HTML document, from the template."""
+    """The whole report as one self-contained HTML document, from the template; `org`, the
+    verdict across an organisation's plausible versions (`sim.hr.report_across.context`),
+    comes first when given."""
     cfg = study.rows[0].config
     made = made or made_at()
     version = version or simulator_version()
@@ -1003,6 +1014,7 @@ def render(
     )
     page = TEMPLATES.get_template("report.html.j2").render(
         css=Markup(CSS),
+        org=org,
         intro=(
             f"A simulated organisation of {people} people in teams of {cfg.org.team_size}, "
             f"over {cfg.org.weeks} weeks, under each policy and under no metric at all (the baseline). "
@@ -1068,19 +1080,58 @@ def build_report(
     weeks: int | None = None,
     config_dirs: Sequence[str | Path] = (),
     progress: Callable[[str], None] | None = None,
+    org: str | Path | None = None,
+    points: int = FIT_POINTS,
 ) -> Path:
-    """Load the scenarios (files or preset names), run them and write the report atomically."""
+    """Load the scenarios (files or preset names), run them and write the report atomically.
+    With `org` (an organisation profile), the report opens with the verdict across the
+    profile's plausible versions (`sim.hr.across`), and its detail is the closest version."""
     check_arguments(out, seeds, seed, employees, weeks, config_dirs)
+    checks.whole_number("--points", points, MIN_POINTS, MAX_POINTS)
     scenarios = [load_scenario(s, config_dirs) for s in (sources or DEFAULT_SCENARIOS)]
-    base = [f"org.n_employees={employees}"] if employees is not None else []
-    base += [f"org.weeks={weeks}"] if weeks is not None else []
+    profile = load_profile(org) if org is not None else None
+    if profile is not None:
+        if config_dirs:
+            raise ConfigError(
+                "--config-dir: not with --org (the verdict across versions uses the shipped presets)"
+            )
+        people = employees or min(profile.headcount or SCALED_EMPLOYEES, VERDICT_EMPLOYEES)
+        base = organisation_overrides(profile, people, weeks or VERDICT_WEEKS)
+    else:
+        base = [f"org.n_employees={employees}"] if employees is not None else []
+        base += [f"org.weeks={weeks}"] if weeks is not None else []
     for scenario in scenarios:  # every config checked before any run
         scenario.config(base, config_dirs)
+    context = None
+    if profile is not None:
+        from sim.hr import report_across
+        from sim.hr.across import check_discovery
+
+        check_discovery()
+        found = across(
+            profile,
+            scenarios,
+            n=points,
+            seed=seed,
+            weeks=weeks or VERDICT_WEEKS,
+            employees=people,
+            progress=progress,
+        )
+        base = base + version_overrides(found.versions.iloc[0])
     study = run_study(scenarios, seeds, seed, base, config_dirs, progress)
+    if profile is not None:
+        context = report_across.context(found, {r.key: _colour(study, r) for r in study.scenarios}, points)
     command = reproduce_command(
-        [str(s) for s in (sources or DEFAULT_SCENARIOS)], seeds, seed, employees, weeks, config_dirs
+        [str(s) for s in (sources or DEFAULT_SCENARIOS)],
+        seeds,
+        seed,
+        employees,
+        weeks,
+        config_dirs,
+        org,
+        points,
     )
-    page = render(study, command)
+    page = render(study, command, org=context)
     size = len(page.encode("utf-8"))
     if size > MAX_BYTES:
         raise ConfigError(
@@ -1105,8 +1156,26 @@ def check_arguments(
     checks.output_file("--out", out)
 
 
+def version_overrides(version: pd.Series) -> list[str]:
+    """A plausible version's values as Hydra overrides, but the regime's (the policy's whole)."""
+    out = []
+    for key, value in version.items():
+        if str(key).startswith("regime."):
+            continue
+        number = int(value) if key in INTEGER_KEYS and float(value).is_integer() else float(value)
+        out.append(f"{key}={number!r}")
+    return out
+
+
 def reproduce_command(
-    sources: Iterable[str], seeds: int, seed: int, employees: int | None, weeks: int | None, config_dirs=()
+    sources: Iterable[str],
+    seeds: int,
+    seed: int,
+    employees: int | None,
+    weeks: int | None,
+    config_dirs=(),
+    org: str | Path | None = None,
+    points: int = FIT_POINTS,
 ) -> str:
     parts = [
         "python -m sim report",
@@ -1114,6 +1183,9 @@ def reproduce_command(
         f"--seeds {seeds}",
         f"--seed {seed}",
     ]
+    if org is not None:
+        shown_org = str(org) if str(org).startswith(EXAMPLE) else relative(org)
+        parts += [f"--org {_shell(shown_org)}", f"--points {points}"]
     parts += [f"--employees {employees}"] if employees is not None else []
     parts += [f"--weeks {weeks}"] if weeks is not None else []
     parts += [f"--config-dir {_shell(relative(d))}" for d in config_dirs]
@@ -1144,11 +1216,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--config-dir", action="append", default=[], help="a folder of your own regime presets"
     )
+    parser.add_argument(
+        "--org",
+        help="an organisation profile (a YAML file or example:startup|big_tech|bank_it): the verdict "
+        "across the plausible versions of that organisation",
+    )
+    parser.add_argument(
+        "--points",
+        type=int,
+        default=FIT_POINTS,
+        help=f"with --org: organisations the fit simulates; the closest tenth are the plausible versions "
+        f"(default {FIT_POINTS})",
+    )
     args = parser.parse_args(argv)
     say = lambda text: print(text, file=sys.stderr)  # noqa: E731
     try:
         path = build_report(
-            args.scenarios, args.out, args.seeds, args.seed, args.employees, args.weeks, args.config_dir, say
+            args.scenarios,
+            args.out,
+            args.seeds,
+            args.seed,
+            args.employees,
+            args.weeks,
+            args.config_dir,
+            say,
+            args.org,
+            args.points,
         )
     except ConfigError as error:
         say(f"error: {error}")
