@@ -461,6 +461,13 @@ def ProfileResult(profile: OrgProfile | None, text: str, error: str) -> None:
 
 
 @solara.component
+def ProfileLink() -> None:
+    """The button in the workshop's top bar that leads to the form."""
+    with solara.Link(PATH):
+        solara.Button("Your organisation", text=True, dark=True, icon_name="mdi-domain")
+
+
+@solara.component
 def ProfilePage() -> None:
     """The whole profile page for one browser tab, with its own form."""
     form = solara.use_reactive(blank_form())  # this tab's: nothing shared across sessions

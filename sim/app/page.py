@@ -34,7 +34,7 @@ from sim.app import assets
 from sim.app.charts import REFERENCE_BOX, draws_teams, line_chart, people_grid
 from sim.app.charts import legend as grid_legend
 from sim.app.org_profile import PATH as PROFILE_PATH
-from sim.app.org_profile import ProfilePage
+from sim.app.org_profile import ProfileLink, ProfilePage
 from sim.app.scenarios import NOTES, ordered
 from sim.app.workshop import (
     SETUP_LIMITS,
@@ -926,9 +926,8 @@ def Page() -> None:
     from sim.app import room as rooms
 
     if rooms.room_settings() is None:
-        # The way to the profile form; the workshop below stays as it was.
-        with solara.AppBar(), solara.Link(PROFILE_PATH):
-            solara.Button("Your organisation", text=True, dark=True, icon_name="mdi-domain")
+        with solara.AppBar():  # the way to the profile form; the workshop below stays as it was
+            ProfileLink()
         WorkshopApp()
     else:
         RoomPage()
