@@ -136,7 +136,8 @@ def test_a_bad_headcount_is_one_line_naming_it_and_no_download_until_it_is_fixed
     assert offers_download(rc)
     type_into(rc, "headcount", "-5")
     assert error_lines(rc) == ["the form: headcount: must be at least 1 (people)"]
-    assert text_field(rc, "headcount").error  # the input itself is marked
+    assert text_field(rc, "headcount").error  # the input itself is marked, with the line under it
+    assert text_field(rc, "headcount").messages == error_lines(rc)
     assert not text_field(rc, "team_size").error
     assert not offers_download(rc)
     assert described(rc) == ""  # nothing said about a profile that is not one
@@ -160,6 +161,11 @@ def test_fields_that_depend_on_each_other_name_the_field_that_breaks_the_rule(pa
     type_into(rc, "salary_low", "200000")  # above the band's high, 170,000
     assert error_lines(rc) == ["the form: salary.low: must be at most salary.high"]
     assert text_field(rc, "salary_low").error
+    type_into(rc, "salary_low", "")
+    type_into(rc, "salary_high", "-3")  # one salary, typed in the band's high end
+    assert error_lines(rc)[0].startswith("the form: salary: must be US dollars a year, above 0")
+    assert text_field(rc, "salary_high").error and not text_field(rc, "salary_low").error
+    type_into(rc, "salary_high", "170000")
     type_into(rc, "salary_low", "110,000")  # thousands separators as people type them
     type_into(rc, "token_deciles", "1.2 2 2.8 3.8 5 6.6 8.9 13")  # eight numbers
     assert error_lines(rc)[0].startswith("the form: token_deciles: must be a list of 9 numbers")

@@ -311,12 +311,13 @@ def check(form: Mapping[str, str]) -> tuple[OrgProfile | None, str, str]:
         return None, "", " ".join(str(error).split())
 
 
-def field_of(error: str) -> str:
-    """The form field an error line names (`the form: salary.low: ...` -> salary_low)."""
+def field_of(error: str, form: Mapping[str, str]) -> str:
+    """The input an error line names (`the form: salary.low: ...` -> salary_low)."""
     named = error.removeprefix(f"{SOURCE}: ").split(":", 1)[0]
     name = re.split(r"[ .]", named, maxsplit=1)[0]
-    if name == "salary":
-        return "salary_high" if named.startswith("salary.high") else "salary_low"
+    if name == "salary":  # one number is whichever of the two was typed
+        high = named.startswith("salary.high") or (named == "salary" and not form["salary_low"].strip())
+        return "salary_high" if high else "salary_low"
     if name == "review_cadence":
         return "review_weeks"  # the words come from the list; a number of weeks is typed
     if name == "manager_rating_accuracy":
@@ -366,8 +367,9 @@ CSV_NOTE = (
 
 @solara.component
 def ProfileForm(form: solara.Reactive[Form], error: str) -> None:
-    """The inputs, each bound to one text of `form`; the input `error` names is red."""
-    wrong = field_of(error) if error else ""
+    """The inputs, each bound to one text of `form`; the input `error` names is red, with the
+    line under it too (on a phone the line beside the form is below it)."""
+    wrong = field_of(error, form.value) if error else ""
     choices = solara.use_memo(example_choices, [])
     start = solara.use_reactive(BLANK)
 
@@ -386,11 +388,20 @@ def ProfileForm(form: solara.Reactive[Form], error: str) -> None:
 
         if area:
             solara.InputTextArea(
-                label, value=form.value[field], on_value=store, rows=2, error=wrong == field, message=hint
+                label,
+                value=form.value[field],
+                on_value=store,
+                rows=2,
+                error=error if wrong == field else False,
+                message=hint,
             )
         else:
             solara.InputText(
-                label, value=form.value[field], on_value=store, error=wrong == field, message=hint
+                label,
+                value=form.value[field],
+                on_value=store,
+                error=error if wrong == field else False,
+                message=hint,
             )
 
     def choice(field: str, values: list[str]) -> None:
