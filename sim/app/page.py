@@ -33,6 +33,8 @@ import traitlets
 from sim.app import assets
 from sim.app.charts import REFERENCE_BOX, draws_teams, line_chart, people_grid
 from sim.app.charts import legend as grid_legend
+from sim.app.org_profile import PATH as PROFILE_PATH
+from sim.app.org_profile import ProfileLink, ProfilePage
 from sim.app.scenarios import NOTES, ordered
 from sim.app.workshop import (
     SETUP_LIMITS,
@@ -924,6 +926,8 @@ def Page() -> None:
     from sim.app import room as rooms
 
     if rooms.room_settings() is None:
+        with solara.AppBar():  # the way to the profile form; the workshop below stays as it was
+            ProfileLink()
         WorkshopApp()
     else:
         RoomPage()
@@ -953,6 +957,19 @@ def RoomPage() -> None:
         from sim.app.phone import PhonePage
 
         PhonePage(room, params.get("join", [""])[0][:32])
+
+
+@solara.component
+def Layout(children: list | None = None) -> None:
+    """Solara's app layout without its route tabs, which would push the workshop down."""
+    solara.AppLayout(children=children or [], navigation=False)
+
+
+# The workshop at /, an organisation's profile form at /profile (sim/app/org_profile.py).
+routes = [
+    solara.Route(path="/", component=Page, label="Workshop", layout=Layout),
+    solara.Route(path=PROFILE_PATH.strip("/"), component=ProfilePage, label="Your organisation's profile"),
+]
 
 
 # Compose the default scenario and start its baseline as soon as the server loads the page,
