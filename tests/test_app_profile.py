@@ -328,24 +328,14 @@ def test_two_sessions_do_not_share_a_form():
     assert offers_download(second)
 
 
-def test_the_app_routes_the_form_and_the_workshop_links_to_it(monkeypatch):
+def test_the_app_routes_the_form_and_the_workshop_links_to_it():
     from sim.app import page as app_page
 
     assert [(r.path, r.component) for r in app_page.routes] == [
         ("/", app_page.Page),
         ("profile", ProfilePage),
     ]
-
-    @solara.component
-    def Workshop():  # the workshop itself is test_app.py's; here only the way to the form
-        solara.Text("the workshop")
-
-    monkeypatch.setattr(app_page, "WorkshopApp", Workshop)
-    # Headless, Solara's app bar shows its children through IPython's display, which a test
-    # does not have: a column stands in for the bar, to see what Page puts there.
-    monkeypatch.setattr(app_page.solara, "AppBar", solara.Column)
-    rc = render(app_page.Page())
+    rc = render(app_page.WorkshopApp())
     links = [w for w in rc.find(ipyvue.Html, tag="a").widgets if w.attributes.get("href") == "/profile"]
     assert len(links) == 1
-    assert links[0].children[0].children[-1] == "Your organisation"  # a button in the link
-    assert "the workshop" in [w.children[0] for w in rc.find(v.Html, tag="span").widgets if w.children]
+    assert links[0].children[0].children[-1] == "Your organisation's profile"  # a button in the link

@@ -473,9 +473,9 @@ def ProfileResult(profile: OrgProfile | None, text: str, error: str) -> None:
 
 @solara.component
 def ProfileLink() -> None:
-    """The button in the workshop's top bar that leads to the form."""
+    """The button at the foot of the workshop's sidebar that leads to the form."""
     with solara.Link(PATH):
-        solara.Button("Your organisation", text=True, dark=True, icon_name="mdi-domain")
+        solara.Button("Your organisation's profile", outlined=True, icon_name="mdi-domain")
 
 
 @solara.component

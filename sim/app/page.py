@@ -884,6 +884,7 @@ def WorkshopApp(model: solara.Reactive[WorkshopModel] | None = None) -> None:
                 thumb_label=True,
             )
             solara.InputInt("Seed", value=setup.value["seed"], on_value=set_up("seed"))
+        ProfileLink()  # the way to the profile form, below the workshop's own controls
 
     with solara.Div(classes=["goodhart-main"]):
         with solara.Div(classes=["goodhart-bar"]):
@@ -926,8 +927,6 @@ def Page() -> None:
     from sim.app import room as rooms
 
     if rooms.room_settings() is None:
-        with solara.AppBar():  # the way to the profile form; the workshop below stays as it was
-            ProfileLink()
         WorkshopApp()
     else:
         RoomPage()
