@@ -302,8 +302,12 @@ def summary_html(
     command: str,
     png: bytes,
     made: str,
+    where: str = "a simulated organisation",
+    organisation: Sequence[str] = (),
 ) -> str:
-    """The search's summary: its verdict first, then the chart, the best policies and the presets."""
+    """The search's summary: its verdict first, then the chart, the best policies and the presets.
+    `where` the policies ran, and `organisation`: plain sentences on the versions of a profiled
+    organisation they ran in (search --org)."""
     from sim.hr.report import CHART_WIDTH, CSS, CSS_PX_PER_INCH, _e
 
     lines = verdict(check) if check is not None else []
@@ -342,7 +346,9 @@ def summary_html(
             for letter, (_, r) in zip(preset_letters(check.presets), check.presets.iterrows(), strict=True)
         )
     report = (
-        "<p>Compare them against measuring nothing, run by run, in a report:</p>"
+        "<p>Compare them against measuring nothing, run by run, in a report"
+        + (" (on the default organisation, not the versions of yours)" if organisation else "")
+        + ":</p>"
         f"<pre>python -m sim report {' '.join(_e(f) for f in files)} --seeds 5</pre>"
         if files
         else ""
@@ -356,9 +362,10 @@ def summary_html(
 <style>{CSS}</style></head>
 <body>
 <header><div class="inner"><h1>Policy search: which metric design holds up</h1>
-<p>{len(table)} policies tried on a simulated organisation, judged on durable value per $1M of salaries,
+<p>{len(table)} policies tried on {_e(where)}, judged on durable value per $1M of salaries,
 tokens and replacement (higher is better) and on burnout (lower is better), with ceilings of
 {ceilings.burnout:.0%} of staff burned out and {ceilings.attrition:.0%} attrition a year.</p>
+{"".join(f'<p class="org">{_e(line)}</p>' for line in organisation)}
 <p class="made" id="made">{_e(made)} with: {_e(command)}</p></div></header>
 <main>
 <section class="lead" id="verdict-box"><h2>Verdict: did any searched policy beat measuring nothing?</h2>
