@@ -197,6 +197,16 @@ def test_no_searched_policy_beating_no_metric_is_said():
     assert "Searched policy 2" in lines[0] and "more value for more burnout" in lines[0]
 
 
+def test_an_empty_front_says_when_measuring_nothing_is_itself_over_the_ceilings():
+    check = _contenders()  # no metric: 3.8% burned out, 10% attrition; no searched policy
+    assert verdict(check, Ceilings(0.15, 0.15))[0].startswith("No searched policy kept to the ceilings")
+    line = verdict(check, Ceilings(0.03, 0.15))[0]
+    assert (
+        line.startswith("Measuring nothing is itself over the ceilings here: 3.8% burned out")
+        and "--max-burnout" in line
+    )
+
+
 def test_the_pareto_chart_has_intervals_and_names(searched, checked):
     import matplotlib.pyplot as plt
 

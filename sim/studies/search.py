@@ -1,6 +1,7 @@
 """Search for the metric design that holds up: Optuna over signal weights and policy levers.
 
     python -m sim search --trials 40 --seeds 3 --out search/ --max-burnout 0.15 --max-attrition 0.15
+    python -m sim search --org my_org.yaml --versions 8 --out search/   # your organisation
 
 Each trial is a policy: up to three of the observable signals (`sim.model.signals`) with their
 weights (few enough for a person to explain the metric), an optional cost denominator, the
@@ -662,7 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     check = check_results(table, seeds, args.seed, ceilings, base, args.keep, progress=say, versions=versions)
     written = write_results(table, args.out, ceilings, command, args.keep, check, versions)
-    print("\n".join(verdict(check)))
+    print("\n".join(verdict(check, ceilings)))
     print("Written: " + ", ".join(str(p) for p in written))
     return 0
 
