@@ -655,7 +655,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"--versions={count}: must be a whole number from 1 to {plausible}, the plausible "
                     f"versions a fit of {fit_points} points keeps; raise --fit-points for more"
                 )
-            say(f"fitting {profile.name or args.org}: {fit_points} runs, to find its plausible versions")
+            name = checks.shown(profile.name or args.org)  # a profile's text is untrusted: no escapes
+            say(f"fitting {name}: {fit_points} runs, to find its plausible versions")
             versions = plausible_versions(profile, args.org, count, fit_points, args.seed, args.weeks)
         table = run_search(args.trials, seeds, args.seed, ceilings, base, say, versions)
     except ConfigError as error:
