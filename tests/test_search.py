@@ -6,14 +6,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
+from sim.core.run import simulate_batch, with_values
 from sim.core.scenarios import load_scenario
+from sim.hr.fit import SCALED_EMPLOYEES
+from sim.hr.profile import load_profile
+from sim.studies import search
 from sim.studies.search import (
     NO_METRIC,
     Ceilings,
+    Versions,
     check_results,
     main,
+    outcome,
     pareto_front,
+    plausible_versions,
+    policy_config,
     policy_from_params,
     run_search,
     write_results,
@@ -188,6 +197,16 @@ def test_no_searched_policy_beating_no_metric_is_said():
     assert "Searched policy 2" in lines[0] and "more value for more burnout" in lines[0]
 
 
+def test_an_empty_front_says_when_measuring_nothing_is_itself_over_the_ceilings():
+    check = _contenders()  # no metric: 3.8% burned out, 10% attrition; no searched policy
+    assert verdict(check, Ceilings(0.15, 0.15))[0].startswith("No searched policy kept to the ceilings")
+    line = verdict(check, Ceilings(0.03, 0.15))[0]
+    assert (
+        line.startswith("Measuring nothing is itself over the ceilings here: 3.8% burned out")
+        and "--max-burnout" in line
+    )
+
+
 def test_the_pareto_chart_has_intervals_and_names(searched, checked):
     import matplotlib.pyplot as plt
 
@@ -221,4 +240,127 @@ def test_bad_arguments_are_one_line(args, named, tmp_path, capsys):
     assert main([*args, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and named in err[0]
+    assert not (tmp_path / "out").exists()
+
+
+# -- search --org: plausible versions of a profiled organisation ---------------------------------
+
+ORG = ["--org", "example:startup", "--fit-points", "16", "--weeks", "20"]  # 2 plausible versions
+LEADERBOARD = {"weights": {"tokens": 1.0}, "per": {}, "level": "individual", "scoring": "rank"}
+LEADERBOARD |= {"window": 4, "pressure": 0.6, "forced_ranking": 0.05}
+
+
+@pytest.fixture(scope="module")
+def versions() -> Versions:
+    return plausible_versions(load_profile("example:startup"), "example:startup", 2, 16, seed=0, weeks=20)
+
+
+def test_an_org_search_records_the_versions_it_ran_in(versions, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main([*ORG, "--versions", "2", "--trials", "3", "--keep", "1", "--out", str(out)]) == 0
+    assert {"trials.csv", "versions.csv", "organisation.yaml", "summary.html"} <= {
+        p.name for p in out.iterdir()
+    }
+    record = yaml.safe_load((out / "organisation.yaml").read_text())
+    assert record["profile"] == "example:startup" and record["name"] == "Start-up (200 people)"
+    assert record["versions"] == 2 and record["fit"]["points"] == 16 and record["fit"]["accepted"] == 2
+    assert record["overrides"] == versions.overrides  # the same fit again: the same organisation
+    assert (
+        f"org.n_employees={SCALED_EMPLOYEES}" in record["overrides"]
+        and "org.team_size=6" in record["overrides"]
+    )
+    assert set(record["uninformed"]) == set(versions.uninformed)
+    table = pd.read_csv(out / "versions.csv")
+    assert list(table["version"]) == [1, 2]
+    fitted = list(versions.points.columns)
+    pd.testing.assert_frame_equal(table[fitted], versions.points, check_exact=False, rtol=1e-12)
+    # The record is enough to run a trial again: trial 1 (no metric) in each version on its seed.
+    configs = [
+        with_values(policy_config(NO_METRIC, record["overrides"]), row)
+        for row in table[fitted].to_dict("records")
+    ]
+    seeds = [int(s) for s in table["search_seeds"]]
+    again = outcome(simulate_batch(configs, seeds))
+    trials = pd.read_csv(out / "trials.csv")
+    assert trials["reference"].iloc[0] == "no metric"
+    assert again["value_per_million"] == pytest.approx(trials["value_per_million"].iloc[0], rel=1e-9)
+    assert again["burnout"] == pytest.approx(trials["burnout"].iloc[0], rel=1e-9)
+    page = (out / "summary.html").read_text()
+    assert "2 plausible versions of Start-up (200 people)" in page
+    assert "The search was over plausible versions of Start-up (200 people) (profile example:startup)" in page
+    if versions.uninformed:
+        assert "stayed at its prior range: " + versions.uninformed[0] in page
+    assert "--org example:startup --versions 2 --fit-points 16" in page
+
+
+def test_each_version_is_its_fitted_organisation_under_the_policys_regime(versions):
+    configs = versions.configs(LEADERBOARD)
+    policy = policy_config(LEADERBOARD, versions.overrides)
+    assert len(configs) == 2
+    varied = []
+    for key in versions.points.columns:
+        *path, leaf = key.split(".")
+        values = []
+        for cfg in configs:
+            node = cfg
+            for part in path:
+                node = node[part] if isinstance(node, dict) else getattr(node, part)
+            values.append(float(node[leaf] if isinstance(node, dict) else getattr(node, leaf)))
+        assert values == pytest.approx(list(versions.points[key]), rel=1e-6)
+        varied.append(values[0] != values[1])
+    assert sum(varied) > len(varied) / 2  # two plausible versions differ in most fitted parameters
+    for cfg in configs:
+        assert (
+            cfg.regime == policy.regime
+            and cfg.regime.forced_ranking == 0.05
+            and dict(cfg.regime.weights) == {"tokens": 1.0}
+        )
+        assert cfg.org.n_employees == SCALED_EMPLOYEES and cfg.org.team_size == 6 and cfg.org.weeks == 20
+
+
+def test_a_trial_runs_every_version_in_one_batch_on_its_own_seeds(versions, monkeypatch):
+    calls = []
+
+    def batch(configs, seeds, **kwargs):
+        calls.append((list(configs), list(seeds)))
+        return simulate_batch(configs, seeds, **kwargs)
+
+    monkeypatch.setattr(search, "simulate_batch", batch)
+    result = versions.evaluate(NO_METRIC, (), [11, 12, 13, 14])
+    assert len(calls) == 1 and calls[0][1] == [11, 12, 13, 14]
+    configs = calls[0][0]
+    assert (
+        configs[0] == configs[2] and configs[1] == configs[3] and configs[0] != configs[1]
+    )  # run k: version k mod 2
+    assert len(result["value_per_million_runs"]) == 4
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--org", "example:nowhere"], "--org: example:nowhere: unknown example"),
+        ([*ORG, "--versions", "0"], "--versions=0"),
+        ([*ORG, "--versions", "3"], "--versions=3: must be a whole number from 1 to 2"),
+        ([*ORG, "--fit-points", "0"], "--fit-points=0"),
+        ([*ORG, "--employees", "300"], "--employees=300: not with --org"),
+        ([*ORG, "--seeds", "0"], "--seeds=0"),
+        (["--versions", "4"], "--versions=4: only with --org"),
+        (["--fit-points", "64"], "--fit-points=64: only with --org"),
+    ],
+)
+def test_bad_org_arguments_are_one_line_before_any_fit(args, named, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(search, "fit", lambda *a, **k: pytest.fail("fitted before checking"))
+    assert main([*args, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and named in err[0], err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_profile_names_the_field(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(search, "fit", lambda *a, **k: pytest.fail("fitted before checking"))
+    profile = tmp_path / "org.yaml"
+    profile.write_text("headcount: -5\n")
+    assert main(["--org", str(profile), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: --org: ") and "headcount" in err[0], err
     assert not (tmp_path / "out").exists()

@@ -144,14 +144,27 @@ def _interval(mean: float, low: float, high: float) -> str:
     return f"{low:+.1f} to {high:+.1f}" if np.isfinite(low) else "no interval"
 
 
-def verdict(check: Check) -> list[str]:
-    """Whether any searched policy beat measuring nothing and the best preset, in plain words."""
+def verdict(check: Check, ceilings: Any = None) -> list[str]:
+    """Whether any searched policy beat measuring nothing and the best preset, in plain words.
+    With the `ceilings`, an empty front whose cause is measuring nothing itself being over
+    them (common in an organisation's plausible versions) is said so."""
     frame = check.confirmation
     searched = frame[frame["kind"] == "searched"]
     none = frame[frame["kind"] == "reference"].iloc[0]
     n = len(check.fresh_seeds)
     runs = f"on {n} fresh runs (seeds the search never saw)"
     if searched.empty:
+        over = ceilings is not None and (
+            none["burnout"] > ceilings.burnout or none["attrition"] > ceilings.attrition
+        )
+        if over:
+            return [
+                f"Measuring nothing is itself over the ceilings here: {none['burnout']:.1%} burned out "
+                f"and {none['attrition']:.1%} attrition a year {runs}, against ceilings of "
+                f"{ceilings.burnout:.0%} and {ceilings.attrition:.0%}. No searched policy kept to them, "
+                "so none is offered: raise --max-burnout or --max-attrition above what measuring "
+                "nothing gives to compare policies."
+            ]
         return ["No searched policy kept to the ceilings, so none is offered: raise them or run more trials."]
     lines = []
     winners = searched[searched["vs_none"] == BETTER]
@@ -302,11 +315,15 @@ def summary_html(
     command: str,
     png: bytes,
     made: str,
+    where: str = "a simulated organisation",
+    organisation: Sequence[str] = (),
 ) -> str:
-    """The search's summary: its verdict first, then the chart, the best policies and the presets."""
+    """The search's summary: its verdict first, then the chart, the best policies and the presets.
+    `where` the policies ran, and `organisation`: plain sentences on the versions of a profiled
+    organisation they ran in (search --org)."""
     from sim.hr.report import CHART_WIDTH, CSS, CSS_PX_PER_INCH, _e
 
-    lines = verdict(check) if check is not None else []
+    lines = verdict(check, ceilings) if check is not None else []
     feasible = int((table["feasible"] & ~table["no_metric"]).sum())
     degenerate = int(table["no_metric"].sum())
     file_of = {int(r["trial"]): f for f, (_, r) in zip(files, best.iterrows(), strict=False)}
@@ -342,7 +359,9 @@ def summary_html(
             for letter, (_, r) in zip(preset_letters(check.presets), check.presets.iterrows(), strict=True)
         )
     report = (
-        "<p>Compare them against measuring nothing, run by run, in a report:</p>"
+        "<p>Compare them against measuring nothing, run by run, in a report"
+        + (" (on the default organisation, not the versions of yours)" if organisation else "")
+        + ":</p>"
         f"<pre>python -m sim report {' '.join(_e(f) for f in files)} --seeds 5</pre>"
         if files
         else ""
@@ -356,9 +375,10 @@ def summary_html(
 <style>{CSS}</style></head>
 <body>
 <header><div class="inner"><h1>Policy search: which metric design holds up</h1>
-<p>{len(table)} policies tried on a simulated organisation, judged on durable value per $1M of salaries,
+<p>{len(table)} policies tried on {_e(where)}, judged on durable value per $1M of salaries,
 tokens and replacement (higher is better) and on burnout (lower is better), with ceilings of
 {ceilings.burnout:.0%} of staff burned out and {ceilings.attrition:.0%} attrition a year.</p>
+{"".join(f'<p class="org">{_e(line)}</p>' for line in organisation)}
 <p class="made" id="made">{_e(made)} with: {_e(command)}</p></div></header>
 <main>
 <section class="lead" id="verdict-box"><h2>Verdict: did any searched policy beat measuring nothing?</h2>
