@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.core.run import simulate_batch, with_values
@@ -167,3 +168,24 @@ def test_the_recovery_study_at_a_reduced_size_prints_its_coverage_table(tmp_path
     assert done.returncode == 0, done.stderr[-3000:]
     rows = [line for line in done.stdout.splitlines() if line.startswith("| `")]
     assert any("`production.tokens_per_ai_hour`" in row for row in rows) and len(rows) >= 30
+
+
+def test_a_figure_the_model_barely_varies_does_not_decide_the_fit_alone():
+    """The weekly active share is about 0.99 in every simulated point; a profile's 0.85 is far
+    from all of them alike, so it must not outweigh a figure that tells points apart."""
+    from sim.hr.fit import FIGURE_PRECISION, distances
+
+    rng = np.random.default_rng(1)
+    simulated = pd.DataFrame(
+        {
+            "weekly_active_share": 0.99 + rng.normal(0, 0.002, 200),
+            "voluntary_attrition": rng.uniform(0.04, 0.16, 200),
+        }
+    )
+    observed = {"weekly_active_share": 0.85, "voluntary_attrition": 0.10}
+    total, scales = distances(simulated, observed)
+    assert scales["weekly_active_share"] == FIGURE_PRECISION * 0.85
+    share_part = ((simulated["weekly_active_share"] - 0.85) / scales["weekly_active_share"]) ** 2
+    assert share_part.max() < 4  # at most a few squared spreads, not hundreds
+    closest = simulated.iloc[np.argsort(total)[:20]]
+    assert (closest["voluntary_attrition"] - 0.10).abs().max() < 0.02  # attrition still decides

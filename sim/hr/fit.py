@@ -56,6 +56,10 @@ UNINFORMED_SPREAD = 0.8
 # Figures that come as a group count as one figure in the distance: the nine token deciles
 # describe one distribution and would otherwise outweigh attrition nine to one.
 GROUPS = {f"token_decile_{i}": "token" for i in range(1, 10)}
+# A profile's figure is taken as known to about a tenth of its value: a figure the model
+# barely varies (the weekly active share, about 0.99 whatever the prior) must not decide the
+# fit alone by being far, in units of its tiny spread, from a value the model cannot make.
+FIGURE_PRECISION = 0.1
 # Compared only at the profile's own headcount: the largest user of 200 is not that of 85,000.
 HEADCOUNT_BOUND = ("token_top",)
 
@@ -255,7 +259,8 @@ def compared(profile: OrgProfile, employees: int = SCALED_EMPLOYEES) -> dict[str
 def distances(simulated: pd.DataFrame, observed: dict[str, float]) -> tuple[np.ndarray, dict[str, float]]:
     """Each point's distance to the observed figures: the sum over figures of the squared
     difference in units of the figure's spread over the sample (MAD x 1.4826, the standard
-    deviation where the MAD is 0), a group of figures (the token deciles) weighing as one.
+    deviation where the MAD is 0) or of FIGURE_PRECISION of the observed value, whichever is
+    larger, a group of figures (the token deciles) weighing as one.
     A point whose run could not give a figure (no leavers: no regretted share) is infinitely far.
     Figures that do not vary over the sample tell points apart not at all and are left out."""
     total = np.zeros(len(simulated))
@@ -269,11 +274,12 @@ def distances(simulated: pd.DataFrame, observed: dict[str, float]) -> tuple[np.n
         finite = column[np.isfinite(column)]
         if finite.size < 2:
             continue
-        scale = 1.4826 * float(np.median(np.abs(finite - np.median(finite))))
-        if scale <= 0:
-            scale = float(finite.std())
-        if scale <= 0:
+        spread = 1.4826 * float(np.median(np.abs(finite - np.median(finite))))
+        if spread <= 0:
+            spread = float(finite.std())
+        if spread <= 0:
             continue
+        scale = max(spread, FIGURE_PRECISION * abs(value))
         scales[name] = scale
         gap = ((column - value) / scale) ** 2 / counts[GROUPS.get(name, name)]
         total += np.where(np.isfinite(gap), gap, np.inf)
