@@ -291,6 +291,10 @@ def test_an_org_search_records_the_versions_it_ran_in(versions, tmp_path, capsys
     if versions.uninformed:
         assert "stayed at its prior range: " + versions.uninformed[0] in page
     assert "--org example:startup --versions 2 --fit-points 16" in page
+    if (
+        "python -m sim report policy-1.yaml" in page
+    ):  # the report it suggests judges them for this organisation
+        assert "--seeds 5 --org example:startup</pre>" in page
 
 
 def test_each_version_is_its_fitted_organisation_under_the_policys_regime(versions):

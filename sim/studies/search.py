@@ -12,7 +12,7 @@ trial (with `--org PROFILE`, on the same plausible versions of the profiled orga
 and replacement; higher is better) and burnout (lower is better), with ceilings on burnout
 and attrition as constraints. The trials run one after another with a seeded sampler, so the
 same seed gives the same policies. The Pareto front (no policy there is beaten on both) is
-written as scenario files, ready for `python -m sim report`.
+written as scenario files, ready for `python -m sim report` (with `--org`, for the profiled organisation).
 """
 
 from __future__ import annotations
@@ -503,7 +503,17 @@ def write_results(
 
     made = f"Made {made_at():%d %B %Y, %H:%M} UTC by the simulator, version {simulator_version()},"
     page = summary_html(
-        table, best, [p.name for p in files], check, ceilings, command, png, made, where, said
+        table,
+        best,
+        [p.name for p in files],
+        check,
+        ceilings,
+        command,
+        png,
+        made,
+        where,
+        said,
+        org=versions.source if versions is not None else None,
     )
     written.append(write_text(page, out / "summary.html"))
     return written

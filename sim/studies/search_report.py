@@ -317,10 +317,12 @@ def summary_html(
     made: str,
     where: str = "a simulated organisation",
     organisation: Sequence[str] = (),
+    org: str | None = None,
 ) -> str:
     """The search's summary: its verdict first, then the chart, the best policies and the presets.
     `where` the policies ran, and `organisation`: plain sentences on the versions of a profiled
-    organisation they ran in (search --org)."""
+    organisation they ran in, and `org` the profile they were searched for (search --org): the
+    report command it suggests then judges them across that organisation's plausible versions."""
     from sim.hr.report import CHART_WIDTH, CSS, CSS_PX_PER_INCH, _e
 
     lines = verdict(check, ceilings) if check is not None else []
@@ -360,9 +362,11 @@ def summary_html(
         )
     report = (
         "<p>Compare them against measuring nothing, run by run, in a report"
-        + (" (on the default organisation, not the versions of yours)" if organisation else "")
+        + (" across the plausible versions of your organisation" if org else "")
         + ":</p>"
-        f"<pre>python -m sim report {' '.join(_e(f) for f in files)} --seeds 5</pre>"
+        f"<pre>python -m sim report {' '.join(_e(f) for f in files)} --seeds 5"
+        + (f" --org {_e(org)}" if org else "")
+        + "</pre>"
         if files
         else ""
     )
