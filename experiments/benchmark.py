@@ -200,6 +200,34 @@ def main_job_timing(tree: Path | None) -> dict | None:
     return {"wall_s": wall, "cpu_s": cpu}
 
 
+ORG_REPORT = ("report", "--org", "example:startup", "token_leaderboard", "decoupled_telemetry")
+
+
+def org_report_timing() -> dict | None:
+    """`goodhart-sim report --org example:startup token_leaderboard decoupled_telemetry` (issue
+    30: at most 10 minutes on 2 cores) in a fresh folder away from the repository, from an
+    empty burn-in cache: wall and CPU seconds, peak memory, and the file's size."""
+    with tempfile.TemporaryDirectory(prefix="benchmark-org-report-") as folder:
+        env = {**os.environ, "GOODHART_SIM_CACHE": str(Path(folder) / "cache"), "MPLBACKEND": "Agg"}
+        env["PYTHONPATH"] = str(REPOSITORY)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "sim", *ORG_REPORT, "--out", "r.html"],
+            cwd=folder, capture_output=True, text=True, check=False, env=env,
+        )  # fmt: skip
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            print(
+                f"  report --org: failed ({(done.stderr.strip().splitlines() or ['?'])[-1]})", file=sys.stderr
+            )
+            return None
+        size = (Path(folder) / "r.html").stat().st_size
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": after.ru_maxrss / 1024, "mb": size / MB}
+
+
 def burn_in_cache_timing(n: int) -> dict:
     """CPU seconds to start a run of `n` employees: computing its burn-in, restoring it from the
     disk cache in a process that kept nothing, and from this process's memory."""
@@ -532,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
         help="organisations in the runs-an-hour timing (default 32: a study's batch)",
     )
     parser.add_argument("--no-study", action="store_true", help="skip the runs-an-hour and main-job timings")
+    parser.add_argument(
+        "--org-report", action="store_true", help="time only `report --org example:startup ...` (issue 30)"
+    )
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WEEKS"), help=argparse.SUPPRESS)
     parser.add_argument("--one-study", nargs=2, metavar=("POINTS", "BATCHED"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
@@ -546,6 +577,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.one_study:
         points, batched = args.one_study
         print(json.dumps(study_timing(int(points), batched == "batched")))
+        return 0
+    if args.org_report:
+        timed = org_report_timing()
+        if timed is None:
+            return 1
+        print(f"goodhart-sim {' '.join(ORG_REPORT)} --out r.html, from an empty folder and burn-in cache:")
+        print(
+            f"  {timed['wall_s'] / 60:.1f} min wall, {timed['cpu_s'] / 60:.1f} min CPU, peak "
+            f"{timed['peak_mb']:.0f} MB, a {timed['mb']:.2f} MB file (target: at most 10 minutes on 2 cores)"
+        )
         return 0
     if not args.no_study:
         study(args.then, args.study_points or (2 if args.quick else 32))
