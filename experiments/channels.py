@@ -185,11 +185,11 @@ def plot(parts: pd.DataFrame, size: int, weeks: int, seeds: int) -> plt.Figure:
     axes.invert_yaxis()
     axes.set_xlabel("change in durable value per head against no metric, % of the baseline's")
     axes.set_title(
-        f"Goodhart's law by channel (Shapley parts of knock-outs; {seeds} seeds of {size}, "
-        f"{weeks} weeks; 95% intervals)",
+        f"Goodhart's law by channel: Shapley parts of knock-outs\n({seeds} seeds of {size}, "
+        f"{weeks} weeks; 95% intervals across seeds)",
         fontsize=9,
     )
-    axes.legend(fontsize=8, loc="best")
+    axes.legend(fontsize=8, loc="lower left")
     figure.tight_layout()
     return figure
 

@@ -323,7 +323,7 @@ class ChannelsConfig:
     in a run under any regime, the baseline included, so a channel's share is read from the
     regime's change against the baseline with the same channels off."""
 
-    honest_overuse: bool = True  # off: changes that touch no gaming are weighed as with no metric
+    honest_overuse: bool = True  # off: changes of hours or of the honest split weighed as with no metric
     gaming_actions: bool = True  # off: nobody spends an hour on the gaming repertoire
     selection: bool = True  # off: no imitation of better-rewarded teammates; hires keep their own habits
     expectations: bool = True  # off: managers' expectations of kept volume stay as they stood

@@ -213,10 +213,9 @@ def adapt(s: Situation, runs: Runs) -> None:
     judged_trial = evaluation(trial, trial_hours, _signals(trial, trial_hours, s))
     judged_now = evaluation(now, hours, signals_now)
     if unmetered:
-        # A change that touches no gaming (honest hours moved, or the hours of someone who
-        # does not game) is weighed as it would be with no metric.
-        games = column_totals(shares[GAMING:]) > 0
-        honest = np.where(try_hours, ~games, (source < GAMING) & (target < GAMING))
+        # A change that moves no hour into or out of gaming (a change of hours, or of the
+        # honest split) is weighed as it would be with no metric.
+        honest = try_hours | ((source < GAMING) & (target < GAMING))
         plain = s.unmetered_honesty & honest
         judged_trial = np.where(plain, as_unmeasured(trial, trial_hours), judged_trial)
         judged_now = np.where(plain, as_unmeasured(now, hours), judged_now)
