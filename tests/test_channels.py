@@ -241,3 +241,23 @@ def test_the_channel_table_sums_to_the_total_for_each_regime():
     text = study.render(parts, "python experiments/channels.py", 48, 20, 2)
     assert all(f"| {regime} |" in text for regime in regimes)
     assert "| regime | total | honest over-use | gaming | selection | expectations |" in text
+
+
+def test_the_study_writes_its_table_figure_and_runs(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["--quick", "--regimes", "token_leaderboard", "--out", str(out), "org.burn_in_weeks=10"]
+    assert study.main(args) == 0
+    assert (out / "channels.png").read_bytes()[:4] == b"\x89PNG"
+    parts = pd.read_csv(out / "channels.csv")
+    assert list(parts["regime"]) == ["token_leaderboard"] and (parts["seeds"] == 2).all()
+    assert len(pd.read_csv(out / "channels_runs.csv")) == 2 * 16 * 2
+    assert "| token_leaderboard |" in (out / "channels.md").read_text()
+    assert "| token_leaderboard |" in capsys.readouterr().out
+
+
+def test_the_study_refuses_a_bad_override_before_writing_anything(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert study.main(["--quick", "--out", str(out), "org.n_employees=many"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: org.n_employees") and len(error.strip().splitlines()) == 1
+    assert not out.exists()
