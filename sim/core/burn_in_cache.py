@@ -55,12 +55,13 @@ def model_fingerprint() -> str:
 
 
 def key(cfg: Any, seed: int, telemetry_at_start: bool) -> str:
-    """What the burn-in reads: the config without the regime, the horizon, the team's
+    """What the burn-in reads: the config without the regime, the channels' knock-outs (they
+    act from the policy's start week only), the horizon, the team's
     interdependence (it only bends scores) and what only the main job reads (seeds,
     replicates, comparisons, outputs); the seed; whether managers see
     telemetry in the steady week before it (a policy that starts at week 0 shows it)."""
     plain = asdict(cfg)
-    for name in ("regime", "seed", "replicates", "compare", "output"):
+    for name in ("regime", "channels", "seed", "replicates", "compare", "output"):
         plain.pop(name, None)
     plain["org"].pop("weeks", None)
     plain["org"].pop("interdependence", None)  # read only by scores, and nobody is scored in it

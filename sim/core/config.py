@@ -316,6 +316,20 @@ class RegimeConfig:
 
 
 @dataclass
+class ChannelsConfig:
+    """Knock-outs of the channels through which a metric changes durable value (Manheim &
+    Garrabrant 2018; docs/model.md, "Channels of Goodhart's law"). Each is on by default;
+    off, it removes one mechanism from the regime's start week on (never in the burn-in),
+    in a run under any regime, the baseline included, so a channel's share is read from the
+    regime's change against the baseline with the same channels off."""
+
+    honest_overuse: bool = True  # off: changes of hours or of the honest split weighed as with no metric
+    gaming_actions: bool = True  # off: nobody spends an hour on the gaming repertoire
+    selection: bool = True  # off: no imitation of better-rewarded teammates; hires keep their own habits
+    expectations: bool = True  # off: managers' expectations of kept volume stay as they stood
+
+
+@dataclass
 class OutputConfig:
     dir: str = "."  # relative to Hydra's run directory
     format: str = "parquet"  # parquet | csv
@@ -338,6 +352,7 @@ class Config:
     wellbeing: WellbeingConfig = field(default_factory=WellbeingConfig)
     turnover: TurnoverConfig = field(default_factory=TurnoverConfig)
     regime: RegimeConfig = field(default_factory=RegimeConfig)
+    channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
 

@@ -25,7 +25,7 @@ from sim.core.config import Config
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement
 from sim.model.metric import Metric
-from sim.model.production import AI, GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
+from sim.model.production import AI, CRAFT, GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
 from sim.model.runs import Runs, at, column_totals
 from sim.model.signals import observe
 from sim.model.wellbeing import shortfall
@@ -50,6 +50,9 @@ class Situation:
     expected_volume: np.ndarray  # the manager's expectation, adjusted for ramp-up
     motivation: np.ndarray  # weight of real contribution in utility (trust)
     review_demand: np.ndarray  # hours of review teammates' output asks of each person
+    # Channels knocked out this week (`Config.channels`), each False or a mask over slots.
+    unmetered_honesty: bool | np.ndarray = False  # honest changes weighed as with no metric
+    no_gaming: bool | np.ndarray = False  # changes into the gaming repertoire refused
 
 
 def imagine(
@@ -154,7 +157,8 @@ def adapt(s: Situation, runs: Runs) -> None:
     now = imagine(shares, hours, s)
     signals_now = _signals(now, hours, s)
     field = s.metric.field(signals_now) if signals_now is not None else None
-    informal_field = s.judgement.field(wf) if s.pressure < 1 else None
+    unmetered = bool(np.any(s.unmetered_honesty))
+    informal_field = s.judgement.field(wf) if s.pressure < 1 or unmetered else None
     contribution_now = contribution(now, s)
     visible_now = s.judgement.visible(now, hours)
 
@@ -172,6 +176,18 @@ def adapt(s: Situation, runs: Runs) -> None:
             total = total + s.pressure * s.metric.expected_score(signals, signals_now, field)
         return total
 
+    def as_unmeasured(week: WeekOfWork, trial_hours: np.ndarray) -> np.ndarray:
+        """The evaluation a change would earn with no metric: the manager's impression alone,
+        without the telemetry the regime shows (the honest over-use channel knocked out)."""
+        assert informal_field is not None
+        return s.judgement.expected(
+            wf,
+            informal_field,
+            contribution(week, s) - contribution_now,
+            s.judgement.visible(week, trial_hours, with_telemetry=False)
+            - s.judgement.visible(now, hours, with_telemetry=False),
+        )
+
     steps = [c.behaviour for c in runs.configs]
     try_hours = runs.draw(lambda rng, r, m: rng.random(m)) < b.hours_trial_share
     source = runs.draw(lambda rng, r, m: rng.integers(0, k, m))
@@ -182,6 +198,8 @@ def adapt(s: Situation, runs: Runs) -> None:
     )
     if not s.cfg.production.ai_available:
         moved = np.where(wf.needs_ai[target], 0.0, moved)
+    if np.any(s.no_gaming):
+        moved = np.where(s.no_gaming & (target >= GAMING), 0.0, moved)
     moved = np.minimum(moved, shares[source, rows])
     trial_shares = shares.copy()
     trial_shares[source, rows] -= moved
@@ -192,16 +210,28 @@ def adapt(s: Situation, runs: Runs) -> None:
     trial_hours = np.clip(hours + step, b.min_hours, b.max_hours)
 
     trial = imagine(trial_shares, trial_hours, s)
-    u_trial = utility(trial, trial_hours, s, evaluation(trial, trial_hours, _signals(trial, trial_hours, s)))
-    u_now = utility(now, hours, s, evaluation(now, hours, signals_now))
+    judged_trial = evaluation(trial, trial_hours, _signals(trial, trial_hours, s))
+    judged_now = evaluation(now, hours, signals_now)
+    if unmetered:
+        # A change that moves no hour into or out of gaming (a change of hours, or of the
+        # honest split) is weighed as it would be with no metric.
+        honest = try_hours | ((source < GAMING) & (target < GAMING))
+        plain = s.unmetered_honesty & honest
+        judged_trial = np.where(plain, as_unmeasured(trial, trial_hours), judged_trial)
+        judged_now = np.where(plain, as_unmeasured(now, hours), judged_now)
+    u_trial = utility(trial, trial_hours, s, judged_trial)
+    u_now = utility(now, hours, s, judged_now)
     better = wf.employed & (u_trial > u_now)
     shares[:, better] = trial_shares[:, better]
     hours[better] = trial_hours[better]
 
 
-def imitate(wf: Workforce, imitation: float | np.ndarray, runs: Runs) -> None:
+def imitate(
+    wf: Workforce, imitation: float | np.ndarray, runs: Runs, knocked_out: bool | np.ndarray = False
+) -> None:
     """At a review, each person looks at a random teammate and, if that teammate was
-    better rewarded, moves part of the way toward their split of hours."""
+    better rewarded, moves part of the way toward their split of hours; nobody where the
+    selection channel is `knocked_out` (the teammate is still drawn, so the draws stay)."""
     if np.all(np.asarray(imitation) <= 0):  # the same in every run (runs.structure)
         return
     start = wf.team_start[wf.team]  # first slot of each slot's team
@@ -210,7 +240,25 @@ def imitate(wf: Workforce, imitation: float | np.ndarray, runs: Runs) -> None:
     offset = runs.draw(lambda rng, r, m: rng.integers(1, high[runs.slices[r]], m))
     peer = start + (np.arange(wf.n) - start + offset) % np.maximum(size, 1)
     copies = wf.employed & wf.employed[peer] & (peer != np.arange(wf.n)) & (wf.reward[peer] > wf.reward)
+    if np.any(knocked_out):
+        copies &= ~knocked_out
     wf.shares[:, copies] += at(imitation, copies) * (wf.shares[:, peer[copies]] - wf.shares[:, copies])
+
+
+def renounce_gaming(wf: Workforce, knocked_out: bool | np.ndarray) -> None:
+    """Where the gaming channel is `knocked_out`, the hours of the gaming repertoire go back
+    to honest work in proportion to the honest split (all to craft for someone with none),
+    so nobody games: hires' habits, imitation and habits at the policy's start included."""
+    if not np.any(knocked_out):
+        return
+    shares = wf.shares
+    games = knocked_out & (column_totals(shares[GAMING:]) > 0)
+    if not games.any():
+        return
+    work = shares[:GAMING, games]
+    work[CRAFT, column_totals(work) <= 0] = 1.0
+    shares[:GAMING, games] = work / column_totals(work)
+    shares[GAMING:, games] = 0.0
 
 
 def metric_alignment(s: Situation, hour: float = 1.0) -> tuple[np.ndarray, np.ndarray]:

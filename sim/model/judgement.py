@@ -83,15 +83,16 @@ class Judgement:
         self._typical_tokens_run = np.asarray(values, dtype=float)
         self.typical_tokens = self._typical_tokens_run[self.runs.of_slot]
 
-    def visible(self, week: WeekOfWork, hours: np.ndarray) -> np.ndarray:
+    def visible(self, week: WeekOfWork, hours: np.ndarray, *, with_telemetry: bool = True) -> np.ndarray:
         """The part of what a manager sees that is not contribution, in value units: hours and
         telemetry, which are unitless and so scaled by a typical person's contribution, and
         `claims_visibility` of what the records overstate (`overstated`), which is value
         already and is added unscaled. Both the real week (`observe`) and the weeks people
-        imagine (`sim.model.behaviour.adapt`) pass through here."""
+        imagine (`sim.model.behaviour.adapt`) pass through here; `with_telemetry=False` is
+        what a manager would see with no regime showing telemetry."""
         b = self.cfg
         seen = b.hours_visibility * ((hours + week.review_given) / WEEK - 1.0)
-        if self.telemetry_shown and np.any(b.telemetry_visibility):
+        if with_telemetry and self.telemetry_shown and np.any(b.telemetry_visibility):
             seen = seen + b.telemetry_visibility * telemetry(week, self.typical_tokens)
         seen = self.typical * seen
         if np.any(b.claims_visibility):  # at 0 in every run of the batch, today's model exactly

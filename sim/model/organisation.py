@@ -17,6 +17,7 @@ The dynamics run over whole arrays (`Workforce`); each `Employee` agent views it
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections import deque
 from typing import Any
@@ -30,12 +31,12 @@ from omegaconf import DictConfig
 
 from sim.core import burn_in_cache
 from sim.core.checks import ConfigError
-from sim.core.config import Config, ProductionConfig, RegimeConfig
+from sim.core.config import ChannelsConfig, Config, ProductionConfig, RegimeConfig
 from sim.core.outputs import WEEKLY_COLUMNS
 from sim.core.presets import LEVERS, config_keys, with_levers
 from sim.model import snapshot
 from sim.model.agents import AGENT_REPORTERS, Employee
-from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment
+from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_alignment, renounce_gaming
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement, percentile
 from sim.model.memory import keep_freed_memory
@@ -60,6 +61,7 @@ from sim.model.turnover import forced_ranking, quits
 from sim.model.wellbeing import ratchet_expectations, strain_and_recover
 from sim.model.workforce import TRAITS, Workforce
 
+CHANNELS = tuple(f.name for f in dataclasses.fields(ChannelsConfig))  # what `Config.channels` can knock out
 REGULAR_AI_DAYS = 3.0  # AI-active days a week that count as adoption
 LONG_WEEK = 45.0  # hours a week above which a week counts as long
 CORRELATION_SAMPLE = 10_000  # people over whom the score-value correlation is estimated
@@ -223,11 +225,13 @@ class Organisations:
         active = self.metric.measures and week >= cfg.regime.start_week and not burn_in
         pressure = cfg.regime.pressure if active else 0.0
         self.judgement.telemetry_shown = active and cfg.regime.telemetry_visible
-        situation = self._situation(pressure)
+        knocked = self._knocked_out(week, burn_in=burn_in)
+        situation = self._situation(pressure, knocked)
         if active and week == cfg.regime.start_week and week > 0:
             self.metric.anchor()
             self._align(situation)
 
+        renounce_gaming(wf, knocked["gaming_actions"])
         if cfg.behaviour.adaptation:
             adapt(situation, runs)
         outcome = self._work(situation)
@@ -263,8 +267,8 @@ class Organisations:
         if (week + 1) % cfg.org.review_period == 0:
             wf.rewards_total += wf.reward * wf.employed
             if cfg.behaviour.adaptation:
-                imitate(wf, cfg.behaviour.imitation, runs)
-            ratchet_expectations(wf, cfg.org.review_period, cfg.wellbeing)
+                imitate(wf, cfg.behaviour.imitation, runs, knocked["selection"])
+            ratchet_expectations(wf, cfg.org.review_period, cfg.wellbeing, frozen=knocked["expectations"])
             if active and cfg.regime.reset_each_review:
                 self.metric.reset()
             if active and cfg.regime.forced_ranking > 0:
@@ -279,7 +283,8 @@ class Organisations:
         self._depart(leaving, week, "quit", recorded=not burn_in)
         self._depart(fired, week, "fired", recorded=not burn_in)
         refill = np.flatnonzero(~wf.employed & (wf.refill_week <= week + 1))
-        self._hire(refill, week=week + 1)
+        hires_own_habits = self._knocked_out(week + 1, burn_in=burn_in)["selection"]
+        self._hire(refill, week=week + 1, own_habits=hires_own_habits)
         if not burn_in:
             for name, slots in (("quits", leaving), ("fired", fired), ("hires", refill)):
                 self.week_columns[name] = np.bincount(runs.of_slot[slots], minlength=runs.count)
@@ -293,8 +298,18 @@ class Organisations:
         progress = np.minimum(self.workforce.tenure / org.ramp_weeks, 1.0)
         return org.ramp_start + (1.0 - org.ramp_start) * progress
 
-    def _situation(self, pressure: float) -> Situation:
-        """What everyone takes as given this week, from last week's organisation."""
+    def _knocked_out(self, week: int, *, burn_in: bool = False) -> dict[str, bool | np.ndarray]:
+        """The channels knocked out in `week` (`Config.channels`), each False or a mask over
+        slots: none in the burn-in or before the regime's start week, so a knock-out changes
+        nothing before the policy would start, the baseline's included."""
+        if burn_in or week < self.config.regime.start_week:
+            return dict.fromkeys(CHANNELS, False)
+        channels = self.config.channels
+        return {name: np.logical_not(getattr(channels, name)) for name in CHANNELS}
+
+    def _situation(self, pressure: float, knocked: dict[str, bool | np.ndarray] | None = None) -> Situation:
+        """What everyone takes as given this week, from last week's organisation, and which
+        channels are `knocked` out."""
         cfg, wf = self.config, self.workforce
         last = self.last_week
         if last is None:  # before the first week: nobody has helped, gamed or asked for review
@@ -321,6 +336,8 @@ class Organisations:
             expected_volume=wf.expectation * ramp,
             motivation=intrinsic_motivation(wf, cfg.trust),
             review_demand=cfg.production.peer_review_share * teammates_review,
+            unmetered_honesty=knocked["honest_overuse"] if knocked else False,
+            no_gaming=knocked["gaming_actions"] if knocked else False,
         )
 
     def _gaming(self, week: WeekOfWork) -> np.ndarray:
@@ -448,10 +465,10 @@ class Organisations:
             self._quit_counts["other"][r] += int((~burned[gone]).sum())
 
     # -- people coming and going --------------------------------------------------
-    def _hire(self, slots: np.ndarray, week: int) -> None:
+    def _hire(self, slots: np.ndarray, week: int, own_habits: bool | np.ndarray = False) -> None:
         if len(slots) == 0:
             return
-        self.workforce.hire(slots, self._seat(slots), week, self.config, self.runs)
+        self.workforce.hire(slots, self._seat(slots), week, self.config, self.runs, own_habits)
 
     def _seat(self, slots: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
         """The ids of the people who take these posts (grouped run after run): each run

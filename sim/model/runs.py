@@ -135,8 +135,9 @@ class Runs:
 
 
 def merged(runs: Runs) -> Config:
-    """One config for the batch: a key the runs share keeps its value; a number that differs
-    between runs becomes an array over the slots, each slot holding its run's."""
+    """One config for the batch: a key the runs share keeps its value; a number or a switch
+    that differs between runs becomes an array over the slots, each slot holding its run's
+    (a switch that decides whether a draw is made must be shared: `structure`)."""
     if runs.count == 1:
         return runs.configs[0]
     first = runs.configs[0]
@@ -151,6 +152,9 @@ def merged(runs: Runs) -> Config:
         for f in fields(part):
             each = [getattr(v, f.name) for v in values]
             if all(e == each[0] for e in each[1:]):
+                continue
+            if all(isinstance(e, bool) for e in each):  # a switch read slot by slot (the channels')
+                setattr(part, f.name, np.array(each, dtype=bool)[runs.of_slot])
                 continue
             if not all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in each):
                 raise ValueError(f"{section.name}.{f.name} differs between runs of one batch")

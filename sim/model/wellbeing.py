@@ -70,15 +70,19 @@ def strain_and_recover(
     )
 
 
-def ratchet_expectations(wf: Workforce, weeks: int, cfg: WellbeingConfig) -> None:
+def ratchet_expectations(
+    wf: Workforce, weeks: int, cfg: WellbeingConfig, frozen: bool | np.ndarray = False
+) -> None:
     """At a review, expectations move toward what was delivered, counted as the manager counts
     it (kept volume: shipped and not reworked within the window; Homer 1985): part of any
     excess becomes the new norm, and those who met it are stretched further; part of a
-    shortfall is forgiven, and more for someone burned out."""
+    shortfall is forgiven, and more for someone burned out. Where `frozen` (the expectations
+    channel knocked out) they stay as they stand."""
     delivered = wf.delivered_this_review / max(weeks, 1)
     gap = delivered - wf.expectation
     met = gap >= 0
     moved = np.where(met, cfg.ratchet * gap + cfg.ratchet_stretch * wf.expectation, cfg.relief * gap)
     expectation = wf.expectation + moved
-    wf.expectation = np.where(wf.burned_out, (1.0 - cfg.burnout_relief) * expectation, expectation)
+    expectation = np.where(wf.burned_out, (1.0 - cfg.burnout_relief) * expectation, expectation)
+    wf.expectation = np.where(frozen, wf.expectation, expectation) if np.any(frozen) else expectation
     wf.delivered_this_review[:] = 0.0

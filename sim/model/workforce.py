@@ -115,10 +115,20 @@ class Workforce:
         candidates = np.where(reward == best[self.team], np.arange(self.n), -1)
         return np.maximum.reduceat(candidates, self.team_start)
 
-    def hire(self, slots: np.ndarray, ids: np.ndarray, week: int, cfg: Config, runs: Runs) -> None:
+    def hire(
+        self,
+        slots: np.ndarray,
+        ids: np.ndarray,
+        week: int,
+        cfg: Config,
+        runs: Runs,
+        own_habits: bool | np.ndarray = False,
+    ) -> None:
         """Fill vacant slots (sorted) with new people: draw their traits and their starting
         habits, each run's from its own generator. The token need is the post's (the work the
-        role does), so a replacement keeps it."""
+        role does), so a replacement keeps it. Where `own_habits` (a mask over all slots: the
+        selection channel knocked out) hires keep the habits they bring, as founders do,
+        instead of copying the best-rewarded teammate's."""
         k = len(slots)
         if k == 0:
             return
@@ -166,6 +176,8 @@ class Workforce:
 
         mentor = self.best_rewarded()[team]  # whose way of working a hire is shown (Braganza 2022)
         conform = np.where(has_team, at(cfg.behaviour.onboarding_conformity, slots), 0.0)
+        if np.any(own_habits):
+            conform = np.where(at(own_habits, slots), 0.0, conform)
         self.shares[:, slots] = conform * self.shares[:, mentor] + (1.0 - conform) * own
         first_week = at(cfg.wellbeing.sustainable_hours, slots) - 2.0
         self.hours[slots] = np.where(has_team, teams_mean(self.hours), first_week)
