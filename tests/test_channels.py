@@ -261,3 +261,20 @@ def test_the_study_refuses_a_bad_override_before_writing_anything(tmp_path, caps
     error = capsys.readouterr().err
     assert error.startswith("error: org.n_employees") and len(error.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_a_new_validation_report_keeps_the_channel_split_and_other_studies():
+    """docs/validation.md's channel table is written by experiments/channels.py; rerunning
+    `python -m sim validate` must keep it, and the shipped report carries the marker."""
+    from pathlib import Path
+
+    from sim.studies.validate import OTHER_STUDIES, keep_other_studies
+
+    old = f"# Validation\n\nold targets\n\n{OTHER_STUDIES}\n\n## Goodhart's law by channel\n\n| a | b |\n"
+    new = keep_other_studies("# Validation\n\nnew targets\n", old)
+    assert new.startswith("# Validation\n\nnew targets\n") and "old targets" not in new
+    assert new.endswith(f"{OTHER_STUDIES}\n\n## Goodhart's law by channel\n\n| a | b |\n")
+    assert keep_other_studies("fresh\n", None) == "fresh\n"
+    assert keep_other_studies("fresh\n", "no marker here") == "fresh\n"
+    shipped = (Path(__file__).resolve().parents[1] / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert shipped.index(OTHER_STUDIES) < shipped.index("## Goodhart's law by channel")

@@ -988,6 +988,21 @@ def report(
     return "\n".join(lines)
 
 
+# Sections after this line of the report are written by other studies (the channel split,
+# the profile fit's recovery); a new validation run keeps them as they are.
+OTHER_STUDIES = (
+    "<!-- Below: sections written by other studies (experiments/channels.py, "
+    "experiments/fit_recovery.py); python -m sim validate keeps them. -->"
+)
+
+
+def keep_other_studies(new: str, old: str | None) -> str:
+    """The new report, followed by the other studies' sections of the old one (from OTHER_STUDIES on)."""
+    if old is None or OTHER_STUDIES not in old:
+        return new
+    return new.rstrip("\n") + "\n\n" + old[old.index(OTHER_STUDIES) :]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = checks.Parser(prog="python -m sim validate", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -1022,7 +1037,8 @@ def main(argv: list[str] | None = None) -> int:
     lab = Lab(args.size, args.weeks, replicate_seeds(args.seed, args.seeds), jobs=args.jobs)
     results = evaluate(lab, progress=True)
     rows = horizons(lab, args.horizon_weeks) if args.horizon_weeks else None
-    write_text(report(results, lab, rows, args.horizon_weeks), args.out)
+    old = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
+    write_text(keep_other_studies(report(results, lab, rows, args.horizon_weeks), old), args.out)
     passed = sum(outcome.passed for _, outcome in results)
     print(f"{passed} of {len(results)} targets pass; report written to {args.out}")
     return 0
