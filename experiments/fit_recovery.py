@@ -153,17 +153,20 @@ def verdict_agreement(profile, reference, truths, chosen, size: dict, quick: boo
     )
     print(
         "| policy | verdicts that agree | saying 'does not beat' every time would agree "
-        "| true organisations where it beats | mean share of versions where it beats |"
+        "| true organisations where it beats | mean share of versions where it beats "
+        "| Brier score: the share as the chance it beats | the same with the prior's share |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for policy_fitted, policy_true in zip(fitted, true, strict=True):
         wins = (policy_fitted.outcomes == BEATS).to_numpy()
         shares = np.array([wins[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
         truth = (policy_true.outcomes == BEATS).to_numpy()
         agree = float(((shares >= 0.5) == truth).mean())
+        brier = float(np.mean((shares - truth) ** 2))
+        prior = float(np.mean((wins.mean() - truth) ** 2))  # every organisation given the pooled share
         print(
             f"| {policy_fitted.name} | {agree:.0%} | {1 - truth.mean():.0%} | {truth.sum()} of {truth.size} "
-            f"| {shares.mean():.0%} |"
+            f"| {shares.mean():.0%} | {brier:.3f} | {prior:.3f} |"
         )
 
 
