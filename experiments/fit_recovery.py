@@ -138,10 +138,8 @@ def verdict_agreement(profile, reference, truths, chosen, size: dict, quick: boo
     scenarios = [load_scenario(name) for name in POLICIES]
     versions = pd.concat([reference.values.iloc[rows] for rows in chosen], ignore_index=True)
     seeds = [
-        [reference.seeds[i], *replicate_seeds(reference.seeds[i], VERSION_SEEDS - 1)]
-        for rows in chosen
-        for i in rows
-    ]
+        replicate_seeds(reference.seeds[i], VERSION_SEEDS) for rows in chosen for i in rows
+    ]  # as across()
     fitted = in_each_version(base, scenarios, versions, seeds, employees)
     truth_seeds = [[s, *replicate_seeds(s, TRUTH_SEEDS - 1)] for s in truths.seeds]
     true = in_each_version(base, scenarios, truths.values.reset_index(drop=True), truth_seeds, employees)
@@ -154,7 +152,7 @@ def verdict_agreement(profile, reference, truths, chosen, size: dict, quick: boo
     print(
         "| policy | verdicts that agree | saying 'does not beat' every time would agree "
         "| true organisations where it beats | mean share of versions where it beats "
-        "| Brier score: the share as the chance it beats | the same with the prior's share |"
+        "| Brier score: the share as the chance it beats | the same, every organisation given the pooled share |"
     )
     print("|---|---|---|---|---|---|---|")
     for policy_fitted, policy_true in zip(fitted, true, strict=True):

@@ -246,12 +246,10 @@ def across(
     versions = fitted.accepted
     headcount = profile.headcount or int(np.median(fitted.sample.values.get("org.n_employees", [500])))
     people = employees or min(headcount, VERDICT_EMPLOYEES)
-    # A version's first seed is the fit's seed for its point, so at the fit's size its
-    # burn-in is the one the fit computed (kept in the burn-in cache).
-    seeds = [
-        [fitted.sample.seeds[i], *replicate_seeds(fitted.sample.seeds[i], seeds_per_version - 1)]
-        for i in fitted.kept
-    ]
+    # Fresh seeds, derived from the fit's seed for the point but none of them that seed: a
+    # point was kept because its run under that seed came close to the profile's figures, and
+    # a version run again on that luck would carry the selection into the comparison.
+    seeds = [replicate_seeds(fitted.sample.seeds[i], seeds_per_version) for i in fitted.kept]
     say(
         f"{len(versions)} plausible versions x {len(scenarios) + 1} regimes x {seeds_per_version} runs, "
         "stepped together"
