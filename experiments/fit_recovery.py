@@ -152,7 +152,8 @@ def verdict_agreement(profile, reference, truths, chosen, size: dict, quick: boo
     print(
         "| policy | verdicts that agree | saying 'does not beat' every time would agree "
         "| true organisations where it beats | mean share of versions where it beats "
-        "| Brier score: the share as the chance it beats | the same, every organisation given the pooled share |"
+        "| Brier score: the share as the chance it beats "
+        "| the same, every organisation given the pooled share |"
     )
     print("|---|---|---|---|---|---|---|")
     for policy_fitted, policy_true in zip(fitted, true, strict=True):
