@@ -78,3 +78,28 @@ def test_the_printed_lines_name_each_horizon_the_sources_and_their_band(pairs):
     assert "METR 2025" in lines[2] and "Cui et al. 2026" in lines[2] and "Brynjolfsson" in lines[2]
     inside = table["change"].between(*AI_BAND).all()
     assert ("holds the model's figures" in lines[3]) == inside
+
+
+def test_the_validation_report_states_ai_own_effect_at_each_horizon():
+    """The validation report's headlines at one, two and four years carry AI's own effect for no
+    metric, and a paragraph quotes those figures beside the sources' band."""
+    from sim.studies.validate import AI_OWN, Lab, horizons, report
+
+    lab = Lab(40, 20, replicate_seeds(5, 2))
+    rows = horizons(lab, 52)
+    baseline = dict(rows)["baseline"]
+    own = [f for f in baseline if AI_OWN in f.name]
+    assert [f.name for f in own] == [
+        f"year 1: {AI_OWN}, durable value per head",
+        f"year 1: {AI_OWN}, durable value per 40 hours worked",
+    ]
+    with_ai = [r.weekly for r in lab.over(52).runs("regime=baseline")]
+    without = [r.weekly for r in lab.over(52).runs("regime=baseline", "production.ai_available=false")]
+    assert own[0].mean == pytest.approx(ai_effect(with_ai, without)["change"].iloc[0])
+    text = report([], lab, rows, 52)
+    paragraph = next(line for line in text.splitlines() if line.startswith("**What AI does with no metric"))
+    assert (
+        f"year 1: durable value per head {own[0].mean:+.1%} [{own[0].low:+.1%}, {own[0].high:+.1%}]"
+        in paragraph
+    )
+    assert "METR 2025" in paragraph and "a band of -16% to +26%" in paragraph
