@@ -26,6 +26,11 @@ def test_the_main_job_prints_the_comparison_and_where_outputs_are(main_job):
     for label in ("No metric (baseline)", "Token quota", "Copilot adoption", "Individual output"):
         assert label in done.stdout
     assert str(out) in done.stdout
+    # What AI does with no metric frames the comparison: printed before it, with its sources.
+    frame = done.stdout.index("What AI does with no metric at all")
+    assert frame < done.stdout.index("No metric (baseline)")
+    assert "durable value per 40 hours worked" in done.stdout and "METR 2025" in done.stdout
+    assert "  ai_effect.parquet" in done.stdout
 
 
 def test_the_main_job_writes_every_table_the_config_and_the_figure(main_job):

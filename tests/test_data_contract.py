@@ -43,6 +43,7 @@ SECTIONS = {
     "Sweep columns": contract.SWEEP,
     "Parameter units": contract.PARAMETERS,
     "Jobs table": contract.JOBS,
+    "AI effect table": contract.AI_EFFECT,
 }
 
 
@@ -144,6 +145,29 @@ def test_the_main_jobs_files_carry_units(main_job):
     assert_described(out / "weekly.parquet", ["Weekly table"])
     assert_described(out / "employees.parquet", ["Employee table"])
     assert_described(out / "summary.parquet", ["Summary table"])
+    assert_described(out / "ai_effect.parquet", ["AI effect table"])
+
+
+def test_the_main_jobs_ai_effect_is_its_weekly_tables_baseline_against_no_ai(main_job):
+    """ai_effect.parquet: every documented column, and figures that come from the weekly table's
+    baseline and no-AI runs of the same seeds (the fixture's 30 weeks: the run's last quarter)."""
+    from sim.core.compare import ai_figures
+
+    _, out = main_job
+    effect = pd.read_parquet(out / "ai_effect.parquet")
+    assert list(effect.columns) == list(contract.AI_EFFECT)
+    weekly = pd.read_parquet(out / "weekly.parquet")
+    seeds = sorted(set(weekly["seed"]))
+    assert list(effect["horizon_weeks"]) == [30, 30] and (effect["seeds"] == len(seeds)).all()
+    for _, row in effect.iterrows():
+        ratios = [
+            ai_figures(weekly[(weekly["regime"] == "baseline") & (weekly["seed"] == s)], 30)[row["measure"]]
+            / ai_figures(weekly[(weekly["regime"] == "baseline_no_ai") & (weekly["seed"] == s)], 30)[
+                row["measure"]
+            ]
+            for s in seeds
+        ]
+        assert row["change"] == pytest.approx(np.mean(ratios) - 1)
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,8 @@ def test_the_main_job_writes_its_completion_marker_last(tmp_path):
     cfg = resolve(None, [*TINY, "compare=[]", "output.figure=false"])
     out = main_job(cfg, tmp_path)
     marker = json.loads((out / RUN_DONE).read_text())
-    assert marker["files"] == ["weekly.parquet", "employees.parquet", "summary.parquet", "config.yaml"]
+    tables = ["weekly.parquet", "employees.parquet", "summary.parquet", "ai_effect.parquet"]
+    assert marker["files"] == [*tables, "config.yaml"]
     assert marker["regimes"] == ["baseline", "consumption", "baseline_no_ai"] and marker["runs"] == 3
     newest = max(out.glob("*"), key=lambda p: p.stat().st_mtime_ns)
     assert newest.name == RUN_DONE

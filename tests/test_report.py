@@ -457,3 +457,29 @@ def test_the_assumptions_say_which_claims_survive_other_values_of_them(built):
         assert row is not None, claim.key
         assert f"<td>{claim.verdict}</td>" in row.group(0)
         assert f"{claim.share:.0%}" in row.group(0)
+
+
+def test_what_ai_does_with_no_metric_frames_the_verdict_and_quotes_its_own_table(built):
+    """The line on AI's own effect sits under the rule, before the verdict's findings, and each
+    figure it quotes is a cell of the table of AI's own effect in the same file (its last row)."""
+    _, text, _ = built
+    page = parse(text)
+    line = re.search(r'<p class="rule" id="ai-frame"><strong>[^<]+</strong> ([^<]+)</p>', text).group(1)
+    line = html.unescape(line)
+    assert text.index('id="rule"') < text.index('id="ai-frame"') < text.index('data-row="overall"')
+    rows = page.tables["ai-effect"]
+    assert list(rows) == ["w40"]  # a 40-week report: the run's last quarter
+    horizon, head_with, head_without, head_change, *per_hour = rows["w40"]
+    assert horizon.strip() == "40 weeks" and f"at {horizon.strip()}," in line
+    quoted = re.findall(r"[+-]\d+\.\d%", line)
+    assert quoted == [head_change.split()[0], per_hour[2].split()[0]]
+    assert re.fullmatch(r"[+-]\d+\.\d%\s+\[[+-]\d+\.\d%, [+-]\d+\.\d%\]\s*", head_change)  # with its interval
+    # The figure is the runs': with AI tools against without, from the CSV the report carries.
+    links = dict(page.links)
+    effect = pd.read_csv(io.BytesIO(base64.b64decode(links["ai_effect.csv"].split(",", 1)[1])))
+    first = effect.set_index("measure").loc["durable_value_per_head"]
+    assert head_change.startswith(f"{first['change']:+.1%}") and head_with.startswith(
+        f"{first['with_ai']:.3f}"
+    )
+    assert float(head_without) == pytest.approx(first["without_ai"], abs=5e-4)
+    assert "METR 2025" in text and "Cui et al. 2026" in text and "Brynjolfsson, Li &amp; Raymond 2023" in text

@@ -266,8 +266,8 @@ def test_adoption_claims_start_where_dora_found_adoption_not_at_the_ceiling():
 
 
 def test_the_main_job_frames_every_comparison_with_what_ai_does_under_no_metric(tmp_path, capsys):
-    """The baseline without AI tools runs on the same seeds, and the first reading says what AI
-    does with no metric at all, per head and per hour, beside the field studies' band."""
+    """The baseline without AI tools runs on the same seeds, and the job first says what AI does
+    with no metric at all, per head and per 40 hours worked, beside the field studies' band."""
     from sim.core.compare import NO_AI, main_job
 
     cfg = resolve(None, ["org.n_employees=40", "org.weeks=26", "org.burn_in_weeks=13", "compare=[]"])
@@ -276,8 +276,12 @@ def test_the_main_job_frames_every_comparison_with_what_ai_does_under_no_metric(
     frame = summary[summary["regime"] == NO_AI]
     assert len(frame) == cfg.replicates and (frame["token_cost_per_head_year"] == 0).all()
     assert list(frame["seed"]) == list(summary[summary["regime"] == "baseline"]["seed"])
-    base = summary[summary["regime"] == "baseline"]["durable_value_per_head"].mean()
-    change = base / frame["durable_value_per_head"].mean() - 1.0
+    effect = pd.read_parquet(out / "ai_effect.parquet").set_index("measure")
+    per_head, per_hour = (
+        effect.loc[m, "change"] for m in ("durable_value_per_head", "durable_value_per_40_hours")
+    )
     printed = capsys.readouterr().out
-    assert f"AI tools, with no metric: durable value {change:+.0%} per head" in printed
+    assert f"at 26 weeks: durable value per head {per_head:+.1%}" in printed
+    assert f"durable value per 40 hours worked {per_hour:+.1%}" in printed
+    assert printed.index("What AI does with no metric at all") < printed.index("No metric (baseline)")
     assert "METR 2025" in printed and "Cui et al. 2026" in printed

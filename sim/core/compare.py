@@ -7,10 +7,11 @@ and says where they are.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
@@ -20,14 +21,28 @@ from sim.core.dashboard import plot_dashboard
 from sim.core.outputs import config_yaml, write_table, write_text
 from sim.core.presets import as_config, load_regime
 from sim.core.run import replicate_seeds, simulate_batch
+from sim.hr.verdict import mean_interval
 
 BASELINE = "baseline"
 NO_AI = "baseline_no_ai"  # the counterfactual that frames every comparison: no metric, no AI tools
 NO_AI_LABEL = "No metric, no AI tools"
 DONE = "done"  # the main job's completion marker, written last
-# What field studies found AI tools do to output (docs/model.md, S3): the band the model's
-# contrast is read against.
-AI_EVIDENCE = "field studies: METR 2025, 19% slower; Brynjolfsson et al. 2025, +14%; Cui et al. 2026, +26%"
+# What field studies found AI tools do to output (docs/model.md, "AI's own effect"): the band
+# the model's contrast is read against, as changes in output per person or per hour. METR's
+# 19% longer per task is 1/1.19 - 1 = -16% an hour. None of them measures durable value.
+AI_BAND = (-0.16, 0.26)
+AI_EVIDENCE = (
+    "field studies: METR 2025, 19% longer per task (-16% an hour); Brynjolfsson, Li & Raymond 2023, "
+    "+14% resolutions an hour; Cui et al. 2026, +26% completed tasks a week; DORA 2024, -7.2% "
+    "delivery stability per 25% more adoption"
+)
+AI_YEARS = (1, 2, 4)  # horizons of AI's own effect, in years of the recorded run
+QUARTER = 13  # weeks before a horizon its figures average
+AI_MEASURES = {  # measure -> how the contrast names it
+    "durable_value_per_head": "durable value per head",
+    "durable_value_per_40_hours": "durable value per 40 hours worked",
+}
+AI_EFFECT = "ai_effect"  # the main job's table of the contrast (docs/data-contract.md)
 
 # What the comparison table shows: (summary column, heading, unit line, format, scale).
 TABLE = (
@@ -104,17 +119,85 @@ def run_comparison(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     )
 
 
-def ai_frame(with_ai: pd.Series, without: pd.Series) -> str:
-    """What AI tools do with no metric at all: the contrast every policy's comparison stands on."""
-    per_head = with_ai["durable_value_per_head"] / without["durable_value_per_head"] - 1.0
-    per_hour = (with_ai["durable_value_per_head"] / with_ai["hours_mean"]) / (
-        without["durable_value_per_head"] / without["hours_mean"]
-    ) - 1.0
-    return (
-        f"AI tools, with no metric: durable value {per_head:+.0%} per head and {per_hour:+.0%} per hour "
-        f"worked against the same organisation without them ({AI_EVIDENCE}). Every policy below is "
-        "compared with the organisation that has them."
+def ai_horizons(weeks: int) -> list[int]:
+    """The weeks AI's own effect is read at: the ends of years 1, 2 and 4 the run reaches, or
+    the run's own end when it is shorter than a year."""
+    return [52 * y for y in AI_YEARS if 52 * y <= weeks] or [weeks]
+
+
+def ai_figures(weekly: pd.DataFrame, horizon: int) -> dict[str, float]:
+    """One run's durable value per head a week and per 40 hours worked, over the quarter before
+    week `horizon` (per 40 hours: the quarter's durable value over the hours its people worked)."""
+    weeks = weekly[(weekly["week"] >= horizon - QUARTER) & (weekly["week"] < horizon)]
+    hours = float((weeks["hours_mean"] * weeks["headcount"]).sum())
+    return {
+        "durable_value_per_head": float(weeks["durable_value_per_head"].mean()),
+        "durable_value_per_40_hours": 40.0 * float(weeks["durable_value"].sum()) / hours
+        if hours > 0
+        else np.nan,
+    }
+
+
+def ai_effect(with_ai: Sequence[pd.DataFrame], without: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """AI's own effect with no metric: the weekly tables of the organisation with AI tools and
+    without, paired by seed (the same seeds, in the same order), compared at each horizon
+    (`ai_horizons`) on durable value per head and per 40 hours worked, each seed's change
+    with its pair, then their mean and 95% interval (docs/data-contract.md, AI effect table)."""
+    if len(with_ai) != len(without) or not with_ai:
+        raise ValueError(f"ai_effect: {len(with_ai)} runs with AI against {len(without)} without")
+    weeks = min(int(w["week"].max()) + 1 for w in [*with_ai, *without])
+    rows = []
+    for horizon in ai_horizons(weeks):
+        ai = [ai_figures(w, horizon) for w in with_ai]
+        none = [ai_figures(w, horizon) for w in without]
+        for measure in AI_MEASURES:
+            a = np.array([f[measure] for f in ai])
+            b = np.array([f[measure] for f in none])
+            change, low, high = mean_interval(a / np.where(b > 0, b, np.nan) - 1.0)
+            rows.append(
+                {
+                    "horizon_weeks": horizon,
+                    "years": horizon / 52.0,
+                    "measure": measure,
+                    "with_ai": float(a.mean()),
+                    "without_ai": float(b.mean()),
+                    "change": change,
+                    "change_low": low,
+                    "change_high": high,
+                    "seeds": len(a),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _horizon(years: float) -> str:
+    whole = {1.0: "one year", 2.0: "two years", 4.0: "four years"}
+    return whole.get(years, f"{years * 52:.0f} weeks")
+
+
+def ai_effect_lines(table: pd.DataFrame) -> list[str]:
+    """What AI does with no metric at all, in words: one line per horizon, then the sources'
+    band and whether the model's figures lie inside it."""
+    lines = []
+    for years, rows in table.groupby("years", sort=True):
+        parts = []
+        for _, r in rows.iterrows():
+            interval = (
+                f" [{r['change_low']:+.1%}, {r['change_high']:+.1%}]" if np.isfinite(r["change_low"]) else ""
+            )
+            parts.append(f"{AI_MEASURES[r['measure']]} {r['change']:+.1%}{interval}")
+        lines.append(f"at {_horizon(float(years))}: " + ", ".join(parts))
+    low, high = AI_BAND
+    inside = bool(table["change"].between(low, high).all())
+    seeds = int(table["seeds"].iloc[0])
+    lines.append(f"paired by seed over {seeds} seed{'s' if seeds != 1 else ''}, with 95% intervals")
+    lines.append(f"{AI_EVIDENCE[0].upper()}{AI_EVIDENCE[1:]}.")
+    lines.append(
+        f"Their band, {low:+.0%} to {high:+.0%} in output, "
+        + ("holds the model's figures" if inside else "leaves the model's figures outside")
+        + "; they count tasks, not durable value (docs/model.md, AI's own effect)."
     )
+    return lines
 
 
 def comparison_table(summary: pd.DataFrame) -> str:
@@ -145,8 +228,6 @@ def readings(summary: pd.DataFrame) -> list[str]:
         return []
     base = means.loc[BASELINE]
     lines = []
-    if NO_AI in means.index:
-        lines.append(ai_frame(base, means.loc[NO_AI]))
     for regime, row in means.drop(index=[BASELINE, NO_AI], errors="ignore").iterrows():
         value = row["durable_value_per_head"] / base["durable_value_per_head"] - 1.0
         tokens = row["token_cost_per_head_year"] / max(base["token_cost_per_head_year"], 1e-9)
@@ -159,24 +240,40 @@ def readings(summary: pd.DataFrame) -> list[str]:
     return lines
 
 
+def main_job_ai_effect(weekly: pd.DataFrame) -> pd.DataFrame | None:
+    """AI's own effect from the main job's weekly table: the baseline against the baseline
+    without AI tools, seed by seed; None when the job ran no organisation without them."""
+    if NO_AI not in set(weekly["regime"]):
+        return None
+    runs = {key: run for key, run in weekly.groupby(["regime", "seed"], sort=False)}
+    seeds = [seed for regime, seed in runs if regime == NO_AI]
+    return ai_effect([runs[BASELINE, s] for s in seeds], [runs[NO_AI, s] for s in seeds])
+
+
 def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
     cfg = as_config(config)
     check(cfg)
     out = Path(out_dir, cfg.output.dir).resolve()
     weekly, employees, summary = run_comparison(cfg)
+    effect = main_job_ai_effect(weekly)
     (out / DONE).unlink(missing_ok=True)  # a rerun into the same folder is incomplete until it ends
     suffix = ".parquet" if cfg.output.format == "parquet" else ".csv"
+    tables = [f"weekly{suffix}", f"employees{suffix}", f"summary{suffix}"]
     write_table(weekly, out / f"weekly{suffix}", "weekly")
     write_table(employees, out / f"employees{suffix}", "employees")
     write_table(summary, out / f"summary{suffix}", "summary")
+    if effect is not None:
+        write_table(effect, out / f"{AI_EFFECT}{suffix}", AI_EFFECT)
+        tables.append(f"{AI_EFFECT}{suffix}")
+    else:
+        (out / f"{AI_EFFECT}{suffix}").unlink(missing_ok=True)  # an earlier run's would not be this one's
     write_text(config_yaml(cfg), out / "config.yaml")
     figure = (
         plot_dashboard(weekly, out / "dashboard.png", start_week=cfg.regime.start_week, frames=(NO_AI,))
         if cfg.output.figure
         else None
     )
-    files = [f"weekly{suffix}", f"employees{suffix}", f"summary{suffix}", "config.yaml"]
-    files += [figure.name] if figure else []
+    files = [*tables, "config.yaml"] + ([figure.name] if figure else [])
     marker = {"files": files, "runs": len(summary), "regimes": list(dict.fromkeys(summary["regime"]))}
     write_text(json.dumps(marker, indent=1) + "\n", out / DONE)
 
@@ -186,13 +283,16 @@ def main_job(config: Config | DictConfig, out_dir: str | Path = ".") -> Path:
         f"policies start in week {cfg.regime.start_week}, "
         f"pressure {cfg.regime.pressure:g} for {cfg.regime.label}.\n"
     )
+    if effect is not None:
+        print("What AI does with no metric at all (with AI tools against without, same seeds):")
+        for line in ai_effect_lines(effect):
+            print("  " + line)
+        print("Every policy below is compared with the organisation that has AI tools.\n")
     print(comparison_table(summary))
     print()
     for line in readings(summary):
         print("- " + line)
     print(f"\nOutputs in {out}:")
-    for name in (f"weekly{suffix}", f"employees{suffix}", f"summary{suffix}", "config.yaml"):
+    for name in files:
         print(f"  {name}")
-    if figure:
-        print(f"  {figure.name}")
     return out

@@ -411,7 +411,41 @@ JOBS: dict[str, Column] = {
     "runs": Column("runs", "replicate runs the job finished"),
     "seconds": Column("seconds", "time the job took, empty unless done"),
 }
-TABLES = {"weekly": WEEKLY, "employees": EMPLOYEES, "summary": SUMMARY, "jobs": JOBS}
+AI_EFFECT: dict[str, Column] = {
+    "horizon_weeks": Column(
+        "week",
+        "the week the horizon ends: 52, 104 and 208 (one, two and four years) where the run lasts that "
+        "long, else the run's own length",
+    ),
+    "years": Column("years", "`horizon_weeks` / 52"),
+    "measure": Column(
+        "category",
+        "`durable_value_per_head`: durable value per head a week; `durable_value_per_40_hours`: durable "
+        "value over the hours worked, per 40 hours",
+    ),
+    "with_ai": Column(
+        "value units a week",
+        "the measure over the 13 weeks before the horizon, with AI tools and no metric (the baseline), "
+        "mean over seeds",
+    ),
+    "without_ai": Column(
+        "value units a week",
+        "the same without AI tools (`baseline_no_ai`: `production.ai_available=false`), same seeds",
+    ),
+    "change": Column("ratio - 1", "each seed's `with_ai` over its own `without_ai`, less 1, mean over seeds"),
+    "change_low": Column(
+        "ratio - 1", "low end of the 95% interval of `change` (Student's t over seeds; empty with one seed)"
+    ),
+    "change_high": Column("ratio - 1", "high end of the same interval"),
+    "seeds": Column("runs", "seeds paired: runs with AI tools, each with its run without them"),
+}
+TABLES = {
+    "weekly": WEEKLY,
+    "employees": EMPLOYEES,
+    "summary": SUMMARY,
+    "jobs": JOBS,
+    "ai_effect": AI_EFFECT,
+}
 THEATER = "theater_"  # one column per gaming action of the repertoire, which a config may extend
 
 

@@ -41,7 +41,13 @@ from omegaconf import OmegaConf  # noqa: E402
 
 from sim.core import checks  # noqa: E402
 from sim.core.checks import ConfigError  # noqa: E402
-from sim.core.compare import baseline_config  # noqa: E402
+from sim.core.compare import (  # noqa: E402
+    AI_BAND,
+    AI_MEASURES,
+    ai_effect,
+    baseline_config,
+    without_ai,
+)
 from sim.core.config import Config  # noqa: E402
 from sim.core.config_dirs import check_config_dirs  # noqa: E402
 from sim.core.measures import (  # noqa: E402
@@ -115,6 +121,9 @@ class Study:
     weekly: pd.DataFrame  # one row per (row, seed, week)
     overall: list[str] = field(default_factory=list)
     verdicts: list[PolicyVerdict] = field(default_factory=list)
+    # What AI does with no metric at all: the first baseline with AI tools against without,
+    # run by run (`sim.core.compare.ai_effect`); None when the organisation has no AI tools.
+    ai_effect: pd.DataFrame | None = None
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -167,18 +176,25 @@ def run_study(
             b.name = f"{BASELINE_LABEL}, for {', '.join(served)}"
     rows = list(baselines.values()) + rows
     summaries, weeks = [], []
+    # AI's own effect frames every comparison: the first baseline again without AI tools, on
+    # the same seeds (simulate_batch steps it apart from the runs with AI tools).
+    first = rows[0].config
+    twin = [without_ai(first)] if first.production.ai_available else []
     if progress:
-        progress(f"{len(rows)} rows x {len(seed_list)} seeds, stepped together")
+        progress(f"{len(rows) + len(twin)} rows x {len(seed_list)} seeds, stepped together")
     runs = [(row, s) for row in rows for s in seed_list]
-    results = simulate_batch([row.config for row, _ in runs], [s for _, s in runs])
-    for (row, s), result in zip(runs, results, strict=True):
-        if True:
-            summary = result.summary.to_frame().T.assign(row=row.key, scenario=row.name)
-            summaries.append(summary.assign(**yearly_money(result.weekly, result.summary)))
-            weeks.append(result.weekly.assign(row=row.key, seed=s))
+    configs = [row.config for row, _ in runs] + [c for c in twin for _ in seed_list]
+    results = simulate_batch(configs, [s for _, s in runs] + [s for _ in twin for s in seed_list])
+    for (row, s), result in zip(runs, results[: len(runs)], strict=True):
+        summary = result.summary.to_frame().T.assign(row=row.key, scenario=row.name)
+        summaries.append(summary.assign(**yearly_money(result.weekly, result.summary)))
+        weeks.append(result.weekly.assign(row=row.key, seed=s))
     summary = pd.concat(summaries, ignore_index=True)
     weekly = pd.concat(weeks, ignore_index=True)
     study = Study(rows, seed_list, seed, list(base), summary, weekly)
+    if twin:
+        n = len(seed_list)
+        study.ai_effect = ai_effect([r.weekly for r in results[:n]], [r.weekly for r in results[len(runs) :]])
     analyse(study)
     return study
 
@@ -949,6 +965,66 @@ def _robustness(found: robustness.RobustnessStudy | None) -> dict[str, Any] | No
     return {"described": found.described(), "claims": claims}
 
 
+AI_SOURCES = (
+    "Field studies of AI tools at work span a band: METR 2025 found experienced developers 19% slower "
+    "per task (16% less an hour), Brynjolfsson, Li & Raymond 2023 14% more support issues resolved an "
+    "hour, Cui et al. 2026 26% more completed tasks a week with Copilot; DORA 2024 found delivery "
+    "stability 7.2% lower for each 25% more adoption. They count tasks and speed, not work that lasts, "
+    "so the band frames this figure rather than checks it (docs/model.md, AI's own effect)."
+)
+
+
+def _years(horizon: int) -> str:
+    return {52: "one year", 104: "two years", 208: "four years"}.get(horizon, f"{horizon} weeks")
+
+
+def ai_frame(study: Study) -> dict[str, Any] | None:
+    """What AI does with no metric at all: its table (one row per horizon, each measure with
+    AI tools, without, and the change run by run with its 95% interval) and the line above the
+    verdict, which quotes the table's last row."""
+    table = study.ai_effect
+    if table is None or table.empty:
+        return None
+    rows: list[tuple[str, dict[str, dict[str, str]]]] = []  # (horizon, each measure's cells)
+    for horizon, group in table.groupby("horizon_weeks", sort=True):
+        cells: dict[str, dict[str, str]] = {}
+        for _, r in group.iterrows():
+            interval = np.isfinite(r["change_low"])
+            cells[r["measure"]] = {
+                "with": f"{r['with_ai']:.3f}",
+                "without": f"{r['without_ai']:.3f}",
+                "change": f"{r['change']:+.1%}",
+                "ci": f"[{r['change_low']:+.1%}, {r['change_high']:+.1%}]" if interval else "",
+            }
+        rows.append((str(horizon), cells))
+    last, cells = rows[-1]
+    head, hour = cells["durable_value_per_head"], cells["durable_value_per_40_hours"]
+    low, high = AI_BAND
+    inside = bool(table["change"].between(low, high).all())
+    line = (
+        f"With no metric, AI tools change durable value per person by {head['change']} and per 40 hours "
+        f"worked by {hour['change']} at {_years(int(last))}, against the same organisation without them, "
+        "run by run on the same seeds (table below). "
+        + (
+            "That lies within the band field studies give for AI's effect on output. "
+            if inside
+            else "That lies outside the band field studies give for AI's effect on output. "
+        )
+        + "Every policy here is judged against the organisation with AI tools, so this effect is in "
+        "every baseline."
+    )
+    return {
+        "line": line,
+        "rows": [
+            {"key": f"w{horizon}", "horizon": _years(int(horizon)), "cells": [by[m] for m in AI_MEASURES]}
+            for horizon, by in rows
+        ],
+        "measures": ["Durable value per person", "Durable value per 40 hours worked"],
+        "sources": AI_SOURCES,
+        "seeds": int(table["seeds"].iloc[0]),
+    }
+
+
 def _origin(scenario: Scenario) -> str:
     if scenario.source.startswith(EXAMPLE):
         return f"the example {scenario.source}, installed with the package:"
@@ -1007,11 +1083,13 @@ def render(
     n = len(study.seeds)
     sizes = sorted({r.config.org.n_employees for r in study.rows})
     people = f"{sizes[0]:,}" if len(sizes) == 1 else f"{sizes[0]:,} to {sizes[-1]:,} (as each scenario sets)"
-    files = (
+    files = [
         ("comparison.csv", table_frame(study), "Comparison table (CSV)"),
         ("runs.csv", study.summary, "Every run, one row each (CSV)"),
         ("weekly.csv", weekly_means(study), "Week by week, averaged (CSV)"),
-    )
+    ]
+    if study.ai_effect is not None:
+        files.append(("ai_effect.csv", study.ai_effect, "AI's own effect, with no metric (CSV)"))
     page = TEMPLATES.get_template("report.html.j2").render(
         css=Markup(CSS),
         org=org,
@@ -1026,6 +1104,7 @@ def render(
             f"with: {command}"
         ),
         rule=RULE,
+        ai=ai_frame(study),
         overall=study.overall,
         dollar_lines=dollar_lines(study),
         unit=UNIT.format(weeks=cfg.production.durability_weeks),

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.core import checks
+from sim.core.compare import AI_BAND, AI_EVIDENCE, AI_MEASURES, ai_effect
 from sim.core.outputs import write_text
 from sim.core.run import RunResult, replicate_seeds, resolve, simulate_batch
 from sim.studies.robustness import markdown, shipped
@@ -821,12 +822,14 @@ TARGETS = (
 
 
 STILL = "year 4 - year 2: burnout share, paired by seed"
+AI_OWN = "AI's own effect"  # with AI tools / without - 1, paired by seed (sim.core.compare.ai_effect)
 
 
 def horizons(lab: Lab, weeks: int = 208) -> list[tuple[str, list[Figure]]]:
     """The headlines at one, two and four years: each preset's durable value against no
-    metric (paired by seed) and its theater; for no metric, burnout, exhaustion and the share
-    of AI work (whether it holds still); each over the last quarter of each year."""
+    metric (paired by seed) and its theater; for no metric, AI's own effect (with AI tools
+    against without, paired by seed), burnout, exhaustion and the share of AI work (whether it
+    holds still); each over the last quarter of each year."""
     from sim.core.presets import preset_names
 
     long = lab.over(weeks)
@@ -839,11 +842,25 @@ def horizons(lab: Lab, weeks: int = 208) -> list[tuple[str, list[Figure]]]:
     def per_seed(column: str, regime: str, year: int) -> np.ndarray:
         return long.per_seed(lambda r: window(r, column, year), f"regime={regime}")
 
+    effect = ai_effect(
+        [r.weekly for r in long.runs("regime=baseline")],
+        [r.weekly for r in long.runs("regime=baseline", NO_AI)],
+    ).set_index(["horizon_weeks", "measure"])
     rows = []
     for regime in preset_names():
         figures = []
         for year in years:
             if regime == "baseline":
+                for measure, words in AI_MEASURES.items():
+                    own = effect.loc[(52 * year, measure)]
+                    figures.append(
+                        Figure(
+                            f"year {year}: {AI_OWN}, {words}",
+                            own["change"],
+                            own["change_low"],
+                            own["change_high"],
+                        )
+                    )
                 for column, name in (
                     ("burnout_share", "burnout share"),
                     ("exhaustion", "mean exhaustion"),
@@ -935,7 +952,8 @@ def report(
             "",
             f"Each preset over {horizon_weeks} weeks on the same seeds, read over the last quarter of "
             "each year: durable value per head against no metric (paired by seed) and the share of "
-            "hours spent on theater; for no metric, the share of staff burned out, their mean "
+            "hours spent on theater; for no metric, AI's own effect (the same organisation with AI "
+            "tools over without, less 1, paired by seed), the share of staff burned out, their mean "
             "exhaustion and the share of hours in AI work. A headline that "
             "changes sign between horizons depends on the horizon.",
             "",
@@ -944,6 +962,29 @@ def report(
         ]
         lines += [f"| {regime} | {'<br>'.join(str(f) for f in figs)} |" for regime, figs in horizon_rows]
         baseline = {f.name: f for regime, figs in horizon_rows if regime == "baseline" for f in figs}
+        own = [f for name, f in baseline.items() if AI_OWN in name]
+        if own:
+            low, high = AI_BAND
+            inside = all(low <= f.mean <= high for f in own)
+            lines += [
+                "",
+                "**What AI does with no metric at all.** Every comparison with no metric stands on it: "
+                + "; ".join(
+                    f"{f.name.replace(AI_OWN + ', ', '')} {f.mean:+.1%} [{f.low:+.1%}, {f.high:+.1%}]"
+                    for f in own
+                )
+                + f". {AI_EVIDENCE[0].upper()}{AI_EVIDENCE[1:]}: "
+                + f"a band of {low:+.0%} to {high:+.0%} in output, "
+                + ("which holds" if inside else "which leaves outside")
+                + " the model's figures"
+                + (
+                    f" (though the interval at {crossing.name.split(':')[0]} reaches past its edge)"
+                    if inside and (crossing := next((f for f in own if f.low < low or f.high > high), None))
+                    else ""
+                )
+                + ". The sources count tasks and speed, not durable value; "
+                "docs/model.md (AI's own effect) maps each onto the model's units.",
+            ]
         burnout = {name: f.mean for name, f in baseline.items()}
         year_2, year_4 = burnout.get("year 2: burnout share"), burnout.get("year 4: burnout share")
         if year_2 is not None and year_4 is not None:
