@@ -219,3 +219,32 @@ def test_the_workshops_baseline_twin_draws_no_attribution_noise_however_shared_t
     for column in ("durable_value", "burnout_share", "headcount"):
         k = list(WEEKLY_COLUMNS).index(column)
         np.testing.assert_array_equal(twin[:, k], model.weekly()[column].to_numpy())
+
+
+def test_the_map_of_where_measuring_pays_marks_gains_clear_of_zero():
+    """Validation target 11's map: rows judgement noise with the r it gives, columns
+    interdependence, a cell in bold only where its 99% interval leaves out zero."""
+    import pandas as pd
+
+    from sim.hr.profile import rating_accuracy
+    from sim.studies.validate import purpose_map_markdown
+
+    table = pd.DataFrame(
+        [
+            {"judgement_noise": 0.0, "interdependence": 0.0, "gain": -0.004, "low": -0.01, "high": 0.002},
+            {"judgement_noise": 0.0, "interdependence": 1.0, "gain": -0.02, "low": -0.03, "high": -0.01},
+            {"judgement_noise": 1.5, "interdependence": 0.0, "gain": 0.029, "low": 0.014, "high": 0.044},
+            {"judgement_noise": 1.5, "interdependence": 1.0, "gain": 0.01, "low": -0.002, "high": 0.02},
+        ]
+    )
+    lines = purpose_map_markdown(table)
+    assert lines[0] == (
+        "| judgement noise (r of ratings with results) | interdependence 0 | interdependence 1 |"
+    )
+    assert (
+        lines[2] == f"| 0 (r = {rating_accuracy(0):.2f}) | -0.4% [-1.0%, +0.2%] | **-2.0% [-3.0%, -1.0%]** |"
+    )
+    assert (
+        lines[3]
+        == f"| 1.5 (r = {rating_accuracy(1.5):.2f}) | **+2.9% [+1.4%, +4.4%]** | +1.0% [-0.2%, +2.0%] |"
+    )
