@@ -117,3 +117,25 @@ def test_runs_that_share_a_burn_in_restore_it_in_a_batch_to_the_same_bit(monkeyp
         pd.testing.assert_frame_equal(a.weekly, computed.weekly, check_exact=True)
         pd.testing.assert_frame_equal(b.weekly, computed.weekly, check_exact=True)
         pd.testing.assert_frame_equal(b.employees, computed.employees, check_exact=True)
+
+
+def test_runs_with_and_without_ai_tools_share_a_batch_and_equal_the_runs_alone():
+    """The main job's baseline and its frame without AI tools burn in together: having the
+    tools is a mask over the slots, not a structure the runs must share, and a regime's name
+    and label are not part of it."""
+    configs, seeds = [], []
+    for k, regime in enumerate(["baseline", "token_leaderboard", "baseline", "token_leaderboard"]):
+        overrides = [f"regime={regime}", "org.n_employees=90", *SHORT]
+        if k >= 2:  # named apart, as the main job names its frame: a label the model never reads
+            overrides += ["production.ai_available=false", "regime.name=no_ai", "regime.label=No AI tools"]
+        configs.append(resolve(None, overrides))
+        seeds.append(70 + k)
+    assert structure(configs[0]) == structure(configs[2]) and structure(configs[1]) == structure(configs[3])
+    batched = simulate_batch(configs, seeds)
+    for cfg, seed, result in zip(configs, seeds, batched, strict=True):
+        alone = run_model(cfg, seed=seed)
+        pd.testing.assert_frame_equal(result.weekly, alone.weekly, check_exact=True)
+        pd.testing.assert_frame_equal(result.employees, alone.employees, check_exact=True)
+        pd.testing.assert_series_equal(result.summary, alone.summary, check_exact=True)
+    without = batched[2].weekly
+    assert (without["ai_active_days"] == 0).all() and (without["tokens"] == 0).all()  # no tools, no use

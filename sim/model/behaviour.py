@@ -196,8 +196,9 @@ def adapt(s: Situation, runs: Runs) -> None:
     moved = np.where(
         try_hours, 0.0, np.abs(runs.draw(lambda rng, r, m: rng.normal(0.0, steps[r].search_step, m)))
     )
-    if not s.cfg.production.ai_available:
-        moved = np.where(wf.needs_ai[target], 0.0, moved)
+    ai_available = s.cfg.production.ai_available  # a switch, or a mask over slots in a batch
+    if not np.all(ai_available):  # no change into an activity that needs the tools nobody has
+        moved = np.where(~np.asarray(ai_available) & wf.needs_ai[target], 0.0, moved)
     if np.any(s.no_gaming):
         moved = np.where(s.no_gaming & (target >= GAMING), 0.0, moved)
     moved = np.minimum(moved, shares[source, rows])

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.config import Config
+from sim.core.config import Config, RegimeConfig
 from sim.model.signals import draws_attribution_noise
 
 # Keys that must be the same in every run of a batch: they shape the arrays or the calendar.
@@ -34,13 +34,15 @@ SHARED_KEYS = (
     "org.burn_in_weeks",
     "org.review_period",
     "production.durability_weeks",
-    "production.ai_available",
     "workforce.initial_split",
     "behaviour.adaptation",
     "regime",
     "gaming",
 )
 NOT_MODEL = ("seed", "replicates", "compare", "output")  # how a run is launched and saved
+# What names a run for its reader, which the model never reads: runs under regimes that differ
+# only in these (the main job's baseline and its frame without AI tools) share a batch.
+LABELS = ("name", "label", "description")
 
 
 def structure(cfg: Config) -> tuple:
@@ -48,7 +50,7 @@ def structure(cfg: Config) -> tuple:
     whether a run draws from its generator at all (a draw skipped in one run and made in
     another would need two different weeks)."""
     w, b = cfg.workforce, cfg.behaviour
-    shared = tuple(repr(_get(cfg, key)) for key in SHARED_KEYS)
+    shared = tuple(repr(_unlabelled(_get(cfg, key))) for key in SHARED_KEYS)
     switches = (
         b.judgement_noise > 0,
         b.imitation > 0,
@@ -57,6 +59,13 @@ def structure(cfg: Config) -> tuple:
         draws_attribution_noise(cfg.regime, cfg.org.interdependence),
     )
     return shared + switches
+
+
+def _unlabelled(value: Any) -> Any:
+    """A regime without its name, label and description (`LABELS`)."""
+    if isinstance(value, RegimeConfig):
+        return replace(value, **dict.fromkeys(LABELS, ""))
+    return value
 
 
 def _get(cfg: Any, key: str) -> Any:
@@ -152,6 +161,8 @@ def merged(runs: Runs) -> Config:
         for f in fields(part):
             each = [getattr(v, f.name) for v in values]
             if all(e == each[0] for e in each[1:]):
+                continue
+            if section.name == "regime" and f.name in LABELS:  # the model never reads them
                 continue
             if all(isinstance(e, bool) for e in each):  # a switch read slot by slot (the channels')
                 setattr(part, f.name, np.array(each, dtype=bool)[runs.of_slot])
