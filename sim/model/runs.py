@@ -64,7 +64,7 @@ def structure(cfg: Config) -> tuple:
 def _unlabelled(value: Any) -> Any:
     """A regime without its name, label and description (`LABELS`)."""
     if isinstance(value, RegimeConfig):
-        return replace(value, **dict.fromkeys(LABELS, ""))
+        return replace(value, name="", label="", description="")
     return value
 
 
