@@ -122,8 +122,9 @@ def simulate_batch(
     in order, each the same tables as `run_model(config, seed)` gives alone, bit for bit.
 
     Runs that share their structure (`sim.model.runs.structure`: horizon, burn-in, gaming
-    repertoire, ...), under whatever regimes, advance together in one vectorised model, at most `batch_slots`
-    posts at a time, so each week's Python overhead is paid once for the batch. `seeds`
+    repertoire, ...), under whatever regimes, advance together in one vectorised model, at
+    most `batch_slots` posts at a time, so each week's Python overhead is paid once for the
+    batch. `seeds`
     default to each config's own seed. `final(engine, run)`, if given, reads what the tables
     do not carry from the model when the horizon ends (managers' impressions, last week's
     work); each run's figures land in its result's `final`."""
