@@ -170,6 +170,32 @@ def study_timing(points: int, batched: bool) -> dict:
     return {"runs": len(configs), "wall_s": wall, "cpu_s": cpu, "per_run_s": cpu / len(configs)}
 
 
+def mixed_regimes_timing(organisations: int) -> dict:
+    """CPU seconds per run of `organisations` runs of 200 people x 104 weeks (after the
+    156-week burn-in), each its own organisation (recovery rate) and seed, under
+    STUDY_REGIMES in turn, handed to `simulate_batch` together from an empty burn-in cache:
+    runs under different regimes, which step together since they may share a batch."""
+    from sim.core import run as runner
+
+    configs = [
+        runner.resolve(
+            None,
+            [
+                f"regime={STUDY_REGIMES[k % len(STUDY_REGIMES)]}",
+                "org.n_employees=200",
+                f"wellbeing.recovery={0.10 + 0.001 * k}",
+            ],
+        )
+        for k in range(organisations)
+    ]
+    with tempfile.TemporaryDirectory(prefix="benchmark-mixed-") as folder:
+        os.environ["GOODHART_SIM_CACHE"] = folder
+        cpu = time.process_time()
+        runner.simulate_batch(configs, list(range(organisations)))
+        cpu = time.process_time() - cpu
+    return {"runs": organisations, "cpu_s": cpu, "per_run_s": cpu / organisations}
+
+
 def main_job_timing(tree: Path | None) -> dict | None:
     """The main job (`python -m sim`, the defaults) in a fresh process and folder, from an
     empty burn-in cache: wall seconds and the child's CPU seconds."""
@@ -563,6 +589,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--org-report", action="store_true", help="time only `report --org example:startup ...` (issue 30)"
     )
+    parser.add_argument(
+        "--mixed-regimes",
+        type=int,
+        metavar="N",
+        help="time only N organisations of 200 people, each under one of 5 regimes, stepped together "
+        "(CPU seconds a run; with --tree DIR, the `sim` in DIR)",
+    )
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WEEKS"), help=argparse.SUPPRESS)
     parser.add_argument("--one-study", nargs=2, metavar=("POINTS", "BATCHED"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
@@ -577,6 +610,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.one_study:
         points, batched = args.one_study
         print(json.dumps(study_timing(int(points), batched == "batched")))
+        return 0
+    if args.mixed_regimes:
+        timed = mixed_regimes_timing(args.mixed_regimes)
+        print(
+            f"{timed['runs']} organisations of 200 people x 104 weeks, 5 regimes in one call: "
+            f"{timed['cpu_s']:.2f} CPU s, {1e3 * timed['per_run_s']:.0f} ms a run"
+        )
         return 0
     if args.org_report:
         timed = org_report_timing()

@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.core.presets import preset_names
 from sim.core.run import resolve, run_model, simulate_batch
+from sim.core.scenarios import example_names, load_scenario
+from sim.model import organisation
 from sim.model.runs import Runs, merged, structure
 
 SHORT = ["org.weeks=30", "org.burn_in_weeks=20"]
@@ -14,8 +17,8 @@ SHORT = ["org.weeks=30", "org.burn_in_weeks=20"]
 
 def mixed_configs() -> tuple[list, list[int]]:
     """16 runs: four regimes (one with forced ranking, one crediting people with shared
-    work), different headcounts, team sizes, seeds and numbers, so that most share a batch
-    and some do not; each regime meets four of the eight variants."""
+    work), different headcounts, team sizes, seeds and numbers, all in one batch; each
+    regime meets four of the eight variants."""
     varied = [
         ["org.n_employees=200", "behaviour.judgement_noise=0.3", "behaviour.claims_visibility=0.5"],
         ["org.n_employees=160", "org.team_size=6", "production.ai_multiplier_expert=1.9"],
@@ -54,7 +57,7 @@ def test_a_batch_of_sixteen_mixed_runs_equals_the_runs_alone(monkeypatch, tmp_pa
     monkeypatch.setenv("GOODHART_SIM_CACHE", str(tmp_path))  # alone runs may use the cache
     configs, seeds = mixed_configs()
     batched = simulate_batch(configs, seeds)
-    assert len({structure(c) for c in configs}) == 4  # four batches of several runs
+    assert len({structure(c) for c in configs}) == 1  # one batch of four regimes
     for cfg, seed, result in zip(configs, seeds, batched, strict=True):
         alone = run_model(cfg, seed=seed)
         pd.testing.assert_frame_equal(result.weekly, alone.weekly, check_exact=True)
@@ -72,9 +75,63 @@ def test_a_batch_does_not_depend_on_its_companions():
         pd.testing.assert_frame_equal(a.weekly, b.weekly, check_exact=True)
 
 
+def every_regime() -> tuple[list, list[int]]:
+    """Every preset regime and every example scenario, each with its own seed, plus the same
+    regimes starting earlier or later, under full pressure, with telemetry shown from the
+    start, and one run sharing another's organisation and seed (so its burn-in is restored)."""
+    small = ["org.n_employees=80", *SHORT]
+    overrides = [[f"regime={name}"] for name in preset_names("regime")]
+    overrides += [list(load_scenario(name).overrides) for name in example_names()]
+    overrides += [
+        ["regime=token_leaderboard", "regime.start_week=0"],
+        ["regime=team_outcome", "regime.start_week=4", "regime.pressure=1.0"],
+        ["regime=adoption", "regime.start_week=2", "regime.forced_ranking=0.1"],
+        ["regime=value_per_token", "regime.telemetry_visible=false", "regime.window=2"],
+    ]
+    configs = [resolve(None, [*small, *o]) for o in overrides]
+    seeds = [300 + 11 * k for k in range(len(configs))]
+    configs.append(resolve(None, [*small, "regime=balanced_scorecard"]))
+    seeds.append(seeds[0])  # the first regime's organisation and seed: its burn-in restored
+    return configs, seeds
+
+
+def test_a_batch_mixing_every_regime_equals_each_run_alone(monkeypatch, tmp_path):
+    """Runs under different regimes (weights, level, scoring, window, pressure, start week,
+    telemetry, forced ranking, goals reset) step together, each regime scoring its own runs;
+    every run's tables equal the same run alone, column by column, to the bit."""
+    monkeypatch.setenv("GOODHART_SIM_CACHE", str(tmp_path))
+    configs, seeds = every_regime()
+    assert len({structure(c) for c in configs}) == 1
+    batches = []
+    build = organisation.Organisations.__init__
+
+    def counted(self, *args, **kwargs):
+        build(self, *args, **kwargs)
+        batches.append(len(self.regimes))
+
+    monkeypatch.setattr(organisation.Organisations, "__init__", counted)
+    batched = simulate_batch(configs, seeds)
+    monkeypatch.setattr(organisation.Organisations, "__init__", build)
+    # One batch computes every burn-in under all the regimes but one; then the run that
+    # shares a burn-in restores it.
+    assert batches == [len(configs) - 1, 1]
+    started = {int(r.weekly["policy_active"].idxmax()) for r in batched if r.weekly["policy_active"].any()}
+    assert len(started) >= 3  # policies start in different weeks within the batch
+    for cfg, seed, result in zip(configs, seeds, batched, strict=True):
+        alone = run_model(cfg, seed=seed)
+        for table in ("weekly", "employees"):
+            mine, theirs = getattr(result, table), getattr(alone, table)
+            assert list(mine.columns) == list(theirs.columns)
+            for column in theirs.columns:
+                pd.testing.assert_series_equal(
+                    mine[column], theirs[column], check_exact=True, obj=f"{cfg.regime.name} {table}.{column}"
+                )
+        pd.testing.assert_series_equal(result.summary, alone.summary, check_exact=True)
+
+
 def test_runs_that_differ_in_structure_are_refused_in_one_batch():
     a = resolve(None, ["regime=token_leaderboard", *SHORT])
-    b = resolve(None, ["regime=team_outcome", *SHORT])
+    b = resolve(None, ["regime=token_leaderboard", *SHORT, "org.burn_in_weeks=10"])
     with pytest.raises(ValueError, match="structure"):
         Runs([a, b], [np.random.default_rng(0), np.random.default_rng(1)])
 
@@ -117,3 +174,25 @@ def test_runs_that_share_a_burn_in_restore_it_in_a_batch_to_the_same_bit(monkeyp
         pd.testing.assert_frame_equal(a.weekly, computed.weekly, check_exact=True)
         pd.testing.assert_frame_equal(b.weekly, computed.weekly, check_exact=True)
         pd.testing.assert_frame_equal(b.employees, computed.employees, check_exact=True)
+
+
+def test_runs_with_and_without_ai_tools_share_a_batch_and_equal_the_runs_alone():
+    """The main job's baseline and its frame without AI tools burn in together: having the
+    tools is a mask over the slots, not a structure the runs must share, and a regime's name
+    and label are not part of it."""
+    configs, seeds = [], []
+    for k, regime in enumerate(["baseline", "token_leaderboard", "baseline", "token_leaderboard"]):
+        overrides = [f"regime={regime}", "org.n_employees=90", *SHORT]
+        if k >= 2:  # named apart, as the main job names its frame: a label the model never reads
+            overrides += ["production.ai_available=false", "regime.name=no_ai", "regime.label=No AI tools"]
+        configs.append(resolve(None, overrides))
+        seeds.append(70 + k)
+    assert structure(configs[0]) == structure(configs[2]) and structure(configs[1]) == structure(configs[3])
+    batched = simulate_batch(configs, seeds)
+    for cfg, seed, result in zip(configs, seeds, batched, strict=True):
+        alone = run_model(cfg, seed=seed)
+        pd.testing.assert_frame_equal(result.weekly, alone.weekly, check_exact=True)
+        pd.testing.assert_frame_equal(result.employees, alone.employees, check_exact=True)
+        pd.testing.assert_series_equal(result.summary, alone.summary, check_exact=True)
+    without = batched[2].weekly
+    assert (without["ai_active_days"] == 0).all() and (without["tokens"] == 0).all()  # no tools, no use

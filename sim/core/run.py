@@ -121,15 +121,16 @@ def simulate_batch(
     """Run many organisations (parameter points and seeds) together; one result per config,
     in order, each the same tables as `run_model(config, seed)` gives alone, bit for bit.
 
-    Runs that share their structure (`sim.model.runs.structure`: horizon, burn-in, regime,
-    gaming repertoire, ...) advance together in one vectorised model, at most `batch_slots`
-    posts at a time, so each week's Python overhead is paid once for the batch. `seeds`
+    Runs that share their structure (`sim.model.runs.structure`: horizon, burn-in, gaming
+    repertoire, ...), under whatever regimes, advance together in one vectorised model, at
+    most `batch_slots` posts at a time, so each week's Python overhead is paid once for the
+    batch. `seeds`
     default to each config's own seed. `final(engine, run)`, if given, reads what the tables
     do not carry from the model when the horizon ends (managers' impressions, last week's
     work); each run's figures land in its result's `final`."""
     from sim.core import burn_in_cache
     from sim.model.organisation import Organisations, burn_in_key
-    from sim.model.runs import structure
+    from sim.model.runs import structure, unlabelled
 
     configs = list(configs)
     seeds = [c.seed for c in configs] if seeds is None else list(seeds)
@@ -153,6 +154,10 @@ def simulate_batch(
         for k in stage:
             groups.setdefault(structure(configs[k]), []).append(k)
         for members in groups.values():
+            # Runs under one regime next to each other (`sim.model.organisation.regime_parts`).
+            regime_of = {k: repr(unlabelled(configs[k].regime)) for k in members}
+            first_seen = {key: n for n, key in reversed(list(enumerate(regime_of.values())))}
+            members = sorted(members, key=lambda k: first_seen[regime_of[k]])
             for batch in _batches(members, [configs[k].org.n_employees for k in members], batch_slots):
                 cfgs = [configs[k] for k in batch]
                 generators = [np.random.default_rng(seeds[k]) for k in batch]

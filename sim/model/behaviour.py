@@ -24,10 +24,9 @@ import numpy as np
 from sim.core.config import Config
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement
-from sim.model.metric import Metric
+from sim.model.metric import Metric, Metrics
 from sim.model.production import AI, CRAFT, GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
 from sim.model.runs import Runs, at, column_totals
-from sim.model.signals import observe
 from sim.model.wellbeing import shortfall
 from sim.model.workforce import Workforce
 
@@ -38,10 +37,10 @@ class Situation:
 
     wf: Workforce
     cfg: Config
-    metric: Metric
+    metric: Metric | Metrics
     judgement: Judgement
     repertoire: Repertoire
-    pressure: float
+    pressure: float | np.ndarray  # a number, or one per slot in a batch of several regimes
     efficiency: np.ndarray
     sloppiness: np.ndarray
     team_help: np.ndarray
@@ -131,19 +130,14 @@ def utility(
 
 
 def _signals(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray | None:
-    if s.pressure <= 0 or not s.metric.measures:
+    if np.all(np.asarray(s.pressure) <= 0) or not s.metric.measures:
         return None
     return _observe(week, hours, s)
 
 
 def _observe(week: WeekOfWork, hours: np.ndarray, s: Situation) -> np.ndarray:
-    """The signals a person expects of a week; credit claimed from teammates counts only
-    where people are measured one by one."""
-    cfg = s.cfg
-    claims = not s.metric.team_level
-    return observe(
-        s.metric.names, week, hours, s.wf.employed, prod=cfg.production, salary=cfg.org.salary, claims=claims
-    )
+    """The signals a person expects of a week (`Metric.expected_signals`)."""
+    return s.metric.expected_signals(week, hours, s.wf.employed, s.cfg.production, s.cfg.org.salary)
 
 
 def adapt(s: Situation, runs: Runs) -> None:
@@ -158,7 +152,12 @@ def adapt(s: Situation, runs: Runs) -> None:
     signals_now = _signals(now, hours, s)
     field = s.metric.field(signals_now) if signals_now is not None else None
     unmetered = bool(np.any(s.unmetered_honesty))
-    informal_field = s.judgement.field(wf) if s.pressure < 1 or unmetered else None
+    informal_field = s.judgement.field(wf) if np.any(np.asarray(s.pressure) < 1) or unmetered else None
+    # Where the score counts: everywhere `signals` are read, with one regime; with several,
+    # the slots of the regimes that measure, under pressure.
+    scored = None
+    if isinstance(s.metric, Metrics):
+        scored = s.metric.measured & (np.asarray(s.pressure) > 0)
     contribution_now = contribution(now, s)
     visible_now = s.judgement.visible(now, hours)
 
@@ -173,7 +172,8 @@ def adapt(s: Situation, runs: Runs) -> None:
             )
             total = (1.0 - s.pressure) * informal
         if signals is not None and signals_now is not None:
-            total = total + s.pressure * s.metric.expected_score(signals, signals_now, field)
+            judged = total + s.pressure * s.metric.expected_score(signals, signals_now, field)  # type: ignore[arg-type,operator]
+            total = judged if scored is None else np.where(scored, judged, total)
         return total
 
     def as_unmeasured(week: WeekOfWork, trial_hours: np.ndarray) -> np.ndarray:
@@ -196,8 +196,9 @@ def adapt(s: Situation, runs: Runs) -> None:
     moved = np.where(
         try_hours, 0.0, np.abs(runs.draw(lambda rng, r, m: rng.normal(0.0, steps[r].search_step, m)))
     )
-    if not s.cfg.production.ai_available:
-        moved = np.where(wf.needs_ai[target], 0.0, moved)
+    ai_available = s.cfg.production.ai_available  # a switch, or a mask over slots in a batch
+    if not np.all(ai_available):  # no change into an activity that needs the tools nobody has
+        moved = np.where(~np.asarray(ai_available) & wf.needs_ai[target], 0.0, moved)
     if np.any(s.no_gaming):
         moved = np.where(s.no_gaming & (target >= GAMING), 0.0, moved)
     moved = np.minimum(moved, shares[source, rows])

@@ -63,7 +63,9 @@ class Judgement:
         self.typical_tokens_run = np.broadcast_to(
             np.asarray(typical_tokens, dtype=float), (runs.count,)
         ).copy()
-        self.telemetry_shown = False  # whether managers see AI telemetry this week (the regime's)
+        # Whether managers see AI telemetry this week (the regime's): a switch, or a mask over
+        # slots in a batch of several regimes.
+        self.telemetry_shown: bool | np.ndarray = False
 
     @property
     def typical_run(self) -> np.ndarray:
@@ -92,8 +94,10 @@ class Judgement:
         what a manager would see with no regime showing telemetry."""
         b = self.cfg
         seen = b.hours_visibility * ((hours + week.review_given) / WEEK - 1.0)
-        if with_telemetry and self.telemetry_shown and np.any(b.telemetry_visibility):
-            seen = seen + b.telemetry_visibility * telemetry(week, self.typical_tokens)
+        shown = self.telemetry_shown  # a switch, or a mask over slots with several regimes
+        if with_telemetry and np.any(shown) and np.any(b.telemetry_visibility):
+            with_it = seen + b.telemetry_visibility * telemetry(week, self.typical_tokens)
+            seen = with_it if np.ndim(shown) == 0 else np.where(shown, with_it, seen)
         seen = self.typical * seen
         if np.any(b.claims_visibility):  # at 0 in every run of the batch, today's model exactly
             seen = seen + b.claims_visibility * overstated(week)

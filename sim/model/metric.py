@@ -16,11 +16,14 @@ Nothing here knows a regime by name: presets differ only in their numbers.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from sim.core.config import RegimeConfig
+from sim.core.config import ProductionConfig, RegimeConfig
+from sim.model.production import WeekOfWork
 from sim.model.runs import Runs, order_within
-from sim.model.signals import SIGNAL_NAMES, SIGNALS, attributes_shared_work, draws_attribution_noise
+from sim.model.signals import SIGNAL_NAMES, SIGNALS, attributes_shared_work, draws_attribution_noise, observe
 from sim.model.workforce import Workforce
 
 EPS = 1e-9
@@ -207,6 +210,14 @@ class Metric:
         return float(values.mean() / start)
 
     # -- what people expect ----------------------------------------------------------
+    def expected_signals(
+        self, week: WeekOfWork, hours: np.ndarray, employed: np.ndarray, prod: ProductionConfig, salary: Any
+    ) -> np.ndarray:
+        """The signals a person expects of a week; credit claimed from teammates counts only
+        where people are measured one by one."""
+        claims = not self.team_level
+        return observe(self.names, week, hours, employed, prod=prod, salary=salary, claims=claims)
+
     def expected_composite(self, trial: np.ndarray, current: np.ndarray) -> np.ndarray:
         """The composite of each person's unit if they worked like `trial` instead of
         `current`. At team level a person moves only their share of the team's signals:
@@ -239,6 +250,105 @@ class Metric:
         if field is None:
             return np.full(len(composite), 0.5)
         return field.percentile(composite)
+
+
+class Slots:
+    """The slots `lo:hi` of a workforce (whole runs, so whole teams, `team_lo:team_hi`) as a
+    workforce of their own: what a `Metric` reads of the people it scores."""
+
+    def __init__(self, wf: Workforce, lo: int, hi: int, team_lo: int, team_hi: int):
+        self.whole, self.lo, self.hi = wf, lo, hi
+        self.n, self.n_teams = hi - lo, team_hi - team_lo
+        self.team = wf.team[lo:hi] - team_lo
+        self.team_start = wf.team_start[team_lo:team_hi] - lo
+
+    @property
+    def employed(self) -> np.ndarray:
+        return self.whole.employed[self.lo : self.hi]
+
+    def team_sum(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.team, weights=values * self.employed, minlength=self.n_teams)
+
+    def team_headcount(self) -> np.ndarray:
+        return np.bincount(self.team, weights=self.employed, minlength=self.n_teams)
+
+
+class Metrics:
+    """Several regimes in one batch: the runs under each regime lie next to each other
+    (`parts`: the first and last-but-one run of each), and each regime's `Metric` scores its
+    own runs' slots, as it would alone. Signals are observed once for the batch, under the
+    union of the regimes' `names`; each regime reads its own rows. What people expect is
+    put together slot by slot, so `adapt` reads it as it reads one regime's."""
+
+    def __init__(self, runs: Runs, workforce: Workforce, parts: list[tuple[int, int]]):
+        self.runs = runs
+        self.n = workforce.n
+        self.metrics: list[Metric] = []
+        self.slots: list[slice] = []
+        for a, b in parts:
+            lo, hi = int(runs.bounds[a]), int(runs.bounds[b])
+            view = Slots(workforce, lo, hi, int(runs.team_bounds[a]), int(runs.team_bounds[b]))
+            sub = Runs(runs.configs[a:b], runs.generators[a:b])
+            self.metrics.append(Metric(runs.configs[a].regime, view, sub))  # type: ignore[arg-type]
+            self.slots.append(slice(lo, hi))
+        self.names = [s for s in SIGNAL_NAMES if any(s in m.names for m in self.metrics)]
+        self.rows = [np.array([self.names.index(s) for s in m.names], dtype=np.int64) for m in self.metrics]
+        self.measures = any(m.measures for m in self.metrics)
+        self.measured = np.repeat([m.measures for m in self.metrics], [m.wf.n for m in self.metrics])
+        self.team_level = False  # read by nobody: each regime's own is `metrics[k].team_level`
+
+    @property
+    def weeks_recorded(self) -> int:
+        return self.metrics[0].weeks_recorded
+
+    @weeks_recorded.setter
+    def weeks_recorded(self, weeks: int) -> None:
+        for m in self.metrics:
+            m.weeks_recorded = weeks
+
+    def _part(self, k: int, signals: np.ndarray) -> np.ndarray:
+        """Regime `k`'s rows of the batch's signals, at its slots."""
+        return signals[self.rows[k], self.slots[k]]
+
+    def record(self, person_signals: np.ndarray) -> None:
+        for k, m in enumerate(self.metrics):
+            m.record(self._part(k, person_signals))
+
+    def start(self, person_signals: np.ndarray) -> None:
+        for k, m in enumerate(self.metrics):
+            m.start(self._part(k, person_signals))
+
+    def expected_signals(
+        self, week: WeekOfWork, hours: np.ndarray, employed: np.ndarray, prod: ProductionConfig, salary: Any
+    ) -> np.ndarray:
+        claimed = observe(self.names, week, hours, employed, prod=prod, salary=salary)
+        if not any(m.team_level for m in self.metrics):
+            return claimed
+        unclaimed = observe(self.names, week, hours, employed, prod=prod, salary=salary, claims=False)
+        for m, part in zip(self.metrics, self.slots, strict=True):
+            if m.team_level:
+                claimed[:, part] = unclaimed[:, part]
+        return claimed
+
+    def field(self, others: np.ndarray) -> list[Leaderboards | None]:
+        return [m.field(self._part(k, others)) if m.measures else None for k, m in enumerate(self.metrics)]
+
+    def expected_score(
+        self, trial: np.ndarray, current: np.ndarray, field: list[Leaderboards | None]
+    ) -> np.ndarray:
+        """Each regime's expected scores at its slots (0.5 where nothing is measured, which
+        `adapt` never adds)."""
+        out = np.full(self.n, 0.5)
+        for k, m in enumerate(self.metrics):
+            if m.measures:
+                out[self.slots[k]] = m.expected_score(self._part(k, trial), self._part(k, current), field[k])
+        return out
+
+    def expected_composite(self, trial: np.ndarray, current: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.n)
+        for k, m in enumerate(self.metrics):
+            out[self.slots[k]] = m.expected_composite(self._part(k, trial), self._part(k, current))
+        return out
 
 
 def _product(weights: np.ndarray, x: np.ndarray, bounds: np.ndarray) -> np.ndarray:

@@ -40,7 +40,7 @@ from sim.model.behaviour import Situation, adapt, contribution, imitate, metric_
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement, percentile
 from sim.model.memory import keep_freed_memory
-from sim.model.metric import EPS, Metric
+from sim.model.metric import EPS, Metric, Metrics
 from sim.model.production import (
     AI,
     GAMING,
@@ -54,7 +54,7 @@ from sim.model.production import (
     needs_ai_tools,
     work_week,
 )
-from sim.model.runs import Runs, at, column_totals, merged
+from sim.model.runs import Runs, at, column_totals, merged, unlabelled
 from sim.model.signals import observe
 from sim.model.trust import intrinsic_motivation, update_trust
 from sim.model.turnover import forced_ranking, quits
@@ -89,7 +89,21 @@ class Organisations:
             needs_ai_tools(self.repertoire),
             team=runs.team,
         )
-        self.metric = Metric(cfg.regime, self.workforce, runs)
+        # The regimes of the batch, each over its runs' slots (`Regime`): one Metric, or one
+        # for each regime (`Metrics`), the runs of each lying next to each other.
+        parts = regime_parts(runs)
+        self.metric: Metric | Metrics
+        self._several: list[Regime] | None = None
+        if len(parts) == 1:
+            self.metric = Metric(cfg.regime, self.workforce, runs)
+        else:
+            self.metric = Metrics(runs, self.workforce, parts)
+            self._several = [
+                Regime(configs[a].regime, m, part, a, b)
+                for (a, b), m, part in zip(parts, self.metric.metrics, self.metric.slots, strict=True)
+            ]
+        self._sizes = [int(runs.bounds[b] - runs.bounds[a]) for a, b in parts]
+        self._counts = [b - a for a, b in parts]
         self._next_id = np.ones(runs.count, dtype=np.int64)  # Mesa numbers agents from 1
         self._departed: list[list[dict[str, np.ndarray]]] = [[] for _ in range(runs.count)]
         lag = cfg.production.durability_weeks
@@ -113,10 +127,19 @@ class Organisations:
         self._alignment = np.full(
             runs.count, np.nan
         )  # Baker's alignment of the score, set when the policy starts
-        if self.metric.measures and cfg.regime.start_week <= 0:
-            self._align(self._situation(cfg.regime.pressure))
+        starting = [k for k, p in enumerate(self.regimes) if p.metric.measures and p.regime.start_week <= 0]
+        if starting:
+            self._align(self._situation(self._each([p.regime.pressure for p in self.regimes])), starting)
         self.week_columns: dict[str, np.ndarray] = {}  # the weekly table's last row, one value per run
         self._record_initial_state(steady)
+
+    @property
+    def regimes(self) -> list[Regime]:
+        """The batch's regimes; with one, the config's and the metric as they stand (the
+        workshop app changes both as the model runs)."""
+        if self._several is not None:
+            return self._several
+        return [Regime(self.config.regime, self.metric, slice(0, self.runs.n), 0, self.runs.count)]  # type: ignore[arg-type]
 
     # -- each run's facts -------------------------------------------------------------
     def facts(self, run: int = 0) -> dict[str, Any]:
@@ -134,11 +157,14 @@ class Organisations:
         this process or on disk, `sim.core.burn_in_cache`), those states restored, to the
         same bit."""
         cfg, runs = self.config, self.runs
-        telemetry_at_start = bool(
-            self.metric.measures and cfg.regime.start_week <= 0 and cfg.regime.telemetry_visible
-        )
+        shown = [
+            bool(p.metric.measures and p.regime.start_week <= 0 and p.regime.telemetry_visible)
+            for p in self.regimes
+        ]
+        telemetry_at_start = self._each(shown)
+        of_run = np.repeat(np.arange(len(shown)), self._counts)  # each run's regime
         entries = [
-            burn_in_key(c, seed, telemetry_at_start) for c, seed in zip(runs.configs, seeds, strict=True)
+            burn_in_key(c, seed, shown[k]) for c, seed, k in zip(runs.configs, seeds, of_run, strict=True)
         ]
         if all(entries):
             kept = [burn_in_cache.load(entry) for entry in entries]  # type: ignore[arg-type]
@@ -153,7 +179,7 @@ class Organisations:
                 burn_in_cache.save(entry, *snapshot.capture(self, r))
         return steady
 
-    def _found(self, telemetry_at_start: bool) -> WeekOfWork:
+    def _found(self, telemetry_at_start: bool | np.ndarray) -> WeekOfWork:
         """The founding staff of an established organisation, in a steady week."""
         cfg, runs = self.config, self.runs
         self._hire(np.arange(runs.n), week=-cfg.org.burn_in_weeks)
@@ -186,10 +212,11 @@ class Organisations:
         """The week the run starts from, as week -1 (the last of the burn-in, or the steady
         week without one): its quits, firings and hires are not counted; the policy is in
         force only if it starts before week 0. Reads, draws nothing."""
-        cfg = self.config
-        active = self.metric.measures and cfg.regime.start_week <= -1
-        situation = self._situation(cfg.regime.pressure if active else 0.0)
-        composite = self.metric.per_person(self.metric.composites()[0])
+        active = [p.metric.measures and p.regime.start_week <= -1 for p in self.regimes]
+        situation = self._situation(
+            self._each([p.regime.pressure if on else 0.0 for p, on in zip(self.regimes, active, strict=True)])
+        )
+        composite = self._composite([False] * len(self.regimes))
         durable, rework = steady.durable_value * self.workforce.employed, steady.rework_rate
         started_fresh = not self._quits_recent  # no burn-in: no weeks, so no quits, behind it
         if started_fresh:
@@ -222,14 +249,21 @@ class Organisations:
 
     def _week(self, week: int, *, burn_in: bool = False) -> None:
         cfg, wf, runs = self.config, self.workforce, self.runs
-        active = self.metric.measures and week >= cfg.regime.start_week and not burn_in
-        pressure = cfg.regime.pressure if active else 0.0
-        self.judgement.telemetry_shown = active and cfg.regime.telemetry_visible
+        regimes = self.regimes
+        # Per regime: is its policy in force; the batch reads its pressure and whether
+        # managers see telemetry as one value, or one per slot (`_each`).
+        active = [p.metric.measures and week >= p.regime.start_week and not burn_in for p in regimes]
+        policy = list(zip(regimes, active, strict=True))
+        pressure = self._each([p.regime.pressure if on else 0.0 for p, on in policy])
+        shown = self._each([on and p.regime.telemetry_visible for p, on in policy])
+        self.judgement.telemetry_shown = shown
         knocked = self._knocked_out(week, burn_in=burn_in)
         situation = self._situation(pressure, knocked)
-        if active and week == cfg.regime.start_week and week > 0:
-            self.metric.anchor()
-            self._align(situation)
+        starting = [k for k, (p, on) in enumerate(policy) if on and week == p.regime.start_week]
+        if starting and week > 0:
+            for k in starting:
+                regimes[k].metric.anchor()
+            self._align(situation, starting)
 
         renounce_gaming(wf, knocked["gaming_actions"])
         if cfg.behaviour.adaptation:
@@ -241,15 +275,13 @@ class Organisations:
 
         signals = self._observe(outcome, steady=False, durable=seen_durable, rework=seen_rework)
         self.metric.record(signals)
-        if active:
-            composite, wf.score = self.metric.score()
-        elif not burn_in:  # measured for the record, but nobody is scored yet: no noise drawn
-            composite = self.metric.per_person(self.metric.composites()[0])
+        if not burn_in:  # scored where the policy is active; elsewhere measured for the record
+            composite = self._composite(active)
 
         self._update_contribution(durable, outcome, situation, recorded=not burn_in)
         informal = self.judgement.observe(wf, wf.contribution, outcome)
         wf.reward = (1.0 - pressure) * informal + pressure * wf.score
-        update_trust(wf, cfg.trust, monitored=active and cfg.regime.telemetry_visible, pressure=pressure)
+        update_trust(wf, cfg.trust, monitored=shown, pressure=pressure)
         strain_and_recover(
             wf,
             outcome,
@@ -269,10 +301,13 @@ class Organisations:
             if cfg.behaviour.adaptation:
                 imitate(wf, cfg.behaviour.imitation, runs, knocked["selection"])
             ratchet_expectations(wf, cfg.org.review_period, cfg.wellbeing, frozen=knocked["expectations"])
-            if active and cfg.regime.reset_each_review:
-                self.metric.reset()
-            if active and cfg.regime.forced_ranking > 0:
-                fired = forced_ranking(wf, cfg.regime.forced_ranking, runs)
+            for p, on in policy:
+                if on and p.regime.reset_each_review:
+                    p.metric.reset()
+            shares = [p.regime.forced_ranking if on else 0.0 for p, on in policy]
+            if any(share > 0 for share in shares):  # each run's share, 0 where none: no draw
+                each = shares[0] if len(shares) == 1 else np.repeat(shares, self._counts)
+                fired = forced_ranking(wf, each, runs)
 
         quitting = quits(wf, cfg.turnover, cfg.wellbeing.sustainable_hours, runs, cfg.trust.quit_effect)
         leaving = np.setdiff1d(quitting, fired) if len(fired) else quitting
@@ -302,12 +337,18 @@ class Organisations:
         """The channels knocked out in `week` (`Config.channels`), each False or a mask over
         slots: none in the burn-in or before the regime's start week, so a knock-out changes
         nothing before the policy would start, the baseline's included."""
-        if burn_in or week < self.config.regime.start_week:
+        started = False if burn_in else self._each([week >= p.regime.start_week for p in self.regimes])
+        if not np.any(started):
             return dict.fromkeys(CHANNELS, False)
         channels = self.config.channels
-        return {name: np.logical_not(getattr(channels, name)) for name in CHANNELS}
+        knocked = {name: np.logical_not(getattr(channels, name)) for name in CHANNELS}
+        if np.ndim(started) == 0:
+            return knocked
+        return {name: values & started for name, values in knocked.items()}
 
-    def _situation(self, pressure: float, knocked: dict[str, bool | np.ndarray] | None = None) -> Situation:
+    def _situation(
+        self, pressure: float | np.ndarray, knocked: dict[str, bool | np.ndarray] | None = None
+    ) -> Situation:
         """What everyone takes as given this week, from last week's organisation, and which
         channels are `knocked` out."""
         cfg, wf = self.config, self.workforce
@@ -345,15 +386,49 @@ class Organisations:
         gaming_hours = column_totals(week.activity_hours[GAMING:])
         return gaming_hours > self.config.behaviour.gaming_threshold * np.maximum(self.workforce.hours, 1e-9)
 
-    def _align(self, situation: Situation) -> None:
-        """Baker's alignment of the score with real contribution, at the policy start."""
+    def _align(self, situation: Situation, starting: list[int]) -> None:
+        """Baker's alignment of the score with real contribution, at the policy start of the
+        regimes `starting` (indices into `regimes`), for their slots and runs."""
+        wf, runs = self.workforce, self.runs
+        alignment, influence = metric_alignment(situation)
+        for k in starting:
+            p = self.regimes[k]
+            if len(self.regimes) == 1:
+                wf.alignment[:], wf.influence[:] = alignment, influence
+            else:
+                wf.alignment[p.slots], wf.influence[p.slots] = alignment[p.slots], influence[p.slots]
+            on = wf.employed & np.isfinite(wf.alignment)
+            for r in range(p.first, p.last):
+                part = runs.slices[r]
+                self._alignment[r] = (
+                    float(wf.alignment[part][on[part]].mean()) if on[part].any() else float("nan")
+                )
+
+    def _each(self, values: list) -> Any:
+        """One value per regime as the batch reads it: the value itself where every regime's
+        is the same (always, with one regime), else each slot's."""
+        if all(v == values[0] for v in values[1:]):
+            return values[0]
+        return np.repeat(np.array(values), self._sizes)
+
+    def _composite(self, active: list[bool]) -> np.ndarray:
+        """Each person's composite over the window (their team's, at team level), and, in the
+        regimes whose policy is `active`, their scores (`wf.score`), noise drawn from each
+        run's generator as alone."""
         wf = self.workforce
-        wf.alignment[:], wf.influence[:] = metric_alignment(situation)
-        on = wf.employed & np.isfinite(wf.alignment)
-        for r, part in enumerate(self.runs.slices):
-            self._alignment[r] = (
-                float(wf.alignment[part][on[part]].mean()) if on[part].any() else float("nan")
-            )
+        if len(self.regimes) == 1:
+            metric = self.regimes[0].metric
+            if active[0]:
+                composite, wf.score = metric.score()
+                return composite
+            return metric.per_person(metric.composites()[0])  # nobody scored: no noise drawn
+        composite = np.empty(wf.n)
+        for p, on in zip(self.regimes, active, strict=True):
+            if on:
+                composite[p.slots], wf.score[p.slots] = p.metric.score()
+            else:
+                composite[p.slots] = p.metric.per_person(p.metric.composites()[0])
+        return composite
 
     def _share_credit(self, week: WeekOfWork) -> None:
         """What someone claims from teammates' records, the teammates lose, evenly."""
@@ -576,7 +651,7 @@ class Organisations:
         durable: np.ndarray,
         rework: np.ndarray,
         composite: np.ndarray,
-        active: bool,
+        active: list[bool],
     ) -> None:
         """The week's row of the weekly table, for every run at once: `week_columns` holds
         one value per run under each column's name. Every figure is a sum over a run's own
@@ -612,8 +687,8 @@ class Organisations:
         quits_recent = column_totals(np.array(self._quits_recent)) if self._quits_recent else np.zeros(count)
         cols: dict[str, np.ndarray] = {
             "week": np.full(count, week, dtype=np.int64),
-            "policy_active": np.full(count, bool(active)),
-            "pressure": np.full(count, float(situation.pressure)),
+            "policy_active": np.repeat(np.array(active, dtype=bool), self._counts),
+            "pressure": runs.per_run(situation.pressure).astype(float),
             "headcount": heads,
             "vacancies": runs.sizes - heads,
             "hours_mean": mean(wf.worked_hours),
@@ -645,11 +720,12 @@ class Organisations:
             quality_hours=by_activity[QUALITY] / per_head,
             review_hours=total(np.where(on, outcome.review_given, 0.0)) / per_head,
             long_hours_share=mean((wf.worked_hours > LONG_WEEK).astype(float)),
-            metric_index=self._metric_index(composite) if active else np.full(count, np.nan),
+            metric_index=self._metric_indices(composite, active),
             score_mean=mean(wf.score),
             score_value_correlation=_rank_correlation(composite, wf.contribution, on, runs)
             if self.metric.measures
             else np.full(count, np.nan),
+            # (with several regimes, NaN in the runs of those that measure nothing: below)
             durable_value_index=(durable_total / per_head) / reference["durable"],
             volume_index=(volume_total / per_head) / reference["volume"],
             perceived_productivity_index=perceived / reference["perceived"],
@@ -658,30 +734,68 @@ class Organisations:
             departure_cost=self._departure_cost.copy(),
             attrition_annualised=quits_recent / per_head * 52.0 / max(len(self._quits_recent), 1),
         )
+        if len(self.regimes) > 1:
+            measures = np.repeat([p.metric.measures for p in self.regimes], self._counts)
+            cols["score_value_correlation"] = np.where(measures, cols["score_value_correlation"], np.nan)
         cols["cost"] = salary_cost + token_cost
         with np.errstate(divide="ignore", invalid="ignore"):
             cols["cost_per_durable_value"] = np.where(durable_total > 0, cols["cost"] / durable_total, np.nan)
         self.week_columns = cols
 
-    def _metric_index(self, composite: np.ndarray) -> np.ndarray:
-        """The metric as a dashboard shows it: each run's mean over its units relative to
-        the level when its policy started."""
-        metric, wf = self.metric, self.workforce
-        if metric.team_level:
-            exists = wf.team_headcount() > 0
-            values = np.where(exists, composite[wf.team_start], 0.0)
-            units = _Totals(metric.unit_bounds)(exists.astype(np.int64))
-            level = _Totals(metric.unit_bounds)(values) / np.maximum(units, 1)
-        else:
-            units = _Totals(self.runs.bounds)(wf.employed.astype(np.int64))
-            level = _Totals(self.runs.bounds)(np.where(wf.employed, composite, 0.0)) / np.maximum(units, 1)
-        start = metric.start_reference
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where((np.abs(start) < EPS) | (units == 0), np.nan, level / start)
+    def _metric_indices(self, composite: np.ndarray, active: list[bool]) -> np.ndarray:
+        """Each run's metric index where its regime's policy is `active`, else NaN."""
+        if len(self.regimes) == 1:
+            metric = self.regimes[0].metric
+            return _metric_index(metric, composite) if active[0] else np.full(self.runs.count, np.nan)
+        out = np.full(self.runs.count, np.nan)
+        for p, on in zip(self.regimes, active, strict=True):
+            if on:
+                out[p.first : p.last] = _metric_index(p.metric, composite[p.slots])
+        return out
 
     def run_row(self, run: int = 0) -> dict[str, Any]:
         """Run `run`'s row of the week just recorded, as Python numbers."""
         return {name: values[run].item() for name, values in self.week_columns.items()}
+
+
+def _metric_index(metric: Metric, composite: np.ndarray) -> np.ndarray:
+    """The metric as a dashboard shows it: each run's mean over its units relative to
+    the level when its policy started (`composite`: at the metric's slots)."""
+    wf = metric.wf
+    if metric.team_level:
+        exists = wf.team_headcount() > 0
+        values = np.where(exists, composite[wf.team_start], 0.0)
+        units = _Totals(metric.unit_bounds)(exists.astype(np.int64))
+        level = _Totals(metric.unit_bounds)(values) / np.maximum(units, 1)
+    else:
+        units = _Totals(metric.runs.bounds)(wf.employed.astype(np.int64))
+        level = _Totals(metric.runs.bounds)(np.where(wf.employed, composite, 0.0)) / np.maximum(units, 1)
+    start = metric.start_reference
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((np.abs(start) < EPS) | (units == 0), np.nan, level / start)
+
+
+@dataclasses.dataclass
+class Regime:
+    """One regime of a batch: its runs (`first:last`), their slots and its `Metric`."""
+
+    regime: RegimeConfig
+    metric: Metric
+    slots: slice
+    first: int
+    last: int
+
+
+def regime_parts(runs: Runs) -> list[tuple[int, int]]:
+    """The runs of a batch under each regime, as (first, last-but-one) runs next to each other
+    (`simulate_batch` puts them so); a regime's name and label do not count."""
+    keys = [repr(unlabelled(c.regime)) for c in runs.configs]
+    parts, start = [], 0
+    for r in range(1, runs.count + 1):
+        if r == runs.count or keys[r] != keys[start]:
+            parts.append((start, r))
+            start = r
+    return parts
 
 
 class _Totals:

@@ -10,10 +10,13 @@ only. A run in a batch therefore gives the same tables as the same run alone, bi
 (`tests/test_batch.py`).
 
 Runs in one batch share their structure (`structure`): the horizon, the burn-in, the
-review period, the durability window, the regime and the gaming repertoire, and the
-switches that decide whether a draw is made at all. Their numbers may differ: a parameter
-that differs between runs becomes an array over the slots (`merged`), which the mechanisms'
-elementwise arithmetic reads as it reads a number.
+review period, the durability window and the gaming repertoire, and the switches that
+decide whether a draw is made at all. Their numbers may differ: a parameter that differs
+between runs becomes an array over the slots (`merged`), which the mechanisms' elementwise
+arithmetic reads as it reads a number. Their regimes may differ too: the runs under each
+regime lie next to each other and that regime's own `Metric` scores them
+(`sim.model.metric.Metrics`); what the batch reads of a regime (pressure, whether managers
+see telemetry, whether the policy is in force) is one value per slot.
 """
 
 from __future__ import annotations
@@ -25,22 +28,24 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.config import Config
+from sim.core.config import Config, RegimeConfig
 from sim.model.signals import draws_attribution_noise
 
 # Keys that must be the same in every run of a batch: they shape the arrays or the calendar.
+# The regime is not one: each regime of a batch scores its own runs.
 SHARED_KEYS = (
     "org.weeks",
     "org.burn_in_weeks",
     "org.review_period",
     "production.durability_weeks",
-    "production.ai_available",
     "workforce.initial_split",
     "behaviour.adaptation",
-    "regime",
     "gaming",
 )
 NOT_MODEL = ("seed", "replicates", "compare", "output")  # how a run is launched and saved
+# What names a run for its reader, which the model never reads: runs under regimes that differ
+# only in these (the main job's baseline and its frame without AI tools) share a batch.
+LABELS = ("name", "label", "description")
 
 
 def structure(cfg: Config) -> tuple:
@@ -57,6 +62,13 @@ def structure(cfg: Config) -> tuple:
         draws_attribution_noise(cfg.regime, cfg.org.interdependence),
     )
     return shared + switches
+
+
+def unlabelled(value: Any) -> Any:
+    """A regime without its name, label and description (`LABELS`)."""
+    if isinstance(value, RegimeConfig):
+        return replace(value, name="", label="", description="")
+    return value
 
 
 def _get(cfg: Any, key: str) -> Any:
@@ -137,7 +149,9 @@ class Runs:
 def merged(runs: Runs) -> Config:
     """One config for the batch: a key the runs share keeps its value; a number or a switch
     that differs between runs becomes an array over the slots, each slot holding its run's
-    (a switch that decides whether a draw is made must be shared: `structure`)."""
+    (a switch that decides whether a draw is made must be shared: `structure`). Where the
+    regimes differ (beyond their names), the batch's regime is None: each is read from its
+    own runs' configs (`Organisations.regimes`)."""
     if runs.count == 1:
         return runs.configs[0]
     first = runs.configs[0]
@@ -148,6 +162,11 @@ def merged(runs: Runs) -> Config:
         values = [getattr(c, section.name) for c in runs.configs]
         if not is_dataclass(values[0]):
             continue  # the gaming repertoire: shared (SHARED_KEYS)
+        if section.name == "regime":
+            if any(repr(unlabelled(v)) != repr(unlabelled(values[0])) for v in values[1:]):
+                # Several regimes: each is read from its own runs' configs (Organisations.regimes).
+                setattr(out, section.name, None)
+            continue
         part = copy.copy(values[0])
         for f in fields(part):
             each = [getattr(v, f.name) for v in values]

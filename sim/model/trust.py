@@ -22,9 +22,15 @@ from sim.core.config import TrustConfig
 from sim.model.workforce import Workforce
 
 
-def update_trust(wf: Workforce, cfg: TrustConfig, *, monitored: bool, pressure: float) -> None:
-    erosion = np.zeros(wf.n) + (cfg.monitoring_erosion if monitored else 0.0)
-    if pressure > 0:
+def update_trust(
+    wf: Workforce, cfg: TrustConfig, *, monitored: bool | np.ndarray, pressure: float | np.ndarray
+) -> None:
+    """`monitored` and `pressure`: one regime's, or, with several in a batch, each slot's."""
+    if np.ndim(monitored) == 0:
+        erosion = np.zeros(wf.n) + (cfg.monitoring_erosion if monitored else 0.0)
+    else:
+        erosion = np.zeros(wf.n) + np.where(monitored, cfg.monitoring_erosion, 0.0)
+    if np.any(np.asarray(pressure) > 0):  # where a slot's pressure is 0, this adds exactly 0
         misaligned = 1.0 - np.clip(np.nan_to_num(wf.influence, nan=1.0), 0.0, 1.0)
         erosion = erosion + cfg.misalignment_erosion * pressure * misaligned
     trust = wf.trust + cfg.rebuild * (1.0 - wf.trust) - erosion * wf.trust

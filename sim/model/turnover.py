@@ -61,13 +61,14 @@ def quits(
     return np.flatnonzero(runs.draw(lambda rng, r, k: rng.random(k)) < p)
 
 
-def forced_ranking(wf: Workforce, share: float, runs: Runs) -> np.ndarray:
-    """Slots of the lowest-scored `share` of each organisation's employees, ties broken at
-    random: lowest first, run after run."""
+def forced_ranking(wf: Workforce, share: float | np.ndarray, runs: Runs) -> np.ndarray:
+    """Slots of the lowest-scored `share` of each organisation's employees (one share, or
+    one per run), ties broken at random: lowest first, run after run."""
     fired = []
-    for rng, part in zip(runs.generators, runs.slices, strict=True):
+    shares = np.broadcast_to(np.asarray(share, dtype=float), (runs.count,))
+    for rng, part, cut in zip(runs.generators, runs.slices, shares, strict=True):
         employed = np.flatnonzero(wf.employed[part]) + part.start
-        n_fired = int(np.floor(share * len(employed)))
+        n_fired = int(np.floor(cut * len(employed)))
         if n_fired:
             order = np.lexsort((rng.random(len(employed)), wf.score[employed]))
             fired.append(employed[order[:n_fired]])

@@ -163,8 +163,9 @@ class Workforce:
             inclined = draw("random") < at(w.gaming_inclined_share, slots)  # most never game (S1)
             own[GAMING:] = draw("exponential", "habit", size=(n_activities - GAMING,)) * inclined
         own[AI] *= draw("random") >= at(w.non_adopter_share, slots)
-        if not cfg.production.ai_available:
-            own[self.needs_ai] = 0.0
+        without_tools = ~np.asarray(at(cfg.production.ai_available, slots), dtype=bool)
+        if np.any(without_tools):  # a hire where no AI tools exist brings no habit of them
+            own[np.ix_(self.needs_ai, np.broadcast_to(without_tools, (k,)))] = 0.0
         own[CRAFT, column_totals(own) == 0] = 1.0  # a hire left with no habit at all works by hand
         own /= column_totals(own)
         team = self.team[slots]
