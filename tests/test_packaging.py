@@ -37,6 +37,7 @@ SDIST_FILES = (*BUILD_FILES, "MANIFEST.in", "Makefile", "tests", "experiments", 
 NOT_IN_CORE = {
     "solara", "solara-server", "solara-ui", "ipyvue", "ipyvuetify", "ipywidgets", "ipykernel",
     "jupyter-client", "jupyter-core", "altair", "segno", "optuna", "salib", "ray", "submitit",
+    "ema-workbench",
 }  # fmt: skip
 
 
@@ -260,8 +261,17 @@ def test_the_core_install_leaves_out_the_app_the_search_and_the_studies(wheel):
     assert {"ray", "hydra-ray-launcher", "submitit", "hydra-submitit-launcher"} <= requirements(
         meta, "cluster"
     )
-    assert requirements(meta, "all") == {"goodhart-sim[app,cluster,research,search]"}
-    assert set(meta.get_all("Provides-Extra")) == {"app", "search", "research", "cluster", "all", "dev"}
+    assert requirements(meta, "org") == {"ema-workbench"}  # report --org's scenario discovery
+    assert requirements(meta, "all") == {"goodhart-sim[app,cluster,org,research,search]"}
+    assert set(meta.get_all("Provides-Extra")) == {
+        "app",
+        "org",
+        "search",
+        "research",
+        "cluster",
+        "all",
+        "dev",
+    }
 
 
 def test_the_solara_pin_admits_every_solara_whose_front_end_files_we_list(wheel):
