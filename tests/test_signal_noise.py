@@ -248,3 +248,24 @@ def test_the_map_of_where_measuring_pays_marks_gains_clear_of_zero():
         lines[3]
         == f"| 1.5 (r = {rating_accuracy(1.5):.2f}) | **+2.9% [+1.4%, +4.4%]** | +1.0% [-0.2%, +2.0%] |"
     )
+
+
+def test_the_break_even_noise_is_where_the_gain_stays_clear_of_zero():
+    import pandas as pd
+
+    from sim.hr.profile import rating_accuracy
+    from sim.studies.validate import break_even
+
+    rows = [
+        (0.0, 0.0, -0.01), (0.5, 0.0, 0.01), (1.0, 0.0, -0.01), (1.5, 0.0, 0.01), (2.0, 0.0, 0.02),
+        (0.0, 1.0, -0.02), (0.5, 1.0, -0.01), (1.0, 1.0, -0.01), (1.5, 1.0, -0.01), (2.0, 1.0, -0.01),
+    ]  # fmt: skip
+    table = pd.DataFrame(
+        [
+            {"judgement_noise": n, "interdependence": i, "gain": g, "low": g - 0.005, "high": g + 0.005}
+            for n, i, g in rows
+        ]
+    )
+    said = break_even(table)
+    assert f"at interdependence 0, from judgement noise 1.5 (r = {rating_accuracy(1.5):.2f}) up" in said
+    assert "at interdependence 1, at no judgement noise of the grid" in said
