@@ -259,16 +259,18 @@ class _GainsLab:
         return pd.DataFrame({"durable_value_per_head": base * (1.0 + gain)})
 
 
-@pytest.mark.parametrize(("in_sds", "beats"), [(1.0, False), (1.9, False), (2.5, True)])
-def test_measurement_has_a_purpose_asks_two_standard_deviations_across_seeds(in_sds, beats):
-    """Target 11 as issue 11 states it: a gain of more than two standard deviations of itself
-    across seeds. A gain well beyond seed noise on average (1 sd on 12 seeds is 3.5 standard
-    errors) does not pass it."""
+@pytest.mark.parametrize(("in_sds", "beats"), [(0.5, False), (0.85, False), (1.0, True), (2.5, True)])
+def test_measurement_has_a_purpose_asks_the_paired_99_interval_above_zero(in_sds, beats):
+    """Target 11 as issue 29 restates it: the 99% interval (Bonferroni over the five outcome
+    presets) of the gain paired by seed lies above zero. On 12 seeds that is a mean gain above
+    t(0.995, 11) / sqrt(12) = 0.90 standard deviations of itself; the former bar of two
+    standard deviations, which grew as the organisation shrank, is gone."""
     from sim.studies.validate import measurement_has_a_purpose
 
     spread = np.linspace(-1.0, 1.0, 12)
     gain = 0.01 * (in_sds + spread / spread.std(ddof=1))
     outcome = measurement_has_a_purpose(_GainsLab(gain))
-    assert outcome.checks["a well-aligned metric beats noisy judgement"]
-    assert outcome.checks["by more than two sds across seeds"] is beats
+    assert bool(outcome.checks["a well-aligned metric beats noisy judgement"]) is beats
+    assert "by more than two sds across seeds" not in outcome.checks
     assert outcome.checks["nothing beats clear judgement"]
+    assert bool(outcome.passed) is beats
