@@ -50,12 +50,6 @@ CONFIDENCE = 0.95
 
 BEATS, WORSE, TRADE_OFF, NOT_MATERIAL = "beats", "worse", "trade-off", "no material difference"
 OUTCOMES = (BEATS, TRADE_OFF, NOT_MATERIAL, WORSE)
-OUTCOME_WORDS = {
-    BEATS: "beats measuring nothing",
-    TRADE_OFF: "cheaper per unit but worse on hours, burnout or leavers",
-    NOT_MATERIAL: "no material difference",
-    WORSE: "costs more per unit of durable value",
-}
 
 
 @dataclass(frozen=True)
@@ -160,9 +154,6 @@ class PolicyAcross:
         k, n = int((self.outcomes == outcome).sum()), len(self.outcomes)
         ci = binomtest(k, n).proportion_ci(CONFIDENCE, method="exact")
         return float(ci.low), float(ci.high)
-
-    def shares(self) -> dict[str, float]:
-        return {o: float((self.outcomes == o).mean()) for o in OUTCOMES}
 
     @property
     def verdict(self) -> str:
