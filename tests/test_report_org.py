@@ -230,3 +230,31 @@ def test_the_bars_are_the_reports_criteria():
     from sim.hr.verdict import CRITERIA
 
     assert [b.column for b in across.BARS] == [c.column for c in CRITERIA]
+
+
+def test_the_detailed_version_is_the_fitted_version_as_the_verdict_ran_it():
+    """The report's detail runs the closest version from Hydra overrides (`version_overrides`);
+    the verdict ran it by setting values (`in_versions`): the two configs must be the same."""
+    from sim.core.run import resolve
+    from sim.core.scenarios import load_scenario
+    from sim.hr.fit import in_versions, organisation_overrides
+    from sim.hr.report import version_overrides
+
+    profile = load_profile("example:startup")
+    point = pd.DataFrame(
+        {"org.team_size": [7.0], "behaviour.judgement_noise": [1.37], "regime.forced_ranking": [0.05]}
+    )
+    base = organisation_overrides(profile, 200, 26)
+    scenario = load_scenario("team_outcome")
+    by_values = in_versions(scenario.config(base), point)[0]
+    by_overrides = resolve(None, [*base, *version_overrides(point.iloc[0]), *scenario.overrides])
+    assert by_overrides == by_values
+    assert by_values.org.team_size == 7 and by_values.regime.forced_ranking == 0.0
+
+
+def test_without_the_org_extra_the_report_says_what_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(across, "missing_extra", lambda extra, what: f"{what} needs the [{extra}] extra")
+    monkeypatch.chdir(tmp_path)
+    assert main(["team_outcome", "--org", "example:startup", "--out", "r.html"]) == 2
+    assert capsys.readouterr().err.strip() == "error: report --org needs the [org] extra"
+    assert list(tmp_path.iterdir()) == []

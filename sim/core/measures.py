@@ -58,6 +58,15 @@ DURABLE_VALUE_PER_HOUR = Measure(
     "{:.3f}".format,
     +1,
 )
+
+
+def value_per_40_hours(value_per_head, hours_mean):
+    """Durable value per head over mean weekly hours, per 40 hours (NaN where nobody worked):
+    a run's summary figures in, the DURABLE_VALUE_PER_HOUR measure out (numbers or Series)."""
+    hours = np.where(np.asarray(hours_mean, dtype=float) > 0, hours_mean, np.nan)
+    return value_per_head / hours * 40.0
+
+
 FIRED = Measure("fired_rate", "Let go by forced ranking", "share of staff a year", _pct(1), -1)
 BY_COLUMN = {m.column: m for m in (*MEASURES, REGRETTED_SHARE, DURABLE_VALUE_PER_HOUR, FIRED)}
 

@@ -31,9 +31,10 @@ from scipy.stats import binomtest
 from sim.core.checks import ConfigError
 from sim.core.cli import missing_extra
 from sim.core.compare import baseline_config
+from sim.core.measures import value_per_40_hours
 from sim.core.run import replicate_seeds, simulate_batch
 from sim.core.scenarios import Scenario
-from sim.hr.fit import Fit, fit, in_versions, organisation_overrides
+from sim.hr.fit import Fit, fit, in_versions, organisation_overrides, version_keys
 from sim.hr.profile import OrgProfile, rating_accuracy
 
 FIT_POINTS = 1024  # prior points simulated by the fit
@@ -199,11 +200,10 @@ def outcome(row: pd.Series) -> str:
 
 
 def _criteria(summary: pd.Series) -> dict[str, float]:
-    hours = float(summary["hours_mean"])
-    per_hour = float(summary["durable_value_per_head"]) / hours * 40.0 if hours > 0 else math.nan
+    per_hour = value_per_40_hours(float(summary["durable_value_per_head"]), float(summary["hours_mean"]))
     return {
         "cost_per_durable_value": float(summary["cost_per_durable_value"]),
-        "durable_value_per_hour": per_hour,
+        "durable_value_per_hour": float(per_hour),
         "burnout_share": float(summary["burnout_share"]),
         "regretted_attrition": float(summary["regretted_attrition"]),
     }
@@ -309,7 +309,7 @@ def check_discovery() -> None:
 def open_parameters(versions: pd.DataFrame) -> pd.DataFrame:
     """The versions' parameters that vary among them and reach the runs (a fitted point's
     regime values do not: the regime is the policy's, `in_versions`)."""
-    keep = [c for c in versions.columns if not c.startswith("regime.") and versions[c].nunique() > 1]
+    keep = [c for c in version_keys(versions.columns) if versions[c].nunique() > 1]
     return versions[keep]
 
 

@@ -23,6 +23,7 @@ metric (`regime=baseline`) unless the caller names another regime.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -128,12 +129,17 @@ def base_config(
     )
 
 
+def version_keys(keys: Iterable[str]) -> list[str]:
+    """The parameters of a plausible version that reach a policy's runs: all but the regime's,
+    which is the policy's whole (a fitted point's forced ranking describes today's practice,
+    not the policy tried)."""
+    return [k for k in keys if not str(k).startswith("regime.")]
+
+
 def in_versions(cfg: Config, points: pd.DataFrame) -> list[Config]:
     """`cfg` (a policy, or no metric, in the profile's organisation) in each plausible version
-    of it: each point's values set, except those of the regime, which is the policy's whole
-    (a fitted point's forced ranking describes today's practice, not the policy tried)."""
-    keys = [k for k in points.columns if not k.startswith("regime.")]
-    return [with_values(cfg, row) for row in points[keys].to_dict("records")]
+    of it: each point's values set but the regime's (`version_keys`)."""
+    return [with_values(cfg, row) for row in points[version_keys(points.columns)].to_dict("records")]
 
 
 def varied_ranges(profile: OrgProfile) -> dict[str, ParameterRange]:

@@ -57,6 +57,7 @@ from sim.core.measures import (  # noqa: E402
     MEASURES,
     REGRETTED_SHARE,
     Measure,
+    value_per_40_hours,  # noqa: E402
 )
 from sim.core.measures import change as _change  # noqa: E402
 from sim.core.measures import fmt as _fmt  # noqa: E402
@@ -65,7 +66,7 @@ from sim.core.outputs import write_text  # noqa: E402
 from sim.core.run import replicate_seeds, simulate_batch  # noqa: E402
 from sim.core.scenarios import EXAMPLE, Scenario, load_scenario  # noqa: E402
 from sim.hr.across import FIT_POINTS, VERDICT_EMPLOYEES, VERDICT_WEEKS, across  # noqa: E402
-from sim.hr.fit import INTEGER_KEYS, SCALED_EMPLOYEES, organisation_overrides  # noqa: E402
+from sim.hr.fit import INTEGER_KEYS, SCALED_EMPLOYEES, organisation_overrides, version_keys  # noqa: E402
 from sim.hr.profile import load_profile  # noqa: E402
 from sim.hr.verdict import (  # noqa: E402
     BETTER,
@@ -219,8 +220,9 @@ def _derive(summary: pd.DataFrame) -> pd.DataFrame:
     """Durable value per hour worked, per 40 hours, over the policy period, from each run."""
     if "durable_value_per_hour" in summary or "hours_mean" not in summary:
         return summary
-    hours = summary["hours_mean"].astype(float)
-    per_hour = summary["durable_value_per_head"].astype(float) / hours.where(hours > 0) * 40.0
+    per_hour = value_per_40_hours(
+        summary["durable_value_per_head"].astype(float), summary["hours_mean"].astype(float)
+    )
     return summary.assign(durable_value_per_hour=per_hour)
 
 
@@ -1238,9 +1240,8 @@ def check_arguments(
 def version_overrides(version: pd.Series) -> list[str]:
     """A plausible version's values as Hydra overrides, but the regime's (the policy's whole)."""
     out = []
-    for key, value in version.items():
-        if str(key).startswith("regime."):
-            continue
+    for key in version_keys(version.index):
+        value = version[key]
         number = int(value) if key in INTEGER_KEYS and float(value).is_integer() else float(value)
         out.append(f"{key}={number!r}")
     return out
