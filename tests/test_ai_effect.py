@@ -103,3 +103,16 @@ def test_the_validation_report_states_ai_own_effect_at_each_horizon():
         in paragraph
     )
     assert "METR 2025" in paragraph and "a band of -16% to +26%" in paragraph
+
+
+def test_the_validation_report_names_the_horizons_outside_the_sources_band():
+    from sim.studies.validate import Figure, _outside
+
+    own = [
+        Figure("year 1: AI's own effect, durable value per head", -0.11, -0.12, -0.10),
+        Figure("year 4: AI's own effect, durable value per head", -0.161, -0.17, -0.15),
+    ]
+    assert _outside(own, -0.16, 0.26) == (
+        "which holds the model's figures at year 1 but not at year 4, below its low end"
+    )
+    assert _outside(own[1:], -0.16, 0.26) == "which holds none of the model's figures, below its low end"

@@ -1030,8 +1030,7 @@ def report(
                 )
                 + f". {AI_EVIDENCE[0].upper()}{AI_EVIDENCE[1:]}: "
                 + f"a band of {low:+.0%} to {high:+.0%} in output, "
-                + ("which holds" if inside else "which leaves outside")
-                + " the model's figures"
+                + ("which holds the model's figures" if inside else _outside(own, low, high))
                 + (
                     f" (though the interval at {crossing.name.split(':')[0]} reaches past its edge)"
                     if inside and (crossing := next((f for f in own if f.low < low or f.high > high), None))
@@ -1113,6 +1112,20 @@ def keep_other_studies(new: str, old: str | None) -> str:
     if old is None or OTHER_STUDIES not in old:
         return new
     return new.rstrip("\n") + "\n\n" + old[old.index(OTHER_STUDIES) :]
+
+
+def _outside(own: list[Figure], low: float, high: float) -> str:
+    """Which horizons of AI's own effect lie outside the sources' band, and on which side."""
+    out = [f for f in own if not low <= f.mean <= high]
+    when = sorted({f.name.split(":")[0] for f in out})
+    side = "below its low end" if all(f.mean < low for f in out) else "beyond its ends"
+    held = sorted({f.name.split(":")[0] for f in own} - set(when))
+    kept = (
+        f"which holds the model's figures at {' and '.join(held)} but not at "
+        if held
+        else "which holds none of "
+    )
+    return f"{kept}{' and '.join(when)}, {side}" if held else f"{kept}the model's figures, {side}"
 
 
 def main(argv: list[str] | None = None) -> int:
