@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,11 +19,17 @@ SHORT = ["org.weeks=30", "org.burn_in_weeks=20"]
 
 def mixed_configs() -> tuple[list, list[int]]:
     """16 runs: four regimes (one with forced ranking, one crediting people with shared
-    work), different headcounts, team sizes, seeds and numbers, all in one batch; each
+    work), different headcounts, team sizes, seeds and numbers (gaming actions' effects
+    among them), all in one batch; each
     regime meets four of the eight variants."""
     varied = [
         ["org.n_employees=200", "behaviour.judgement_noise=0.3", "behaviour.claims_visibility=0.5"],
-        ["org.n_employees=160", "org.team_size=6", "production.ai_multiplier_expert=1.9"],
+        [
+            "org.n_employees=160",
+            "org.team_size=6",
+            "production.ai_multiplier_expert=1.9",
+            "gaming.agents_running.tokens=120",
+        ],
         ["org.n_employees=240", "wellbeing.recovery=0.2", "org.salary=150000"],
         [
             "org.n_employees=200",
@@ -36,7 +44,13 @@ def mixed_configs() -> tuple[list, list[int]]:
             "workforce.non_adopter_share=0.3",
             "org.interdependence=0.3",
         ],
-        ["org.n_employees=90", "workforce.theater_habit=0.01", "workforce.gaming_inclined_share=0.4"],
+        [
+            "org.n_employees=90",
+            "workforce.theater_habit=0.01",
+            "workforce.gaming_inclined_share=0.4",
+            "gaming.claiming_credit.durable=1.6",
+            "gaming.deferring_defects.hides_rework=2.5",
+        ],
         ["org.n_employees=100", "org.ramp_weeks=8", "behaviour.judgement_noise=1.5", "trust.rebuild=0.05"],
     ]
     regimes = [
@@ -134,6 +148,17 @@ def test_runs_that_differ_in_structure_are_refused_in_one_batch():
     b = resolve(None, ["regime=token_leaderboard", *SHORT, "org.burn_in_weeks=10"])
     with pytest.raises(ValueError, match="structure"):
         Runs([a, b], [np.random.default_rng(0), np.random.default_rng(1)])
+
+
+def test_runs_with_other_gaming_actions_are_refused_in_one_batch():
+    """What an hour of an action does may differ within a batch; which actions there are may not."""
+    a = resolve(None, ["regime=token_leaderboard", *SHORT])
+    b = resolve(None, ["regime=token_leaderboard", *SHORT, "gaming.agents_running.tokens=99"])
+    fewer = copy.deepcopy(a)
+    del fewer.gaming["claiming_credit"]
+    assert structure(a) == structure(b) != structure(fewer)
+    with pytest.raises(ValueError, match="structure"):
+        Runs([a, fewer], [np.random.default_rng(0), np.random.default_rng(1)])
 
 
 def test_merged_config_holds_a_number_per_slot_where_runs_differ():

@@ -78,7 +78,7 @@ class Organisations:
         self.runs = Runs(configs, generators)
         cfg = merged(self.runs)
         self.config = cfg
-        self.repertoire = Repertoire(cfg.gaming, self.runs.bounds)
+        self.repertoire = Repertoire([c.gaming for c in configs], self.runs.bounds)
         self.activities = activities(self.repertoire)
         self.weekly_columns = WEEKLY_COLUMNS + tuple(f"theater_{name}" for name in self.repertoire.names)
         runs = self.runs

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.config import Config, RegimeConfig
+from sim.model.gaming import shape as gaming_shape
 from sim.model.signals import draws_attribution_noise
 
 # Keys that must be the same in every run of a batch: they shape the arrays or the calendar.
@@ -40,7 +41,6 @@ SHARED_KEYS = (
     "production.durability_weeks",
     "workforce.initial_split",
     "behaviour.adaptation",
-    "gaming",
 )
 NOT_MODEL = ("seed", "replicates", "compare", "output")  # how a run is launched and saved
 # What names a run for its reader, which the model never reads: runs under regimes that differ
@@ -49,11 +49,12 @@ LABELS = ("name", "label", "description")
 
 
 def structure(cfg: Config) -> tuple:
-    """What runs batched together must share: `SHARED_KEYS`, and every switch that decides
+    """What runs batched together must share: `SHARED_KEYS`, which gaming actions there are
+    (`sim.model.gaming.shape`; what an hour of each does may differ), and every switch that decides
     whether a run draws from its generator at all (a draw skipped in one run and made in
     another would need two different weeks)."""
     w, b = cfg.workforce, cfg.behaviour
-    shared = tuple(repr(_get(cfg, key)) for key in SHARED_KEYS)
+    shared = (*(repr(_get(cfg, key)) for key in SHARED_KEYS), gaming_shape(cfg.gaming))
     switches = (
         b.judgement_noise > 0,
         b.imitation > 0,
@@ -161,7 +162,7 @@ def merged(runs: Runs) -> Config:
             continue
         values = [getattr(c, section.name) for c in runs.configs]
         if not is_dataclass(values[0]):
-            continue  # the gaming repertoire: shared (SHARED_KEYS)
+            continue  # the gaming repertoire: each run's own (sim.model.gaming.Repertoire)
         if section.name == "regime":
             if any(repr(unlabelled(v)) != repr(unlabelled(values[0])) for v in values[1:]):
                 # Several regimes: each is read from its own runs' configs (Organisations.regimes).
