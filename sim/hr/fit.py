@@ -49,10 +49,10 @@ ACTIVE_DAYS = 1.0  # a weekly active user: at least one AI-active day in the wee
 # together, so a fit draws them from a few levels, not a continuum: reviews at the usual
 # cadences, the others at the low end, the middle and the high end of their range.
 STRUCTURE_LEVELS = 3
-# The regime, the gaming actions' effects and having AI tools no longer shape a batch (they may differ between runs
-# stepped together), but the fit still draws the regime's numbers from the levels, so that
-# its samples, and so its results, stay as they were; drawing them from their range is a
-# change to the fit, left to it.
+# The regime, the gaming actions' effects and having AI tools no longer shape a batch (they
+# may differ between runs stepped together), but the fit still draws their numbers from the
+# levels, so that its samples, and so its results, stay as they were; drawing them from their
+# range is a change to the fit, left to it.
 LEVELLED_KEYS = (*SHARED_KEYS, "gaming", "production.ai_available", "regime")
 INTEGER_KEYS = ("org.team_size", "org.review_period", "org.n_employees")
 # A parameter the profile could not inform: its accepted values spread at least this share of
