@@ -19,8 +19,9 @@ say what drives each outcome and each claim's failures, use every point. Writes:
     DOC (docs/robustness.md) and IMAGE (docs/images/robustness.png)
 
 The calibrated parameters (sim/configs/calibrated.yaml) stay at their fitted values: they are
-fitted to facts, not assumed. Organisations are small (200 people by default) to keep the
-cost practical; claims are about directions and ratios, which organisation size barely moves.
+fitted to facts, not assumed; SAMPLED_CALIBRATED names the exception and why. Organisations
+are small (200 people by default) to keep the cost practical; claims are about directions and
+ratios, which organisation size barely moves.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from sim.core.cli import require_extra  # noqa: E402
 from sim.core.config import CALIBRATED, Config  # noqa: E402
 from sim.core.outputs import write_atomic, write_table, write_text  # noqa: E402
 from sim.core.run import replicate_seeds  # noqa: E402
-from sim.studies.robustness import PARAMETERS, verdict_of  # noqa: E402
+from sim.studies.robustness import PARAMETERS, SAMPLED_CALIBRATED, verdict_of  # noqa: E402
 
 SIZE = {"employees": 200, "weeks": 104, "samples": 32}  # the full study
 QUICK = {"employees": 40, "weeks": 20, "samples": 1}
@@ -74,7 +75,20 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
     "consumption": ("regime=consumption",),
     "decoupled_telemetry": ("regime=decoupled_telemetry", "regime.telemetry_visible=false"),
     "decoupled_telemetry_shown": ("regime=decoupled_telemetry", "regime.telemetry_visible=true"),
+    # The gaming channel knocked out (docs/model.md, "Channels of Goodhart's law"): does an
+    # outcome metric that loses to measuring nothing lose through its gaming?
+    "baseline_no_gaming": ("regime=baseline", "channels.gaming_actions=false"),
+    "decoupled_telemetry_no_gaming": (
+        "regime=decoupled_telemetry",
+        "regime.telemetry_visible=false",
+        "channels.gaming_actions=false",
+    ),
 }
+# AI's own effect on output in the sources (docs/model.md, "AI's own effect"): METR's -16% an
+# hour to Cui et al.'s +26% completed tasks a week.
+AI_BAND = (-0.16, 0.26)
+# Gaming actions that move what an outcome metric reads (durable value on one's record).
+OUTCOME_GAMING = tuple(name for name, a in Config().gaming.items() if a.durable > 0 or a.hides_rework > 0)
 
 LONG_WEEK = 45.0  # hours a week
 
@@ -92,6 +106,7 @@ def measure(result) -> dict[str, float]:
         "long_week_share": long_week,
         "attrition": float(summary["attrition"]),
         "trust": float(summary["trust"]),
+        "outcome_gaming_share": float(sum(summary[f"theater_{name}"] for name in OUTCOME_GAMING)),
         # durable value per $1,000 of tokens, as the validation report's target 7
         "value_per_token_dollar": float(
             weekly["durable_value"].sum() / max(weekly["token_cost"].sum(), 1e-9) * 1000.0
@@ -206,6 +221,7 @@ OUTCOMES = {
     "theater_share": "theater share of hours, token leaderboard",
     "burnout_share": "burnout share of staff, token leaderboard",
     "baseline_burnout": "burnout share of staff, no metric (does the baseline drift?)",
+    "ai_effect": "AI's own effect with no metric: durable value per head with AI vs without (ratio - 1)",
 }
 
 
@@ -228,6 +244,19 @@ def outcomes(wide: pd.DataFrame) -> pd.DataFrame:
     frame["theater_share"] = _of(wide, "token_leaderboard", "theater_share")
     frame["burnout_share"] = _of(wide, "token_leaderboard", "burnout_share")
     frame["baseline_burnout"] = _of(wide, "baseline", "burnout_share")
+    frame["ai_effect"] = (
+        _of(wide, "baseline", "durable_value_per_head") / _of(wide, "no_ai", "durable_value_per_head") - 1.0
+    )
+    frame["outcome_gaming"] = _of(wide, "decoupled_telemetry", "outcome_gaming_share")
+    # Lost to measuring nothing, and would not have without the gaming channel (each against
+    # the baseline with the same channel off, on the same seeds).
+    loses = _of(wide, "decoupled_telemetry", "durable_value_per_head") < _of(
+        wide, "baseline", "durable_value_per_head"
+    )
+    wins_ungamed = _of(wide, "decoupled_telemetry_no_gaming", "durable_value_per_head") >= _of(
+        wide, "baseline_no_gaming", "durable_value_per_head"
+    )
+    frame["gamed_into_losing"] = (loses & wins_ungamed).astype(float)
     for claim in CLAIMS:
         margin = claim.margin(wide)
         frame[f"margin_{claim.key}"] = margin
@@ -266,10 +295,16 @@ def claim_table(per_point: pd.DataFrame, k: int) -> pd.DataFrame:
                 "holds_in_90pct": bool(ci.low >= 0.9),
                 "verdict": verdict_of(ci.low, ci.high),
                 "share_all_points": float(per_point[f"holds_{claim.key}"].mean()),
+                "share_ai_helps": _mean_or_nan(holds[base["ai_effect"].to_numpy() > 0]),
+                "share_ai_hurts": _mean_or_nan(holds[base["ai_effect"].to_numpy() <= 0]),
                 "median_margin": float(base[f"margin_{claim.key}"].median()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _mean_or_nan(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else float("nan")
 
 
 def sobol_table(per_point: pd.DataFrame, params: tuple, seed: int) -> pd.DataFrame:
@@ -414,14 +449,14 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "but correlated within a block).",
         "",
         "| claim | evaluated as | share of space where it holds | 95% CI | holds in >= 90%? "
-        "| all points | median margin |",
-        "|---|---|---|---|---|---|---|",
+        "| where AI helps | where AI hurts | all points | median margin |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in claims.itertuples():
         lines.append(
             f"| {row.text} | {row.test} | {row.share:.0%} | {row.ci_low:.0%}-{row.ci_high:.0%} | "
-            f"{row.verdict} | {row.share_all_points:.0%} | "
-            f"{row.median_margin:+.3g} |"
+            f"{row.verdict} | {_pct(row.share_ai_helps)} | {_pct(row.share_ai_hurts)} | "
+            f"{row.share_all_points:.0%} | {row.median_margin:+.3g} |"
         )
     lines += [
         "",
@@ -429,8 +464,13 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "week, as the test reads): positive where it holds (or zero, for the two `>=` claims). "
         "All scenarios at a point run on the same seeds (common random numbers). Scenarios use the "
         "presets' pressure (0.5). Where neither token leaderboard games at all, `team_cuts_gaming` "
-        "holds trivially (0 <= 0).",
+        "holds trivially (0 <= 0). *Where AI helps* and *where AI hurts* split the base points by "
+        "the sign of AI's own effect there (next section).",
         "",
+    ]
+    lines += ai_section(per_point, sobol, k)
+    lines += gamed_section(per_point, sobol, points, k)
+    lines += [
         "## What drives each failure",
         "",
         "From the total Sobol index (ST) of the claim's 0/1 indicator: the share of the variance of "
@@ -484,8 +524,15 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "",
         "Each assumed parameter varies uniformly over its range; the defaults of `sim/core/config.py` lie "
         "inside every range. The calibrated parameters (`sim/configs/calibrated.yaml`: "
-        + ", ".join(f"`{group}.{name}`" for group, values in CALIBRATED.items() for name in values)
-        + ") stay at their fitted values.",
+        + ", ".join(
+            f"`{group}.{name}`"
+            for group, values in CALIBRATED.items()
+            for name in values
+            if f"{group}.{name}" not in SAMPLED_CALIBRATED
+        )
+        + ") stay at their fitted values; "
+        + "; ".join(f"`{name}` is sampled: {why}" for name, why in SAMPLED_CALIBRATED.items())
+        + ".",
         "",
         "| parameter | default | low | high | why this range |",
         "|---|---|---|---|---|",
@@ -530,6 +577,79 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
     return "\n".join(lines)
 
 
+def _pct(value: float) -> str:
+    return "n/a" if not np.isfinite(value) else f"{value:.0%}"
+
+
+def _top(sobol: pd.DataFrame, outcome: str, n: int = 3) -> str:
+    rows = sobol[sobol["outcome"] == outcome].sort_values("ST", ascending=False).head(n)
+    return ", ".join(f"`{r.parameter}` (ST {r.ST:.2f})" for r in rows.itertuples())
+
+
+def ai_section(per_point: pd.DataFrame, sobol: pd.DataFrame, k: int) -> list[str]:
+    """AI's own effect with no metric across the space: every comparison with measuring
+    nothing is made in an organisation where AI does this."""
+    effect = per_point["ai_effect"].iloc[base_rows(len(per_point), k)]
+    low, high = AI_BAND
+    q = effect.quantile([0.05, 0.25, 0.5, 0.75, 0.95])
+    inside = ((effect >= low) & (effect <= high)).mean()
+    return [
+        "## When AI helps and when it hurts",
+        "",
+        "AI's own effect at each point: durable value per head over the policy period under no "
+        "metric with AI tools against the same organisation without them (`production.ai_available="
+        "false`), on the same seeds. The sources put AI's effect on output between "
+        f"{low:+.0%} an hour (METR 2025) and {high:+.0%} completed tasks a week (Cui et al. 2026; "
+        'docs/model.md, "AI\'s own effect"). Across the base points it has median '
+        f"{q[0.5]:+.1%} (middle half {q[0.25]:+.1%} to {q[0.75]:+.1%}; 90% of points between "
+        f"{q[0.05]:+.1%} and {q[0.95]:+.1%}); AI helps at {(effect > 0).mean():.0%} of them "
+        f"({int((effect > 0).sum())} points) and lies inside the sources' band at {inside:.0%}. "
+        f"What moves it most: {_top(sobol, 'ai_effect')}. The claims table gives each claim's share "
+        "where AI helps and where it hurts.",
+        "",
+    ]
+
+
+def gamed_section(per_point: pd.DataFrame, sobol: pd.DataFrame, points: pd.DataFrame, k: int) -> list[str]:
+    """Where an outcome metric is gamed into losing to measuring nothing (issue 29)."""
+    base = per_point.iloc[base_rows(len(per_point), k)]
+    gamed = base["gamed_into_losing"]
+    loses = 1.0 - base["holds_outcome_beats_nothing"]
+    n, hits = len(gamed), int(gamed.sum())
+    ci = stats.binomtest(hits, n).proportion_ci(0.95, method="wilson")
+    lines = [
+        "## Where an outcome metric is gamed into losing",
+        "",
+        "Decoupled telemetry (people judged on the durable value on their record, telemetry hidden) is "
+        "*gamed into losing* at a point when it keeps less durable value per head than measuring nothing, "
+        "and would keep at least as much with the gaming channel knocked out (`channels.gaming_actions="
+        "false` in both, on the same seeds): its loss runs through gaming, not through longer hours, "
+        "selection or expectations. The gaming that moves what it reads: "
+        + ", ".join(f"`{name}`" for name in OUTCOME_GAMING)
+        + f". It loses at {loses.mean():.0%} of the base points and is gamed into losing at "
+        f"{hits / n:.1%} [{ci.low:.1%}, {ci.high:.1%}] ({hits} of {n}); at those points its people spend "
+        f"{_median_pct(base['outcome_gaming'][gamed > 0])} of their hours on that gaming (median), against "
+        f"{_median_pct(base['outcome_gaming'][gamed == 0])} elsewhere.",
+    ]
+    if hits:
+        rows = sobol[sobol["outcome"] == "gamed_into_losing"].sort_values("ST", ascending=False).head(4)
+        where = []
+        for row in rows.itertuples():
+            lo, hi = next((a, b) for name, a, b, _ in PARAMETERS if name == row.parameter)
+            x = points[row.parameter].loc[base.index]
+            bottom = gamed[x <= lo + (hi - lo) / 3].mean()
+            top = gamed[x >= hi - (hi - lo) / 3].mean()
+            where.append(
+                f"`{row.parameter}` (ST {row.ST:.2f}; {bottom:.1%} of its low third, {top:.1%} of its high)"
+            )
+        lines[-1] += " Where: " + "; ".join(where) + "."
+    return [*lines, ""]
+
+
+def _median_pct(values: pd.Series) -> str:
+    return f"{values.median():.2%}" if len(values) else "n/a"
+
+
 def default_of(name: str) -> float:
     node = Config()
     for part in name.split("."):
@@ -559,6 +679,8 @@ def summary(claims: pd.DataFrame, meta: dict, k: int) -> str:
             "ci_low": round(float(row.ci_low), 4),
             "ci_high": round(float(row.ci_high), 4),
             "verdict": row.verdict,
+            "share_ai_helps": _rounded(row.share_ai_helps),
+            "share_ai_hurts": _rounded(row.share_ai_hurts),
         }
         for row in claims.itertuples()
     ]
@@ -568,6 +690,10 @@ def summary(claims: pd.DataFrame, meta: dict, k: int) -> str:
         "# has the study; the validation report and the HR report quote this file.\n"
     )
     return head + yaml.safe_dump({"study": study, "claims": rows}, sort_keys=False, width=110)
+
+
+def _rounded(value: float) -> float | None:
+    return round(float(value), 4) if np.isfinite(value) else None
 
 
 def analyse_and_write(

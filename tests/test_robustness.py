@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.core.config import CALIBRATED, Config
-from sim.studies.robustness import parse, shipped
+from sim.studies.robustness import SAMPLED_CALIBRATED, parse, shipped
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 pytest.importorskip("SALib", reason="SALib absent: pip install -e '.[research]'")
@@ -40,7 +40,8 @@ def test_every_range_is_reasoned_holds_its_default_and_leaves_calibration_alone(
     names = [name for name, *_ in robustness.PARAMETERS]
     calibrated = {f"{group}.{name}" for group, values in CALIBRATED.items() for name in values}
     assert len(names) >= 20 and len(set(names)) == len(names)
-    assert not calibrated & set(names)
+    assert calibrated & set(names) == set(SAMPLED_CALIBRATED)  # each sampled one says why
+    assert all(len(why) > 40 for why in SAMPLED_CALIBRATED.values())
     for name, low, high, reason in robustness.PARAMETERS:
         assert low < high and len(reason) > 20, name
         assert low <= robustness.default_of(name) <= high, name
@@ -57,7 +58,9 @@ def test_values_are_set_on_a_copy_and_only_on_numeric_keys(robustness):
         parameter_space.with_values(cfg, {"regime.level": 1.0})
 
 
-def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from_its_csv(tmp_path):
+def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from_its_csv(
+    tmp_path, robustness
+):
     out, doc, image = tmp_path / "out", tmp_path / "robustness.md", tmp_path / "robustness.png"
     shipped = tmp_path / "robustness.yaml"
     args = ["--out", str(out), "--doc", str(doc), "--image", str(image), "--summary", str(shipped)]
@@ -70,6 +73,10 @@ def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from
     assert ((claims["ci_low"] >= 0) & (claims["ci_high"] <= 1) & (claims["ci_low"] < claims["ci_high"])).all()
     assert (claims["points"] == 2).all()  # N = 1: one A and one B row
     assert (claims["holds_in_90pct"] == (claims["ci_low"] >= 0.9)).all()
+    # Each claim split by the sign of AI's own effect: a share, or nothing where no point has it
+    for column in ("share_ai_helps", "share_ai_hurts"):
+        assert (claims[column].isna() | claims[column].between(0, 1)).all()
+    assert (claims["share_ai_helps"].notna() | claims["share_ai_hurts"].notna()).all()
     assert set(claims["verdict"]) <= {"yes", "no", "not established"}
     # What the simulator ships of the study: the same claims, shares and verdicts.
     summary = parse(shipped.read_text())
@@ -79,8 +86,10 @@ def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from
     assert (summary.parameters, summary.base_points, summary.employees) == (2, 2, 40)
 
     runs = pd.read_csv(out / "robustness_runs.csv")
-    assert len(runs) == 4 * 7  # N x (k + 2) points, every scenario, one seed
-    assert runs.groupby("point")["scenario"].nunique().eq(7).all()
+    scenarios = len(robustness.SCENARIOS)
+    assert scenarios == 9  # the seven compared, and no metric and the outcome metric ungamed
+    assert len(runs) == 4 * scenarios  # N x (k + 2) points, every scenario, one seed
+    assert runs.groupby("point")["scenario"].nunique().eq(scenarios).all()
     assert runs.groupby("point")["behaviour.score_stakes"].nunique().eq(1).all()
     sobol = pd.read_csv(out / "robustness_sobol.csv")
     assert {"durable_value_gap", "theater_share", "burnout_share"} <= set(sobol["outcome"])
@@ -90,6 +99,8 @@ def test_a_tiny_real_run_writes_the_claims_table_with_intervals_and_replots_from
     assert "| claim | evaluated as | share of space where it holds | 95% CI | holds in >= 90%?" in text
     for claim in claims.itertuples():
         assert f"| {claim.text} |" in text
+    assert "## When AI helps and when it hurts" in text
+    assert "## Where an outcome metric is gamed into losing" in text
     assert "--quick --parameters 2" in text and "| `behaviour.moral_weight` | 0.8 | 0.2 | 1.6 |" in text
     assert image.read_bytes()[:4] == b"\x89PNG"
 

@@ -9,7 +9,7 @@ hinges on the assumptions. The study is hours of computing, so it is shipped, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from importlib import resources
 
 import yaml
@@ -27,6 +27,10 @@ class ClaimResult:
     ci_low: float
     ci_high: float
     verdict: str  # "yes": holds in at least 90% of the space; "no": does not; or "not established"
+    # The share where it holds among the points where AI's own effect with no metric is
+    # positive, and among the rest (None: no such point, or a study from before it was split)
+    share_ai_helps: float | None = None
+    share_ai_hurts: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,14 @@ class RobustnessStudy:
             f"weeks each; shares over the {self.base_points} independent ones)"
         )
 
+
+# Calibrated parameters the study samples all the same, and why: the rest stay at their
+# fitted values (sim/configs/calibrated.yaml).
+SAMPLED_CALIBRATED = {
+    "production.ai_multiplier_expert": "the calibration's grid (1.9 to 2.8) barely tells its values "
+    "apart (docs/calibration.md), and AI's own effect with no metric, inside every comparison with "
+    "measuring nothing, rests on it",
+}
 
 # The space the study varies (experiments/robustness.py): (parameter, low, high, why this
 # range). Defaults (sim/core/config.py) lie inside every range. The organisation profile
@@ -169,9 +181,23 @@ PARAMETERS = (
     ("production.help_effect", 0.1, 0.5, "teammates' gain per 10 quality hours: small to large"),
     (
         "production.review_need",
-        0.25,
+        0.1,
         1.0,
-        "review hours per hour of AI output: a quarter to an hour (Faros: review time up)",
+        "review hours per hour of AI output: as craft's (0.1) to an hour (Faros: review time up); "
+        "with the two below, it spans AI's own effect over the sources' band (docs/model.md)",
+    ),
+    (
+        "production.ai_multiplier_expert",
+        1.8,
+        3.5,
+        "an expert's AI hour in craft hours: calibrated at 2.5 but weakly identified (SAMPLED_CALIBRATED); "
+        "3.5 with review as craft's lifts AI's own effect to Brynjolfsson et al.'s +14%",
+    ),
+    (
+        "production.ai_task_hours",
+        8.0,
+        24.0,
+        "AI-suited hours in 40 of real work: a fifth to three fifths (default 12; no source)",
     ),
     ("production.rework_reviewed", 0.1, 0.5, "rework left after full review: a tenth to half"),
     (
@@ -188,6 +214,38 @@ PARAMETERS = (
         "that hour to one kept busy the 16 hours outside the working day (12-18M an agent-hour)",
     ),
     ("workforce.integrity_a", 2.0, 8.0, "Beta(a, 2.5) of integrity: mean 0.44 to 0.76"),
+    (
+        "behaviour.claims_visibility",
+        0.0,
+        0.5,
+        "share of what records overstate (credit claimed, defects deferred) that bends managers' "
+        "impression: none (the default) to half; no source gives it",
+    ),
+    (
+        "org.interdependence",
+        0.0,
+        1.0,
+        "share of work done jointly, which blurs outcome signals credited to one person: none to all",
+    ),
+    (
+        "gaming.claiming_credit.durable",
+        0.2,
+        2.0,
+        "durable value an hour of claiming teammates' credit adds to one's record, in craft hours: "
+        "what outcome gaming earns (default 0.8)",
+    ),
+    (
+        "gaming.cherry_picking.durable",
+        0.2,
+        1.5,
+        "durable value an hour of cherry-picking easy work adds to one's record (default 0.6)",
+    ),
+    (
+        "gaming.deferring_defects.hides_rework",
+        0.3,
+        3.0,
+        "own rework an hour of deferring defects hides past the window, in craft hours (default 1)",
+    ),
 )
 
 
@@ -205,7 +263,10 @@ def _verdict(word: object) -> str:
 def parse(text: str) -> RobustnessStudy:
     data = yaml.safe_load(text)
     claims = tuple(
-        ClaimResult(**{f.name: c[f.name] for f in fields(ClaimResult)} | {"verdict": _verdict(c["verdict"])})
+        ClaimResult(
+            **{f.name: c[f.name] if f.default is MISSING else c.get(f.name) for f in fields(ClaimResult)}
+            | {"verdict": _verdict(c["verdict"])}
+        )
         for c in data["claims"]
     )
     study = {f.name: data["study"][f.name] for f in fields(RobustnessStudy) if f.name != "claims"}
@@ -218,6 +279,10 @@ def shipped() -> RobustnessStudy | None:
     if not source.is_file():
         return None
     return parse(source.read_text())
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
 
 
 def share_text(result: ClaimResult) -> str:
@@ -234,8 +299,13 @@ def markdown(study: RobustnessStudy | None) -> list[str]:
         "failure and the ranges. A claim holds in at least 90% of the space (`yes`) when its interval's "
         "lower end is 0.9 or more, and does not (`no`) when its upper end is below 0.9.",
         "",
-        "| claim | evaluated as | share of the space where it holds [95% CI] | in at least 90%? |",
-        "|---|---|---|---|",
+        "| claim | evaluated as | share of the space where it holds [95% CI] | in at least 90%? "
+        "| where AI helps | where AI hurts |",
+        "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {c.claim} | {c.test} | {share_text(c)} | {c.verdict} |" for c in study.claims]
+    lines += [
+        f"| {c.claim} | {c.test} | {share_text(c)} | {c.verdict} | {_share(c.share_ai_helps)} "
+        f"| {_share(c.share_ai_hurts)} |"
+        for c in study.claims
+    ]
     return [*lines, ""]
