@@ -248,20 +248,44 @@ def outcomes(wide: pd.DataFrame) -> pd.DataFrame:
         _of(wide, "baseline", "durable_value_per_head") / _of(wide, "no_ai", "durable_value_per_head") - 1.0
     )
     frame["outcome_gaming"] = _of(wide, "decoupled_telemetry", "outcome_gaming_share")
-    # Lost to measuring nothing, and would not have without the gaming channel (each against
-    # the baseline with the same channel off, on the same seeds).
-    loses = _of(wide, "decoupled_telemetry", "durable_value_per_head") < _of(
-        wide, "baseline", "durable_value_per_head"
+    # What the gaming channel costs the outcome metric against no metric: its gap to no metric
+    # with gaming knocked out in both, less its gap as it is (each on the same seeds).
+    frame["gaming_cost"] = (
+        _of(wide, "decoupled_telemetry_no_gaming", "durable_value_per_head")
+        / _of(wide, "baseline_no_gaming", "durable_value_per_head")
+        - 1.0
+    ) - (
+        _of(wide, "decoupled_telemetry", "durable_value_per_head")
+        / _of(wide, "baseline", "durable_value_per_head")
+        - 1.0
     )
-    wins_ungamed = _of(wide, "decoupled_telemetry_no_gaming", "durable_value_per_head") >= _of(
-        wide, "baseline_no_gaming", "durable_value_per_head"
-    )
-    frame["gamed_into_losing"] = (loses & wins_ungamed).astype(float)
     for claim in CLAIMS:
         margin = claim.margin(wide)
         frame[f"margin_{claim.key}"] = margin
         frame[f"holds_{claim.key}"] = (margin > 0 if claim.strict else margin >= 0).astype(float)
+    frame["gamed_into_losing"] = gamed_into_losing(frame).astype(float)
     return frame
+
+
+NO_OUTCOME_GAMING = 0.0005  # share of hours: below it the gaming channel has almost nothing to act on
+
+
+def seed_noise(frame: pd.DataFrame) -> float:
+    """The spread of the gaming channel's measured cost where there is next to no outcome
+    gaming: what one seed's luck alone makes of it."""
+    quiet = frame["gaming_cost"][frame["outcome_gaming"] < NO_OUTCOME_GAMING]
+    return float(quiet.std()) if len(quiet) > 2 else float("nan")
+
+
+def gamed_into_losing(frame: pd.DataFrame) -> pd.Series:
+    """Points where the outcome metric loses to measuring nothing, would not lose with gaming
+    knocked out, and its gaming costs more than twice what seed noise makes of that cost."""
+    ungamed = frame["gaming_cost"] + frame["margin_outcome_beats_nothing"]
+    return (
+        (frame["margin_outcome_beats_nothing"] < 0)
+        & (ungamed >= 0)
+        & (frame["gaming_cost"] > 2 * seed_noise(frame))
+    )
 
 
 def active(names) -> tuple[tuple, ...]:
@@ -469,7 +493,7 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "",
     ]
     lines += ai_section(per_point, sobol, k)
-    lines += gamed_section(per_point, sobol, points, k)
+    lines += gamed_section(per_point, points, k)
     lines += [
         "## What drives each failure",
         "",
@@ -546,13 +570,13 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "",
         "## Cost, and running it on a cluster",
         "",
-        f"A run took about {per_run:.1f} s of a worker at {meta['employees']} people x "
+        f"A run took about {per_run:.2f} s of a worker at {meta['employees']} people x "
         f"{meta['weeks']} weeks (wall time x workers / runs, in this run, compositions included, on a "
         "machine shared with other agents: an idle core is faster). The default study "
         f"(`--samples {SIZE['samples']}`, {SIZE['employees']} people x {SIZE['weeks']} weeks) is "
         f"{SIZE['samples']} x {k + 2} points x {len(SCENARIOS)} scenarios = {full_runs} runs; a run's "
         "time grows about linearly with the weeks and slowly with headcount, so expect roughly "
-        f"{full_hours:.1f} hours on 2 such cores. Sobol intervals shrink as 1/sqrt(N): "
+        f"{full_hours * 60:.0f} minutes on 2 such cores. Sobol intervals shrink as 1/sqrt(N): "
         f"`--samples {4 * SIZE['samples']}` halves them and takes four times as long.",
         "",
         "On a Ray cluster the same command sends its batches to Ray through joblib's Ray backend "
@@ -568,8 +592,8 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "(joblib's Ray backend returns lists); Ray's dashboard shows the tasks meanwhile. "
         "The workers need the project installed as on this machine (`pip install -e '.[cluster,research]'`, "
         "the repository at the same path). Runs are independent, so with C cores the time is about the "
-        f"2-core time above x 2 / C: about {full_hours * 2 * 60 / 128:.0f} minutes for the default study "
-        f"on 128 cores, {full_hours * 4 * 2 * 60 / 128:.0f} minutes with `--samples {4 * SIZE['samples']}`. "
+        f"2-core time above x 2 / C: about {full_hours * 2 * 3600 / 128:.0f} seconds for the default study "
+        f"on 128 cores, {full_hours * 4 * 2 * 3600 / 128:.0f} seconds with `--samples {4 * SIZE['samples']}`. "
         "Every run is stored in `robustness_runs.csv`, so `--replot` redraws the table, "
         "the figure and this page without running anything.",
         "",
@@ -610,40 +634,72 @@ def ai_section(per_point: pd.DataFrame, sobol: pd.DataFrame, k: int) -> list[str
     ]
 
 
-def gamed_section(per_point: pd.DataFrame, sobol: pd.DataFrame, points: pd.DataFrame, k: int) -> list[str]:
-    """Where an outcome metric is gamed into losing to measuring nothing (issue 29)."""
+GAMING_BINS = (0.0, NO_OUTCOME_GAMING, 0.002, 0.005, 0.01, 0.02, 1.0)  # outcome gaming, share of hours
+
+
+def gamed_section(per_point: pd.DataFrame, points: pd.DataFrame, k: int) -> list[str]:
+    """Where an outcome metric is gamed into losing to measuring nothing (issue 29): what the
+    gaming channel costs it, by how many hours go to the gaming it invites, and where the
+    parameters stand at the points where that cost turns a win into a loss."""
+    noise = seed_noise(per_point)
     base = per_point.iloc[base_rows(len(per_point), k)]
-    gamed = base["gamed_into_losing"]
-    loses = 1.0 - base["holds_outcome_beats_nothing"]
-    n, hits = len(gamed), int(gamed.sum())
+    hits, n = int(base["gamed_into_losing"].sum()), len(base)
     ci = stats.binomtest(hits, n).proportion_ci(0.95, method="wilson")
+    gamed = per_point["gamed_into_losing"] > 0
     lines = [
         "## Where an outcome metric is gamed into losing",
         "",
         "Decoupled telemetry (people judged on the durable value on their record, telemetry hidden) is "
         "*gamed into losing* at a point when it keeps less durable value per head than measuring nothing, "
-        "and would keep at least as much with the gaming channel knocked out (`channels.gaming_actions="
-        "false` in both, on the same seeds): its loss runs through gaming, not through longer hours, "
-        "selection or expectations. The gaming that moves what it reads: "
+        "would keep at least as much with the gaming channel knocked out in both (`channels.gaming_actions="
+        "false`, same seeds), and the gaming channel's cost there (its gap to no metric without gaming, "
+        "less its gap with it) exceeds twice what seed noise makes of that cost: the sd of the cost where "
+        f"outcome gaming takes under {NO_OUTCOME_GAMING:.2%} of hours, {noise:.2%} of durable value in "
+        "this run. The gaming that moves what it reads: "
         + ", ".join(f"`{name}`" for name in OUTCOME_GAMING)
-        + f". It loses at {loses.mean():.0%} of the base points and is gamed into losing at "
-        f"{hits / n:.1%} [{ci.low:.1%}, {ci.high:.1%}] ({hits} of {n}); at those points its people spend "
-        f"{_median_pct(base['outcome_gaming'][gamed > 0])} of their hours on that gaming (median), against "
-        f"{_median_pct(base['outcome_gaming'][gamed == 0])} elsewhere.",
+        + ". What it earns (`gaming.claiming_credit.durable`, `gaming.cherry_picking.durable`, "
+        "`gaming.deferring_defects.hides_rework`) and how far managers see claims "
+        "(`behaviour.claims_visibility`) are sampled.",
+        "",
+        f"It loses to measuring nothing at {1 - base['holds_outcome_beats_nothing'].mean():.0%} of the base "
+        f"points and is gamed into losing at {hits / n:.1%} [{ci.low:.1%}, {ci.high:.1%}] ({hits} of {n}; "
+        f"{int(gamed.sum())} of all {len(per_point)} points). The channel's cost grows with the hours the "
+        "gaming takes (all points):",
+        "",
+        "| outcome gaming, share of hours | points | gaming channel's cost, mean (sd) | loses to no metric "
+        "| gamed into losing |",
+        "|---|---|---|---|---|",
     ]
-    if hits:
-        rows = sobol[sobol["outcome"] == "gamed_into_losing"].sort_values("ST", ascending=False).head(4)
-        where = []
-        for row in rows.itertuples():
-            lo, hi = next((a, b) for name, a, b, _ in PARAMETERS if name == row.parameter)
-            x = points[row.parameter].loc[base.index]
-            bottom = gamed[x <= lo + (hi - lo) / 3].mean()
-            top = gamed[x >= hi - (hi - lo) / 3].mean()
-            where.append(
-                f"`{row.parameter}` (ST {row.ST:.2f}; {bottom:.1%} of its low third, {top:.1%} of its high)"
+    hours = per_point["outcome_gaming"]
+    for lo, hi in zip(GAMING_BINS[:-1], GAMING_BINS[1:], strict=True):
+        inside = (hours >= lo) & (hours < hi)
+        if not inside.any():
+            continue
+        part = per_point[inside]
+        label = f"{lo:.2%} to {hi:.2%}" if hi < 1 else f"{lo:.2%} and more"
+        lines.append(
+            f"| {label} | {int(inside.sum())} | {part['gaming_cost'].mean():+.2%} "
+            f"({part['gaming_cost'].std():.2%}) | {1 - part['holds_outcome_beats_nothing'].mean():.0%} "
+            f"| {part['gamed_into_losing'].mean():.0%} |"
+        )
+    lines.append("")
+    if gamed.sum() >= 5:
+        shifts = []
+        for name, lo, hi, _ in active(points.columns):
+            x = points[name].loc[per_point.index]
+            shifts.append(((x[gamed].mean() - x.mean()) / (hi - lo), name, x[gamed].mean(), x.mean()))
+        shifts.sort(key=lambda row: -abs(row[0]))
+        lines.append(
+            "Where it happens (all points; a Sobol index of so rare an event says little): the parameters "
+            "whose mean there stands furthest from their mean over the space, in shares of their range: "
+            + "; ".join(
+                f"`{name}` {there:.3g} against {overall:.3g} ({shift:+.0%})"
+                for shift, name, there, overall in shifts[:5]
             )
-        lines[-1] += " Where: " + "; ".join(where) + "."
-    return [*lines, ""]
+            + "."
+        )
+        lines.append("")
+    return lines
 
 
 def _median_pct(values: pd.Series) -> str:

@@ -444,7 +444,7 @@ def test_an_installed_example_is_named_as_typed_and_runs_again_anywhere(tmp_path
 
 
 def test_the_assumptions_say_which_claims_survive_other_values_of_them(built):
-    from sim.studies.robustness import shipped
+    from sim.studies.robustness import share_or_na, shipped
 
     _, text, _ = built
     study = shipped()
@@ -457,6 +457,10 @@ def test_the_assumptions_say_which_claims_survive_other_values_of_them(built):
         assert row is not None, claim.key
         assert f"<td>{claim.verdict}</td>" in row.group(0)
         assert f"{claim.share:.0%}" in row.group(0)
+        # and whether it holds where AI tools help with no metric, and where they hurt
+        helps, hurts = re.findall(r"<td>([^<]*)</td>", row.group(0))[-2:]
+        assert (helps, hurts) == (share_or_na(claim.share_ai_helps), share_or_na(claim.share_ai_hurts))
+        assert claim.share_ai_helps is not None and claim.share_ai_hurts is not None
 
 
 def test_what_ai_does_with_no_metric_frames_the_verdict_and_quotes_its_own_table(built):

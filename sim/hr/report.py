@@ -962,8 +962,17 @@ def _robustness(found: robustness.RobustnessStudy | None) -> dict[str, Any] | No
     """Which of the simulator's general claims survive other values of the assumptions."""
     if found is None:
         return None
-    claims = [{"claim": c.claim, "test": c.test, "share": robustness.share_text(c), "verdict": c.verdict}
-              for c in found.claims]  # fmt: skip
+    claims = [
+        {
+            "claim": c.claim,
+            "test": c.test,
+            "share": robustness.share_text(c),
+            "verdict": c.verdict,
+            "ai_helps": robustness.share_or_na(c.share_ai_helps),
+            "ai_hurts": robustness.share_or_na(c.share_ai_hurts),
+        }
+        for c in found.claims
+    ]
     return {"described": found.described(), "claims": claims}
 
 

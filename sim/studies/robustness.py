@@ -281,8 +281,17 @@ def shipped() -> RobustnessStudy | None:
     return parse(source.read_text())
 
 
-def _share(value: float | None) -> str:
+def share_or_na(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
+
+
+def space_share(key: str) -> str:
+    """'47% of the space [43, 51]': where the shipped study's claim `key` holds, for prose."""
+    study = shipped()
+    found = next((c for c in study.claims if c.key == key), None) if study else None
+    if found is None:
+        return "a share of the space this version's robustness study does not give"
+    return f"{found.share:.0%} of the space [{found.ci_low * 100:.0f}, {found.ci_high * 100:.0f}]"
 
 
 def share_text(result: ClaimResult) -> str:
@@ -297,15 +306,18 @@ def markdown(study: RobustnessStudy | None) -> list[str]:
     lines += [
         f"From {study.described()}; [robustness.md](robustness.md) has the study, what drives each "
         "failure and the ranges. A claim holds in at least 90% of the space (`yes`) when its interval's "
-        "lower end is 0.9 or more, and does not (`no`) when its upper end is below 0.9.",
+        "lower end is 0.9 or more, and does not (`no`) when its upper end is below 0.9. *Where AI "
+        "helps* and *where AI hurts* give the share among the points where AI tools, with no metric, "
+        "raise durable value per head and among the rest (robustness.md, \"When AI helps and when it "
+        "hurts\").",
         "",
         "| claim | evaluated as | share of the space where it holds [95% CI] | in at least 90%? "
         "| where AI helps | where AI hurts |",
         "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {c.claim} | {c.test} | {share_text(c)} | {c.verdict} | {_share(c.share_ai_helps)} "
-        f"| {_share(c.share_ai_hurts)} |"
+        f"| {c.claim} | {c.test} | {share_text(c)} | {c.verdict} | {share_or_na(c.share_ai_helps)} "
+        f"| {share_or_na(c.share_ai_hurts)} |"
         for c in study.claims
     ]
     return [*lines, ""]

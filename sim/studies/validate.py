@@ -28,7 +28,7 @@ from sim.core import checks
 from sim.core.compare import AI_BAND, AI_EVIDENCE, AI_MEASURES, ai_effect
 from sim.core.outputs import write_text
 from sim.core.run import RunResult, replicate_seeds, resolve, simulate_batch
-from sim.studies.robustness import markdown, shipped
+from sim.studies.robustness import markdown, shipped, space_share
 
 
 def interval(values: list[float] | np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -827,8 +827,8 @@ TARGETS = (
         "(`wellbeing.informal_anxiety` 1). With anxiety from a formal score only, as before (the last "
         "figure), no preset beats measuring nothing (best -0.0%): the result is exactly as strong as "
         "that assumption. Across the assumed parameters, that one included, decoupled telemetry beats "
-        "no metric in 47% of the space [43, 51]: whether measuring outcomes pays depends on the "
-        "organisation. The gain also fades with the horizon (table below).",
+        f"no metric in {space_share('outcome_beats_nothing')}: whether measuring outcomes pays depends "
+        "on the organisation. The gain also fades with the horizon (table below).",
     ),
     Target(
         12,
