@@ -593,7 +593,8 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "The workers need the project installed as on this machine (`pip install -e '.[cluster,research]'`, "
         "the repository at the same path). Runs are independent, so with C cores the time is about the "
         f"2-core time above x 2 / C: about {full_hours * 2 * 3600 / 128:.0f} seconds for the default study "
-        f"on 128 cores, {full_hours * 4 * 2 * 3600 / 128:.0f} seconds with `--samples {4 * SIZE['samples']}`. "
+        f"on 128 cores, {full_hours * 4 * 2 * 3600 / 128:.0f} seconds with "
+        f"`--samples {4 * SIZE['samples']}`. "
         "Every run is stored in `robustness_runs.csv`, so `--replot` redraws the table, "
         "the figure and this page without running anything.",
         "",

@@ -308,8 +308,8 @@ def markdown(study: RobustnessStudy | None) -> list[str]:
         "failure and the ranges. A claim holds in at least 90% of the space (`yes`) when its interval's "
         "lower end is 0.9 or more, and does not (`no`) when its upper end is below 0.9. *Where AI "
         "helps* and *where AI hurts* give the share among the points where AI tools, with no metric, "
-        "raise durable value per head and among the rest (robustness.md, \"When AI helps and when it "
-        "hurts\").",
+        'raise durable value per head and among the rest (robustness.md, "When AI helps and when it '
+        'hurts").',
         "",
         "| claim | evaluated as | share of the space where it holds [95% CI] | in at least 90%? "
         "| where AI helps | where AI hurts |",
