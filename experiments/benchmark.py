@@ -50,6 +50,9 @@ TARGET_OVERHEAD = 1.30
 # The main branch when issue 28 (batched runs, a burn-in computed once) was filed, and its targets:
 # runs of 200 people an hour and the main job, how many times faster.
 THEN = "c469a69"
+# Overrides for this tree's vectorised runs only (`--set`), never the reference's: a newer
+# mechanism switched on, timed beside the commit from before it.
+SETTINGS = "GOODHART_BENCHMARK_SET"
 TARGET_RUNS_AN_HOUR, TARGET_MAIN_JOB = 10.0, 3.0
 STUDY_REGIMES = ("baseline", "token_leaderboard", "team_outcome", "decoupled_telemetry", "consumption")
 
@@ -60,7 +63,8 @@ def config(n: int, weeks: int = 104):
     except ImportError:  # a reference commit from before sim/core/
         from sim.run import resolve  # type: ignore[no-redef]
 
-    return resolve(None, [f"regime={REGIME}", f"org.n_employees={n}", f"org.weeks={weeks}"])
+    extra = [o for o in os.environ.get(SETTINGS, "").split("\n") if o]
+    return resolve(None, [f"regime={REGIME}", f"org.n_employees={n}", f"org.weeks={weeks}", *extra])
 
 
 def peak_mb() -> float:
@@ -125,6 +129,8 @@ def in_subprocess(
         # Every run computes its burn-in (a kept one would time a restore, not the model),
         # unless asked to start from the cache.
         env = {**os.environ, "GOODHART_SIM_CACHE": str(cache) if cache else "off"}
+        if tree is not None:
+            env.pop(SETTINGS, None)
         if cache is not None and not any(cache.glob("*.npz")):
             subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
         done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
@@ -566,6 +572,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-reference", action="store_true", help="do not time a reference commit")
     parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an override for this tree's vectorised runs, not the reference's (e.g. a new mechanism "
+        "switched on: behaviour.claims_visibility=0.3)",
+    )
+    parser.add_argument(
         "--reference-sizes",
         type=int,
         nargs="+",
@@ -600,6 +614,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one-study", nargs=2, metavar=("POINTS", "BATCHED"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.set:
+        os.environ[SETTINGS] = "\n".join(args.set)
+        print(f"this tree's vectorised runs with {' '.join(args.set)}; the reference's at its defaults")
 
     # The repository's (or the reference's) `sim`, then `per_agent_model`.
     sys.path[:0] = [str(args.tree or REPOSITORY), str(HERE)]
