@@ -499,7 +499,9 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "",
         "From the total Sobol index (ST) of the claim's 0/1 indicator: the share of the variance of "
         '"holds" that the parameter explains, interactions included; beside it, the share of points '
-        "where the claim holds in the parameter's lowest and highest third.",
+        "where the claim holds in the parameter's lowest and highest third. Where a claim fails at "
+        "few points its indicator's indices are poorly estimated (they can exceed 1, which no index "
+        "can truly do): read the thirds' shares beside them.",
         "",
     ]
     for claim in CLAIMS:
