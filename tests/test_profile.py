@@ -5,6 +5,7 @@ with one line naming the field, exit status 2 and nothing written."""
 from __future__ import annotations
 
 import builtins
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -415,6 +416,18 @@ def test_the_loader_raises_config_error_for_python_callers():
         profile_from_mapping({"headcount": 0})
     with pytest.raises(ConfigError, match="token_csv: a CSV path needs the profile's folder"):
         profile_from_mapping({"token_csv": "t.csv"})
+
+
+def test_the_docs_prior_table_is_the_fits_priors():
+    """docs/profile.md's table of prior ranges names every parameter a fit may vary, with the
+    range the code gives it (robustness rows included), and nothing else."""
+    doc = (REPO / "docs" / "profile.md").read_text()
+    table = doc[doc.index("## Prior ranges") : doc.index("## Bad profiles")]
+    rows = re.findall(r"^\| `([\w.]+)` \| ([\d.]+) \| ([\d.]+) \|", table, flags=re.M)
+    assert {(name, float(low), float(high)) for name, low, high in rows} == {
+        (name, float(low), float(high)) for name, low, high, _ in PRIORS
+    }
+    assert len(rows) == len(PRIORS)
 
 
 def test_docs_name_every_field_and_the_mapping():
