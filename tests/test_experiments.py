@@ -135,3 +135,21 @@ def test_what_shown_telemetry_costs_is_the_tokens_spent_gaming_the_dashboard(tmp
     assert ratio[240] < ratio[30] - 0.1
     assert "| 240 | 0.5 |" in (tmp_path / "figs" / "telemetry_cost.md").read_text()
     assert (tmp_path / "figs" / "telemetry_cost.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_token_anchor_sets_the_largest_user_beside_metas(tmp_path):
+    # The largest user's month grows with what an hour of agents left running burns, and is
+    # read against Meta's 281 billion (docs/model.md, Known limits).
+    done = script("token_anchor.py", "--employees", "400", "--tokens", "30", "240", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [
+        line.split("|")[1:-1]
+        for line in done.stdout.splitlines()
+        if line.startswith("| 30 ") or line.startswith("| 240 ")
+    ]
+    assert [float(r[0]) for r in rows] == [30.0, 240.0]
+    top = {float(r[0]): float(r[1].replace(",", "")) for r in rows}
+    assert top[240] > top[30] > 0
+    ratio = {float(r[0]): float(r[4]) for r in rows}
+    assert ratio[240] == pytest.approx(top[240] / 281.0, abs=0.01)
+    assert "Meta's top user: 281bn" in done.stdout
