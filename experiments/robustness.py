@@ -14,7 +14,8 @@ Sobol sequence, uniform over the box) with a Wilson 95% interval; the Sobol indi
 say what drives each outcome and each claim's failures, use every point. Writes:
 
     OUT/robustness_runs.csv     every run: point, scenario, seed, parameters, outcomes
-    OUT/robustness_claims.csv   per claim: share where it holds, 95% interval, points
+    OUT/robustness_claims.csv   per claim: share where it holds, 95% interval, points, and the
+                                share among points where AI helps (no metric) and where it hurts
     OUT/robustness_sobol.csv    per outcome and parameter: S1, ST and their 95% intervals
     DOC (docs/robustness.md) and IMAGE (docs/images/robustness.png)
 
