@@ -507,23 +507,16 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
     ]
     for claim in CLAIMS:
         lines.append(f"- **{claim.text}**: {drivers(sobol, points, per_point, claim)}.")
-        margin = sobol[sobol["outcome"] == f"margin_{claim.key}"].sort_values("ST", ascending=False).head(3)
-        if margin["ST"].notna().any():
-            lines.append(
-                "  Its margin is moved most by "
-                + ", ".join(f"`{r.parameter}` (ST {r.ST:.2f})" for r in margin.itertuples())
-                + "."
-            )
+        if sobol.loc[sobol["outcome"] == f"margin_{claim.key}", "ST"].notna().any():
+            lines.append(f"  Its margin is moved most by {_top(sobol, f'margin_{claim.key}')}.")
     burnout = per_point["baseline_burnout"]
-    top = sobol[sobol["outcome"] == "baseline_burnout"].sort_values("ST", ascending=False).head(3)
     lines += [
         "",
         "## Does the baseline hold still?",
         "",
         "With no metric, burnout over the policy period is above 10% of staff at "
         f"{(burnout > 0.1).mean():.0%} of all points (median {burnout.median():.1%}, "
-        f"largest {burnout.max():.0%}); what moves it most: "
-        + ", ".join(f"`{r.parameter}` (ST {r.ST:.2f})" for r in top.itertuples())
+        f"largest {burnout.max():.0%}); what moves it most: {_top(sobol, 'baseline_burnout')}"
         + ". Claims compare regimes with this baseline on the same seeds, so a drifting baseline "
         "moves every comparison.",
     ]
