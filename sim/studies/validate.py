@@ -151,13 +151,44 @@ class Outcome:
         return all(self.checks.values())
 
 
+HELD_OUT = "held-out data"  # a source's figure, in its units, that no parameter was set from
+THEORY = "theory"  # a direction or shape that theory or another model predicts
+BY_CONSTRUCTION = "by construction"  # follows from an assumption: reported, never counted as a pass
+EVIDENCE = (HELD_OUT, THEORY, BY_CONSTRUCTION)
+
+TOLERANCE_RULE = (
+    "A held-out figure's tolerance is fixed before the run, by one rule: a figure with a standard "
+    "error must fall inside the source's 95% interval; a range, inside the range; a point figure with "
+    "no interval, within a factor of two of the source's change (half to twice it, the same sign). "
+    "The check is on the mean across seeds; the interval is reported beside it."
+)
+
+
+def factor_of_two(source: float) -> tuple[float, float]:
+    """The tolerance for a source's point figure with no interval: half to twice its change."""
+    low, high = sorted((source / 2.0, source * 2.0))
+    return low, high
+
+
+def inside(values, low: float, high: float) -> bool:
+    """Whether the mean across seeds lies in [low, high] (the rule of TOLERANCE_RULE)."""
+    return bool(low <= float(np.nanmean(values)) <= high)
+
+
 @dataclass
 class Target:
     number: int
     claim: str
     source: str
     measure: Callable[[Lab], Outcome]
+    evidence: str  # one of EVIDENCE
     note: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if self.evidence not in EVIDENCE:
+            raise ValueError(
+                f"target {self.number}: evidence must be one of {EVIDENCE}, not {self.evidence!r}"
+            )
 
 
 # -- the targets ------------------------------------------------------------------------
@@ -274,8 +305,9 @@ def consumption(lab: Lab) -> Outcome:
     return Outcome(
         figures=[Figure.of("token spend per head, quota / baseline", quota / base)],
         checks={
-            # "Many-fold": at least 5 times.
-            "spend rises many-fold": float(np.mean(quota / base)) >= 5.0,
+            # Meta and Huang report quotas and leaderboards, not a ratio to spend without one:
+            # the direction only (issue 29 retired the unsourced 5x), beyond seed noise.
+            "spend rises under a quota": interval(quota / base)[1] > 1.0,
         },
     )
 
@@ -314,11 +346,17 @@ def attrition(lab: Lab) -> Outcome:
             ),
         ],
         checks={
-            "gameable pressure raises burnout": gamed["burnout_share"].mean()
-            > 2 * base["burnout_share"].mean(),
-            "and attrition": gamed["attrition"].mean() > base["attrition"].mean(),
-            "and regretted attrition": gamed["regretted_attrition"].mean()
-            > base["regretted_attrition"].mean(),
+            # Direction only, each beyond seed noise: no source gives the size under a metric
+            # (Gallup's 2.6x, the job search of the burned out, is what the calibration fits).
+            "gameable pressure raises burnout": interval(
+                gamed["burnout_share"] - base["burnout_share"].mean()
+            )[1]
+            > 0,
+            "and attrition": interval(gamed["attrition"] - base["attrition"].mean())[1] > 0,
+            "and regretted attrition": interval(
+                gamed["regretted_attrition"] - base["regretted_attrition"].mean()
+            )[1]
+            > 0,
         },
     )
 
@@ -392,12 +430,23 @@ def decoupled_telemetry(lab: Lab) -> Outcome:
             "adoption still grows": float(np.mean(end - start)) > 0.05,
             # Gaming near zero: within half a percentage point of hours of the baseline's.
             "gaming near zero": float(np.mean(theater - base_theater)) < 0.005,
-            # Showing the same managers AI telemetry costs at least a fifth of the value per
-            # token dollar (issue 11's restatement of this target), on the same seeds.
-            "telemetry shown costs at least 20%": float(np.mean(shown / hidden)) <= 0.8,
+            # Issue 29's restatement: showing telemetry lowers durable value per token dollar on
+            # the same seeds (the paired interval below 1) and in at least 90% of the parameter
+            # space (the shipped robustness study, its interval's lower end); its size is a
+            # conditional prediction, reported as a dose-response (experiments/telemetry_cost.py).
+            "telemetry shown lowers value per token dollar": interval(shown / hidden)[2] < 1.0,
+            "in at least 90% of the parameter space": space_share_low("decoupled") >= 0.9,
             "and beats every regime that scores AI use": float(hidden.mean()) > usage_metrics,
         },
     )
+
+
+def space_share_low(key: str) -> float:
+    """The lower end of the 95% interval of the share of the parameter space where the shipped
+    robustness study's claim `key` holds (0 when this version ships no such claim)."""
+    study = shipped()
+    found = next((c for c in study.claims if c.key == key), None) if study else None
+    return found.ci_low if found else 0.0
 
 
 OUTCOME_REGIMES = (
@@ -573,12 +622,13 @@ def selection(lab: Lab) -> Outcome:
         figures=[
             Figure.of("theater share end / start, no adaptation, forced ranking 10%, three years", ranked),
             Figure.of("the same without forced ranking", unranked),
+            Figure.of("the difference, paired by seed", ranked - unranked),
         ],
         checks={
-            # Gaming rises through who stays and whom hires copy: at least doubles over three
-            # years (issue 12).
-            "gaming doubles by selection": float(np.mean(ranked)) >= 2.0
-            and float(np.mean(ranked)) > float(np.mean(unranked)),
+            # Gaming rises through who stays and whom hires copy: more with forced ranking than
+            # without, paired by seed beyond noise. Issue 12's "at least doubles" had no source
+            # (issue 29 retired it); the size is reported.
+            "gaming rises by selection": interval(ranked - unranked)[1] > 0,
         },
     )
 
@@ -610,11 +660,17 @@ def volume_growth(lab: Lab) -> Outcome:
     return Outcome(
         figures=[Figure.of("shipped volume per head, growth over two years, no metric", growth)],
         checks={
-            # GitClear: median output +9% over 2022-25; Faros: merged PRs +16% under high
-            # adoption; DORA 2024: throughput -1.5% per 25% more adoption. The range -5% to +20%.
-            "volume growth within the sources' range": -0.05 <= float(np.mean(growth)) <= 0.20,
+            # The sources' range (TOLERANCE_RULE): DORA 2024's throughput -1.5% per 25 points of
+            # adoption, over the 0 to 100% of adoption a baseline passes through (-6%), to Faros's
+            # merged PRs +16.2% under high adoption; GitClear's median +9% over 2022-25 lies inside.
+            "volume growth within the sources' range ({:+.0%} to {:+.1%})".format(*VOLUME_RANGE): inside(
+                growth, *VOLUME_RANGE
+            ),
         },
     )
+
+
+VOLUME_RANGE = (4 * -0.015, 0.162)
 
 
 NO_AI = "production.ai_available=false"
@@ -622,29 +678,188 @@ FELT_IN_FULL = "behaviour.ai_effort_relief=0"  # the paradox's lever, reported b
 
 
 def workload(lab: Lab) -> Outcome:
-    """The same organisation with and without AI tools, no metric: last year's review load
-    and long weeks."""
+    """The same organisation with and without AI tools, no metric: last year's long weeks, in
+    ActivTrak's unit (the relative rise in work outside a normal week), and review hours."""
 
     def last_year(column: str, *overrides: str) -> np.ndarray:
         return lab.per_seed(lambda r: r.weekly[column].tail(52).mean(), "regime=baseline", *overrides)
 
     review = last_year("review_hours") / last_year("review_hours", NO_AI)
-    long_weeks = last_year("long_hours_share") - last_year("long_hours_share", NO_AI)
+    without = last_year("long_hours_share", NO_AI)
+    long_weeks = last_year("long_hours_share") / without - 1.0
     hours = last_year("hours_mean") - last_year("hours_mean", NO_AI)
-    felt_in_full = last_year("long_hours_share", FELT_IN_FULL) - last_year("long_hours_share", NO_AI)
+    felt_in_full = last_year("long_hours_share", FELT_IN_FULL) / without - 1.0
+    low, high = factor_of_two(ACTIVTRAK_OFF_HOURS)
     return Outcome(
         figures=[
-            Figure.of("review hours per head, with AI / without", review),
-            Figure.of("share of staff over 45 hours, with AI - without", long_weeks),
+            Figure.of("share of staff over 45 hours, with AI / without - 1", long_weeks),
             Figure.of("hours a week, with AI - without", hours),
-            Figure.of("share over 45 hours, with AI hours felt in full (relief 0) - without", felt_in_full),
+            Figure.of(
+                "share over 45 hours, with AI hours felt in full (relief 0) / without - 1", felt_in_full
+            ),
+            # Not checked: AI output is assumed to need five times the review of craft per hour
+            # (`production.review_need` against `review_need_craft`), and Faros's +441% is review
+            # latency, a queue, not hours of review.
+            Figure.of("review hours per head, with AI / without (by construction)", review),
         ],
         checks={
-            # Faros: review time +441% under high adoption. "Several-fold": at least 2x.
-            "several-fold review hours": float(np.mean(review)) >= 2.0,
-            # ActivTrak: weekend work +40% after adoption; HBR: work spills into off-hours.
-            "more people work long weeks": interval(long_weeks)[1] > 0,
+            f"long weeks rise within a factor of two of ActivTrak's +40% ({low:+.0%} to {high:+.0%})": inside(
+                long_weeks, low, high
+            ),
         },
+    )
+
+
+# Held-out figures (docs/validation.md, "Held-out targets"): each source's figure, the model's
+# quantity in the source's unit, the same organisation with AI tools against without (paired
+# by seed, no metric, over the run's last quarter).
+ACTIVTRAK_OFF_HOURS = 0.40  # ActivTrak 2026: weekend work +40% after AI adoption [P/S]
+CUI_TASKS = (0.261, 0.103)  # Cui et al. 2026: completed tasks a week +26.1%, standard error 10.3% [P]
+FAROS_PRS = 0.162  # Faros AI 2026: merged PRs +16.2% under high adoption [P]
+BRYNJOLFSSON_PER_HOUR = 0.14  # Brynjolfsson, Li & Raymond: resolutions an hour +14% [P]
+BRYNJOLFSSON_NOVICE_GAP = 0.34  # the same: +34% for novices, about 0 for the most skilled [P]
+DORA_HOURS_A_DAY = 2.0  # DORA 2025: median 2 hours a day of AI use among users [S]
+FAROS_BUGS = 0.54  # Faros AI 2026: bugs per developer +54% under high adoption [P]
+GITCLEAR_CHURN = 1.0  # GitClear 2024: code rewritten within two weeks on track to double, 2021-24 [P]
+Z95 = 1.96
+
+
+def _with_and_without(lab: Lab, measure: Callable[[RunResult], float]) -> np.ndarray:
+    """Each seed's measure with AI tools over its own without, less 1: no metric, same seeds."""
+    return lab.per_seed(measure, "regime=baseline") / lab.per_seed(measure, "regime=baseline", NO_AI) - 1.0
+
+
+def _last_quarter(numerator: str, *per: str) -> Callable[[RunResult], float]:
+    """A weekly total over the run's last quarter, divided by the product of other weekly columns
+    (headcount, hours): a rate in the unit a source counts."""
+
+    def measure(run: RunResult) -> float:
+        w = run.weekly.tail(13)
+        denominator = np.prod([w[c].to_numpy() for c in per], axis=0) if per else 1.0
+        return float(np.sum(w[numerator].to_numpy()) / np.sum(denominator))
+
+    return measure
+
+
+def _reworked_volume(run: RunResult) -> float:
+    """Reworked volume per head a week over the last quarter: defects that had to be fixed."""
+    w = run.weekly.tail(13)
+    return float(np.sum(w["rework_rate"] * w["volume"]) / np.sum(w["headcount"]))
+
+
+def completed_work(lab: Lab) -> Outcome:
+    """Shipped volume per head, with AI tools against without."""
+    change = _with_and_without(lab, _last_quarter("volume", "headcount"))
+    cui_low, cui_high = CUI_TASKS[0] - Z95 * CUI_TASKS[1], CUI_TASKS[0] + Z95 * CUI_TASKS[1]
+    faros_low, faros_high = factor_of_two(FAROS_PRS)
+    return Outcome(
+        figures=[Figure.of("shipped volume per head, with AI / without - 1", change)],
+        checks={
+            f"inside Cui et al.'s 95% interval ({cui_low:+.1%} to {cui_high:+.1%})": inside(
+                change, cui_low, cui_high
+            ),
+            f"within a factor of two of Faros's +16.2% ({faros_low:+.1%} to {faros_high:+.1%})": inside(
+                change, faros_low, faros_high
+            ),
+        },
+    )
+
+
+def work_per_hour(lab: Lab) -> Outcome:
+    """Shipped volume per hour worked, with AI tools against without."""
+    change = _with_and_without(lab, _last_quarter("volume", "headcount", "hours_mean"))
+    value = _with_and_without(lab, _last_quarter("durable_value", "headcount", "hours_mean"))
+    low, high = factor_of_two(BRYNJOLFSSON_PER_HOUR)
+    return Outcome(
+        figures=[
+            Figure.of("shipped volume per hour worked, with AI / without - 1", change),
+            Figure.of("durable value per hour worked, the same (not checked)", value),
+        ],
+        checks={
+            f"within a factor of two of +14% an hour ({low:+.0%} to {high:+.0%})": inside(change, low, high),
+        },
+    )
+
+
+def _gain_by_skill(lab: Lab) -> tuple[np.ndarray, np.ndarray]:
+    """Per seed, shipped volume per hour of the least and the most skilled fifth of staff (skill
+    is pre-AI productivity, as Brynjolfsson et al. rank agents), with AI over without, less 1:
+    everyone who worked at least a quarter of the run."""
+
+    def per_hour_by_fifth(run: RunResult) -> np.ndarray:
+        e = run.employees[run.employees["tenure_weeks"] >= 13]
+        fifth = pd.qcut(e["skill"], 5, labels=False)
+        rate = e["volume_per_week"] / e["hours_mean"].clip(lower=1e-9)
+        return rate.groupby(fifth).mean().to_numpy()
+
+    with_ai = np.array([per_hour_by_fifth(r) for r in lab.runs("regime=baseline")])
+    without = np.array([per_hour_by_fifth(r) for r in lab.runs("regime=baseline", NO_AI)])
+    gain = with_ai / without - 1.0
+    return gain[:, 0], gain[:, -1]
+
+
+def novices_gain_more(lab: Lab) -> Outcome:
+    least, most = _gain_by_skill(lab)
+    low, high = factor_of_two(BRYNJOLFSSON_NOVICE_GAP)
+    return Outcome(
+        figures=[
+            Figure.of("volume per hour, least skilled fifth, with AI / without - 1", least),
+            Figure.of("the same, most skilled fifth", most),
+            Figure.of("least minus most skilled", least - most),
+        ],
+        checks={
+            f"the gap within a factor of two of 34 points ({low * 100:+.0f} to {high * 100:+.0f})": inside(
+                least - most, low, high
+            ),
+        },
+    )
+
+
+def ai_hours_a_day(lab: Lab) -> Outcome:
+    """Median hours a day in AI-assisted work among those who use AI, employed at the end."""
+
+    def median(run: RunResult) -> float:
+        e = run.employees[run.employees["exit"] == "employed"]
+        hours = (e["share_ai"] * e["hours_mean"] / 5.0).to_numpy()
+        return float(np.median(hours[hours > 0])) if np.any(hours > 0) else float("nan")
+
+    day = lab.per_seed(median, "regime=baseline")
+    low, high = DORA_HOURS_A_DAY / 2.0, DORA_HOURS_A_DAY * 2.0
+    return Outcome(
+        figures=[Figure.of("median hours a day in AI work, AI users, no metric", day)],
+        checks={f"within a factor of two of DORA's 2 hours ({low:g} to {high:g})": inside(day, low, high)},
+    )
+
+
+def defects(lab: Lab) -> Outcome:
+    """Reworked volume per head (Faros counts bugs per developer) and the share of shipped volume
+    reworked within the window (GitClear counts code rewritten or deleted within two weeks)."""
+    bugs = _with_and_without(lab, _reworked_volume)
+    low, high = factor_of_two(FAROS_BUGS)
+    return Outcome(
+        figures=[Figure.of("reworked volume per head, with AI / without - 1", bugs)],
+        checks={
+            f"within a factor of two of Faros's +54% ({low:+.0%} to {high:+.0%})": inside(bugs, low, high)
+        },
+    )
+
+
+def churn(lab: Lab) -> Outcome:
+    rate = _with_and_without(lab, _last_quarter("rework_rate"))
+    low, high = factor_of_two(GITCLEAR_CHURN)
+    return Outcome(
+        figures=[Figure.of("share of shipped volume reworked, with AI / without - 1", rate)],
+        checks={f"within a factor of two of doubling ({low:+.0%} to {high:+.0%})": inside(rate, low, high)},
+    )
+
+
+def ai_own_effect(lab: Lab) -> Outcome:
+    """What AI does with no metric at all: durable value per head with AI tools against without."""
+    per_head = _with_and_without(lab, _last_quarter("durable_value", "headcount"))
+    low, high = AI_BAND
+    return Outcome(
+        figures=[Figure.of("durable value per head, with AI / without - 1", per_head)],
+        checks={f"inside the sources' band ({low:+.0%} to {high:+.0%})": inside(per_head, low, high)},
     )
 
 
@@ -677,6 +892,7 @@ TARGETS = (
         "up far better.",
         "Holmström & Milgrom 1991; Gao, Schulman & Hilton 2022",
         goodhart_curve,
+        evidence=THEORY,
         note="Value holds up under the durable and team metrics (+1.4% and -2.8% from pressure 0 to 1) "
         "against -21% under the token leaderboard. The team metric missed 'far better' by under a point "
         "(-9.1% against the 8.4% allowed) while evaluation anxiety came from a formal score only, so "
@@ -688,6 +904,7 @@ TARGETS = (
         "over time under a gameable metric, far less under a durable one.",
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
+        evidence=THEORY,
         note="Under output OKRs the score's rank correlation with contribution falls 0.054 [0.040, 0.067] "
         "over the policy (0.85 before it), just past the check's 0.05; it fell 0.05 [0.03, 0.06], short "
         "of it, while managers' expectations counted padded volume that comes back as rework. In the "
@@ -702,6 +919,7 @@ TARGETS = (
         "Consumption regime: token spend per head rises many-fold under a quota.",
         'Meta "Claudeonomics", April 2026 [S]; Huang, March 2026 [S]',
         consumption,
+        evidence=THEORY,
         note="A quota raises token spend per head 4.9x [4.5, 5.3], short of the 5x the check asks, its "
         "interval reaching past it. It was 5.0x before AI hours were felt lighter, 4.15x to 4.6x after "
         "the recalibrations that raised the expert's AI multiplier (2.5 to 2.8), and 4.9x since managers "
@@ -715,6 +933,7 @@ TARGETS = (
         "work that is reworked.",
         "Faros AI 2026: bugs per developer +54%, churn +861% under high adoption [P]; GitClear 2024 [P]",
         rework,
+        evidence=THEORY,
     ),
     Target(
         5,
@@ -722,6 +941,7 @@ TARGETS = (
         "Gallup 2018: burned-out employees 2.6x as likely to look for another job [S]; Hamidi et al. "
         "2018 [P]",
         attrition,
+        evidence=THEORY,
         note="Under the token leaderboard at pressure 0.75 burnout is 1.97x the baseline's [1.87, 2.07], "
         "a hair short of the 2x the check asks; attrition rises 5.6 points and regretted attrition 2.1. "
         "It was 2.65x while evaluation anxiety came from a formal score only: the baseline then had "
@@ -737,6 +957,7 @@ TARGETS = (
         "Adoption regime: adoption near 100% quickly, but shallow (fluency and value barely move).",
         "DORA 2025: 90% adoption [S]; DORA 2024: adoption without throughput [S]",
         adoption,
+        evidence=THEORY,
         note="Measured from where DORA 2025 found adoption, 90%, not from the usual start: the "
         "156-week burn-in that settles burnout also carries adoption past 99% with no metric (it "
         "passes 90% after about 26 weeks from the founders' 75%; 99.8% in the baseline at the "
@@ -755,6 +976,7 @@ TARGETS = (
         "telemetry visible to managers (at least 20% on the same seeds).",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
+        evidence=THEORY,
         note="Showing managers the telemetry costs only 2% of durable value per token dollar (0.977 of the "
         "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
         "and 10% after it. What it costs is tokens, not value: durable value holds (0.999 of the hidden "
@@ -782,6 +1004,7 @@ TARGETS = (
         "Team-level measurement cuts individual gaming and shows some free riding.",
         "Holmström 1982 (moral hazard in teams); Amazon cost-to-serve",
         team_measurement,
+        evidence=THEORY,
     ),
     Target(
         9,
@@ -789,6 +1012,7 @@ TARGETS = (
         "still rises (at least doubles) through who stays and whose habits hires copy.",
         "Smaldino & McElreath 2016; Scullen et al. 2005; Braganza 2022",
         selection,
+        evidence=THEORY,
         note="Forced ranking of 10% a quarter raises theater 2.2x [2.10, 2.26] over three years of "
         "policy, against 1.3x without. Selection works on habits (one hire in five brings gaming habits, "
         "`workforce.gaming_inclined_share`, and hires copy 60% of their team's best-rewarded "
@@ -804,6 +1028,7 @@ TARGETS = (
         "The dashboard and reality part: what the metric shows rises while durable value does not.",
         "DORA 2024: +25% adoption, throughput -1.5% while perceived productivity +2.1% [S]",
         dashboard_and_reality,
+        evidence=THEORY,
     ),
     Target(
         11,
@@ -813,6 +1038,7 @@ TARGETS = (
         "Holmström & Milgrom 1991; Baker 1992; Bommer et al. 1995 (ratings and results correlate "
         "0.39); Lazear 2000",
         measurement_has_a_purpose,
+        evidence=THEORY,
         note="Where managers' judgement is noisy (noise 1, r = 0.46, near Bommer et al.'s 0.39), three "
         "outcome presets beat measuring nothing at two years beyond seed noise: the balanced scorecard "
         "by 1.9%, decoupled telemetry by 1.8% and value per token by 1.6%, each 99% interval of the gain "
@@ -837,6 +1063,7 @@ TARGETS = (
         "GitClear, January 2026: median output +9% over 2022-25 [S]; Faros AI 2026: merged PRs +16% "
         "under high adoption [P]; DORA 2024 [S]",
         volume_growth,
+        evidence=HELD_OUT,
         note="Volume grows 10% over two years with no metric, inside the sources' range. It grows because "
         "people keep moving hours into AI work, whose shipped volume is inflated "
         "(`production.ai_volume_inflation`, fitted to the spread of token spend), since they believe "
@@ -851,6 +1078,7 @@ TARGETS = (
         "Faros AI 2026: review time +441% [P]; ActivTrak 2026: weekend work +40% [P/S]; Ranganathan "
         "& Ye, HBR 2026 [P]",
         workload,
+        evidence=HELD_OUT,
         note="Review hours rise 3.1x and 10 points more people work over 45 hours with AI; hours a week "
         "rise by 0.28. Two mechanisms pull against each other. Review that teammates' AI output asks "
         "of everyone crowds out people's own hours: with AI hours felt in full (the last figure) "
@@ -868,10 +1096,64 @@ TARGETS = (
         "population games, with habits fixed (selection alone).",
         "Braganza 2022, Royal Society Open Science 9:211030",
         competition,
+        evidence=THEORY,
         note="Over three years of policy theater rises with the share culled: 1.3x, 2.2x, 2.8x, 3.4x and "
         "3.8x at 0, 10, 30, 50 and 90%, as Braganza 2022 finds. It used to fall back at 90%, when "
         "hires drew new roles and the ranking kept the roles that need the most tokens; a role's "
         "token need now stays with its post, so the ranking can select only habits.",
+    ),
+    Target(
+        15,
+        "AI raises completed work: with no metric, the same organisation with AI tools ships more "
+        "per head than without, by as much as field experiments and telemetry find.",
+        "Cui et al., Management Science 2026: completed tasks a week +26.1% (SE 10.3%) [P]; Faros AI "
+        "2026: merged PRs +16.2% under high adoption [P]",
+        completed_work,
+        evidence=HELD_OUT,
+    ),
+    Target(
+        16,
+        "AI raises work done an hour, by as much as a staggered roll-out finds.",
+        "Brynjolfsson, Li & Raymond, QJE 2025: issues resolved an hour +14% [P]",
+        work_per_hour,
+        evidence=HELD_OUT,
+    ),
+    Target(
+        17,
+        "AI helps the least skilled most: the gain an hour of the least skilled fifth exceeds the most "
+        "skilled fifth's by as much as a staggered roll-out finds.",
+        "Brynjolfsson, Li & Raymond, QJE 2025: +34% for novices, about 0 for the most skilled [P]",
+        novices_gain_more,
+        evidence=HELD_OUT,
+    ),
+    Target(
+        18,
+        "People who use AI spend about as much of their day in it as surveys find.",
+        "DORA 2025: median 2 hours a day [S]",
+        ai_hours_a_day,
+        evidence=HELD_OUT,
+    ),
+    Target(
+        19,
+        "AI raises defects per developer by as much as telemetry across companies finds.",
+        "Faros AI 2026: bugs per developer +54% under high adoption (22,000 developers) [P]",
+        defects,
+        evidence=HELD_OUT,
+    ),
+    Target(
+        20,
+        "AI raises the share of code rewritten soon after it ships about as much as it rose while "
+        "AI tools spread.",
+        "GitClear 2024: code rewritten or deleted within two weeks on track to double, 2021-24 [P]",
+        churn,
+        evidence=HELD_OUT,
+    ),
+    Target(
+        21,
+        "What AI does with no metric at all lies inside the band the field studies give.",
+        "METR 2025 [P]; Brynjolfsson, Li & Raymond 2025 [P]; Cui et al. 2026 [P]; DORA 2024 [S]",
+        ai_own_effect,
+        evidence=HELD_OUT,
     ),
 )
 
@@ -957,38 +1239,54 @@ CALIBRATED_ON = (
 )
 
 
+def tally(results: list[tuple[Target, Outcome]]) -> list[str]:
+    """How many targets of each kind pass; what is true by construction is never counted."""
+    lines = []
+    for evidence in (HELD_OUT, THEORY):
+        kind = [outcome.passed for target, outcome in results if target.evidence == evidence]
+        if kind:
+            lines.append(f"- **{evidence.capitalize()}: {sum(kind)} of {len(kind)} targets pass.**")
+    built = sum(target.evidence == BY_CONSTRUCTION for target, _ in results)
+    if built:
+        lines.append(f"- By construction: {built} reported, not counted.")
+    return lines
+
+
 def report(
     results: list[tuple[Target, Outcome]],
     lab: Lab,
     horizon_rows: list[tuple[str, list[Figure]]] | None = None,
     horizon_weeks: int = 208,
 ) -> str:
-    passed = sum(outcome.passed for _, outcome in results)
     lines = [
         "# Validation",
         "",
-        f'The targets of DESIGN.md ("What the model must reproduce") and of issue 12, run with '
+        f'The targets of DESIGN.md ("What the model must reproduce"), of issue 12 and of issue 29, run with '
         f"`python -m sim validate` on {lab.size} employees over {lab.weeks} weeks, {len(lab.seeds)} "
         f"seeds per scenario (policies start in week {lab.start_week}). Figures are means across seeds "
         "with their 95% interval in brackets. The tolerances are in `sim/studies/validate.py`, next to each "
         "claim; the same checks run at 200 and 2,000 employees over one and three years in "
         "`tests/validation/`.",
         "",
-        f"Only facts the calibration never saw are checked here. The calibration fits {CALIBRATED_ON} "
-        "(docs/calibration.md); none of those figures is a target below. A figure that is true by "
-        "construction is reported and marked so, never checked.",
+        "Each target is labelled by what it rests on. **Held-out data**: a source's figure, compared in "
+        "its own unit, that no parameter was set from. **Theory**: a direction or shape that theory or "
+        "another model predicts. **By construction**: what follows from an assumption; reported, never "
+        f"counted as a pass (figures so marked inside a target are not checked). {TOLERANCE_RULE} "
+        f"The calibration fits {CALIBRATED_ON} (docs/calibration.md); none of those figures is a "
+        "target below.",
         "",
-        f"**{passed} of {len(results)} targets pass.**",
+        *tally(results),
         "",
-        "| # | claim | source | simulated (mean [95% interval]) | checks | result |",
-        "|---|---|---|---|---|---|",
+        "| # | claim | evidence | source | simulated (mean [95% interval]) | checks | result |",
+        "|---|---|---|---|---|---|---|",
     ]
     for target, outcome in results:
         figures = "<br>".join(str(f) for f in outcome.figures)
         checks = "<br>".join(f"{'yes' if ok else '**no**'}: {name}" for name, ok in outcome.checks.items())
         verdict = "pass" if outcome.passed else "**fail**"
         lines.append(
-            f"| {target.number} | {target.claim} | {target.source} | {figures} | {checks} | {verdict} |"
+            f"| {target.number} | {target.claim} | {target.evidence} | {target.source} | {figures} "
+            f"| {checks} | {verdict} |"
         )
     failing = [(t, o) for t, o in results if not o.passed]
     if failing:
@@ -1164,8 +1462,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = horizons(lab, args.horizon_weeks) if args.horizon_weeks else None
     old = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
     write_text(keep_other_studies(report(results, lab, rows, args.horizon_weeks), old), args.out)
-    passed = sum(outcome.passed for _, outcome in results)
-    print(f"{passed} of {len(results)} targets pass; report written to {args.out}")
+    print("; ".join(line.strip("-* ").replace("**", "") for line in tally(results)))
+    print(f"report written to {args.out}")
     return 0
 
 
