@@ -153,3 +153,18 @@ def test_the_token_anchor_sets_the_largest_user_beside_metas(tmp_path):
     ratio = {float(r[0]): float(r[4]) for r in rows}
     assert ratio[240] == pytest.approx(top[240] / 281.0, abs=0.01)
     assert "Meta's top user: 281bn" in done.stdout
+
+
+def test_what_the_held_out_targets_need_sets_each_beside_the_calibrations_figures(tmp_path):
+    # AI work's inflated volume drives the volume AI adds a head; the rework of AI output drives
+    # both the share reworked (held out, GitClear 2024) and the rework ratio the calibration fits
+    # (GitClear 2026): the table shows the two sources pulling on one parameter.
+    done = script("held_out_needs.py", "--quick", "--out", "figs", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = pd.read_csv(tmp_path / "figs" / "held_out_needs.csv")
+    inflation = table[table["parameter"] == "production.ai_volume_inflation"].set_index("value")
+    assert inflation["target_15"].is_monotonic_increasing
+    rework = table[table["parameter"] == "production.rework_ai"].set_index("value")
+    assert rework["target_20"].is_monotonic_increasing and rework["rework_ratio"].is_monotonic_increasing
+    text = (tmp_path / "figs" / "held_out_needs.md").read_text()
+    assert "| `production.rework_ai` | 0.16 (*) |" in text

@@ -62,9 +62,11 @@ class Lab:
         start_week: int = 13,
         pressures: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0),
         jobs: int = 1,
+        overrides: tuple[str, ...] = (),
     ):
         self.size, self.weeks, self.seeds, self.start_week = size, weeks, seeds, start_week
         self.jobs = jobs  # processes that run a scenario's seeds side by side
+        self.overrides = overrides  # under every scenario: the organisation this lab studies
         self.pressures = pressures  # the pressure grid of the Goodhart curve
         self._runs: dict[tuple[str, ...], list[RunResult]] = {}
         self._horizons: dict[int, Lab] = {}
@@ -75,7 +77,7 @@ class Lab:
             return self
         if weeks not in self._horizons:
             self._horizons[weeks] = Lab(
-                self.size, weeks, self.seeds, self.start_week, self.pressures, self.jobs
+                self.size, weeks, self.seeds, self.start_week, self.pressures, self.jobs, self.overrides
             )
         return self._horizons[weeks]
 
@@ -88,6 +90,7 @@ class Lab:
                     f"org.n_employees={self.size}",
                     f"org.weeks={self.weeks}",
                     f"regime.start_week={self.start_week}",
+                    *self.overrides,
                     *overrides,
                 ],
             )
