@@ -725,6 +725,7 @@ DORA_HOURS_A_DAY = 2.0  # DORA 2025: median 2 hours a day of AI use among users 
 FAROS_BUGS = 0.54  # Faros AI 2026: bugs per developer +54% under high adoption [P]
 GITCLEAR_CHURN = 1.0  # GitClear 2024: code rewritten within two weeks on track to double, 2021-24 [P]
 Z95 = 1.96
+NEEDS = "(`experiments/held_out_needs.py`, table below)"  # what a failing held-out target needs
 
 
 def _with_and_without(lab: Lab, measure: Callable[[RunResult], float]) -> np.ndarray:
@@ -919,16 +920,15 @@ TARGETS = (
     ),
     Target(
         3,
-        "Consumption regime: token spend per head rises many-fold under a quota.",
+        "Consumption regime: token spend per head rises under a quota.",
         'Meta "Claudeonomics", April 2026 [S]; Huang, March 2026 [S]',
         consumption,
         evidence=THEORY,
-        note="A quota raises token spend per head 4.9x [4.5, 5.3], short of the 5x the check asks, its "
-        "interval reaching past it. It was 5.0x before AI hours were felt lighter, 4.15x to 4.6x after "
-        "the recalibrations that raised the expert's AI multiplier (2.5 to 2.8), and 4.9x since managers "
-        "expect volume that sticks (the multiplier is back at 2.5): the baseline puts 36% of its hours "
-        "into AI work in year 2, so the same quota is a smaller multiple of it. Left failing, not "
-        "loosened.",
+        note="A quota raises token spend per head 4.9x [4.5, 5.3]. The check asked 5x until issue 29, a "
+        "threshold no source gives (Meta's and Huang's figures are a leaderboard and an exhortation, not "
+        "a ratio to spending without a quota), so it now asks the direction beyond seed noise. The ratio "
+        "has ranged from 4.15x to 5.0x across recalibrations: the baseline puts 36% of its hours into AI "
+        "work in year 2, so the same quota is a smaller multiple of it.",
     ),
     Target(
         4,
@@ -946,14 +946,14 @@ TARGETS = (
         attrition,
         evidence=THEORY,
         note="Under the token leaderboard at pressure 0.75 burnout is 1.97x the baseline's [1.87, 2.07], "
-        "a hair short of the 2x the check asks; attrition rises 5.6 points and regretted attrition 2.1. "
-        "It was 2.65x while evaluation anxiety came from a formal score only: the baseline then had "
-        "none, and every metric added all of its own. Now people under no metric fear their managers' "
-        "judgement as they would a score (target 11), so a metric adds anxiety only where it ranks "
-        "people lower than judgement did, and the extra burnout comes from gaming against one's "
-        "integrity, longer weeks and missed expectations (1.8x until those counted volume that sticks). "
-        "The 2x is the check's, not a source's (Gallup's 2.6x is the job search of the burned out); "
-        "left failing, not loosened.",
+        "attrition rises 5.6 points and regretted attrition 2.1, each beyond seed noise. The check asked "
+        "burnout to double until issue 29, a threshold no source gives (Gallup's 2.6x is the job search "
+        "of the burned out, which the calibration fits), so it now asks the direction. It was 2.65x while "
+        "evaluation anxiety came from a formal score only: the baseline then had none, and every metric "
+        "added all of its own. Now people under no metric fear their managers' judgement as they would a "
+        "score (target 11), so a metric adds anxiety only where it ranks people lower than judgement did, "
+        "and the extra burnout comes from gaming against one's integrity, longer weeks and missed "
+        "expectations.",
     ),
     Target(
         6,
@@ -975,32 +975,31 @@ TARGETS = (
     Target(
         7,
         "Decoupled telemetry: adoption still grows because AI helps, gaming stays near zero, and "
-        "durable value per token dollar is far better than the same outcome evaluation with the "
-        "telemetry visible to managers (at least 20% on the same seeds).",
+        "showing the same managers the telemetry lowers durable value per token dollar, on the same "
+        "seeds and in at least 90% of the parameter space; how much is a prediction conditional on "
+        "assumptions, reported as a dose-response.",
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
         evidence=THEORY,
-        note="Showing managers the telemetry costs only 2% of durable value per token dollar (0.977 of the "
-        "hidden case, paired by seed), where the target asks 20%; it cost 19% before Model 2.0 part 2 "
-        "and 10% after it. What it costs is tokens, not value: durable value holds (0.999 of the hidden "
-        "case) and token spend rises 2.3%, almost all from agents left running (0.04% of hours); "
-        "honest AI work moves by 0.4 points of hours. After the burn-in everyone's AI-active days are "
-        "full, so only token use still tells people apart on the dashboard, and only gaming moves it "
-        "much. Adoption is followed from where DORA 2025 found it (90%, as in target 6), since after "
-        "the burn-in it starts above 99% and could not grow: from there it grows 9 points with no one "
-        "scored on it. From that start showing telemetry costs 8.5%, as some people are still to adopt "
-        "(figure only; the check keeps the usual start, as every other target does). The size rests "
-        "on two assumptions without a source, measured by "
-        "`experiments/telemetry_cost.py` (docs/figures.md, these 12 seeds): how far managers "
-        "lean on telemetry (`behaviour.telemetry_visibility`, 0.5; at 1 the cost is 7%) and how many "
-        "tokens an hour of a person's time leaving agents running burns (`gaming.agents_running.tokens`, "
-        "30M: 17% at 120M, 32% at 240M). The target needs about 150M at the default visibility, about "
-        "ten agent-hours at a heavy user's rate (Anthropic budgets 12-18M tokens an hour) per hour of "
-        "a person's time; Meta's top user burned about 390M an hour around the clock. The default stays "
-        "at the conservative end, since setting it to reach the target would be tuning to it; the "
-        "robustness study samples 10-240M (the table below gives the share of that space where the "
-        "20% holds). Gaming stays at the baseline's level, and the hidden case beats the best regime "
-        "that scores AI use (13.2 against 13.0 a $1,000).",
+        note="Showing managers the telemetry lowers durable value per token dollar to 0.977 of the hidden "
+        f"case [0.967, 0.986], paired by seed, and does so in {space_share('decoupled')} (the robustness "
+        "study). Until issue 29 the target asked for a cost of at least 20% at the defaults; that size "
+        "rests on two assumptions without a source, so it is now a conditional prediction, reported as "
+        "a dose-response (`experiments/telemetry_cost.py`, docs/figures.md): how far managers lean on "
+        "telemetry (`behaviour.telemetry_visibility`, 0.5; at 1 the cost is 7%) and how many tokens an "
+        "hour of a person's time leaving agents running burns (`gaming.agents_running.tokens`, 30M: 2%; "
+        "17% at 120M, 32% at 240M). A fifth or more holds in "
+        f"{space_share('decoupled_by_a_fifth')}. The tokens should come from their own anchor, Meta's "
+        "top user (281 billion in 30 days among 85,000 people): at 30, 240 and 1,000M tokens an hour of "
+        "a person's time the model's largest user burns 5.7, 14.1 and 50.6 billion "
+        "(`experiments/token_anchor.py`). Tokens tied to a person's hours cannot reach the anchor; it "
+        "needs agents that run unattended, a mechanism the model lacks (docs/model.md, Known limits), so "
+        "the size is not yet predicted from it. What showing costs is tokens, not value: durable value "
+        "holds and token spend rises, almost all from agents left running. Adoption is followed from "
+        "where DORA 2025 found it (90%, as in target 6), since after the burn-in it starts above 99%: "
+        "from there it grows 9 points with no one scored on it, and showing telemetry costs 8.5% (not "
+        "checked). Gaming stays at the baseline's level, and the hidden case beats the best regime that "
+        "scores AI use (13.2 against 13.0 a $1,000).",
     ),
     Target(
         8,
@@ -1012,18 +1011,20 @@ TARGETS = (
     Target(
         9,
         "Goodhart by selection: with adaptation off and forced ranking of 10% a review, gaming "
-        "still rises (at least doubles) through who stays and whose habits hires copy.",
+        "still rises through who stays and whose habits hires copy.",
         "Smaldino & McElreath 2016; Scullen et al. 2005; Braganza 2022",
         selection,
         evidence=THEORY,
         note="Forced ranking of 10% a quarter raises theater 2.2x [2.10, 2.26] over three years of "
-        "policy, against 1.3x without. Selection works on habits (one hire in five brings gaming habits, "
+        "policy, against 1.3x without (0.86 more, paired by seed [0.78, 0.94]). Until issue 29 the check "
+        "asked it to double, a threshold from issue 12 that no source gives; it now asks the direction "
+        "beyond seed noise. Selection works on habits (one hire in five brings gaming habits, "
         "`workforce.gaming_inclined_share`, and hires copy 60% of their team's best-rewarded "
         "survivor), and only on them: a role's token need stays with its post when its holder is "
         "let go. Until that change the ranking also selected roles (hires drew a new token need), "
         "and theater rose 1.9x in two years (the issue asks for three). It is at the threshold, not "
-        "far past it: at 200 people it has fallen just short before (2.0x [1.85, 2.14]), so the slow "
-        "tests keep it among the known misses (non-strict). The size rests on "
+        "far past the old 2x: at 200 people it has fallen just short of it (2.0x [1.85, 2.14]). The size "
+        "rests on "
         "`gaming_inclined_share` and `onboarding_conformity`, both assumptions.",
     ),
     Target(
@@ -1067,7 +1068,9 @@ TARGETS = (
         "under high adoption [P]; DORA 2024 [S]",
         volume_growth,
         evidence=HELD_OUT,
-        note="Volume grows 10% over two years with no metric, inside the sources' range. It grows because "
+        note="Volume grows 10% over two years with no metric, inside the sources' range (-6%, DORA 2024's "
+        "-1.5% per 25 points of adoption over the 0 to 100% a baseline passes through, to Faros's +16.2%; "
+        "it was -5% to +20% until issue 29, the +20% from no source). It grows because "
         "people keep moving hours into AI work, whose shipped volume is inflated "
         "(`production.ai_volume_inflation`, fitted to the spread of token spend), since they believe "
         "it is worth more than it is (METR) and an AI hour is felt lighter (docs/model.md, Known "
@@ -1076,22 +1079,23 @@ TARGETS = (
     ),
     Target(
         13,
-        "The workload paradox: with no metric, the same organisation with AI spends several times "
-        "the hours reviewing teammates' output, and more of its people work long weeks, than without.",
-        "Faros AI 2026: review time +441% [P]; ActivTrak 2026: weekend work +40% [P/S]; Ranganathan "
-        "& Ye, HBR 2026 [P]",
+        "The workload paradox: with no metric, more of the same organisation's people work long weeks "
+        "with AI than without, by about as much as off-hours work rose after AI adoption.",
+        "ActivTrak 2026: weekend work +40% after adoption [P/S]; Ranganathan & Ye, HBR 2026 [P]",
         workload,
         evidence=HELD_OUT,
-        note="Review hours rise 3.1x and 10 points more people work over 45 hours with AI; hours a week "
-        "rise by 0.28. Two mechanisms pull against each other. Review that teammates' AI output asks "
-        "of everyone crowds out people's own hours: with AI hours felt in full (the last figure) "
-        "long weeks are less common with AI than without (-4.3 points [-5.2, -3.3]). "
-        "AI-assisted hours are felt lighter when people "
-        "plan their week (`behaviour.ai_effort_relief` 0.3, Ranganathan & Ye 2026), and a longer "
-        "week takes on more AI-suited tasks; together they outweigh the crowding out. So the long "
-        "weeks rest on an assumed size of that relief (robustness table below). The review half is "
-        "close to built in: AI output is assumed to need five times the review of craft per hour "
-        "(`production.review_need` 0.5 against `review_need_craft` 0.1).",
+        note="Weeks over 45 hours are 48% [41, 54] more common with AI than without, inside a factor of "
+        "two of ActivTrak's +40% weekend work (off-hours work's nearest unit in a model with weeks, not "
+        "weekdays); hours rise 0.28 a week. Two mechanisms pull against each other. Review that "
+        "teammates' AI output asks of everyone crowds out people's own hours: with AI hours felt in "
+        "full (the third figure) long weeks are 20% rarer with AI than without. AI-assisted hours are "
+        "felt lighter when people plan their week (`behaviour.ai_effort_relief` 0.3, Ranganathan & Ye "
+        "2026), and a longer week takes on more AI-suited tasks; together they outweigh the crowding "
+        "out. So the long weeks rest on an assumed size of that relief (robustness table below). Review "
+        "hours (3.1x) are reported, not checked, since issue 29: their rise is close to built in (AI "
+        "output is assumed to need five times the review of craft per hour, `production.review_need` "
+        "0.5 against `review_need_craft` 0.1), and Faros's +441% is review latency, time a change waits "
+        "in a queue, not hours spent reviewing; the model has no queue.",
     ),
     Target(
         14,
@@ -1113,6 +1117,16 @@ TARGETS = (
         "2026: merged PRs +16.2% under high adoption [P]",
         completed_work,
         evidence=HELD_OUT,
+        note="With AI the organisation ships 127% more volume a head [123, 130] than without, where "
+        "Cui et al.'s field experiments give +26% completed tasks and Faros +16% merged PRs. The excess "
+        "is `production.ai_volume_inflation` (2.5: AI work ships 2.5 units of volume per unit of value), "
+        "which the calibration chose to fit Jellyfish's top decile of token spenders at 2x the median's "
+        "output; the model never reaches it (1.17x at inflation 1, 1.30x at 2.5, 1.33x at 3), so that "
+        "fit barely tells the values apart. At inflation 1, AI volume worth its value, volume a head "
+        "rises 23%, inside both sources, and an hour 22% (target 16), while AI's own effect on durable "
+        f"value stays at -13% {NEEDS}. Three primary sources held out here and one secondary source fitted "
+        "pull the one parameter apart; the calibration should weigh the primary ones. The default is not "
+        "changed to pass the target: that is a recalibration, which reruns every study.",
     ),
     Target(
         16,
@@ -1120,6 +1134,10 @@ TARGETS = (
         "Brynjolfsson, Li & Raymond, QJE 2025: issues resolved an hour +14% [P]",
         work_per_hour,
         evidence=HELD_OUT,
+        note="Volume an hour worked rises 125% [122, 128] with AI, where Brynjolfsson, Li & Raymond find "
+        "+14% issues resolved an hour; durable value an hour falls 14%. It is target 15's excess, an "
+        "hour at a time: at `production.ai_volume_inflation` 1 it rises 22%, inside the tolerance "
+        f"{NEEDS}.",
     ),
     Target(
         17,
@@ -1128,6 +1146,13 @@ TARGETS = (
         "Brynjolfsson, Li & Raymond, QJE 2025: +34% for novices, about 0 for the most skilled [P]",
         novices_gain_more,
         evidence=HELD_OUT,
+        note="With AI the least skilled fifth ships 123% more an hour and the most skilled 110%: 13 "
+        "points apart [9, 16], where Brynjolfsson, Li & Raymond find 34 (+34% for novices, about 0 for "
+        "the most skilled). The direction holds; the size needs a mechanism the model lacks. AI's "
+        "multiplier rises with fluency, not with a lack of skill (docs/model.md S3), so a skilled person "
+        "gains from AI as much as a novice of the same fluency; in the field study AI spreads the best "
+        "workers' practice to the rest. No swept parameter closes the gap: 9 to 18 points across AI's "
+        f"volume inflation and rework {NEEDS}. An AI gain that falls with skill is left for Model 3.0.",
     ),
     Target(
         18,
@@ -1135,6 +1160,9 @@ TARGETS = (
         "DORA 2025: median 2 hours a day [S]",
         ai_hours_a_day,
         evidence=HELD_OUT,
+        note="Half of AI users spend 2.8 hours a day [2.7, 2.9] or more in AI-assisted work, within a "
+        "factor of two of DORA 2025's median of 2. The model's hours are all AI-assisted hours of real "
+        "work; DORA asks people how long they use AI, so the figures are close in kind, not identical.",
     ),
     Target(
         19,
@@ -1142,6 +1170,14 @@ TARGETS = (
         "Faros AI 2026: bugs per developer +54% under high adoption (22,000 developers) [P]",
         defects,
         evidence=HELD_OUT,
+        note="With AI the organisation reworks 7.1x the volume a head [6.9, 7.3] that it reworks "
+        "without, where Faros finds bugs per developer +54%. The model has one notion of rework, volume "
+        "reverted or rewritten within the durability window, calibrated on GitClear's churn of regular "
+        "AI users (9.4x non-users'); Faros's bugs and GitClear's churn are different counts, an order of "
+        "magnitude apart in the sources themselves, and one parameter cannot meet both: even at "
+        "`production.rework_ai` 0.04 (the calibrated ratio 2.7x, not 9.5x) reworked volume a head "
+        f"rises 239%, since AI also ships more volume, as target 15 finds {NEEDS}. It needs defects "
+        "counted apart from churn, left for Model 3.0.",
     ),
     Target(
         20,
@@ -1150,6 +1186,12 @@ TARGETS = (
         "GitClear 2024: code rewritten or deleted within two weeks on track to double, 2021-24 [P]",
         churn,
         evidence=HELD_OUT,
+        note="With AI the share of shipped volume reworked is 3.1x its level without (+214% [207, 220]), "
+        "just past the +200% a factor of two allows around GitClear's doubling from 2021 to 2024, when "
+        "AI tools spread. It is set by `production.rework_ai` (0.16), which the calibration fits to the "
+        "9.4x churn of regular AI users against non-users (GitClear 2026): at 0.08 to 0.12 this target "
+        f"passes (+104%, +159%) and the calibrated ratio falls to 5.1x to 7.3x {NEEDS}. Two GitClear "
+        "reports pull the one parameter apart; the default stays where the calibration put it.",
     ),
     Target(
         21,
@@ -1157,6 +1199,12 @@ TARGETS = (
         "METR 2025 [P]; Brynjolfsson, Li & Raymond 2025 [P]; Cui et al. 2026 [P]; DORA 2024 [S]",
         ai_own_effect,
         evidence=HELD_OUT,
+        note="With no metric, AI tools lower durable value a head by 13% [12, 14] at two years, inside "
+        "the band the field studies give (-16% to +26%); it is -11% at one year and -16% at four, at the "
+        "band's edge (headlines below). METR's novice slowdown sets the AI hour at fluency 0 "
+        "(calibration); the other three sources enter nowhere. The sources count tasks and speed, not "
+        "durable value (docs/model.md, AI's own effect), and the band is wide: the target says only "
+        "that the model's AI is not outside what the field has seen.",
     ),
 )
 
@@ -1403,8 +1451,8 @@ def report(
 # Sections after this line of the report are written by other studies (the channel split,
 # the profile fit's recovery); a new validation run keeps them as they are.
 OTHER_STUDIES = (
-    "<!-- Below: sections written by other studies (experiments/channels.py, "
-    "experiments/fit_recovery.py); python -m sim validate keeps them. -->"
+    "<!-- Below: sections written by other studies (experiments/held_out_needs.py, "
+    "experiments/channels.py, experiments/fit_recovery.py); python -m sim validate keeps them. -->"
 )
 
 
