@@ -1513,7 +1513,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = horizons(lab, args.horizon_weeks) if args.horizon_weeks else None
     old = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
     write_text(keep_other_studies(report(results, lab, rows, args.horizon_weeks), old), args.out)
-    print("; ".join(line.strip("-* ").replace("**", "") for line in tally(results)))
+    print("; ".join(line.strip("-* ").replace("**", "").rstrip(".") for line in tally(results)))
     print(f"report written to {args.out}")
     return 0
 

@@ -20,8 +20,10 @@ def explain(outcome: validate.Outcome) -> str:
 
 
 # Targets the model does not reproduce everywhere stay visible as expected failures, with
-# the reason from sim/studies/validate.py, never as silently weakened checks.
-KNOWN_MISSES = {1, 2, 3, 5, 6, 7, 9, 11}
+# the reason from sim/studies/validate.py, never as silently weakened checks: the five held-out
+# targets the report fails (what each needs: experiments/held_out_needs.py), and theory
+# targets that sit at their threshold at some sizes.
+KNOWN_MISSES = {1, 2, 6, 11, 15, 16, 17, 19, 20}
 
 
 # Claims about two years that one year cannot show; the report (two years) and the three-year
@@ -30,6 +32,8 @@ NEEDS_TWO_YEARS = {
     1: "with 39 weeks of policy the leaderboard's score at full pressure is not yet 1.5x its level "
     "at half pressure",
     3: "token spend under a quota is still climbing after 39 weeks of policy (about 3.7x, 7x at two years)",
+    5: "39 weeks of policy see too few regretted quits for the interval to leave out zero (at 2,000 people "
+    "+1.3 points [-0.1, +2.7]; beyond noise at two years and over three)",
     12: "the first year holds the settling of habits, so compounding it to two years overstates growth",
 }
 
