@@ -12,7 +12,7 @@ from sim.core.presets import preset_names
 from sim.core.run import resolve, run_model, simulate_batch
 from sim.core.scenarios import example_names, load_scenario
 from sim.model import organisation
-from sim.model.runs import Runs, merged, structure
+from sim.model.runs import Runs, merged, order_within, stable_argsort, structure
 
 SHORT = ["org.weeks=30", "org.burn_in_weeks=20"]
 
@@ -221,3 +221,21 @@ def test_runs_with_and_without_ai_tools_share_a_batch_and_equal_the_runs_alone()
         pd.testing.assert_series_equal(result.summary, alone.summary, check_exact=True)
     without = batched[2].weekly
     assert (without["ai_active_days"] == 0).all() and (without["tokens"] == 0).all()  # no tools, no use
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 17, 5000])
+def test_ranking_puts_ties_in_order_of_entry_as_numpys_stable_sort_does(size):
+    """Ranks decide scores, impressions and forced ranking, so the fast sort must give NumPy's
+    stable permutation exactly: ties (zeros and minus zeros, repeated values, NaNs) in order
+    of entry."""
+    rng = np.random.default_rng(size)
+    cases = {
+        "distinct": rng.random(size),
+        "few values": np.round(rng.random(size) * 5) / 5,
+        "signed zeros": np.where(rng.random(size) < 0.5, 0.0, -0.0) * (rng.random(size) < 0.7),
+        "NaNs": np.where(rng.random(size) < 0.3, np.nan, rng.random(size)),
+    }
+    for name, values in cases.items():
+        assert np.array_equal(stable_argsort(values), np.argsort(values, kind="stable")), name
+        run = rng.integers(0, 3, size)
+        assert np.array_equal(order_within(values, run), np.lexsort((values, run))), name

@@ -26,7 +26,7 @@ import numpy as np
 from sim.core.config import BehaviourConfig
 from sim.model.metric import Leaderboards
 from sim.model.production import WEEK, WeekOfWork
-from sim.model.runs import Runs, order_within
+from sim.model.runs import Runs, order_within, stable_argsort
 from sim.model.workforce import Workforce
 
 
@@ -139,7 +139,7 @@ def percentile(values: np.ndarray, mask: np.ndarray, runs: Runs | None = None) -
     if not len(idx):
         return out
     if runs is None or runs.count == 1:
-        order = np.argsort(values[idx], kind="stable")
+        order = stable_argsort(values[idx])
         out[idx[order]] = (np.arange(len(idx)) + 0.5) / len(idx)
         return out
     run = runs.of_slot[idx]
