@@ -396,6 +396,15 @@ def adoption(lab: Lab) -> Outcome:
     )
 
 
+# Tokens an hour of a person's time leaving agents running burns, set on its own anchor: at
+# 85,000 people under the token leaderboard the model's largest user then burns 281.9 billion
+# tokens in 30 days against Meta's top user's 281 billion (experiments/token_anchor.py, 26 weeks,
+# one seed; 5,300M gives 267 billion, 6,000M 302). About 370 agent-hours at Anthropic's 15M an
+# hour for each hour of the person's time: agents left to run unattended. Reported, not the
+# default (30M), which every other figure uses.
+AGENTS_AT_ANCHOR = 5_600.0
+
+
 def value_per_token_dollar(run: RunResult) -> float:
     """Durable value per $1,000 of tokens over the whole run."""
     weekly = run.weekly
@@ -412,6 +421,9 @@ def decoupled_telemetry(lab: Lab) -> Outcome:
     shown = lab.per_seed(value_per_token_dollar, DURABLE, "regime.telemetry_visible=true")
     shown_dora = lab.per_seed(value_per_token_dollar, DURABLE, dora, "regime.telemetry_visible=true")
     hidden_dora = lab.per_seed(value_per_token_dollar, DURABLE, dora)
+    anchored = f"gaming.agents_running.tokens={AGENTS_AT_ANCHOR:g}"
+    shown_anchor = lab.per_seed(value_per_token_dollar, DURABLE, anchored, "regime.telemetry_visible=true")
+    hidden_anchor = lab.per_seed(value_per_token_dollar, DURABLE, anchored)
     theater = lab.summary(DURABLE)["theater_share"].to_numpy()
     base_theater = lab.summary("regime=baseline")["theater_share"].to_numpy()
     usage_metrics = max(
@@ -427,6 +439,11 @@ def decoupled_telemetry(lab: Lab) -> Outcome:
             Figure.of("the same, telemetry shown to managers", shown),
             Figure.of("shown / hidden, paired by seed", shown / hidden),
             Figure.of("shown / hidden, from DORA's 90% adoption (not checked)", shown_dora / hidden_dora),
+            Figure.of(
+                f"shown / hidden, agents' tokens set on Meta's top user ({AGENTS_AT_ANCHOR:,.0f}M an hour; "
+                "not checked)",
+                shown_anchor / hidden_anchor,
+            ),
             Figure("best regime scoring AI use, the same", usage_metrics, usage_metrics, usage_metrics),
         ],
         checks={
@@ -989,13 +1006,17 @@ TARGETS = (
         "telemetry (`behaviour.telemetry_visibility`, 0.5; at 1 the cost is 7%) and how many tokens an "
         "hour of a person's time leaving agents running burns (`gaming.agents_running.tokens`, 30M: 2%; "
         "17% at 120M, 32% at 240M). A fifth or more holds in "
-        f"{space_share('decoupled_by_a_fifth')}. The tokens should come from their own anchor, Meta's "
-        "top user (281 billion in 30 days among 85,000 people): at 30, 240 and 1,000M tokens an hour of "
-        "a person's time the model's largest user burns 5.7, 14.1 and 50.6 billion "
-        "(`experiments/token_anchor.py`). Tokens tied to a person's hours cannot reach the anchor; it "
-        "needs agents that run unattended, a mechanism the model lacks (docs/model.md, Known limits), so "
-        "the size is not yet predicted from it. What showing costs is tokens, not value: durable value "
-        "holds and token spend rises, almost all from agents left running. Adoption is followed from "
+        f"{space_share('decoupled_by_a_fifth')}. Set on its own anchor, Meta's top user (281 billion "
+        "tokens in 30 days among 85,000 people), agents left running burn 5,600M an hour of a person's time: "
+        "the model's largest user then burns 282 billion (`experiments/token_anchor.py`; 5.7 billion at "
+        "the default 30M), about 370 agent-hours for each hour the person gives it, so agents left to "
+        "run unattended. From that rate the size is predicted, not fitted: showing telemetry leaves "
+        "0.078 [0.070, 0.085] of the value per token dollar (the figure marked Meta's top user), token "
+        "spend 13 times the hidden case's with durable value unchanged. The anchor is one person's "
+        "month [S], and a heavier tail of gamers at a lower rate would meet it as well; the default "
+        "stays at 30M, since every other figure rests on it. What showing costs is tokens, not value: "
+        "durable value holds and token spend rises, almost all from agents left running. Adoption is "
+        "followed from "
         "where DORA 2025 found it (90%, as in target 6), since after the burn-in it starts above 99%: "
         "from there it grows 9 points with no one scored on it, and showing telemetry costs 8.5% (not "
         "checked). Gaming stays at the baseline's level, and the hidden case beats the best regime that "
