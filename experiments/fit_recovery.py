@@ -17,6 +17,10 @@ highest accepted value) and inside the central 90% of the accepted values, that 
 width over the prior's, and the accepted spread over the prior's (below 0.8: the figures
 inform it).
 
+`--known KEY ...` asks what the verdict needs: those parameters are treated as facts the
+profile gave exactly (each accepted version is the closest in them first, then in the
+figures), so the agreement it reaches says how much knowing them would be worth.
+
 Then the verdict (`sim.hr.across`): per organisation and policy, the verdict on the fitted set
 (the policy beats measuring nothing in at least half of the closest VERSIONS accepted
 versions, VERSION_SEEDS runs each) against the verdict on the true organisation (its outcome
@@ -59,6 +63,7 @@ FIGURES = (
 POLICIES = ("token_leaderboard", "decoupled_telemetry", "team_outcome")
 VERSIONS = 32  # the closest accepted versions the fitted verdict runs in
 TRUTH_SEEDS = 8  # runs of the true organisation per regime: its outcome with less luck
+KNOWN_WEIGHT = 100.0  # a known parameter's gap, in prior sds squared, outweighs every figure
 
 
 def main() -> None:
@@ -68,12 +73,22 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=1024)
     parser.add_argument("--accept", type=float, default=0.1)
     parser.add_argument("--no-verdict", action="store_true", help="the coverage table only")
+    parser.add_argument(
+        "--known",
+        nargs="+",
+        default=[],
+        metavar="KEY",
+        help="parameters treated as known exactly (e.g. behaviour.score_stakes): what the verdict needs",
+    )
     args = parser.parse_args()
     size = {"employees": 60, "weeks": 26, "burn_in_weeks": 26} if args.quick else {}
     organisations, points = (3, 64) if args.quick else (args.organisations, args.points)
     profile = profile_from_mapping({"team_size": 8})  # everything else open
     start = time.perf_counter()
     reference = prior_sample(profile, points, seed=2026, **size)
+    unknown = sorted(set(args.known) - set(reference.values.columns))
+    if unknown:
+        parser.error(f"--known: {unknown[0]} is not a fitted parameter")
     truths = prior_sample(profile, organisations, seed=7, **size)
     runs = simulate_batch(
         reference.configs + truths.configs, reference.seeds + truths.seeds, final=final_state
@@ -89,6 +104,9 @@ def main() -> None:
         observed = {name: float(true_figures.iloc[k][name]) for name in FIGURES}
         observed = {name: value for name, value in observed.items() if np.isfinite(value)}
         dist, _ = distances(table, observed)
+        for key in args.known:  # known: nearest in it first, whatever the figures say
+            gap = (reference.values[key] - truths.values.iloc[k][key]) / reference.values[key].std()
+            dist = dist + KNOWN_WEIGHT * gap.to_numpy() ** 2
         order = np.argsort(dist, kind="stable")[:keep]
         accepted = reference.values.iloc[order]
         chosen.append(order[: min(VERSIONS, keep)])
@@ -110,8 +128,9 @@ def main() -> None:
     )
     out["informed"] = out["spread_ratio"] < UNINFORMED_SPREAD
     out = out.sort_values("spread_ratio")
+    known = f"; known exactly: {', '.join(args.known)}" if args.known else ""
     print(
-        f"{organisations} organisations, {points} prior points, closest {keep} accepted; "
+        f"{organisations} organisations, {points} prior points, closest {keep} accepted{known}; "
         f"{points + organisations} runs simulated in {seconds:.0f} s"
     )
     print(
