@@ -189,3 +189,40 @@ def test_a_figure_the_model_barely_varies_does_not_decide_the_fit_alone():
     assert share_part.max() < 4  # at most a few squared spreads, not hundreds
     closest = simulated.iloc[np.argsort(total)[:20]]
     assert (closest["voluntary_attrition"] - 0.10).abs().max() < 0.02  # attrition still decides
+
+
+def _recovery(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    script = Path(__file__).resolve().parents[1] / "experiments" / "fit_recovery.py"
+    return subprocess.run(
+        [sys.executable, str(script), "--quick", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_the_recovery_refuses_a_known_parameter_it_does_not_fit(tmp_path):
+    done = _recovery(tmp_path, "--known", "behaviour.no_such_thing")
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .endswith("--known: behaviour.no_such_thing is not a fitted parameter")
+    )
+
+
+@pytest.mark.slow  # a study: `make validate` runs it
+def test_a_parameter_given_as_known_is_pinned_in_every_fitted_set(tmp_path):
+    """What the verdict needs: a parameter the profile would give exactly is narrowed to its
+    true value in every organisation, whatever the figures say."""
+    done = _recovery(tmp_path, "--known", "behaviour.score_stakes", "--no-verdict")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "known exactly: behaviour.score_stakes" in done.stdout
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| `behaviour.score_stakes`"))
+    cells = [c.strip() for c in row.split("|")[1:-1]]
+    # With 64 prior points the nearest six still straddle or flank the truth, so the spread is
+    # what tells: a tenth of the prior's at most a third (0.14 here), against about 1 unknown.
+    assert float(cells[4]) < 0.3 and cells[5] == "yes"
+    other = next(line for line in done.stdout.splitlines() if line.startswith("| `behaviour.moral_weight`"))
+    assert float(other.split("|")[5]) > 0.6  # not given: left about as wide as its prior
