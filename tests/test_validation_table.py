@@ -64,6 +64,16 @@ def test_the_report_counts_held_out_and_theory_apart_and_never_counts_what_is_bu
     assert "| # | claim | evidence | source |" in text
     assert "| 2 | claim 2 | held-out data | a source |" in text
     assert validate.TOLERANCE_RULE in text
+    # What is built in is shown as reported, never as a pass, and gets its own section.
+    row = next(line for line in text.splitlines() if line.startswith("| 4 | claim 4 |"))
+    assert row.endswith("| reported, not counted |")
+    assert "## Reported, not counted: true by construction" in text
+
+
+def test_dora_hours_a_day_is_not_held_out_since_it_set_the_split_and_the_ai_suited_hours():
+    by_number = {t.number: t for t in TARGETS}
+    assert by_number[18].evidence == BY_CONSTRUCTION
+    assert "initial_split" in by_number[18].note and "ai_task_hours" in by_number[18].note
 
 
 @pytest.fixture(scope="module")

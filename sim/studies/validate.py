@@ -1180,9 +1180,12 @@ TARGETS = (
         "People who use AI spend about as much of their day in it as surveys find.",
         "DORA 2025: median 2 hours a day [S]",
         ai_hours_a_day,
-        evidence=HELD_OUT,
+        evidence=BY_CONSTRUCTION,
         note="Half of AI users spend 2.8 hours a day [2.7, 2.9] or more in AI-assisted work, within a "
-        "factor of two of DORA 2025's median of 2. The model's hours are all AI-assisted hours of real "
+        "factor of two of DORA 2025's median of 2. Not held out: the same DORA figure set the founders' "
+        "split (a quarter of the week in AI work, `workforce.initial_split`) and the scale of AI-suited "
+        "hours (`production.ai_task_hours`, 12 in 40), so the check only confirms that the hours stay "
+        "near where those parameters put them. The model's hours are all AI-assisted hours of real "
         "work; DORA asks people how long they use AI, so the figures are close in kind, not identical.",
     ),
     Target(
@@ -1355,21 +1358,29 @@ def report(
     for target, outcome in results:
         figures = "<br>".join(str(f) for f in outcome.figures)
         checks = "<br>".join(f"{'yes' if ok else '**no**'}: {name}" for name, ok in outcome.checks.items())
-        verdict = "pass" if outcome.passed else "**fail**"
+        if target.evidence == BY_CONSTRUCTION:
+            verdict = "reported, not counted"
+        else:
+            verdict = "pass" if outcome.passed else "**fail**"
         lines.append(
             f"| {target.number} | {target.claim} | {target.evidence} | {target.source} | {figures} "
             f"| {checks} | {verdict} |"
         )
-    failing = [(t, o) for t, o in results if not o.passed]
+    counted = [(t, o) for t, o in results if t.evidence != BY_CONSTRUCTION]
+    failing = [(t, o) for t, o in counted if not o.passed]
     if failing:
         lines += ["", "## Failing targets", ""]
         for target, outcome in failing:
             missed = ", ".join(name for name, ok in outcome.checks.items() if not ok)
             lines.append(f"- Target {target.number}: {missed}. {target.note or 'See the figures above.'}")
-    resting = [(t, o) for t, o in results if o.passed and t.note]
+    resting = [(t, o) for t, o in counted if o.passed and t.note]
     if resting:
         lines += ["", "## What passing targets rest on", ""]
         lines += [f"- Target {target.number}: {target.note}" for target, _ in resting]
+    built = [t for t, _ in results if t.evidence == BY_CONSTRUCTION]
+    if built:
+        lines += ["", "## Reported, not counted: true by construction", ""]
+        lines += [f"- Target {target.number}: {target.note or 'See the figures above.'}" for target in built]
     if horizon_rows:
         lines += [
             "",
