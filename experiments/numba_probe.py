@@ -8,10 +8,11 @@
 the model's largest piece of elementwise arithmetic: NumPy makes a full array for every step
 of it. Here the same arithmetic (gaming totals included) runs as one Numba loop over people,
 each person's numbers computed once, and both are timed on one organisation's real week
-(85,000 people under the token leaderboard, after the burn-in). It prints each one's time,
-the speed-up, how large a share of a whole run's time the week of work takes (cProfile), and
-how many of the outputs differ from NumPy's in any bit: the model promises the same tables
-bit for bit, so a kernel that rounds differently would change every result.
+(85,000 people under the token leaderboard, after the burn-in). It prints each one's mean
+time a call, the speed-up, and how many of the outputs differ from NumPy's in any bit: the
+model promises the same tables bit for bit, so a kernel that rounds differently would change
+every result. (The week of work is about a fifth of a run's time at 85,000 people, cProfile:
+`experiments/benchmark.py --profile 85000`.)
 
 Prints its figures; writes nothing.
 """
