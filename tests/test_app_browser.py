@@ -256,6 +256,7 @@ def test_the_facilitator_guide_sequence_at_1280x720(app_url, browser, tmp_path):
     assert page.locator("svg.goodhart-chart").first.locator("g.lever-marker text").all_text_contents() == [
         "1,2"
     ]
+    page.locator(".goodhart-changes", has_text="forced ranking off → 10%").wait_for()  # its own widget
     changes = page.locator(".goodhart-changes").inner_text()
     assert "1 week" in changes and "pressure 0.50 → 1.00" in changes and "forced ranking off → 10%" in changes
     assert_markers_inside(page)

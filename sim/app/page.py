@@ -593,6 +593,8 @@ class Screen:
             "data-weeks": str(snap.weeks),
         }
         self.week.unsafe_innerHTML = f"Week {snap.week} <span>of {snap.weeks}</span>"
+        # before the charts, so that a lever badge never shows ahead of its line in the list
+        self.changes.unsafe_innerHTML = guarded(lambda: changes_html(snap), "the lever changes")
         self.dashboard.unsafe_innerHTML = guarded(
             lambda: panel_html(
                 snap, "What the dashboard shows", dashboard_charts(snap), DASHBOARD_COLOUR, 1, DASHBOARD_NOTE
@@ -607,7 +609,6 @@ class Screen:
         )
         self.people.unsafe_innerHTML = guarded(lambda: (self._people or people_html)(snap), "the people")
         self.story.unsafe_innerHTML = guarded(lambda: story_html(snap), "the story so far")
-        self.changes.unsafe_innerHTML = guarded(lambda: changes_html(snap), "the lever changes")
         with self.week.hold_sync():  # last, so that its echo means the browser has all of this week
             self.week.weeks = snap.weeks
             self.week.week = snap.week
