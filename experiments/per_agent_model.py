@@ -76,6 +76,7 @@ class Week(NamedTuple):
     productive: list[float]  # the same, discounted for long hours
     value: float
     ai_potential: float  # value of the AI hours per unit of AI multiplier
+    suited_ai_hours: float  # AI hours on tasks suited to AI (saturating)
     durable_value: float
     help_given: float
     review_need: float  # hours of review one's output needs, teammates' share included
@@ -174,11 +175,12 @@ def work_week(
     ai_capacity = prod.ai_task_hours * token_need * max(work_hours / WEEK, 1e-9)
     craft_value = output_per_hour * craft_h
     useful_ai_h = max(ai_h - prod.ai_setup_hours, 0.0)  # setting up and switching yields nothing
-    ai_potential = output_per_hour * ai_capacity * -math.expm1(-useful_ai_h / ai_capacity)
+    suited_ai_h = ai_capacity * -math.expm1(-useful_ai_h / ai_capacity)  # the AI-suited tasks saturate
+    ai_potential = output_per_hour * suited_ai_h
     ai_value = believed * ai_potential
     quality_value = output_per_hour * prod.quality_value * quality_h
 
-    ai_volume = output_per_hour * multiplier * useful_ai_h * prod.ai_volume_inflation
+    ai_volume = output_per_hour * multiplier * suited_ai_h * prod.ai_volume_inflation
     padding = gaming[VOLUME] / WEEK
     volume = craft_value + ai_volume + padding
 
@@ -203,6 +205,7 @@ def work_week(
         productive=productive,
         value=value,
         ai_potential=ai_potential,
+        suited_ai_hours=suited_ai_h,
         durable_value=value - lost_to_rework - prod.late_defect_cost * hidden,
         help_given=quality_h + gaming[HELP],
         review_need=needs_review,
@@ -214,7 +217,9 @@ def work_week(
         seen_rework_rate=(reworked * (1.0 - hidden_share) + reworked_padding) / safe_volume,
         claimed=(gaming[TAKEN_VOLUME] / WEEK, gaming[TAKEN_VALUE] / WEEK, gaming[TAKEN_DURABLE] / WEEK),
         gaming=gaming,
-        fluency_gain=(prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0 * (1.0 - fluency)
+        fluency_gain=(prod.learning_rate * learning_h + prod.practice_rate * suited_ai_h)
+        / 10.0
+        * (1.0 - fluency)
         - prod.fluency_obsolescence * fluency,
         fluency=fluency,
         token_need=token_need,
@@ -412,7 +417,10 @@ class AgentEmployee(mesa.Agent):
         make obsolete."""
         prod = self.model.config.production
         learning_h, ai_h = self.shares[LEARNING] * self.hours, self.shares[AI] * self.hours
-        gain = (prod.learning_rate * learning_h + prod.practice_rate * ai_h) / 10.0
+        work_hours = sum(self.shares[:GAMING]) * self.hours
+        capacity = prod.ai_task_hours * self.token_need * max(work_hours / WEEK, 1e-9)
+        suited = capacity * -math.expm1(-max(ai_h - prod.ai_setup_hours, 0.0) / capacity)
+        gain = (prod.learning_rate * learning_h + prod.practice_rate * suited) / 10.0
         rate = gain + prod.fluency_obsolescence
         settled = gain / max(rate, 1e-12) if rate > 0 else self.fluency
         return settled + (self.fluency - settled) * math.exp(-rate * self.tenure)
@@ -527,7 +535,7 @@ class AgentEmployee(mesa.Agent):
         b = self.model.config.behaviour
         moral = b.moral_weight * self.integrity * week.gaming[MORAL] / WEEK
         moral *= 1.0 - b.norm_strength * self.gaming_norm
-        felt = hours + week.review_given - b.ai_effort_relief * week.activity_hours[AI]
+        felt = hours + week.review_given - b.ai_effort_relief * week.suited_ai_hours
         effort = b.effort_weight * (felt / WEEK) ** 2 * (1.0 + b.exhaustion_effort * self.exhaustion)
         shortfall = 1.0 - week.kept_volume / self.expected_volume if self.expected_volume > 0 else 0.0
         return (

@@ -7,6 +7,7 @@ import pytest
 
 from sim.core.config import Config, ProductionConfig
 from sim.core.run import resolve, run_model
+from sim.model.behaviour import felt_hours
 from sim.model.gaming import Repertoire
 from sim.model.production import activities, work_week
 from sim.studies.validate import consistent
@@ -161,3 +162,24 @@ def test_a_policy_start_week_leaves_the_first_weeks_as_the_baseline():
     assert not gamed.loc[~before, cols].equals(base.loc[~before, cols])
     assert gamed.loc[before, "metric_index"].isna().all()
     assert gamed.loc[~before, "metric_index"].notna().all()
+
+
+def test_ai_hours_past_the_suited_tasks_ship_little_more_volume_feel_no_lighter_and_teach_little():
+    # The AI-suited tasks saturate (S3): past them, an AI hour finds ever less to do, for the
+    # value it adds and equally for the volume it ships, the effort it spares and the practice
+    # it gives. Without this the share of hours in AI work drifted for ever (Known limits).
+    weeks = {h: _one_person_week({"craft": 1 - h / 40, "ai": h / 40}) for h in (4, 8, 32, 36)}
+    volume = {h: w.volume[0] for h, w in weeks.items()}
+    suited = {h: w.suited_ai_hours[0] for h, w in weeks.items()}
+    learning = {h: w.fluency_gain[0] for h, w in weeks.items()}
+    for h, w in weeks.items():
+        assert 0 < suited[h] < h - 1.0 + 1e-9  # the setting-up hour and the unsuited tasks give nothing
+        assert suited[h] < 12.0 * w.activity_hours[:4].sum() / 40  # at most the suited tasks
+    early, late = suited[8] - suited[4], suited[36] - suited[32]
+    assert late < 0.1 * early  # four more AI hours when most are spent: a tenth of the suited work
+    # Volume: four AI hours in place of craft ship more early on, less than the craft they
+    # replace once the suited tasks are spent.
+    assert volume[8] > volume[4] and volume[36] < volume[32]
+    assert learning[36] - learning[32] < 0.1 * (learning[8] - learning[4])
+    felt = {h: felt_hours(w, np.array([40.0]), 0.5)[0] for h, w in weeks.items()}
+    assert felt[32] - felt[36] < 0.1 * (felt[4] - felt[8])  # the same hours, felt as lighter ever less

@@ -25,7 +25,7 @@ from sim.core.config import Config
 from sim.model.gaming import Repertoire
 from sim.model.judgement import Judgement
 from sim.model.metric import Metric, Metrics
-from sim.model.production import AI, CRAFT, GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
+from sim.model.production import CRAFT, GAMING, REALITY, WEEK, Perception, WeekOfWork, work_week
 from sim.model.runs import Runs, at, column_totals
 from sim.model.wellbeing import shortfall
 from sim.model.workforce import Workforce
@@ -90,7 +90,7 @@ def felt_hours(week: WeekOfWork, hours: np.ndarray, ai_effort_relief: float) -> 
     """Hours as they weigh when planning a week: review asked of one counts in full, but part
     of each AI-assisted hour is not felt, since starting a task with AI feels easy and it
     fills breaks and evenings (Ranganathan & Ye 2026). Exhaustion counts every hour."""
-    return hours + week.review_given - ai_effort_relief * week.activity_hours[AI]
+    return hours + week.review_given - ai_effort_relief * week.suited_ai_hours
 
 
 def utility_terms(

@@ -50,8 +50,10 @@ from sim.model.production import (
     WORK,
     WeekOfWork,
     activities,
+    ai_capacity,
     learning,
     needs_ai_tools,
+    suited_ai_hours,
     work_week,
 )
 from sim.model.runs import Runs, at, column_totals, merged, unlabelled
@@ -973,7 +975,9 @@ def burn_in_key(cfg: Config, seed: Any, telemetry_at_start: bool) -> str | None:
 def settled_fluency(wf: Workforce, prod: ProductionConfig) -> np.ndarray:
     """AI fluency of an established team: each person's fluency at hire carried forward over
     their tenure, learning at the pace of their split and losing what tools make obsolete."""
-    gain = learning(wf.shares[LEARNING] * wf.hours, wf.shares[AI] * wf.hours, prod)
+    work_hours = column_totals(wf.shares[:GAMING]) * wf.hours
+    suited = suited_ai_hours(wf.shares[AI] * wf.hours, ai_capacity(wf.token_need, work_hours, prod), prod)
+    gain = learning(wf.shares[LEARNING] * wf.hours, suited, prod)
     rate = gain + prod.fluency_obsolescence
     settled = np.where(rate > 0, gain / np.maximum(rate, 1e-12), wf.fluency)
     return settled + (wf.fluency - settled) * np.exp(-rate * wf.tenure)

@@ -59,6 +59,7 @@ class WeekOfWork:
     productive_hours: np.ndarray  # the same, discounted for long hours
     value: np.ndarray  # real short-term value
     ai_potential: np.ndarray  # value of the AI hours per unit of AI multiplier
+    suited_ai_hours: np.ndarray  # AI hours spent on tasks suited to AI (saturating)
     durable_value: np.ndarray  # real value that lasts: after all rework, late fixes included
     help_given: np.ndarray  # quality hours that raise teammates' productivity (gaming can lower it)
     review_need: np.ndarray  # hours of review one's output needs, teammates' share included
@@ -137,6 +138,20 @@ def learning(learning_hours: np.ndarray, ai_hours: np.ndarray, prod: ProductionC
     return (prod.learning_rate * learning_hours + prod.practice_rate * ai_hours) / 10.0
 
 
+def suited_ai_hours(ai_hours: np.ndarray, ai_capacity: np.ndarray, prod: ProductionConfig) -> np.ndarray:
+    """AI hours that land on tasks suited to AI: setting up and switching yields nothing, and
+    past the suited tasks (`ai_capacity` hours a week) more AI hours find ever less to do. Value,
+    volume, the lightness of an AI hour and practice all saturate with them (S3)."""
+    useful = np.maximum(ai_hours - prod.ai_setup_hours, 0.0)
+    return ai_capacity * -np.expm1(-useful / ai_capacity)
+
+
+def ai_capacity(token_need: np.ndarray, work_hours: np.ndarray, prod: ProductionConfig) -> np.ndarray:
+    """Weekly hours of tasks suited to AI: more for people whose tasks need more tokens, and
+    more the more real work they do."""
+    return prod.ai_task_hours * token_need * np.maximum(work_hours / WEEK, 1e-9)
+
+
 def ai_multiplier(fluency: np.ndarray, prod: ProductionConfig) -> np.ndarray:
     """Value of an AI-assisted hour relative to a craft hour: below 1 for novices."""
     return prod.ai_multiplier_novice + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
@@ -179,15 +194,14 @@ def work_week(
     multiplier = ai_multiplier(fluency, prod)
     believed = multiplier + seen.ai_optimism  # shipped volume is visible; its worth is not
     work_hours = column_totals(activity_hours[:GAMING])  # more real work, more tasks; gaming takes none on
-    ai_capacity = prod.ai_task_hours * token_need * np.maximum(work_hours / WEEK, 1e-9)
+    suited_ai_h = suited_ai_hours(ai_h, ai_capacity(token_need, work_hours, prod), prod)
     craft_value = output_per_hour * craft_h
-    useful_ai_h = np.maximum(ai_h - prod.ai_setup_hours, 0.0)
-    ai_potential = output_per_hour * ai_capacity * -np.expm1(-useful_ai_h / ai_capacity)
+    ai_potential = output_per_hour * suited_ai_h
     ai_value = believed * ai_potential
     quality_value = output_per_hour * prod.quality_value * quality_h
 
     craft_volume = craft_value
-    ai_volume = output_per_hour * multiplier * useful_ai_h * prod.ai_volume_inflation
+    ai_volume = output_per_hour * multiplier * suited_ai_h * prod.ai_volume_inflation
     padding = gaming["volume"] / WEEK
     volume = craft_volume + ai_volume + padding
 
@@ -214,12 +228,14 @@ def work_week(
     seen_durable = value - lost_to_rework + hidden + gaming["durable"] / WEEK
     safe_volume = np.maximum(volume, 1e-9)
 
-    fluency_gain = learning(learning_h, ai_h, prod) * (1.0 - fluency) - prod.fluency_obsolescence * fluency
+    practice = learning(learning_h, suited_ai_h, prod)
+    fluency_gain = practice * (1.0 - fluency) - prod.fluency_obsolescence * fluency
     return WeekOfWork(
         activity_hours=activity_hours,
         productive_hours=productive,
         value=value,
         ai_potential=ai_potential,
+        suited_ai_hours=suited_ai_h,
         durable_value=durable_value,
         help_given=quality_h + gaming["help"],
         review_need=needs_review,
