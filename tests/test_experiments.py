@@ -184,3 +184,20 @@ def test_the_stationarity_checks_read_eight_years_and_hold_when_habits_stop_movi
     assert abs(still) < 2.0 < moving  # points: +0.6 and +6.3 on these two seeds of 100
     bad = script("stationarity.py", "--quick", "org.n_employees=-3", cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_the_levers_of_ai_own_effect_move_it_the_way_the_model_doc_says(tmp_path):
+    # Each row changes one assumption in both runs of every pair (with AI and without): AI output
+    # that asks no more review than craft and an expert AI hour worth more lift AI's own effect,
+    # and twice the AI-suited hours lift it further (docs/model.md, "AI's own effect").
+    done = script("ai_effect_levers.py", "--quick", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {}
+    for line in done.stdout.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[1].endswith(")") and cells[0] != "changed":
+            rows[cells[0]] = float(cells[2].split("%")[0]) / 100  # per head at year 2
+    assert len(rows) == 14
+    defaults = rows["nothing (defaults)"]
+    cheap_review = rows["`review_need=0.1` and `ai_multiplier_expert=3.5`"]
+    assert defaults < cheap_review < rows["the same and `ai_task_hours=24`"]
