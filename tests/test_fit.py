@@ -23,7 +23,7 @@ from sim.hr.fit import (
     prior_sample,
     simulated_statistics,
 )
-from sim.hr.profile import WEEKS_PER_MONTH, profile_from_mapping
+from sim.hr.profile import BASE_PER_VOLUNTARY, WEEKS_PER_MONTH, profile_from_mapping
 
 SMALL = {"employees": 60, "weeks": 26, "burn_in_weeks": 26}
 BASE = {"headcount": 60, "team_size": 6}
@@ -39,7 +39,7 @@ def test_the_prior_sample_fixes_what_the_profile_sets_scales_headcount_and_keeps
         assert cfg.org.n_employees == SCALED_EMPLOYEES  # not the profile's 5,000
         assert cfg.org.weeks == FIT_WEEKS
         assert cfg.org.team_size == 7 and cfg.org.review_period == 26
-        assert cfg.turnover.base_attrition == pytest.approx(0.1 * 0.748, abs=1e-3)
+        assert cfg.turnover.base_attrition == pytest.approx(0.1 * BASE_PER_VOLUNTARY)
         assert cfg.regime.name == "baseline"
     assert "org.team_size" not in sample.values and "org.n_employees" not in sample.values
     for key, r in sample.ranges.items():
