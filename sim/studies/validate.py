@@ -935,8 +935,10 @@ TARGETS = (
         "0.067]: AI hours past the AI-suited tasks still shipped volume at full inflation, so chasing"
         " volume moved people into AI work whose volume outran its value and reordered them. Now that"
         " volume saturates with the suited tasks, padding is the main way to game output OKRs, and it"
-        " moves fewer people. The token leaderboard's correlation does fall (0.27, by 0.32); the "
-        "durable metric's holds (0.96).",
+        " reorders few people: at 200 people over three years the fall is 0.009 [-0.010, 0.027], "
+        "within noise, so the slow tests keep the target among the known misses (non-strict). The "
+        "token leaderboard's correlation does fall (0.27, by 0.32); the durable metric's holds "
+        "(0.96).",
     ),
     Target(
         3,
@@ -1120,7 +1122,10 @@ TARGETS = (
         "AI-assisted hours on AI-suited tasks are felt lighter when people plan their week "
         "(`behaviour.ai_effort_relief` 0.3, Ranganathan & Ye 2026), and a longer week takes on more "
         "AI-suited tasks; together they outweigh the crowding out. So the long weeks rest on an "
-        "assumed size of that relief (robustness table below). Review hours (2.8x) are reported, not "
+        "assumed size of that relief (robustness table below). The effect fades with the horizon as "
+        "the split settles: +27% [16, 38] at three years (500 people, 6 seeds) and +13% to +19% at "
+        "200 people over three, so the slow tests keep that case visible. Review hours (2.8x) are "
+        "reported, not "
         "checked, since issue 29: their rise is close to built in (AI output is assumed to need five "
         "times the review of craft per hour, `production.review_need` 0.5 against `review_need_craft`"
         " 0.1), and Faros's +441% is review latency, time a change waits in a queue, not hours spent "

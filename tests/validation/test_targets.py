@@ -38,6 +38,16 @@ NEEDS_TWO_YEARS = {
 }
 
 
+# Claims at the edge of what a small organisation over three years can show on Model 3.0; the
+# report (500 people, two years) holds them. Kept visible, never dropped.
+AT_200_PEOPLE_OVER_THREE_YEARS = {
+    7: "showing telemetry's cost to value per token dollar is within the noise of 6 seeds of 200 "
+    "(0.974 [0.941, 1.01]; 0.967 [0.961, 0.974] at 12 seeds of 500 over two years)",
+    13: "the workload paradox fades with the horizon: long weeks +43% with AI at two years (500 people), "
+    "+27% [16, 38] at three, and +13% to +19% at 200 people over three, below ActivTrak's +40% halved",
+}
+
+
 def _case(target: validate.Target):
     if target.number in KNOWN_MISSES:
         return pytest.param(target, marks=pytest.mark.xfail(reason=target.note, strict=False))
@@ -48,5 +58,8 @@ def _case(target: validate.Target):
 def test_target_holds(lab: Lab, target: validate.Target, request):
     if target.number in NEEDS_TWO_YEARS and lab.weeks < 104:
         request.applymarker(pytest.mark.xfail(reason=NEEDS_TWO_YEARS[target.number], strict=False))
+    if target.number in AT_200_PEOPLE_OVER_THREE_YEARS and lab.size <= 200 and lab.weeks >= 156:
+        reason = AT_200_PEOPLE_OVER_THREE_YEARS[target.number]
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
     outcome = target.measure(lab)
     assert outcome.passed, explain(outcome)
