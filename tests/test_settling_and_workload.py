@@ -237,6 +237,11 @@ def test_ai_assisted_hours_weigh_less_when_planning_a_week_but_exhaust_in_full()
     assert np.isclose(felt_hours(week, hours, 0.3)[0], 44.0 - 0.3 * suited)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Model 3.0: only AI hours on AI-suited tasks feel lighter, so the relief moves the planned "
+    "week out by 0.47 hours (42.30 to 42.78 on these seeds), short of the half hour asked",
+)
 def test_people_plan_longer_weeks_where_ai_work_feels_lighter():
     def hours(relief: float) -> float:
         cfg = resolve(
@@ -252,9 +257,7 @@ def test_people_plan_longer_weeks_where_ai_work_feels_lighter():
 
     # Emergent: a lighter-feeling AI hour moves the planned week out, against the review
     # that AI output asks of everyone (which alone makes people plan fewer hours of their own).
-    # +0.47 hours on Model 3.0, where only AI hours on AI-suited tasks feel lighter; the bar was
-    # half an hour while every AI hour did.
-    assert hours(0.3) > hours(0.0) + 0.3
+    assert hours(0.3) > hours(0.0) + 0.5
 
 
 def test_a_replacement_takes_the_posts_role_and_its_token_need():
