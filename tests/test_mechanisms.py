@@ -180,7 +180,8 @@ def test_ai_hours_past_the_suited_tasks_ship_little_more_volume_feel_no_lighter_
     learning = {h: w.fluency_gain[0] for h, w in weeks.items()}
     for h, w in weeks.items():
         assert 0 < suited[h] < h - 1.0 + 1e-9  # the setting-up hour and the unsuited tasks give nothing
-        assert suited[h] < 12.0 * w.activity_hours[:4].sum() / 40  # at most the suited tasks
+        capacity = ProductionConfig().ai_task_hours * w.activity_hours[:4].sum() / 40
+        assert suited[h] < capacity  # at most the AI-suited tasks of the week
     early, late = suited[8] - suited[4], suited[36] - suited[32]
     assert late < 0.1 * early  # four more AI hours when most are spent: a tenth of the suited work
     # Volume: four AI hours in place of craft ship more early on, less than the craft they

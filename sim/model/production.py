@@ -228,8 +228,8 @@ def work_week(
     seen_durable = value - lost_to_rework + hidden + gaming["durable"] / WEEK
     safe_volume = np.maximum(volume, 1e-9)
 
-    practice = learning(learning_h, suited_ai_h, prod)
-    fluency_gain = practice * (1.0 - fluency) - prod.fluency_obsolescence * fluency
+    gain = learning(learning_h, suited_ai_h, prod)  # at fluency 0: from learning and practice
+    fluency_gain = gain * (1.0 - fluency) - prod.fluency_obsolescence * fluency
     return WeekOfWork(
         activity_hours=activity_hours,
         productive_hours=productive,
