@@ -34,7 +34,8 @@ from sim.studies.validate import TARGETS, Lab  # noqa: E402
 
 SWEEPS = {
     "production.ai_volume_inflation": (1.0, 1.5, 2.0, 2.5, 3.0),
-    "production.rework_ai": (0.04, 0.08, 0.12, 0.16, 0.24),
+    "production.rework_ai": (0.04, 0.08, 0.12, 0.18, 0.24),
+    "production.ai_skill_levelling": (0.0, 0.25, 0.5, 0.75),
 }
 # The held-out targets read on AI's own contrast: each one's column and which of its figures
 # is the one its check reads (target 17 checks the gap, its last figure).

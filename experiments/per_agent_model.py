@@ -169,6 +169,9 @@ def work_week(
                 gaming[t] += h * effect
 
     output_per_hour = skill * efficiency * max(1.0 + team_help, 0.0) / WEEK
+    ai_output_per_hour = output_per_hour * (
+        math.exp(-prod.ai_skill_levelling * math.log(skill)) if prod.ai_skill_levelling else 1.0
+    )
     multiplier = prod.ai_multiplier_novice + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
     believed = multiplier + ai_optimism
     work_hours = sum(activity_hours[:GAMING])  # more real work, more tasks; gaming takes none on
@@ -176,11 +179,11 @@ def work_week(
     craft_value = output_per_hour * craft_h
     useful_ai_h = max(ai_h - prod.ai_setup_hours, 0.0)  # setting up and switching yields nothing
     suited_ai_h = ai_capacity * -math.expm1(-useful_ai_h / ai_capacity)  # the AI-suited tasks saturate
-    ai_potential = output_per_hour * suited_ai_h
+    ai_potential = ai_output_per_hour * suited_ai_h
     ai_value = believed * ai_potential
     quality_value = output_per_hour * prod.quality_value * quality_h
 
-    ai_volume = output_per_hour * multiplier * suited_ai_h * prod.ai_volume_inflation
+    ai_volume = ai_output_per_hour * multiplier * suited_ai_h * prod.ai_volume_inflation
     padding = gaming[VOLUME] / WEEK
     volume = craft_value + ai_volume + padding
 

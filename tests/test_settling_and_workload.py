@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from sim.core.config import Config, ProductionConfig, WellbeingConfig
 from sim.core.run import resolve, run_model
@@ -156,15 +155,6 @@ def _burnout_by_year(*overrides: str) -> np.ndarray:
     return _by_year(*overrides)["burnout_share"].to_numpy()
 
 
-TRANSIENT = (
-    "Model 3.0: after the three-year burn-in burnout still falls as the split of hours settles "
-    "(9.2%, 9.0%, 7.8%, 7.7% over years 1-4 on these seeds), and the founders' hump falls back "
-    "2.6 points, not 3; issue 12's point holds from the eighth year after the founders "
-    "(docs/model.md, Known limits: what the stationarity checks need)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=TRANSIENT)
 def test_the_burn_in_removes_the_founders_hump_of_burnout():
     # Founders who all start fresh burn out together: a hump in year 2 that falls back later.
     fresh = _burnout_by_year("org.burn_in_weeks=0")
@@ -174,7 +164,6 @@ def test_the_burn_in_removes_the_founders_hump_of_burnout():
     assert np.all(np.diff(settled) > -0.01), settled
 
 
-@pytest.mark.xfail(strict=True, reason=TRANSIENT)
 def test_after_the_burn_in_no_year_stands_out():
     # Issue 12's stationary baseline: 9.8%, 10.0%, 10.4%, 10.1% a year since managers expect
     # volume that sticks (9.0% to 11.6% when padding and reworked AI volume met expectations).
@@ -237,11 +226,6 @@ def test_ai_assisted_hours_weigh_less_when_planning_a_week_but_exhaust_in_full()
     assert np.isclose(felt_hours(week, hours, 0.3)[0], 44.0 - 0.3 * suited)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Model 3.0: only AI hours on AI-suited tasks feel lighter, so the relief moves the planned "
-    "week out by 0.47 hours (42.30 to 42.78 on these seeds), short of the half hour asked",
-)
 def test_people_plan_longer_weeks_where_ai_work_feels_lighter():
     def hours(relief: float) -> float:
         cfg = resolve(

@@ -26,14 +26,15 @@ SMALL = ["org.n_employees=96", "org.burn_in_weeks=20", "org.weeks=40", "regime.s
 # at 2adebc9, before attribution noise per signal existed, so that its defaults (no noise
 # growing with shared work) were shown to reproduce them; recomputed for Model 3.0 (the
 # AI-suited tasks saturating volume, felt lightness and practice too), which changes every
-# table on purpose. They hold later changes that mean to change nothing to the same tables.
+# table on purpose, and for Model 3.1 (AI helps the less skilled more, and the calibration rerun
+# on it). They hold later changes that mean to change nothing to the same tables.
 BEFORE = {
-    "balanced_scorecard": ("bab91f990e4da843", "693555f990db81d3"),
-    "decoupled_telemetry": ("ae0f648a4dd467f4", "ccf8602f59c5e946"),
-    "individual_outcome": ("268d7cbd34433edd", "e05f17830d87759f"),
-    "team_outcome": ("1641e544ce25e809", "ff3b69bee8b2f198"),
-    "token_leaderboard": ("24e67e38d5879476", "2f6acabe332e7400"),
-    "value_per_token": ("9e75ee859eaac61c", "d7807a6007d09333"),
+    "balanced_scorecard": ("065c56b743a95730", "22f54cd59cd5ec67"),
+    "decoupled_telemetry": ("daa566942de0041e", "9f1f4568656ad002"),
+    "individual_outcome": ("b4d4711f0117d0d7", "104d231d9b552413"),
+    "team_outcome": ("d8a350b4c8751e27", "317ff9006485fc4d"),
+    "token_leaderboard": ("ae91bcc3dbcf9f12", "d39ba1dc95bb88fd"),
+    "value_per_token": ("132e10138d64b5d8", "67b9f4dfc0903f18"),
 }
 # Where they were computed: another NumPy or pandas may round a last bit or hash otherwise.
 COMPUTED_WITH = ("2.5.5", "3.1.1")
@@ -53,6 +54,33 @@ def digest(frame: pd.DataFrame) -> str:
 def test_at_the_defaults_every_regime_gives_the_tables_it_gave_before(regime):
     result = run_model(resolve(None, [f"regime={regime}", *SMALL]), seed=7)
     assert (digest(result.weekly), digest(result.employees)) == BEFORE[regime]
+
+
+# Model 3.0's tables of the same runs, and what set them apart from Model 3.1's defaults: the
+# calibration's values before the rerun, and no levelling of skill by AI.
+MODEL_3_0 = {
+    "token_leaderboard": ("24e67e38d5879476", "2f6acabe332e7400"),
+    "team_outcome": ("1641e544ce25e809", "ff3b69bee8b2f198"),
+}
+MODEL_3_0_VALUES = [
+    "production.ai_skill_levelling=0",
+    "production.ai_multiplier_expert=2.8",
+    "production.rework_ai=0.16",
+    "turnover.base_attrition=0.09",
+    "turnover.burnout_quit_multiplier=2.0",
+]
+
+
+@pytest.mark.skipif(
+    (np.__version__, pd.__version__) != COMPUTED_WITH,
+    reason=f"digests computed with NumPy and pandas {COMPUTED_WITH}",
+)
+@pytest.mark.parametrize("regime", sorted(MODEL_3_0))
+def test_with_no_levelling_and_the_old_calibration_model_3_0s_tables_come_back(regime):
+    # The levelling of skill by AI is the only change to the model: at 0, with Model 3.0's
+    # calibrated values, every table is Model 3.0's, bit for bit.
+    result = run_model(resolve(None, [f"regime={regime}", *SMALL, *MODEL_3_0_VALUES]), seed=7)
+    assert (digest(result.weekly), digest(result.employees)) == MODEL_3_0[regime]
 
 
 @pytest.mark.parametrize("regime", ["token_leaderboard", "team_outcome", "consumption"])

@@ -41,6 +41,7 @@ SHARES = {
     "behaviour.rework_awareness",
     "behaviour.ai_effort_relief",
     "behaviour.claims_visibility",
+    "production.ai_skill_levelling",
     "production.rework_craft",
     "production.rework_ai",
     "production.rework_reviewed",

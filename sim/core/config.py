@@ -87,6 +87,9 @@ class ProductionConfig:
     ai_multiplier_expert: float = CALIBRATED["production"]["ai_multiplier_expert"]  # the same at fluency 1
     ai_task_hours: float = 12.0  # AI-suited hours in 40 of real work, median token need (saturation)
     ai_setup_hours: float = 1.0  # AI hours a week lost to setting up and switching: a barrier to adoption
+    ai_skill_levelling: float = CALIBRATED["production"][
+        "ai_skill_levelling"
+    ]  # how much less an AI hour's output owes to skill: 0 as craft, 1 not at all (Dell'Acqua et al.)
     ai_volume_inflation: float = CALIBRATED["production"][
         "ai_volume_inflation"
     ]  # volume per unit of AI value

@@ -80,11 +80,11 @@ USER_HEADERS = ("user", "user_id", "userid", "user_email", "email", "member", "u
 MONTH_HEADERS = ("month", "period", "date", "billing_month", "billing_period", "usage_month")
 TOKEN_HEADERS = ("tokens", "total_tokens", "token_count", "tokens_used", "token_usage", "usage_tokens")
 
-# The calibrated base attrition (0.09, docs/calibration.md) gives the default organisation a
-# voluntary attrition of 0.121 a year with no metric (the calibration's fit table: a test holds
+# The calibrated base attrition (0.08, docs/calibration.md) gives the default organisation a
+# voluntary attrition of 0.104 a year with no metric (the calibration's fit table: a test holds
 # the two together): the rest of its quits come from burnout, effort-reward imbalance and better
 # outside options. A profile's voluntary attrition sets the base in the same proportion.
-CALIBRATED_ATTRITION = 0.121
+CALIBRATED_ATTRITION = 0.104
 BASE_PER_VOLUNTARY = CALIBRATED["turnover"]["base_attrition"] / CALIBRATED_ATTRITION
 
 # Managers' rating accuracy and `behaviour.judgement_noise`. The impression is contribution

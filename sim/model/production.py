@@ -152,6 +152,15 @@ def ai_capacity(token_need: np.ndarray, work_hours: np.ndarray, prod: Production
     return prod.ai_task_hours * token_need * np.maximum(work_hours / WEEK, 1e-9)
 
 
+def ai_levelling(skill: np.ndarray, prod: ProductionConfig) -> np.ndarray | float:
+    """What an AI-assisted hour's output owes to skill, relative to a craft hour's: the
+    assistant carries what the best already know to everyone, so with AI a person's output
+    follows skill ** (1 - ai_skill_levelling) (Dell'Acqua et al. 2026; S3)."""
+    if not np.any(prod.ai_skill_levelling):
+        return 1.0
+    return np.exp(-prod.ai_skill_levelling * np.log(skill))  # elementwise alike, alone or batched
+
+
 def ai_multiplier(fluency: np.ndarray, prod: ProductionConfig) -> np.ndarray:
     """Value of an AI-assisted hour relative to a craft hour: below 1 for novices."""
     return prod.ai_multiplier_novice + (prod.ai_multiplier_expert - prod.ai_multiplier_novice) * fluency
@@ -191,17 +200,18 @@ def work_week(
     gaming = repertoire.totals(productive[GAMING:])
 
     output_per_hour = skill * efficiency * np.maximum(1.0 + team_help, 0.0) / WEEK
+    ai_output_per_hour = output_per_hour * ai_levelling(skill, prod)
     multiplier = ai_multiplier(fluency, prod)
     believed = multiplier + seen.ai_optimism  # shipped volume is visible; its worth is not
     work_hours = column_totals(activity_hours[:GAMING])  # more real work, more tasks; gaming takes none on
     suited_ai_h = suited_ai_hours(ai_h, ai_capacity(token_need, work_hours, prod), prod)
     craft_value = output_per_hour * craft_h
-    ai_potential = output_per_hour * suited_ai_h
+    ai_potential = ai_output_per_hour * suited_ai_h
     ai_value = believed * ai_potential
     quality_value = output_per_hour * prod.quality_value * quality_h
 
     craft_volume = craft_value
-    ai_volume = output_per_hour * multiplier * suited_ai_h * prod.ai_volume_inflation
+    ai_volume = ai_output_per_hour * multiplier * suited_ai_h * prod.ai_volume_inflation
     padding = gaming["volume"] / WEEK
     volume = craft_volume + ai_volume + padding
 

@@ -57,6 +57,9 @@ SAMPLED_CALIBRATED = {
     "production.ai_multiplier_expert": "the calibration's grid (1.9 to 2.8) barely tells its values "
     "apart (docs/calibration.md), and AI's own effect with no metric, inside every comparison with "
     "measuring nothing, rests on it",
+    "production.ai_skill_levelling": "read from Dell'Acqua et al. through the model's spread of skill, "
+    "a mapping with two readings (a narrower spread among consultants, regression to the mean in a "
+    "baseline scored once) that move it either way",
 }
 
 # The space the study varies (experiments/robustness.py): (parameter, low, high, why this
@@ -192,6 +195,14 @@ PARAMETERS = (
         3.5,
         "an expert's AI hour in craft hours: calibrated at 2.5 but weakly identified (SAMPLED_CALIBRATED); "
         "3.5 with review as craft's lifts AI's own effect to Brynjolfsson et al.'s +14%",
+    ),
+    (
+        "production.ai_skill_levelling",
+        0.0,
+        0.75,
+        "how much less an AI hour's output owes to skill: none (AI helps everyone alike) to 1.5 times "
+        "Dell'Acqua et al.'s 0.5 (a wider spread of skill than consultants' needs less; a noisy "
+        "baseline overstates it)",
     ),
     (
         "production.ai_task_hours",
