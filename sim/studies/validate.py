@@ -914,7 +914,7 @@ TARGETS = (
         "Holmström & Milgrom 1991; Gao, Schulman & Hilton 2022",
         goodhart_curve,
         evidence=THEORY,
-        note="Value holds up under the durable and team metrics (+1.9% and -2.4% from pressure 0 to 1) "
+        note="Value holds up under the durable and team metrics (+2.0% and -2.2% from pressure 0 to 1) "
         "against -22% under the token leaderboard. The team metric missed 'far better' by under a "
         "point (-9.1% against the 8.4% allowed) while evaluation anxiety came from a formal score "
         "only, so that pressure on any metric added anxiety that measuring nothing never caused (see "
@@ -927,17 +927,19 @@ TARGETS = (
         "Goodhart; Manheim & Garrabrant 2018",
         measure_stops_measuring,
         evidence=THEORY,
-        note="Under output OKRs the score's rank correlation with contribution falls 0.022 [0.012, 0.033] "
-        "over the policy (0.89 before it): beyond seed noise, the direction the check asks. Until "
+        note="Under output OKRs the score's rank correlation with contribution falls 0.019 [0.007, 0.031] "
+        "over the policy (0.86 before it; 0.022 on Model 3.0): beyond seed noise, the direction the check "
+        "asks. Until "
         "Model 3.0 the check also asked a fall of at least 0.05, a size no source gives, as issue 29 "
         "found of targets 3, 5 and 9's thresholds; it was retired on the run in which this model "
         "first fell short of it, and the report says so. Before Model 3.0 the fall was 0.054 [0.040, "
         "0.067]: AI hours past the AI-suited tasks still shipped volume at full inflation, so chasing"
         " volume moved people into AI work whose volume outran its value and reordered them. Now that"
         " volume saturates with the suited tasks, padding is the main way to game output OKRs, and it"
-        " reorders few people: at 200 people over three years the fall is 0.009 [-0.010, 0.027], "
+        " reorders few people: at 200 people over three years the fall was 0.009 [-0.010, 0.027] on Model "
+        "3.0, "
         "within noise, so the slow tests keep the target among the known misses (non-strict). The "
-        "token leaderboard's correlation does fall (0.27, by 0.32); the durable metric's holds "
+        "token leaderboard's correlation does fall (0.25, by 0.28); the durable metric's holds "
         "(0.96).",
     ),
     Target(
@@ -946,7 +948,7 @@ TARGETS = (
         'Meta "Claudeonomics", April 2026 [S]; Huang, March 2026 [S]',
         consumption,
         evidence=THEORY,
-        note="A quota raises token spend per head 4.9x [4.7, 5.1]. The check asked 5x until issue 29, a "
+        note="A quota raises token spend per head 4.9x [4.6, 5.3]. The check asked 5x until issue 29, a "
         "threshold no source gives (Meta's and Huang's figures are a leaderboard and an exhortation, "
         "not a ratio to spending without a quota), so it now asks the direction beyond seed noise. "
         "The ratio has ranged from 4.15x to 5.0x across recalibrations: the baseline puts 30% of its "
@@ -967,8 +969,9 @@ TARGETS = (
         "2018 [P]",
         attrition,
         evidence=THEORY,
-        note="Under the token leaderboard at pressure 0.75 burnout is 2.25x the baseline's [2.14, 2.35], "
-        "attrition rises 6.5 points and regretted attrition 2.7, each beyond seed noise. The check "
+        note="Under the token leaderboard at pressure 0.75 burnout is 2.6x the baseline's [2.5, 2.7] "
+        "(2.25x on Model 3.0), attrition rises 5.9 points and regretted attrition 2.6, each beyond seed "
+        "noise. The check "
         "asked burnout to double until issue 29, a threshold no source gives (Gallup's 2.6x is the "
         "job search of the burned out, which the calibration fits), so it now asks the direction. It "
         "was 2.65x while evaluation anxiety came from a formal score only: the baseline then had "
@@ -989,10 +992,12 @@ TARGETS = (
         "there 'near 100%' and 'quickly' held by construction. Here the burn-in is cut to the weeks "
         "an organisation with no metric needs to reach 90% in the week before the policy "
         "(`dora_start`: 14 weeks on these seeds). DORA's figure sets where the test starts, not what "
-        "it checks. From there 'shallow' holds: the mandate's extra practice raises fluency 0.9% "
-        "[-0.2, 2.1] at two years here (1.7% before Model 3.0, when AI hours past the suited tasks "
+        "it checks. From there 'shallow' holds: the mandate's extra practice raises fluency 0.4% "
+        "[-0.5, 1.3] at two years here (0.9% on Model 3.0, 1.7% before it, when AI hours past the suited "
+        "tasks "
         "still taught), and durable value does not move. Over three years at 200 people it had "
-        "reached 3.3% [1.5, 5.1], past the 3% allowed, so the slow tests keep it among the known "
+        "reached 3.3% [1.5, 5.1] before Model 3.0, past the 3% allowed, so the slow tests keep it among the "
+        "known "
         "misses (non-strict).",
     ),
     Target(
@@ -1004,12 +1009,13 @@ TARGETS = (
         "DESIGN.md; Falk & Kosfeld 2006 (monitoring); Amazon Science 2025 [P/S]",
         decoupled_telemetry,
         evidence=THEORY,
-        note="Showing managers the telemetry lowers durable value per token dollar to 0.967 of the hidden "
-        "case [0.961, 0.974], paired by seed, and does so in "
+        note="Showing managers the telemetry lowers durable value per token dollar to 0.965 of the hidden "
+        "case [0.957, 0.972], paired by seed, and does so in "
         f"{space_share('decoupled')}"
         " (the robustness study). Until issue 29 the target asked for a cost of at least 20% at the "
         "defaults; that size rests on two assumptions without a source, so it is now a conditional "
-        "prediction, reported as a dose-response (`experiments/telemetry_cost.py`, docs/figures.md): "
+        "prediction, reported as a dose-response (`experiments/telemetry_cost.py`, docs/figures.md; "
+        "its figures here from Model 3.0): "
         "how far managers lean on telemetry (`behaviour.telemetry_visibility`, 0.5; at 1 the cost is "
         "8.8%) and how many tokens an hour of a person's time leaving agents running burns "
         "(`gaming.agents_running.tokens`, 30M: 3.3%; 17.5% at 120M, 34% at 240M). A fifth or more "
@@ -1020,14 +1026,14 @@ TARGETS = (
         "user then burns 274 billion (`experiments/token_anchor.py`, Model 3.0; 282 billion before "
         "it; 7.0 billion at the default 30M), about 370 agent-hours for each hour the person gives "
         "it, so agents left to run unattended. From that rate the size is predicted, not fitted: "
-        "showing telemetry leaves 0.077 [0.071, 0.082] of the value per token dollar (the figure "
+        "showing telemetry leaves 0.075 [0.067, 0.083] of the value per token dollar (the figure "
         "marked Meta's top user), token spend 13 times the hidden case's with durable value "
         "unchanged. The anchor is one person's month [S], and a heavier tail of gamers at a lower "
         "rate would meet it as well; the default stays at 30M, since every other figure rests on it. "
         "What showing costs is tokens, not value: durable value holds and token spend rises, almost "
         "all from agents left running. Adoption is followed from where DORA 2025 found it (90%, as in"
-        " target 6), since after the burn-in it starts near 98%: from there it grows 9.5 points with "
-        "no one scored on it, and showing telemetry costs 8% (not checked). Gaming stays at the "
+        " target 6), since after the burn-in it starts near 98%: from there it grows 8.9 points with "
+        "no one scored on it, and showing telemetry costs 9% (not checked). Gaming stays at the "
         "baseline's level, and the hidden case beats the best regime that scores AI use (14.6 against"
         " 14.3 a $1,000).",
     ),
@@ -1045,8 +1051,8 @@ TARGETS = (
         "Smaldino & McElreath 2016; Scullen et al. 2005; Braganza 2022",
         selection,
         evidence=THEORY,
-        note="Forced ranking of 10% a quarter raises theater 2.2x [2.08, 2.32] over three years of policy,"
-        " against 1.4x without (0.84 more, paired by seed [0.72, 0.96]). Until issue 29 the check "
+        note="Forced ranking of 10% a quarter raises theater 2.25x [2.15, 2.34] over three years of policy,"
+        " against 1.4x without (0.88 more, paired by seed [0.79, 0.97]). Until issue 29 the check "
         "asked it to double, a threshold from issue 12 that no source gives; it now asks the "
         "direction beyond seed noise. Selection works on habits (one hire in five brings gaming "
         "habits, `workforce.gaming_inclined_share`, and hires copy 60% of their team's best-rewarded "
@@ -1073,18 +1079,19 @@ TARGETS = (
         evidence=THEORY,
         note="Where managers' judgement is noisy (noise 1, r = 0.46, near Bommer et al.'s 0.39), three "
         "outcome presets beat measuring nothing at two years beyond seed noise: the balanced "
-        "scorecard by 2.4%, decoupled telemetry by 2.1% and value per token by 2.0%, each 99% "
-        "interval of the gain paired by seed above zero; the individual and team outcome metrics "
-        "still cost 0.6% and 0.4%. Where managers see contribution as it is, none does: the best, "
-        "decoupled telemetry, costs 0.7% [0.3, 1.1]. Until issue 29 the target also asked for a gain "
+        "scorecard by 1.8%, decoupled telemetry by 1.6% and value per token by 1.1%, each 99% "
+        "interval of the gain paired by seed above zero (2.4%, 2.1% and 2.0% on Model 3.0); the "
+        "individual and team outcome metrics still cost 1.0% and 0.9%. Where managers see "
+        "contribution as it is, none does: the best, decoupled telemetry, changes it -0.1% [-0.6, +0.4]. "
+        "Until issue 29 the target also asked for a gain "
         "of two standard deviations of itself across seeds, a bar that grew as the organisation "
         "shrank; it is retired, and the target passes on the interval. The map below says where "
         "between the two it pays: from judgement noise 1 (r = 0.46) up at every interdependence, and "
         "from 0.5 (r = 0.71) where work is not shared; with clear judgement (noise 0) decoupled "
-        "telemetry costs 0.7% to 1.2%. It rests on a stated assumption: evaluation anxiety comes from"
+        "telemetry costs 0.1% to 0.9%. It rests on a stated assumption: evaluation anxiety comes from"
         " one's standing in whatever decides one's career, managers' judgement or a score "
         "(`wellbeing.informal_anxiety` 1). With anxiety from a formal score only, as before (the last"
-        " figure), no preset beats measuring nothing (best -0.1%): the result is exactly as strong as"
+        " figure), no preset beats measuring nothing (best -0.04%): the result is exactly as strong as"
         " that assumption. Across the assumed parameters, that one included, decoupled telemetry "
         "beats no metric in "
         f"{space_share('outcome_beats_nothing')}"
@@ -1099,7 +1106,8 @@ TARGETS = (
         "under high adoption [P]; DORA 2024 [S]",
         volume_growth,
         evidence=HELD_OUT,
-        note="Volume grows 0.8% [-0.6, +2.1] over two years with no metric, inside the sources' range "
+        note="Volume grows 2.0% [1.0, 3.0] over two years with no metric (0.8% on Model 3.0), inside the "
+        "sources' range "
         "(-6%, DORA 2024's -1.5% per 25 points of adoption over the 0 to 100% a baseline passes "
         "through, to Faros's +16.2%; it was -5% to +20% until issue 29, the +20% from no source). It "
         "grew 10% before Model 3.0, when people kept moving hours into AI work whose shipped volume "
@@ -1114,17 +1122,19 @@ TARGETS = (
         "ActivTrak 2026: weekend work +40% after adoption [P/S]; Ranganathan & Ye, HBR 2026 [P]",
         workload,
         evidence=HELD_OUT,
-        note="Weeks over 45 hours are 43% [37, 50] more common with AI than without, inside a factor of "
+        note="Weeks over 45 hours are 30% [26, 33] more common with AI than without (43% on Model 3.0), "
+        "inside a factor of "
         "two of ActivTrak's +40% weekend work (off-hours work's nearest unit in a model with weeks, "
-        "not weekdays); hours rise 0.11 a week. Two mechanisms pull against each other. Review that "
+        "not weekdays); hours hardly move (-0.04 a week [-0.18, +0.10]). Two mechanisms pull against each "
+        "other. Review that "
         "teammates' AI output asks of everyone crowds out people's own hours: with AI hours felt in "
-        "full (the third figure) long weeks are as common with AI as without (-1% [-7, +6]). "
+        "full (the third figure) long weeks are rarer with AI than without (-10% [-15, -5]). "
         "AI-assisted hours on AI-suited tasks are felt lighter when people plan their week "
         "(`behaviour.ai_effort_relief` 0.3, Ranganathan & Ye 2026), and a longer week takes on more "
         "AI-suited tasks; together they outweigh the crowding out. So the long weeks rest on an "
         "assumed size of that relief (robustness table below). The effect fades with the horizon as "
-        "the split settles: +27% [16, 38] at three years (500 people, 6 seeds) and +13% to +19% at "
-        "200 people over three, so the slow tests keep that case visible. Review hours (2.8x) are "
+        "the split settles (on Model 3.0: +27% [16, 38] at three years, 500 people, 6 seeds, and +13% to "
+        "+19% at 200 people over three), so the slow tests keep that case visible. Review hours (2.7x) are "
         "reported, not "
         "checked, since issue 29: their rise is close to built in (AI output is assumed to need five "
         "times the review of craft per hour, `production.review_need` 0.5 against `review_need_craft`"
@@ -1138,8 +1148,8 @@ TARGETS = (
         "Braganza 2022, Royal Society Open Science 9:211030",
         competition,
         evidence=THEORY,
-        note="Over three years of policy theater rises with the share culled: 1.4x, 2.2x, 2.9x, 3.4x and "
-        "3.7x at 0, 10, 30, 50 and 90%, as Braganza 2022 finds. It used to fall back at 90%, when "
+        note="Over three years of policy theater rises with the share culled: 1.4x, 2.25x, 3.0x, 3.5x and "
+        "3.9x at 0, 10, 30, 50 and 90%, as Braganza 2022 finds. It used to fall back at 90%, when "
         "hires drew new roles and the ranking kept the roles that need the most tokens; a role's "
         "token need now stays with its post, so the ranking can select only habits.",
     ),
@@ -1151,16 +1161,16 @@ TARGETS = (
         "2026: merged PRs +16.2% under high adoption [P]",
         completed_work,
         evidence=HELD_OUT,
-        note="With AI the organisation ships 72% more volume a head [69, 75] than without (127% before "
-        "Model 3.0), where Cui et al.'s field experiments give +26% completed tasks and Faros +16% "
-        "merged PRs. The excess is `production.ai_volume_inflation` (3.0: AI work on AI-suited tasks "
-        "ships 3 units of volume per unit of value), which the calibration chose, at its grid's edge,"
-        " to fit Jellyfish's top decile of token spenders at 2x the median's output (1.86x here). At "
-        "inflation 1.5 volume a head rises 18%, inside both sources, and an hour 18% (target 16), "
-        "while the Jellyfish fit falls to 1.56x and AI's own effect on durable value stays near -8% "
-        "(`experiments/held_out_needs.py`, table below). Three primary sources held out here and one "
-        "secondary source fitted pull the one parameter apart; the calibration should weigh the "
-        "primary ones. The default is not changed to pass the target.",
+        note="With AI the organisation ships 63% more volume a head [61, 66] than without (72% on Model "
+        "3.0, 127% before it), where Cui et al.'s field experiments give +26% completed tasks and Faros "
+        "+16% merged PRs. The excess is `production.ai_volume_inflation` (3.0: AI work on AI-suited "
+        "tasks ships 3 units of volume per unit of value), which the calibration chose, at its grid's "
+        "edge, to fit Jellyfish's top decile of token spenders at 2x the median's output (1.82x "
+        "here). At inflation 1.5 volume a head rose 18% on Model 3.0, inside both sources, and an hour "
+        "18% (target 16), while the Jellyfish fit fell to 1.56x (`experiments/held_out_needs.py`, "
+        "table below). Three primary sources held out here and one secondary source fitted pull the "
+        "one parameter apart; the calibration should weigh the primary ones. The default is not "
+        "changed to pass the target.",
     ),
     Target(
         16,
@@ -1168,10 +1178,10 @@ TARGETS = (
         "Brynjolfsson, Li & Raymond, QJE 2025: issues resolved an hour +14% [P]",
         work_per_hour,
         evidence=HELD_OUT,
-        note="Volume an hour worked rises 72% [69, 75] with AI, where Brynjolfsson, Li & Raymond find +14%"
-        " issues resolved an hour; durable value an hour falls 10%. It is target 15's excess, an hour"
-        " at a time: at `production.ai_volume_inflation` 1.5 it rises 18%, inside the tolerance "
-        "(`experiments/held_out_needs.py`, table below).",
+        note="Volume an hour worked rises 64% [62, 66] with AI, where Brynjolfsson, Li & Raymond find +14%"
+        " issues resolved an hour; durable value an hour falls 11%. It is target 15's excess, an hour"
+        " at a time: at `production.ai_volume_inflation` 1.5 it rose 18% on Model 3.0, inside the "
+        "tolerance (`experiments/held_out_needs.py`, table below).",
     ),
     Target(
         17,
@@ -1180,14 +1190,16 @@ TARGETS = (
         "Brynjolfsson, Li & Raymond, QJE 2025: +34% for novices, about 0 for the most skilled [P]",
         novices_gain_more,
         evidence=HELD_OUT,
-        note="With AI the least skilled fifth ships 73% more an hour and the most skilled 66%: 8 points "
-        "apart [3, 13], where Brynjolfsson, Li & Raymond find 34 (+34% for novices, about 0 for the "
-        "most skilled). The direction holds; the size needs a mechanism the model lacks. AI's "
-        "multiplier rises with fluency, not with a lack of skill (docs/model.md S3), so a skilled "
-        "person gains from AI as much as a novice of the same fluency; in the field study AI spreads "
-        "the best workers' practice to the rest. No swept parameter closes the gap: 5 to 13 points "
-        "across AI's volume inflation and rework (`experiments/held_out_needs.py`, table below). An "
-        "AI gain that falls with skill is a mechanism Model 3.0 still lacks.",
+        note="With AI the least skilled fifth ships 87% more an hour and the most skilled 46%: 41 points "
+        "apart [35, 47], where Brynjolfsson, Li & Raymond find 34 (+34% for novices, about 0 for the "
+        "most skilled). Model 3.1's mechanism: with AI a person's output follows skill ** 0.5 where "
+        "craft follows skill (`production.ai_skill_levelling`, docs/model.md S3), a value read from "
+        "another study, Dell'Acqua et al. 2026 (GPT-4 raised consultants below the average of a "
+        "baseline task 43% and those above 17%), through the model's spread of skill; nothing was "
+        "set from this target. On Model 3.0, with no such mechanism, the gap was 8 points [3, 13]. "
+        "The gap moves with the levelling (`experiments/held_out_needs.py`, table below), and both "
+        "fifths gain far more than the field's +14% on average (targets 15 and 16), so the check "
+        "is on the gap, in points, as the source reports it.",
     ),
     Target(
         18,
@@ -1195,7 +1207,7 @@ TARGETS = (
         "DORA 2025: median 2 hours a day [S]",
         ai_hours_a_day,
         evidence=BY_CONSTRUCTION,
-        note="Half of AI users spend 2.3 hours a day [2.3, 2.4] or more in AI-assisted work, within a "
+        note="Half of AI users spend 2.3 hours a day [2.2, 2.3] or more in AI-assisted work, within a "
         "factor of two of DORA 2025's median of 2. Not held out: the same DORA figure set the "
         "founders' split (a quarter of the week in AI work, `workforce.initial_split`) and the scale "
         "of AI-suited hours (`production.ai_task_hours`, 12 in 40), so the check only confirms that "
@@ -1209,13 +1221,13 @@ TARGETS = (
         "Faros AI 2026: bugs per developer +54% under high adoption (22,000 developers) [P]",
         defects,
         evidence=HELD_OUT,
-        note="With AI the organisation reworks 5.7x the volume a head [5.5, 6.0] that it reworks without "
-        "(7.1x before Model 3.0), where Faros finds bugs per developer +54%. The model has one notion"
-        " of rework, volume reverted or rewritten within the durability window, calibrated on "
-        "GitClear's churn of regular AI users (9.4x non-users'); Faros's bugs and GitClear's churn "
-        "are different counts, an order of magnitude apart in the sources themselves, and one "
-        "parameter cannot meet both: even at `production.rework_ai` 0.04 (the calibrated ratio 2.8x, "
-        "not 9.5x) reworked volume a head rises 260%, since AI also ships more volume, as target 15 "
+        note="With AI the organisation reworks 5.5x the volume a head [5.3, 5.7] that it reworks without "
+        "(5.7x on Model 3.0, 7.1x before it), where Faros finds bugs per developer +54%. The model has"
+        " one notion of rework, volume reverted or rewritten within the durability window, "
+        "calibrated on GitClear's churn of regular AI users (9.4x non-users'); Faros's bugs and "
+        "GitClear's churn are different counts, an order of magnitude apart in the sources "
+        "themselves, and one parameter cannot meet both: even at `production.rework_ai` 0.04 "
+        "reworked volume a head rises more than 200%, since AI also ships more volume, as target 15 "
         "finds (`experiments/held_out_needs.py`, table below). It needs defects counted apart from "
         "churn.",
     ),
@@ -1226,13 +1238,13 @@ TARGETS = (
         "GitClear 2024: code rewritten or deleted within two weeks on track to double, 2021-24 [P]",
         churn,
         evidence=HELD_OUT,
-        note="With AI the share of shipped volume reworked is 3.3x its level without (+233% [221, 245]), "
+        note="With AI the share of shipped volume reworked is 3.4x its level without (+237% [227, 246]), "
         "past the +200% a factor of two allows around GitClear's doubling from 2021 to 2024, when AI "
-        "tools spread. It is set by `production.rework_ai` (0.16), which the calibration fits to the "
-        "9.4x churn of regular AI users against non-users (GitClear 2026): at 0.04 to 0.12 this "
-        "target passes (+109% to +185%) and the calibrated ratio falls to 2.8x to 7.1x "
-        "(`experiments/held_out_needs.py`, table below). Two GitClear reports pull the one parameter "
-        "apart; the default stays where the calibration put it.",
+        "tools spread. It is set by `production.rework_ai` (0.18), which the calibration fits to the "
+        "9.4x churn of regular AI users against non-users (GitClear 2026): at lower values this "
+        "target passes and the calibrated ratio falls (`experiments/held_out_needs.py`, table below). "
+        "Two GitClear reports pull the one parameter apart; the default stays where the calibration "
+        "put it.",
     ),
     Target(
         21,
@@ -1240,13 +1252,13 @@ TARGETS = (
         "METR 2025 [P]; Brynjolfsson, Li & Raymond 2025 [P]; Cui et al. 2026 [P]; DORA 2024 [S]",
         ai_own_effect,
         evidence=HELD_OUT,
-        note="With no metric, AI tools lower durable value a head by 10% [9, 11] at two years, inside the "
-        "band the field studies give (-16% to +26%); it is -8% at one year and -12% at four "
-        "(headlines below; -11%, -13% and -16% before Model 3.0, at the band's edge by four years). "
-        "METR's novice slowdown sets the AI hour at fluency 0 (calibration); the other three sources "
-        "enter nowhere. The sources count tasks and speed, not durable value (docs/model.md, AI's own"
-        " effect), and the band is wide: the target says only that the model's AI is not outside what"
-        " the field has seen.",
+        note="With no metric, AI tools lower durable value a head by 11.5% [10.7, 12.2] at two years, "
+        "inside the band the field studies give (-16% to +26%) (headlines below; -10% on Model 3.0, "
+        "-13% before it). METR's novice slowdown sets the AI hour at fluency 0 (calibration) and "
+        "Dell'Acqua et al. how much less an AI hour owes to skill; the other sources enter nowhere. "
+        "The sources count tasks and speed, not durable value (docs/model.md, AI's own effect), and "
+        "the band is wide: the target says only that the model's AI is not outside what the field "
+        "has seen.",
     ),
 )
 
