@@ -58,9 +58,13 @@ STUDY_REGIMES = ("baseline", "token_leaderboard", "team_outcome", "decoupled_tel
 
 
 def config(n: int, weeks: int = 104):
-    try:
+    import sim
+
+    # A reference commit from before sim/core/ has its own `sim.run`. Asking it for `sim.core`
+    # would find this tree's through the editable install, a hybrid of the two models.
+    if (Path(sim.__file__).parent / "core").is_dir():
         from sim.core.run import resolve
-    except ImportError:  # a reference commit from before sim/core/
+    else:
         from sim.run import resolve  # type: ignore[no-redef]
 
     extra = [o for o in os.environ.get(SETTINGS, "").split("\n") if o]
