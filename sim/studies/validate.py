@@ -938,7 +938,8 @@ TARGETS = (
         " volume saturates with the suited tasks, padding is the main way to game output OKRs, and it"
         " reorders few people: at 200 people over three years the fall was 0.009 [-0.010, 0.027] on Model "
         "3.0, "
-        "within noise, so the slow tests keep the target among the known misses (non-strict). The "
+        "within noise, so the slow tests kept the target among the known misses (non-strict); on Model "
+        "3.1 it holds there. The "
         "token leaderboard's correlation does fall (0.25, by 0.28); the durable metric's holds "
         "(0.96).",
     ),
@@ -996,9 +997,8 @@ TARGETS = (
         "[-0.5, 1.3] at two years here (0.9% on Model 3.0, 1.7% before it, when AI hours past the suited "
         "tasks "
         "still taught), and durable value does not move. Over three years at 200 people it had "
-        "reached 3.3% [1.5, 5.1] before Model 3.0, past the 3% allowed, so the slow tests keep it among the "
-        "known "
-        "misses (non-strict).",
+        "reached 3.3% [1.5, 5.1] before Model 3.0, past the 3% allowed, so the slow tests kept it among the "
+        "known misses (non-strict); on Model 3.1 it holds there.",
     ),
     Target(
         7,
@@ -1134,7 +1134,8 @@ TARGETS = (
         "AI-suited tasks; together they outweigh the crowding out. So the long weeks rest on an "
         "assumed size of that relief (robustness table below). The effect fades with the horizon as "
         "the split settles (on Model 3.0: +27% [16, 38] at three years, 500 people, 6 seeds, and +13% to "
-        "+19% at 200 people over three), so the slow tests keep that case visible. Review hours (2.7x) are "
+        "+19% at 200 people over three, so the slow tests kept that case visible; on Model 3.1 it holds "
+        "there). Review hours (2.7x) are "
         "reported, not "
         "checked, since issue 29: their rise is close to built in (AI output is assumed to need five "
         "times the review of craft per hour, `production.review_need` 0.5 against `review_need_craft`"
