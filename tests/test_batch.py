@@ -37,7 +37,12 @@ def mixed_configs() -> tuple[list, list[int]]:
             "org.vacancy_weeks=3",
             "org.interdependence=0.8",
         ],
-        ["org.n_employees=120", "workforce.skill_sd=0.5", "behaviour.search_step=0.08"],
+        [
+            "org.n_employees=120",
+            "workforce.skill_sd=0.5",
+            "behaviour.search_step=0.08",
+            "production.ai_skill_levelling=0.2",
+        ],
         [
             "org.n_employees=200",
             "behaviour.imitation=0.5",
