@@ -189,13 +189,26 @@ def adapt(s: Situation, runs: Runs) -> None:
         )
 
     steps = [c.behaviour for c in runs.configs]
-    try_hours = runs.draw(lambda rng, r, m: rng.random(m)) < b.hours_trial_share
-    source = runs.draw(lambda rng, r, m: rng.integers(0, k, m))
-    target = (source + runs.draw(lambda rng, r, m: rng.integers(1, k, m))) % k
+
+    def changes(rng: np.random.Generator, r: int, m: int) -> np.ndarray:
+        """A run's draws for its people's trial changes, in the order its generator makes them
+        (one call a run: a batch pays Python's cost per run once a week, not five times)."""
+        return np.stack(
+            [
+                rng.random(m),  # a change of hours, or of the split
+                rng.integers(0, k, m),  # the activity time moves from
+                rng.integers(1, k, m),  # how far along the others it moves to
+                rng.normal(0.0, steps[r].search_step, m),  # how much of the split moves
+                rng.normal(0.0, steps[r].search_hours_step, m),  # how many hours
+            ]
+        )
+
+    chance, source_drawn, offset, split_step, hours_step = runs.draw(changes)
+    try_hours = chance < b.hours_trial_share
+    source = source_drawn.astype(np.int64)
+    target = (source + offset.astype(np.int64)) % k
     rows = np.arange(n)
-    moved = np.where(
-        try_hours, 0.0, np.abs(runs.draw(lambda rng, r, m: rng.normal(0.0, steps[r].search_step, m)))
-    )
+    moved = np.where(try_hours, 0.0, np.abs(split_step))
     ai_available = s.cfg.production.ai_available  # a switch, or a mask over slots in a batch
     if not np.all(ai_available):  # no change into an activity that needs the tools nobody has
         moved = np.where(~np.asarray(ai_available) & wf.needs_ai[target], 0.0, moved)
@@ -205,9 +218,7 @@ def adapt(s: Situation, runs: Runs) -> None:
     trial_shares = shares.copy()
     trial_shares[source, rows] -= moved
     trial_shares[target, rows] += moved
-    step = np.where(
-        try_hours, runs.draw(lambda rng, r, m: rng.normal(0.0, steps[r].search_hours_step, m)), 0.0
-    )
+    step = np.where(try_hours, hours_step, 0.0)
     trial_hours = np.clip(hours + step, b.min_hours, b.max_hours)
 
     trial = imagine(trial_shares, trial_hours, s)

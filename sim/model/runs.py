@@ -130,8 +130,13 @@ class Runs:
         counts = np.diff(bounds) if among is None else np.array([len(part) for part in self.split(among)])
         if self.count == 1:
             return make(self.generators[0], 0, int(counts[0]))
-        parts = [make(g, r, int(k)) for r, (g, k) in enumerate(zip(self.generators, counts, strict=True))]
-        return np.concatenate(parts, axis=-1)
+        # A run with nothing to draw is skipped: a draw of no values leaves a generator as it
+        # was, and most runs of a batch hire nobody in a given week.
+        drawing = np.flatnonzero(counts)
+        if not len(drawing):
+            return make(self.generators[0], 0, 0)
+        parts = [make(self.generators[r], int(r), int(counts[r])) for r in drawing]
+        return np.concatenate(parts, axis=-1) if len(parts) > 1 else parts[0]
 
     def split(self, slots: np.ndarray) -> list[np.ndarray]:
         """`slots` (grouped run after run, as `np.flatnonzero` gives them) run by run."""

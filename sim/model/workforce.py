@@ -134,35 +134,63 @@ class Workforce:
             return
         w = cfg.workforce
         each = [c.workforce for c in runs.configs]  # the run's own numbers, for its draws
-
-        def draw(method: str, *parameters: str, size: tuple[int, ...] = ()) -> np.ndarray:
-            def make(rng: np.random.Generator, r: int, count: int) -> np.ndarray:
-                if count == 0:
-                    return np.empty((*size, 0))
-                return getattr(rng, method)(*_values(each[r], parameters), (*size, count) if size else count)
-
-            return runs.draw(make, among=slots)
-
-        self.skill[slots] = draw("lognormal", "0", "skill_sd")
-        self.integrity[slots] = draw("beta", "integrity_a", "integrity_b")
-        self.career_concern[slots] = draw("beta", "career_concern_a", "career_concern_b")
-        self.resilience[slots] = draw("lognormal", "0", "resilience_sd")
-        need = draw("lognormal", "0", "token_need_sd")  # a post's role is drawn when it is first filled
-        self.token_need[slots] = np.where(self.token_need[slots] > 0, self.token_need[slots], need)
-        self.outside_option[slots] = self.skill[slots] * draw("lognormal", "0", "outside_option_sd")
-        self.fluency[slots] = draw("beta", "fluency_a", "fluency_b")
-        self.fluency_at_hire[slots] = self.fluency[slots]
         n_activities = len(self.shares)
-        own = np.zeros((n_activities, k))
-        work = np.array([w.initial_split.get(a, 0.0) for a in WORK], dtype=float)[:, None]
-        own[:GAMING] = np.maximum(work + draw("normal", "0", "habit_noise", size=(GAMING,)), 0.0)
         inclined_to_game = np.all(w.theater_habit > 0) and np.all(
             w.gaming_inclined_share > 0
         )  # runs.structure
-        if inclined_to_game and n_activities > GAMING:
-            inclined = draw("random") < at(w.gaming_inclined_share, slots)  # most never game (S1)
-            own[GAMING:] = draw("exponential", "habit", size=(n_activities - GAMING,)) * inclined
-        own[AI] *= draw("random") >= at(w.non_adopter_share, slots)
+        gaming_rows = n_activities - GAMING if inclined_to_game and n_activities > GAMING else 0
+        # What a hire draws: (name, distribution, its parameters, rows), in the order each
+        # run's generator makes them, all in one call a run.
+        plan = [
+            ("skill", "lognormal", ("0", "skill_sd"), 1),
+            ("integrity", "beta", ("integrity_a", "integrity_b"), 1),
+            ("career_concern", "beta", ("career_concern_a", "career_concern_b"), 1),
+            ("resilience", "lognormal", ("0", "resilience_sd"), 1),
+            ("token_need", "lognormal", ("0", "token_need_sd"), 1),  # a post's role, drawn when first filled
+            ("outside_option", "lognormal", ("0", "outside_option_sd"), 1),
+            ("fluency", "beta", ("fluency_a", "fluency_b"), 1),
+            ("habit_noise", "normal", ("0", "habit_noise"), GAMING),
+            *(
+                [("inclined", "random", (), 1), ("gaming_habit", "exponential", ("habit",), gaming_rows)]
+                if gaming_rows
+                else []
+            ),
+            ("non_adopter", "random", (), 1),
+            ("halo", "standard_normal", (), 1),
+        ]
+
+        def make(rng: np.random.Generator, r: int, count: int) -> np.ndarray:
+            return np.concatenate(
+                [
+                    getattr(rng, method)(*_values(each[r], parameters), (rows, count))
+                    for _, method, parameters, rows in plan
+                ]
+            )
+
+        drawn = runs.draw(make, among=slots)
+        cuts = np.cumsum([0] + [rows for *_, rows in plan])
+        draw = {
+            name: drawn[a] if b == a + 1 else drawn[a:b]
+            for (name, *_), a, b in zip(plan, cuts[:-1], cuts[1:], strict=True)
+        }
+
+        self.skill[slots] = draw["skill"]
+        self.integrity[slots] = draw["integrity"]
+        self.career_concern[slots] = draw["career_concern"]
+        self.resilience[slots] = draw["resilience"]
+        self.token_need[slots] = np.where(
+            self.token_need[slots] > 0, self.token_need[slots], draw["token_need"]
+        )
+        self.outside_option[slots] = self.skill[slots] * draw["outside_option"]
+        self.fluency[slots] = draw["fluency"]
+        self.fluency_at_hire[slots] = self.fluency[slots]
+        own = np.zeros((n_activities, k))
+        work = np.array([w.initial_split.get(a, 0.0) for a in WORK], dtype=float)[:, None]
+        own[:GAMING] = np.maximum(work + draw["habit_noise"], 0.0)
+        if gaming_rows:
+            inclined = draw["inclined"] < at(w.gaming_inclined_share, slots)  # most never game (S1)
+            own[GAMING:] = draw["gaming_habit"] * inclined
+        own[AI] *= draw["non_adopter"] >= at(w.non_adopter_share, slots)
         without_tools = ~np.asarray(at(cfg.production.ai_available, slots), dtype=bool)
         if np.any(without_tools):  # a hire where no AI tools exist brings no habit of them
             own[np.ix_(self.needs_ai, np.broadcast_to(without_tools, (k,)))] = 0.0
@@ -191,7 +219,7 @@ class Workforce:
         self.reward[slots] = 0.5
         self.contribution[slots] = np.where(has_team, teams_mean(self.contribution), 0.0)
         self.impression[slots] = np.where(has_team, teams_mean(self.impression), 0.0)
-        self.halo[slots] = draw("standard_normal")
+        self.halo[slots] = draw["halo"]
         self.trust[slots] = 1.0
         for inherited in (self.alignment, self.influence):  # the score a hire faces is their team's
             known = np.where(np.isnan(inherited), 0.0, inherited)
