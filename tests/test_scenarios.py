@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from omegaconf import OmegaConf
 
 from sim.core.checks import ConfigError
-from sim.core.presets import preset_names
+from sim.core.presets import load_config, load_regime, preset_names
 from sim.core.run import resolve
 from sim.core.scenarios import example_names, expand_scenario_args, load_scenario
 
@@ -38,6 +39,21 @@ def test_a_preset_is_a_scenario_with_the_presets_regime(preset):
     scenario = load_scenario(preset)
     assert scenario.config().regime == resolve(None, [f"regime={preset}"]).regime
     assert f"regime: {preset}" in scenario.text
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_a_packaged_preset_read_alone_is_the_preset_hydra_composes(preset):
+    alone = OmegaConf.to_container(load_regime(preset))
+    composed = OmegaConf.to_container(load_config([f"regime={preset}"]).regime)
+    assert repr(alone) == repr(composed)
+
+
+def test_a_preset_of_a_config_directory_is_composed(tmp_path):
+    (tmp_path / "regime").mkdir()
+    (tmp_path / "regime" / "my_policy.yaml").write_text("pressure: 0.25\n")
+    regime = load_regime("my_policy", [tmp_path])
+    assert (regime.name, regime.pressure) == ("my_policy", 0.25)
+    assert load_regime("baseline", [tmp_path]) == load_regime("baseline")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -11,7 +11,8 @@ import pandas as pd
 
 from sim.core.config import Config, ProductionConfig, WellbeingConfig
 from sim.core.run import resolve, run_model
-from sim.model.organisation import OrgModel, settled_fluency
+from sim.model.model import OrgModel
+from sim.model.organisation import settled_fluency
 from sim.model.production import AI, GAMING, LEARNING, ai_capacity, learning, suited_ai_hours
 from sim.model.runs import Runs, column_totals
 from sim.model.wellbeing import ratchet_expectations

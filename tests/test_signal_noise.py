@@ -16,7 +16,7 @@ from sim import __main__ as main_job
 from sim.core.burn_in_cache import key as burn_in_key
 from sim.core.checks import ConfigError, check
 from sim.core.run import resolve, run_model, simulate_batch
-from sim.model.organisation import OrgModel
+from sim.model.model import OrgModel
 from sim.model.runs import structure
 from sim.model.signals import SIGNALS
 

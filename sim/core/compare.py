@@ -65,7 +65,8 @@ def baseline_config(cfg: Config, config_dirs: Iterable[str | Path] = ()) -> Conf
 
 def _preset(name: str, cfg: Config, config_dirs: Iterable[str | Path] = ()) -> RegimeConfig:
     """A regime preset, starting in the week the selected policy starts."""
-    regime = as_config(OmegaConf.create({"regime": load_regime(name, config_dirs)})).regime
+    regime = OmegaConf.to_object(load_regime(name, config_dirs))  # a RegimeConfig, as typed
+    assert isinstance(regime, RegimeConfig)
     return replace(regime, start_week=cfg.regime.start_week)
 
 

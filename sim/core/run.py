@@ -16,7 +16,6 @@ from sim.core.checks import ConfigError, check
 from sim.core.config import Config
 from sim.core.outputs import config_yaml, summarise, write_table, write_text
 from sim.core.presets import GROUPS, as_config, load_config, load_regime
-from sim.model import OrgModel
 
 if TYPE_CHECKING:
     from sim.model.organisation import Organisations
@@ -103,7 +102,9 @@ def with_values(cfg: Config, values: Mapping[str, float]) -> Config:
 
 
 def run_model(cfg: Config, seed: int | None = None) -> RunResult:
-    """Run one organisation for `org.weeks` weeks."""
+    """Run one organisation for `org.weeks` weeks, as a Mesa model."""
+    from sim.model import OrgModel  # Mesa, imported only by what runs a Mesa model
+
     seed = cfg.seed if seed is None else seed
     model = OrgModel(cfg, rng=seed)
     for _ in range(cfg.org.weeks):

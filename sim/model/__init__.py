@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 # Imported on first use: `sim.core.checks` reads the vocabulary of `production` and `signals`,
 # and `organisation` reads `sim.core.checks` through `sim.core.presets`; importing the organisation
 # here would make `import sim.core.checks` (and so `import sim.core.presets`) circular.
-_EXPORTS = {"Employee": "sim.model.agents", "OrgModel": "sim.model.organisation"}
+_EXPORTS = {"Employee": "sim.model.agents", "OrgModel": "sim.model.model"}
 
 if TYPE_CHECKING:
     from sim.model.agents import Employee
-    from sim.model.organisation import OrgModel
+    from sim.model.model import OrgModel
 
 __all__ = ["Employee", "OrgModel"]
 

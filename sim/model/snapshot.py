@@ -12,10 +12,10 @@ and burn-in it replaces, so the run goes on exactly as if it had computed them
 from __future__ import annotations
 
 import itertools
+import sys
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-import mesa
 import numpy as np
 
 from sim.model.production import WeekOfWork
@@ -113,8 +113,16 @@ def restore(model: Organisations, states: list[tuple[dict[str, np.ndarray], dict
     return week
 
 
+def _mesa(model: Organisations) -> Any:
+    """Mesa, if `model` is a Mesa model (`OrgModel`); None for the engine alone, which runs
+    without importing Mesa."""
+    mesa = sys.modules.get("mesa")
+    return mesa if mesa is not None and isinstance(model, mesa.Model) else None
+
+
 def _next_agent_id(model: Organisations, run: int = 0) -> int:
-    if not isinstance(model, mesa.Model):  # the engine alone numbers its people itself
+    mesa = _mesa(model)
+    if mesa is None:  # the engine alone numbers its people itself
         return int(model._next_id[run])
     if hasattr(model, "agent_id_counter"):  # Mesa 3.4 and later
         return int(model.agent_id_counter)
@@ -125,7 +133,8 @@ def _next_agent_id(model: Organisations, run: int = 0) -> int:
 
 
 def _set_next_agent_id(model: Organisations, following: int, run: int = 0) -> None:
-    if not isinstance(model, mesa.Model):
+    mesa = _mesa(model)
+    if mesa is None:
         model._next_id[run] = following
     elif hasattr(model, "agent_id_counter"):
         model.agent_id_counter = following
