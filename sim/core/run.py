@@ -194,7 +194,7 @@ def _batches(members: list[int], sizes: list[int], batch_slots: int) -> list[lis
 def _weekly_table(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """The weeks as OrgModel's DataCollector tables them (its first row, the initial state,
     dropped as `OrgModel.weekly` drops it)."""
-    table = pd.DataFrame({name: values.tolist() for name, values in columns.items()})
+    table = pd.DataFrame(columns)
     return table.iloc[1:].reset_index(drop=True)
 
 
