@@ -212,3 +212,27 @@ def test_sweep_tables_have_plain_names_units_and_contract_rows(sweep):
         assert meta[column]["unit"] == rows("Parameter units")[column][0], column
     assert meta["regime_pressure"]["unit"] == "share"
     assert sorted(runs["regime_pressure"]) == [0.2, 0.2, 0.8, 0.8] and (runs["config_seed"] == 5).all()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([0.1, 0.2, 0.3] * 40),
+        np.array([np.nan, 0.5, np.nan, 1e-17, 3.0]),
+        np.array([np.nan, np.nan]),
+        np.array([], dtype=float),
+        np.array([3, 1, 4, 1, 5], dtype=np.int64),
+        np.array([True, False, True]),
+        np.random.default_rng(0).lognormal(size=1001),
+    ],
+    ids=["floats", "with NaNs", "all NaN", "empty", "integers", "switches", "a thousand draws"],
+)
+def test_a_summary_takes_means_and_totals_as_pandas_does(values):
+    """The summary reads its columns as arrays (`sim.core.outputs`): each mean and total must be
+    the number, type and bit pandas gives, so a summary never depends on which one took it."""
+    from sim.core.outputs import _mean, _total
+
+    series = pd.Series(values)
+    for ours, theirs in ((_mean(values), series.mean()), (_total(values), series.sum())):
+        assert type(ours) is type(theirs) or (np.isnan(ours) and np.isnan(theirs))
+        assert repr(ours) == repr(theirs)
