@@ -242,5 +242,5 @@ def test_ranking_puts_ties_in_order_of_entry_as_numpys_stable_sort_does(size):
     }
     for name, values in cases.items():
         assert np.array_equal(stable_argsort(values), np.argsort(values, kind="stable")), name
-        run = rng.integers(0, 3, size)
-        assert np.array_equal(order_within(values, run), np.lexsort((values, run))), name
+        for run in (rng.integers(0, 3, size), np.full(size, 2)):  # entries of several runs, and of one
+            assert np.array_equal(order_within(values, run), np.lexsort((values, run))), name
