@@ -81,18 +81,28 @@ def run_one(kind: str, n: int, weeks: int) -> dict:
     """Build and step one model in this process; return its figures."""
     if kind == "vectorised":
         from sim.model import OrgModel as Model
+    elif kind == "engine":  # one run as simulate_batch (the main job, the studies) steps it: no Mesa agents
+        import numpy as np
+
+        from sim.model.organisation import Organisations
     else:
         from per_agent_model import PerAgentOrgModel as Model
     cfg = config(n)
     before = peak_mb()
     cpu = time.process_time()
     start = time.perf_counter()
-    model = Model(cfg, rng=0)
+    if kind == "engine":
+        model = Organisations([cfg], [np.random.default_rng(0)], [0])
+        week = iter(range(weeks))
+        step = lambda: model._week(next(week))  # noqa: E731
+    else:
+        model = Model(cfg, rng=0)
+        step = model.step
     built = time.perf_counter()
     step_times = []
     for _ in range(weeks):
         t = time.perf_counter()
-        model.step()
+        step()
         step_times.append(time.perf_counter() - t)
     end = time.perf_counter()
     cpu = time.process_time() - cpu
@@ -691,13 +701,15 @@ def main(argv: list[str] | None = None) -> int:
                 reference[n] = timed
             if (r := in_subprocess("vectorised", n, weeks, repeat=repeat)) is not None:
                 vectorised[n] = r
-    warm = {}
+    warm, engine = {}, {}
     with tempfile.TemporaryDirectory(prefix="benchmark-warm-") as kept:
         for n in sorted(reference):
             folder = Path(kept) / str(n)
             folder.mkdir()
             if (r := in_subprocess("vectorised", n, weeks, repeat=repeat, cache=folder)) is not None:
                 warm[n] = r
+            if (r := in_subprocess("engine", n, weeks, repeat=repeat, cache=folder)) is not None:
+                engine[n] = r
     for n in agent_sizes:
         w = agent_weeks if (n >= 10_000 or args.quick) else weeks
         if (r := in_subprocess("per-agent", n, w, repeat=repeat)) is not None:
@@ -706,21 +718,27 @@ def main(argv: list[str] | None = None) -> int:
     print(report(vectorised, per_agent, weeks, reference, name))
     if warm:
         print("\nThe same runs when their burn-in is on disk from an earlier run (another regime, the")
-        print("next day's report): wall seconds and peak memory, beside the reference")
+        print("next day's report): wall seconds and peak memory, beside the reference; as a Mesa")
+        print("model (OrgModel, an agent per employee), and as the engine alone (simulate_batch: the")
+        print("main job and the studies)")
         rows = []
         for n, r in warm.items():
-            ref = reference[n]
+            ref, alone = reference[n], engine.get(n)
             rows.append(
                 [
                     f"{n:,}",
                     f"{r['total_s']:.2f}",
+                    f"{alone['total_s']:.2f}" if alone else "-",
                     f"{ref['total_s']:.2f}",
-                    f"{ref['total_s'] / r['total_s']:.1f}x",
+                    f"{ref['total_s'] / r['total_s']:.2f}x",
+                    f"{ref['total_s'] / alone['total_s']:.2f}x" if alone else "-",
                     f"{r['peak_mb']:.0f}",
+                    f"{alone['peak_mb']:.0f}" if alone else "-",
                     f"{ref['peak_mb']:.0f}",
                 ]
             )
-        print(table(rows, ["employees", "wall s", "reference s", "faster", "peak MB", "reference MB"]))
+        header = ["employees", "OrgModel s", "engine s", "reference s", "faster", "engine faster"]
+        print(table(rows, [*header, "peak MB", "engine MB", "reference MB"]))
     print("\nA run's start: its burn-in computed, or restored from the cache (CPU seconds)")
     heads = [("employees", 10), ("compute", 9), ("from disk", 10), ("from memory", 12), ("speed-up", 9)]
     print(" ".join(f"{head:>{width}}" for head, width in [*heads, ("entry MB", 9)]))
