@@ -456,8 +456,8 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         f"{meta['samples']} over {k} parameters: {meta['points']} parameter points (N x (k + 2), Saltelli "
         f"without second order), {len(SCENARIOS)} scenarios each on {len(meta['seeds'])} seed(s) "
         f"({meta['runs']} runs), on {meta['jobs']} worker(s) on {meta['date']}: "
-        f"**{meta['seconds'] / 60:.1f} minutes** of wall time on this 2-core machine, shared with "
-        "other work.",
+        f"**{meta['seconds'] / 60:.1f} minutes** of wall time on this 2-core machine (what else ran "
+        "beside it: below).",
         "",
     ]
     if meta.get("note"):
@@ -567,8 +567,8 @@ def document(claims: pd.DataFrame, sobol: pd.DataFrame, runs: pd.DataFrame, per_
         "## Cost, and running it on a cluster",
         "",
         f"A run took about {per_run:.2f} s of a worker at {meta['employees']} people x "
-        f"{meta['weeks']} weeks (wall time x workers / runs, in this run, compositions included, on a "
-        "machine shared with other agents: an idle core is faster). The default study "
+        f"{meta['weeks']} weeks (wall time x workers / runs, in this run, compositions included; "
+        "other work on the machine slows it). The default study "
         f"(`--samples {SIZE['samples']}`, {SIZE['employees']} people x {SIZE['weeks']} weeks) is "
         f"{SIZE['samples']} x {k + 2} points x {len(SCENARIOS)} scenarios = {full_runs} runs; a run's "
         "time grows about linearly with the weeks and slowly with headcount, so expect roughly "
