@@ -236,3 +236,57 @@ def test_a_summary_takes_means_and_totals_as_pandas_does(values):
     for ours, theirs in ((_mean(values), series.mean()), (_total(values), series.sum())):
         assert type(ours) is type(theirs) or (np.isnan(ours) and np.isnan(theirs))
         assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.parametrize("start", [0, 13, 60], ids=["from week 0", "from week 13", "after the horizon"])
+def test_a_summary_reads_the_weeks_its_rates_are_over(start):
+    """Each rate is read over its own weeks, as the data contract says: the policy period (all
+    weeks when the policy starts after the horizon), the last quarter, the four weeks before
+    the start (the first four when it starts at once), NaN weeks skipped."""
+    from sim.core.outputs import summarise
+
+    rng = np.random.default_rng(start)
+    weeks = 40
+    weekly = pd.DataFrame({name: rng.random(weeks) for name in ("durable_value_per_head", "metric_index")})
+    weekly["week"] = np.arange(weeks)
+    weekly["score_value_correlation"] = np.where(rng.random(weeks) < 0.3, np.nan, rng.random(weeks))
+    for name in (
+        "value",
+        "durable_value",
+        "cost",
+        "hours_mean",
+        "share_theater",
+        "share_quality",
+        "share_ai",
+    ):
+        weekly[name] = rng.random(weeks)
+    weekly["headcount"] = rng.integers(0, 5, weeks)
+    weekly["quits"] = rng.integers(0, 3, weeks)
+    weekly["fired"] = np.zeros(weeks, dtype=np.int64)
+    for name in (
+        "durable_value_index", "perceived_productivity_index", "volume_index", "token_cost_per_head",
+        "gaming_share", "review_hours", "long_hours_share", "rework_rate", "adoption", "fluency",
+        "burnout_share", "trust",
+    ):  # fmt: skip
+        weekly[name] = rng.random(weeks)
+    employees = pd.DataFrame(
+        {"exit": ["quit", "employed", "quit", "fired"], "top_contributor": [True, True, False, True]}
+    )
+    facts = {"start_week": start, "departure_cost": 0.0, "at_risk": {"burned_out": 0, "other": 0}}
+    facts["quit_counts"] = {"burned_out": 0, "other": 0}
+    summary = summarise(weekly, employees, facts)
+
+    policy = weekly[weekly["week"] >= start] if start < weeks else weekly
+    before = weekly[weekly["week"] < start].tail(4) if start > 0 else weekly.head(4)
+    assert summary["durable_value_per_head"] == policy["durable_value_per_head"].mean()
+    assert summary["value_per_head"] == (policy["value"] / policy["headcount"].clip(lower=1)).mean()
+    assert summary["metric_index"] == weekly["metric_index"].tail(13).mean()
+    start_corr = before["score_value_correlation"].mean()
+    assert summary["score_value_correlation_start"] == start_corr or (
+        np.isnan(start_corr) and np.isnan(summary["score_value_correlation_start"])
+    )
+    assert summary["score_value_correlation_end"] == weekly["score_value_correlation"].tail(13).mean()
+    hours = policy["hours_mean"] * policy["headcount"]
+    assert summary["ai_share"] == (policy["share_ai"] * hours).sum() / max(hours.sum(), 1e-9)
+    assert summary["attrition"] == weekly["quits"].sum() / weekly["headcount"].mean() / (weeks / 52)
+    assert summary["regretted_share"] == 0.5

@@ -86,11 +86,11 @@ def summarise(weekly: pd.DataFrame, employees: pd.DataFrame, model_facts: dict) 
     before = week < start if start > 0 else np.arange(rows) < 4
     last_quarter = np.arange(rows) >= rows - 13
 
-    def over(name: str, rows: np.ndarray) -> np.ndarray:
-        return column[name][rows]
+    def over(name: str, weeks: np.ndarray) -> np.ndarray:
+        return column[name][weeks]
 
-    def tail_of(name: str, rows: np.ndarray, count: int) -> np.ndarray:
-        return column[name][np.flatnonzero(rows)[-count:]]
+    def tail_of(name: str, weeks: np.ndarray, count: int) -> np.ndarray:
+        return column[name][np.flatnonzero(weeks)[-count:]]
 
     years = rows / 52.0
     heads = _mean(column["headcount"])
