@@ -419,21 +419,36 @@ class Leaderboards:
             if n[r] > Leaderboard.TABLED_FROM
         }
 
-    def _at(self, run: np.ndarray, cells: np.ndarray) -> np.ndarray:
-        """`np.interp` of each run's grid points `cells` on its own board, for all at once."""
-        x = self.low[run] + self.width[run] * cells
-        start, n = self.start[run], self.n[run]
-        j = np.searchsorted(self.grid_key, cells + run * (Leaderboard.BINS + 2), side="right") - 1 - start
-        below = start + np.clip(j, 0, np.maximum(n - 2, 0))
-        above = np.minimum(below + 1, start + n - 1)
+    def _at(self, on: dict[str, np.ndarray], cells: np.ndarray) -> np.ndarray:
+        """`np.interp` of each run's grid points `cells` on its own board, for all at once;
+        `on` holds each look-up's board figures (`_boards_of`), gathered once for both cells."""
+        x = on["low"] + on["width"] * cells
+        j = np.searchsorted(self.grid_key, cells + on["key"], side="right") - 1 - on["start"]
+        below = on["start"] + np.clip(j, 0, on["inner"])
+        above = np.minimum(below + 1, on["last"])
         xp, fp = self.stretched, self.levels
+        x_below, f_below = xp[below], fp[below]
         with np.errstate(divide="ignore", invalid="ignore"):
-            slope = (fp[above] - fp[below]) / (xp[above] - xp[below])
-            value = slope * (x - xp[below]) + fp[below]
-        at_or_above = j >= n - 1
-        value = np.where(xp[below] == x, fp[below], value)
-        value = np.where(at_or_above, fp[start + n - 1], value)
-        return np.where(j < 0, fp[start], value)
+            slope = (fp[above] - f_below) / (xp[above] - x_below)
+            value = slope * (x - x_below) + f_below
+        value = np.where(x_below == x, f_below, value)
+        value = np.where(j >= on["n"] - 1, on["top"], value)
+        return np.where(j < 0, on["bottom"], value)
+
+    def _boards_of(self, run: np.ndarray) -> dict[str, np.ndarray]:
+        start, n = self.start[run], self.n[run]
+        last = start + n - 1
+        return {
+            "low": self.low[run],
+            "width": self.width[run],
+            "key": run * (Leaderboard.BINS + 2),
+            "start": start,
+            "n": n,
+            "inner": np.maximum(n - 2, 0),
+            "last": last,
+            "top": self.levels[last],
+            "bottom": self.levels[start],
+        }
 
     def percentile(self, composite: np.ndarray) -> np.ndarray:
         if self.single is not None:
@@ -448,12 +463,13 @@ class Leaderboards:
             lazy &= ~mine
         slots = np.flatnonzero(lazy)
         run = self.slot_of_run[slots]
-        position = (np.arcsinh(composite[slots] / self.scale[run]) - self.low[run]) / self.width[run]
+        on = self._boards_of(run)
+        position = (np.arcsinh(composite[slots] / self.scale[run]) - on["low"]) / on["width"]
         np.clip(position, 0.0, Leaderboard.BINS - 1e-9, out=position)
         cell = position.astype(np.int64)
         position -= cell
-        below = self._at(run, cell)
-        out[slots] = below + position * (self._at(run, cell + 1) - below)
+        below = self._at(on, cell)
+        out[slots] = below + position * (self._at(on, cell + 1) - below)
         return out
 
 
