@@ -23,8 +23,9 @@ figures), so the agreement it reaches says how much knowing them would be worth.
 
 Then the verdict (`sim.hr.across`): per organisation and policy, the verdict on the fitted set
 (the policy beats measuring nothing in at least half of the closest VERSIONS accepted
-versions, VERSION_SEEDS runs each) against the verdict on the true organisation (its outcome
-from TRUTH_SEEDS runs on common seeds); prints how often they agree. Not part of the test
+versions, VERSION_SEEDS runs each, or `--version-seeds`) against the verdict on the true
+organisation (its outcome from TRUTH_SEEDS runs on common seeds, or `--truth-seeds`); prints
+how often they agree. Not part of the test
 suite: it takes minutes.
 """
 
@@ -80,7 +81,22 @@ def main() -> None:
         metavar="KEY",
         help="parameters treated as known exactly (e.g. behaviour.score_stakes): what the verdict needs",
     )
+    parser.add_argument(
+        "--version-seeds",
+        type=int,
+        default=VERSION_SEEDS,
+        help=f"runs per accepted version and regime (default {VERSION_SEEDS}, as the report)",
+    )
+    parser.add_argument(
+        "--truth-seeds",
+        type=int,
+        default=TRUTH_SEEDS,
+        help=f"runs of each true organisation per regime (default {TRUTH_SEEDS}): its outcome with less luck",
+    )
     args = parser.parse_args()
+    for name in ("version_seeds", "truth_seeds"):
+        if getattr(args, name) < 2:
+            parser.error(f"--{name.replace('_', '-')}: at least 2 runs (a change needs its standard error)")
     size = {"employees": 60, "weeks": 26, "burn_in_weeks": 26} if args.quick else {}
     organisations, points = (3, 64) if args.quick else (args.organisations, args.points)
     profile = profile_from_mapping({"team_size": 8})  # everything else open
@@ -145,10 +161,14 @@ def main() -> None:
             f"| {row['spread_ratio']:.2f} | {informed} |"
         )
     if not args.no_verdict:
-        verdict_agreement(profile, reference, truths, chosen, size, args.quick)
+        verdict_agreement(
+            profile, reference, truths, chosen, size, args.quick, args.version_seeds, args.truth_seeds
+        )
 
 
-def verdict_agreement(profile, reference, truths, chosen, size: dict, quick: bool) -> None:
+def verdict_agreement(
+    profile, reference, truths, chosen, size: dict, quick: bool, version_seeds: int, truth_seeds: int
+) -> None:
     """Per policy: how often the verdict on the fitted set is the true organisation's."""
     start = time.perf_counter()
     weeks = 26 if quick else 104
@@ -157,15 +177,15 @@ def verdict_agreement(profile, reference, truths, chosen, size: dict, quick: boo
     scenarios = [load_scenario(name) for name in POLICIES]
     versions = pd.concat([reference.values.iloc[rows] for rows in chosen], ignore_index=True)
     seeds = [
-        replicate_seeds(reference.seeds[i], VERSION_SEEDS) for rows in chosen for i in rows
+        replicate_seeds(reference.seeds[i], version_seeds) for rows in chosen for i in rows
     ]  # as across()
     fitted = in_each_version(base, scenarios, versions, seeds, employees)
-    truth_seeds = [[s, *replicate_seeds(s, TRUTH_SEEDS - 1)] for s in truths.seeds]
-    true = in_each_version(base, scenarios, truths.values.reset_index(drop=True), truth_seeds, employees)
+    seeds_of_truth = [[s, *replicate_seeds(s, truth_seeds - 1)] for s in truths.seeds]
+    true = in_each_version(base, scenarios, truths.values.reset_index(drop=True), seeds_of_truth, employees)
     bounds = np.cumsum([0, *(len(rows) for rows in chosen)])
     print(
         f"\nVerdicts: {len(chosen)} organisations x {len(POLICIES)} policies; fitted set: the closest "
-        f"{len(chosen[0])} accepted versions x {VERSION_SEEDS} runs; truth: {TRUTH_SEEDS} runs; "
+        f"{len(chosen[0])} accepted versions x {version_seeds} runs; truth: {truth_seeds} runs; "
         f"{time.perf_counter() - start:.0f} s"
     )
     print(
