@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import mannwhitneyu
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's `sim`, when not installed
 
@@ -192,9 +193,11 @@ def verdict_agreement(
         "| policy | verdicts that agree | saying 'does not beat' every time would agree "
         "| true organisations where it beats | mean share of versions where it beats "
         "| Brier score: the share as the chance it beats "
-        "| the same, every organisation given the pooled share |"
+        "| the same, every organisation given the pooled share "
+        "| the share where it beats (each) / where it does not "
+        "| AUC: a true winner's share above a true loser's |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for policy_fitted, policy_true in zip(fitted, true, strict=True):
         wins = (policy_fitted.outcomes == BEATS).to_numpy()
         shares = np.array([wins[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
@@ -202,9 +205,19 @@ def verdict_agreement(
         agree = float(((shares >= 0.5) == truth).mean())
         brier = float(np.mean((shares - truth) ** 2))
         prior = float(np.mean((wins.mean() - truth) ** 2))  # every organisation given the pooled share
+        # Does the share rank the organisations where it beats above the others? (Mann-Whitney.)
+        winners, losers = shares[truth], shares[~truth]
+        if len(winners) and len(losers):
+            u = mannwhitneyu(winners, losers).statistic
+            auc = f"{u / (len(winners) * len(losers)):.2f}"
+        else:
+            auc = "n/a (one kind only)"
+        listed = ", ".join(f"{x:.0%}" for x in sorted(winners)) or "none"
+        rest = f"median {np.median(losers):.0%}, up to {losers.max():.0%}" if len(losers) else "none"
+        each = f"{listed} / {rest}"
         print(
             f"| {policy_fitted.name} | {agree:.0%} | {1 - truth.mean():.0%} | {truth.sum()} of {truth.size} "
-            f"| {shares.mean():.0%} | {brier:.3f} | {prior:.3f} |"
+            f"| {shares.mean():.0%} | {brier:.3f} | {prior:.3f} | {each} | {auc} |"
         )
 
 

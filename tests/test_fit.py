@@ -212,6 +212,18 @@ def test_the_recovery_refuses_a_known_parameter_it_does_not_fit(tmp_path):
     )
 
 
+@pytest.mark.parametrize("flag", ["--version-seeds", "--truth-seeds"])
+def test_the_recovery_refuses_fewer_than_two_runs_before_it_simulates(tmp_path, flag):
+    done = _recovery(tmp_path, flag, "1")
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .endswith(f"{flag}: at least 2 runs (a change needs its standard error)")
+    )
+    assert not done.stdout  # nothing simulated, nothing printed
+
+
 @pytest.mark.slow  # a study: `make validate` runs it
 def test_a_parameter_given_as_known_is_pinned_in_every_fitted_set(tmp_path):
     """What the verdict needs: a parameter the profile would give exactly is narrowed to its
