@@ -213,14 +213,10 @@ def test_the_recovery_refuses_a_known_parameter_it_does_not_fit(tmp_path):
 
 
 @pytest.mark.parametrize("flag", ["--version-seeds", "--truth-seeds"])
-def test_the_recovery_refuses_fewer_than_two_runs_before_it_simulates(tmp_path, flag):
-    done = _recovery(tmp_path, flag, "1")
+def test_the_recovery_refuses_no_runs_before_it_simulates(tmp_path, flag):
+    done = _recovery(tmp_path, flag, "0")
     assert done.returncode == 2
-    assert (
-        done.stderr.strip()
-        .splitlines()[-1]
-        .endswith(f"{flag}: at least 2 runs (a change needs its standard error)")
-    )
+    assert done.stderr.strip().splitlines()[-1].endswith(f"{flag}: a whole number of runs, at least 1")
     assert not done.stdout  # nothing simulated, nothing printed
 
 

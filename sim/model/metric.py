@@ -423,7 +423,7 @@ class Leaderboards:
         """`np.interp` of each run's grid points `cells` on its own board, for all at once;
         `on` holds each look-up's board figures (`_boards_of`), gathered once for both cells."""
         x = on["low"] + on["width"] * cells
-        j = np.searchsorted(self.grid_key, cells + on["key"], side="right") - 1 - on["start"]
+        j = np.searchsorted(self.grid_key, cells + on["grid_offset"], side="right") - 1 - on["start"]
         below = on["start"] + np.clip(j, 0, on["inner"])
         above = np.minimum(below + 1, on["last"])
         xp, fp = self.stretched, self.levels
@@ -436,12 +436,13 @@ class Leaderboards:
         return np.where(j < 0, on["bottom"], value)
 
     def _boards_of(self, run: np.ndarray) -> dict[str, np.ndarray]:
+        """Each look-up's board: its run's grid and entries, read once for both grid points."""
         start, n = self.start[run], self.n[run]
         last = start + n - 1
         return {
             "low": self.low[run],
             "width": self.width[run],
-            "key": run * (Leaderboard.BINS + 2),
+            "grid_offset": run * (Leaderboard.BINS + 2),  # where its run's keys start
             "start": start,
             "n": n,
             "inner": np.maximum(n - 2, 0),
