@@ -206,8 +206,10 @@ def context(found: Across, colours: dict[str, str], fit_points: int) -> dict[str
                 else f"{bar.title.lower()} {luck[bar.column] * 100:.1f} points"
                 for bar in BARS
             )
-            + ". A version must clear four bars, so its runs' luck pushes it past one more often than "
-            "back: the shares lean low (docs/validation.md, the fit's recovery)."
+            + ". A share is how often a policy beats across what the profile leaves open, not a "
+            "forecast for this organisation alone: in the fit's recovery (docs/validation.md), where a "
+            "policy truly beat, fewer than half of its versions did, and four times the runs did not "
+            "change that."
         ),
         "outcomes": [OUTCOME_TITLES[o] for o in OUTCOMES],
         "outcome_colours": [{"title": OUTCOME_TITLES[o], "colour": OUTCOME_COLOURS[o]} for o in OUTCOMES],
